@@ -1,0 +1,23 @@
+import type { CommandDefinition } from './command.js';
+import { echoCommand } from './native/echo-command.js';
+import { activateWebHookConfig } from './webhook-configs/activate-web-hook-config.js';
+import { createWebHookConfig } from './webhook-configs/create-web-hook-config.js';
+import { deactivateWebHookConfig } from './webhook-configs/deactivate-web-hook-config.js';
+import { deleteWebHookConfig } from './webhook-configs/delete-web-hook-config.js';
+import { getWebHookConfigById } from './webhook-configs/get-web-hook-config-by-id.js';
+import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list.js';
+import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
+import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
+
+/** Every built-in command, by `$type`. Adding a command is adding a line here. */
+export const builtInCommands = {
+  CreateWebHookConfigCommand: createWebHookConfig,
+  ActivateWebHookConfigCommand: activateWebHookConfig,
+  DeactivateWebHookConfigCommand: deactivateWebHookConfig,
+  UpdateWebHookConfigCommand: updateWebHookConfig,
+  DeleteWebHookConfigCommand: deleteWebHookConfig,
+  GetWebHookConfigListQuery: getWebHookConfigList,
+  GetWebHookConfigByIdQuery: getWebHookConfigById,
+  LookupWebHookByKeyCommand: lookupWebHookByKey,
+  EchoCommand: echoCommand,
+} satisfies Record<string, CommandDefinition>;

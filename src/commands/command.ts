@@ -1,0 +1,63 @@
+import type { DescMessage, JsonValue, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+
+export const permissions = [
+  'webhooks:read',
+  'webhooks:write',
+  'events:read',
+  'events:write',
+  'processes:read',
+  'processes:write',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+/** Who runs a command: an operator holding permissions, or a webhook execution running with its config's rights. */
+export type Actor =
+  | { readonly kind: 'operator'; readonly subject: string; readonly permissions: ReadonlySet<Permission> }
+  | { readonly kind: 'webhook'; readonly subject: string };
+
+/** What every handler may use; transports never pass anything else down. */
+export interface CommandContext {
+  readonly actor: Actor;
+  readonly requestId: string;
+  readonly db: Knex;
+  readonly clock: () => Date;
+  readonly log: Logger;
+  /** The registry itself, for handlers that validate or run other commands. */
+  readonly commands: CommandCatalog;
+}
+
+/** Read access to the registered commands. */
+export interface CommandCatalog {
+  find(name: string): CommandDefinition | undefined;
+  list(): readonly CommandDefinition[];
+}
+
+/**
+ * A named operation: its request and response messages, the permission it needs and its success
+ * message. The gRPC services, the JSON gateway and scripts all run commands through the one bus.
+ */
+export interface CommandDefinition<I extends DescMessage = DescMessage, O extends DescMessage = DescMessage> {
+  /** The `$type`: for management commands, exactly the request message's name. */
+  readonly name: string;
+  readonly input: I;
+  readonly output: O;
+  readonly permission: Permission;
+  readonly successMessage: string;
+  /** Whether a webhook (native command, chain, script or process) may run it. Never true for management commands. */
+  readonly runnableFromWebhook: boolean;
+  handle(input: MessageShape<I>, ctx: CommandContext): Promise<MessageInitShape<O>>;
+  /** The JSON envelope's `data` for an output; by default the output's `data` field, or the whole output. */
+  toEnvelopeData?(output: MessageShape<O>, input: MessageShape<I>, toJson: MessageToJson): JsonValue;
+}
+
+/** Protobuf JSON as the gateway writes it (see message-json.ts). */
+export type MessageToJson = <D extends DescMessage>(schema: D, message: MessageShape<D>) => JsonValue;
+
+/** Declares a command with its input and output types tied together. */
+export function defineCommand<I extends DescMessage, O extends DescMessage>(
+  definition: CommandDefinition<I, O>,
+): CommandDefinition {
+  return definition as unknown as CommandDefinition;
+}

@@ -1,0 +1,49 @@
+import {
+  ScalarType,
+  toJson,
+  type DescMessage,
+  type JsonObject,
+  type JsonValue,
+  type MessageShape,
+} from '@bufbuild/protobuf';
+
+const int64Types = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
+
+/**
+ * Protobuf JSON as the legacy envelope wants it: every field written (false, 0 and "" included), and
+ * 64-bit integers as JSON numbers rather than the strings proto3 JSON uses. ids stay well below 2^53.
+ */
+export function messageToJson<D extends DescMessage>(schema: D, message: MessageShape<D>): JsonValue {
+  return int64AsNumbers(schema, toJson(schema, message, { alwaysEmitImplicit: true }));
+}
+
+function int64AsNumbers(schema: DescMessage, json: JsonValue): JsonValue {
+  if (schema.typeName.startsWith('google.protobuf.') || !isObject(json)) return json;
+  for (const field of schema.fields) {
+    const value = json[field.jsonName];
+    if (value === undefined || value === null) continue;
+    switch (field.fieldKind) {
+      case 'scalar':
+        if (int64Types.has(field.scalar)) json[field.jsonName] = Number(value);
+        break;
+      case 'message':
+        int64AsNumbers(field.message, value);
+        break;
+      case 'list':
+        if (!Array.isArray(value)) break;
+        if (field.listKind === 'message') value.forEach((item) => int64AsNumbers(field.message, item));
+        if (field.listKind === 'scalar' && int64Types.has(field.scalar)) json[field.jsonName] = value.map(Number);
+        break;
+      case 'enum':
+      case 'map':
+        break;
+      default:
+        field satisfies never;
+    }
+  }
+  return json;
+}
+
+function isObject(json: JsonValue): json is JsonObject {
+  return typeof json === 'object' && json !== null && !Array.isArray(json);
+}

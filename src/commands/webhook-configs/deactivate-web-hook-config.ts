@@ -1,0 +1,16 @@
+import {
+  DeactivateWebHookConfigCommandSchema,
+  DeactivateWebHookConfigResponseSchema,
+} from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import { defineCommand } from '../command.js';
+import { setEnabled } from './set-enabled.js';
+
+export const deactivateWebHookConfig = defineCommand({
+  name: DeactivateWebHookConfigCommandSchema.name,
+  input: DeactivateWebHookConfigCommandSchema,
+  output: DeactivateWebHookConfigResponseSchema,
+  permission: 'webhooks:write',
+  successMessage: 'Webhook configuration deactivated successfully',
+  runnableFromWebhook: false,
+  handle: (input, ctx) => setEnabled(input.id, false, ctx),
+});

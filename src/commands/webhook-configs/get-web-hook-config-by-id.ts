@@ -1,0 +1,23 @@
+import {
+  GetWebHookConfigByIdQuerySchema,
+  GetWebHookConfigByIdResponseSchema,
+} from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import { notFound } from '../../errors.js';
+import { findWebhookConfigById } from '../../store/webhook-configs.js';
+import { defineCommand } from '../command.js';
+import { isStoredId } from './stored-config.js';
+import { toWebHookConfigMessage } from './webhook-config-message.js';
+
+export const getWebHookConfigById = defineCommand({
+  name: GetWebHookConfigByIdQuerySchema.name,
+  input: GetWebHookConfigByIdQuerySchema,
+  output: GetWebHookConfigByIdResponseSchema,
+  permission: 'webhooks:read',
+  successMessage: 'Webhook configuration retrieved successfully',
+  runnableFromWebhook: false,
+  async handle(input, ctx) {
+    const config = isStoredId(input.id) ? await findWebhookConfigById(ctx.db, Number(input.id)) : undefined;
+    if (!config) throw notFound('Configuration not found', ['No webhook configuration found with the specified ID']);
+    return { data: toWebHookConfigMessage(config) };
+  },
+});

@@ -1,0 +1,32 @@
+import {
+  UpdateWebHookConfigCommandSchema,
+  UpdateWebHookConfigResponseSchema,
+} from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import { notFound } from '../../errors.js';
+import { updateWebhookConfig } from '../../store/webhook-configs.js';
+import { defineCommand } from '../command.js';
+import { asConflict, requireWebhookConfig } from './stored-config.js';
+import { draftFromUpdate } from './webhook-config-draft.js';
+import { toWebHookConfigMessage } from './webhook-config-message.js';
+import { validateWebhookConfig } from './validate-webhook-config.js';
+
+export const updateWebHookConfig = defineCommand({
+  name: UpdateWebHookConfigCommandSchema.name,
+  input: UpdateWebHookConfigCommandSchema,
+  output: UpdateWebHookConfigResponseSchema,
+  permission: 'webhooks:write',
+  successMessage: 'Webhook configuration updated successfully',
+  runnableFromWebhook: false,
+  async handle(input, ctx) {
+    const existing = await requireWebhookConfig(ctx.db, input.id, 'Update failed');
+    const { key: _key, ...fields } = await validateWebhookConfig(draftFromUpdate(existing, input), {
+      ...ctx,
+      exceptId: existing.id,
+    });
+    const updated = await updateWebhookConfig(ctx.db, existing.id, fields, ctx.clock()).catch(
+      asConflict('Update failed', fields),
+    );
+    if (!updated) throw notFound('Update failed', ['Configuration not found']);
+    return { data: toWebHookConfigMessage(updated) };
+  },
+});

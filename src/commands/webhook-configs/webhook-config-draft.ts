@@ -1,0 +1,114 @@
+import type { JsonObject } from '@bufbuild/protobuf';
+import type {
+  CommandChainStep as CommandChainStepMessage,
+  Verification,
+} from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+import type {
+  CreateWebHookConfigCommand,
+  UpdateWebHookConfigCommand,
+} from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import {
+  ExecutionType,
+  type CommandChainStep,
+  type VerificationSettings,
+  type WebhookConfig,
+  type WebhookConfigFields,
+} from '../../domain/webhook-config.js';
+
+/** Configuration fields as requested, before validation: the execution type may still be missing. */
+export type WebhookConfigDraft = Omit<WebhookConfigFields, 'executionType'> & { executionType: number | undefined };
+
+export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfigDraft {
+  return withChainFromCommandName({
+    key: input.key.trim(),
+    description: input.description,
+    isEnabled: input.isEnabled ?? true,
+    path: input.path.trim(),
+    action: input.action.trim().toUpperCase(),
+    executionType: input.executionType,
+    commandName: emptyToNull(input.commandName),
+    commandChain: toChain(input.commandChain),
+    executionCode: emptyToNull(input.executionCode),
+    processDefinitionId: input.processDefinitionId === undefined ? null : Number(input.processDefinitionId),
+    allowableIps: input.allowableIps.trim(),
+    responseMode: input.responseMode.trim() || 'sync',
+    timeoutMs: input.timeoutMs ?? null,
+    maxAttempts: input.maxAttempts ?? null,
+    idempotencyKey: emptyToNull(input.idempotencyKey.trim()),
+    verification: toVerificationSettings(input.verification, null),
+  });
+}
+
+/**
+ * Applies the fields present in an update to the stored configuration. When the execution type
+ * changes, the stored fields of the old type are dropped so that only the new type's field remains.
+ */
+export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookConfigCommand): WebhookConfigDraft {
+  const typeChanges = input.executionType !== undefined && input.executionType !== existing.executionType;
+  const base: WebhookConfigDraft = typeChanges ? { ...existing, ...withoutTypeFields } : existing;
+  return withChainFromCommandName({
+    ...base,
+    description: input.description ?? base.description,
+    isEnabled: input.isEnabled ?? base.isEnabled,
+    path: input.path?.trim() ?? base.path,
+    action: input.action?.trim().toUpperCase() ?? base.action,
+    executionType: input.executionType ?? base.executionType,
+    commandName: input.commandName === undefined ? base.commandName : emptyToNull(input.commandName),
+    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain) : base.commandChain,
+    executionCode: input.executionCode === undefined ? base.executionCode : emptyToNull(input.executionCode),
+    processDefinitionId:
+      input.processDefinitionId === undefined ? base.processDefinitionId : Number(input.processDefinitionId),
+    allowableIps: input.allowableIps?.trim() ?? base.allowableIps,
+    responseMode: input.responseMode?.trim() || base.responseMode,
+    timeoutMs: input.timeoutMs ?? base.timeoutMs,
+    maxAttempts: input.maxAttempts ?? base.maxAttempts,
+    idempotencyKey:
+      input.idempotencyKey === undefined ? base.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
+    verification: input.verification ? toVerificationSettings(input.verification, base.verification) : base.verification,
+  });
+}
+
+const withoutTypeFields = {
+  commandName: null,
+  commandChain: null,
+  executionCode: null,
+  processDefinitionId: null,
+} as const satisfies Partial<WebhookConfigDraft>;
+
+/** A chain may be given as `commandName: "A,B,C"`; it is stored as steps. */
+function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft {
+  if (draft.executionType !== ExecutionType.ExecuteCommandChain || !draft.commandName || draft.commandChain) {
+    return draft;
+  }
+  const steps = draft.commandName
+    .split(',')
+    .map((name) => name.trim())
+    .map((commandName) => ({ commandName, parameters: {} }));
+  return { ...draft, commandName: null, commandChain: steps };
+}
+
+function toChain(steps: readonly CommandChainStepMessage[]): CommandChainStep[] | null {
+  if (steps.length === 0) return null;
+  return steps.map((step) => ({ commandName: step.commandName.trim(), parameters: step.parameters ?? ({} as JsonObject) }));
+}
+
+/** Secrets are write-only: an update that omits them keeps the stored ones. An empty scheme removes verification. */
+function toVerificationSettings(
+  input: Verification | undefined,
+  existing: VerificationSettings | null,
+): VerificationSettings | null {
+  if (!input || input.scheme.trim() === '') return null;
+  const secrets = [input.secret, ...input.secrets].filter((secret) => secret !== '');
+  return {
+    scheme: input.scheme.trim().toLowerCase(),
+    secrets: secrets.length > 0 ? secrets : (existing?.secrets ?? []),
+    header: input.header.trim(),
+    prefix: input.prefix,
+    encoding: input.encoding.trim().toLowerCase(),
+    toleranceSeconds: input.toleranceSeconds ?? null,
+  };
+}
+
+function emptyToNull(value: string): string | null {
+  return value === '' ? null : value;
+}

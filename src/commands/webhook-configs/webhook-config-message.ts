@@ -1,0 +1,46 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+import type { WebhookConfig } from '../../domain/webhook-config.js';
+
+/** The API form of a stored configuration. Secrets are never copied out: only how many there are. */
+export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<typeof WebHookConfigSchema> {
+  return {
+    id: BigInt(config.id),
+    key: config.key,
+    description: config.description,
+    isEnabled: config.isEnabled,
+    path: config.path,
+    action: config.action,
+    executionType: config.executionType,
+    commandName: config.commandName ?? '',
+    commandChain: (config.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as never,
+    })),
+    executionCode: config.executionCode ?? '',
+    ...(config.processDefinitionId !== null && { processDefinitionId: BigInt(config.processDefinitionId) }),
+    allowableIps: config.allowableIps,
+    responseMode: config.responseMode,
+    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
+    ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
+    idempotencyKey: config.idempotencyKey ?? '',
+    ...(config.verification && {
+      verification: {
+        scheme: config.verification.scheme,
+        header: config.verification.header,
+        prefix: config.verification.prefix,
+        encoding: config.verification.encoding,
+        ...(config.verification.toleranceSeconds !== null && {
+          toleranceSeconds: config.verification.toleranceSeconds,
+        }),
+        secretCount: config.verification.secrets.length,
+      },
+    }),
+    version: config.version,
+    createdAt: timestampFromDate(config.createdAt),
+    updatedAt: timestampFromDate(config.updatedAt),
+    ...(config.activatedAt && { activatedAt: timestampFromDate(config.activatedAt) }),
+    ...(config.deactivatedAt && { deactivatedAt: timestampFromDate(config.deactivatedAt) }),
+  };
+}

@@ -1,0 +1,47 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { allowEveryone, type Authenticator } from './auth/authenticator.js';
+import { builtInCommands } from './commands/catalog.js';
+import { createCommandBus, type CommandBus } from './commands/command-bus.js';
+import { authorize } from './commands/interceptors/authorize.js';
+import { logOutcome } from './commands/interceptors/log-outcome.js';
+import type { Config } from './config/config.js';
+import { createServer, type AppServer } from './server.js';
+import { isDatabaseReady } from './store/migrate.js';
+
+export interface ServiceOptions {
+  readonly config: Pick<Config, 'maxBodyBytes'>;
+  /** An open, migrated database. */
+  readonly db: Knex;
+  readonly log: Logger;
+  readonly clock?: () => Date;
+  readonly authenticate?: Authenticator;
+}
+
+export interface Service {
+  readonly bus: CommandBus;
+  readonly server: AppServer;
+}
+
+/**
+ * Wires the service from its parts: commands with their interceptors, then the transports. Used by
+ * main.ts and by the end-to-end tests, so both run the same thing.
+ */
+export function composeService(options: ServiceOptions): Service {
+  const bus = createCommandBus({
+    commands: Object.values(builtInCommands),
+    // Outermost first: failures are logged and normalised after authorisation has run.
+    interceptors: [logOutcome, authorize],
+    db: options.db,
+    clock: options.clock ?? (() => new Date()),
+    log: options.log,
+  });
+  const server = createServer({
+    bus,
+    authenticate: options.authenticate ?? allowEveryone,
+    log: options.log,
+    maxBodyBytes: options.config.maxBodyBytes,
+    isReady: () => isDatabaseReady(options.db),
+  });
+  return { bus, server };
+}

@@ -1,0 +1,60 @@
+/** The four kinds of work a webhook can run, by their documented numbers. */
+export const ExecutionType = {
+  ExecuteNativeCommand: 0,
+  ExecuteCommandChain: 1,
+  ExecuteCode: 2,
+  StartProcess: 3,
+} as const;
+export type ExecutionType = (typeof ExecutionType)[keyof typeof ExecutionType];
+
+export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+export const responseModes = ['sync', 'async'] as const;
+export type ResponseMode = (typeof responseModes)[number];
+
+export interface CommandChainStep {
+  readonly commandName: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/** A signature scheme and its secrets, as stored. Secrets never leave the service. */
+export interface VerificationSettings {
+  readonly scheme: string;
+  readonly secrets: readonly string[];
+  readonly header: string;
+  readonly prefix: string;
+  readonly encoding: string;
+  readonly toleranceSeconds: number | null;
+}
+
+/** What an operator sets on a configuration. */
+export interface WebhookConfigFields {
+  readonly key: string;
+  readonly description: string;
+  readonly isEnabled: boolean;
+  readonly path: string;
+  readonly action: string;
+  readonly executionType: number;
+  readonly commandName: string | null;
+  readonly commandChain: readonly CommandChainStep[] | null;
+  readonly executionCode: string | null;
+  readonly processDefinitionId: number | null;
+  readonly allowableIps: string;
+  readonly responseMode: string;
+  readonly timeoutMs: number | null;
+  readonly maxAttempts: number | null;
+  readonly idempotencyKey: string | null;
+  readonly verification: VerificationSettings | null;
+}
+
+/** A stored configuration. */
+export interface WebhookConfig extends WebhookConfigFields {
+  readonly id: number;
+  readonly normalizedPath: string;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly activatedAt: Date | null;
+  readonly deactivatedAt: Date | null;
+}

@@ -1,0 +1,56 @@
+/**
+ * The service's failures, as data: a stable `code`, a human `message` (the envelope's message) and
+ * the list of specific `errors`. Edges translate them once (see transport/error-table.ts); code is
+ * checked by `code`, never `instanceof`, because errors also come back from isolates and workers.
+ */
+export const errorCodes = [
+  'invalid_argument',
+  'failed_precondition',
+  'not_found',
+  'already_exists',
+  'unauthenticated',
+  'permission_denied',
+  'resource_exhausted',
+  'execution_failed',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, message, errors } = value as Partial<AppError>;
+  return (
+    typeof code === 'string' &&
+    (errorCodes as readonly string[]).includes(code) &&
+    typeof message === 'string' &&
+    Array.isArray(errors)
+  );
+}
+
+/** The one normaliser: anything thrown becomes an AppError; unknown failures keep their cause for the log only. */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  return new AppError('internal', 'Internal error', [], { cause: error });
+}
+
+export const invalidArgument = (message: string, errors: readonly string[] = []) =>
+  new AppError('invalid_argument', message, errors);
+export const notFound = (message: string, errors: readonly string[] = []) => new AppError('not_found', message, errors);
+export const alreadyExists = (message: string, errors: readonly string[] = []) =>
+  new AppError('already_exists', message, errors);
+export const failedPrecondition = (message: string, errors: readonly string[] = []) =>
+  new AppError('failed_precondition', message, errors);

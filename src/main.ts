@@ -1,0 +1,33 @@
+import { pino } from 'pino';
+import { loadConfig } from './config/config.js';
+import { composeService } from './compose.js';
+import { migrateToLatest } from './store/migrate.js';
+import { openDatabase } from './store/open-database.js';
+
+/** The composition root: config, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
+  const db = await openDatabase(config.database);
+  await migrateToLatest(db);
+  const { server } = composeService({ config, db, log });
+  const address = await server.listen(config.port, config.host);
+  log.info({ port: address.port, host: address.address, database: config.database.engine }, 'listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await server.close();
+    await db.destroy();
+    log.info('stopped');
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { Logger } from 'pino';
+import type { Authenticator } from './auth/authenticator.js';
+import type { CommandBus } from './commands/command-bus.js';
+import { createConnectRoutes, translateErrors } from './transport/connect/connect-routes.js';
+import { createBpmCommandGateway } from './transport/gateway/bpm-command-gateway.js';
+import { createHealthRoutes } from './transport/http/health-routes.js';
+import type { HttpRoute } from './transport/http/http-types.js';
+import { routeRequests } from './transport/http/route-requests.js';
+
+export interface ServerDeps {
+  readonly bus: CommandBus;
+  readonly authenticate: Authenticator;
+  readonly log: Logger;
+  readonly maxBodyBytes: number;
+  /** Readiness: the store answers and is migrated. */
+  readonly isReady: () => Promise<boolean>;
+  /** Further plain endpoints (webhook ingress, JWKS, metrics), checked after the built-in ones. */
+  readonly routes?: readonly HttpRoute[];
+}
+
+export interface AppServer {
+  /** Starts listening; port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const http2Preface = 'PRI * HTTP/2.0';
+
+/**
+ * One listener for everything: gRPC (h2c), gRPC-Web and Connect on HTTP/1.1 or h2c, and the plain
+ * endpoints. Node 20 ignores `allowHTTP1` without TLS, so the first bytes of each connection decide
+ * whether it goes to the HTTP/2 or the HTTP/1.1 server.
+ */
+export function createServer(deps: ServerDeps): AppServer {
+  const plainRoutes = [
+    ...createHealthRoutes(deps.isReady),
+    createBpmCommandGateway(deps),
+    ...(deps.routes ?? []),
+  ];
+  const handler = connectNodeAdapter({
+    routes: createConnectRoutes(deps),
+    interceptors: [translateErrors],
+    fallback: routeRequests(plainRoutes, deps.log),
+  });
+  const http1 = http.createServer(handler);
+  const h2c = http2.createServer(handler);
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2c.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+
+  const listener = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.once('readable', () => {
+      const head: Buffer | null = socket.read();
+      if (!head) return void socket.destroy();
+      socket.unshift(head);
+      const length = Math.min(head.length, http2Preface.length);
+      const isHttp2 = head.toString('latin1', 0, length) === http2Preface.slice(0, length);
+      (isHttp2 ? h2c : http1).emit('connection', socket);
+    });
+  });
+
+  return {
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen(port, host, () => resolve(listener.address() as AddressInfo));
+      }),
+    async close(graceMs = 5_000) {
+      const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+      http1.closeIdleConnections();
+      const deadline = setTimeout(() => sockets.forEach((socket) => socket.destroy()), graceMs);
+      sessions.forEach((session) => session.close());
+      h2c.close();
+      http1.close();
+      await closed;
+      clearTimeout(deadline);
+    },
+  };
+}

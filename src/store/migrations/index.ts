@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import * as createWebhookConfigs from './20261128000000-create-webhook-configs.js';
+
+/** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
+const migrations: Record<string, Knex.Migration> = {
+  '20261128000000-create-webhook-configs': createWebhookConfigs,
+};
+
+/**
+ * Migrations compiled into the program instead of read from a folder, so the same list runs from
+ * `src/` (tests, tsx) and from `dist/` (npm start).
+ */
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};

@@ -1,0 +1,197 @@
+import type { Db } from './open-database.js';
+import type { WebhookConfig, WebhookConfigFields } from '../domain/webhook-config.js';
+import { normalizePath } from '../router/normalize-path.js';
+
+const table = 'webhook_configs';
+
+/** A row as PostgreSQL returns it (pg gives int8 as strings, PGlite as numbers). */
+interface WebhookConfigRow {
+  id: string | number;
+  key: string;
+  description: string;
+  is_enabled: boolean;
+  path: string;
+  normalized_path: string;
+  action: string;
+  execution_type: number;
+  command_name: string | null;
+  command_chain: WebhookConfig['commandChain'];
+  execution_code: string | null;
+  process_definition_id: string | number | null;
+  allowable_ips: string;
+  response_mode: string;
+  timeout_ms: number | null;
+  max_attempts: number | null;
+  idempotency_key: string | null;
+  verification: WebhookConfig['verification'];
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  activated_at: Date | null;
+  deactivated_at: Date | null;
+}
+
+export const routeUniqueIndex = 'webhook_configs_route_unique';
+export const keyUniqueIndex = 'webhook_configs_key_unique';
+
+export interface WebhookConfigFilter {
+  readonly searchText?: string;
+  readonly isEnabled?: boolean;
+  readonly executionType?: number;
+}
+
+export async function insertWebhookConfig(db: Db, fields: WebhookConfigFields, now: Date): Promise<WebhookConfig> {
+  const [row] = await db(table)
+    .insert({
+      ...toColumns(fields),
+      created_at: now,
+      updated_at: now,
+      activated_at: fields.isEnabled ? now : null,
+    })
+    .returning('*');
+  return toWebhookConfig(row as WebhookConfigRow);
+}
+
+export async function findWebhookConfigById(db: Db, id: number): Promise<WebhookConfig | undefined> {
+  const row = await db<WebhookConfigRow>(table).where({ id }).first();
+  return row && toWebhookConfig(row);
+}
+
+export async function findWebhookConfigByKey(db: Db, key: string): Promise<WebhookConfig | undefined> {
+  const row = await db<WebhookConfigRow>(table).whereRaw('lower(key) = lower(?)', [key]).first();
+  return row && toWebhookConfig(row);
+}
+
+/** The enabled configuration, other than `exceptId`, that already serves this path and method. */
+export async function findEnabledRouteOwner(
+  db: Db,
+  route: { normalizedPath: string; action: string; exceptId?: number },
+): Promise<WebhookConfig | undefined> {
+  const row = await db<WebhookConfigRow>(table)
+    .where({ normalized_path: route.normalizedPath, action: route.action, is_enabled: true })
+    .whereNot({ id: route.exceptId ?? 0 })
+    .first();
+  return row && toWebhookConfig(row);
+}
+
+export async function listWebhookConfigs(
+  db: Db,
+  filter: WebhookConfigFilter,
+  page: { offset: number; limit: number },
+): Promise<{ items: WebhookConfig[]; totalCount: number }> {
+  const query = db<WebhookConfigRow>(table).modify((q) => {
+    if (filter.isEnabled !== undefined) q.where({ is_enabled: filter.isEnabled });
+    if (filter.executionType !== undefined) q.where({ execution_type: filter.executionType });
+    if (filter.searchText) {
+      const pattern = `%${escapeLike(filter.searchText)}%`;
+      q.where((w) =>
+        w.whereILike('key', pattern).orWhereILike('description', pattern).orWhereILike('path', pattern),
+      );
+    }
+  });
+  const [counted] = await query.clone().count<{ count: string | number }[]>({ count: '*' });
+  const rows = await query.orderBy('id').offset(page.offset).limit(page.limit);
+  return { items: rows.map(toWebhookConfig), totalCount: Number(counted?.count ?? 0) };
+}
+
+export async function listAllWebhookConfigs(db: Db): Promise<WebhookConfig[]> {
+  const rows = await db<WebhookConfigRow>(table).orderBy('id');
+  return rows.map(toWebhookConfig);
+}
+
+/** Replaces the operator's fields and bumps the version. */
+export async function updateWebhookConfig(
+  db: Db,
+  id: number,
+  fields: Omit<WebhookConfigFields, 'key'>,
+  now: Date,
+): Promise<WebhookConfig | undefined> {
+  const [row] = await db(table)
+    .where({ id })
+    .update({ ...toColumns(fields), version: db.raw('version + 1'), updated_at: now })
+    .returning('*');
+  return row && toWebhookConfig(row as WebhookConfigRow);
+}
+
+/** Turns a configuration on or off, stamping when. */
+export async function setWebhookConfigEnabled(
+  db: Db,
+  id: number,
+  isEnabled: boolean,
+  now: Date,
+): Promise<WebhookConfig | undefined> {
+  const [row] = await db<WebhookConfigRow>(table)
+    .where({ id })
+    .update({
+      is_enabled: isEnabled,
+      ...(isEnabled ? { activated_at: now } : { deactivated_at: now }),
+      version: db.raw('version + 1'),
+      updated_at: now,
+    })
+    .returning('*');
+  return row && toWebhookConfig(row);
+}
+
+export async function deleteWebhookConfig(db: Db, id: number): Promise<WebhookConfig | undefined> {
+  const [row] = await db<WebhookConfigRow>(table).where({ id }).delete().returning('*');
+  return row && toWebhookConfig(row);
+}
+
+function toColumns(fields: Partial<WebhookConfigFields>) {
+  return {
+    key: fields.key,
+    description: fields.description,
+    is_enabled: fields.isEnabled,
+    path: fields.path,
+    normalized_path: fields.path === undefined ? undefined : normalizePath(fields.path),
+    action: fields.action,
+    execution_type: fields.executionType,
+    command_name: fields.commandName,
+    command_chain: jsonColumn(fields.commandChain),
+    execution_code: fields.executionCode,
+    process_definition_id: fields.processDefinitionId,
+    allowable_ips: fields.allowableIps,
+    response_mode: fields.responseMode,
+    timeout_ms: fields.timeoutMs,
+    max_attempts: fields.maxAttempts,
+    idempotency_key: fields.idempotencyKey,
+    verification: jsonColumn(fields.verification),
+  };
+}
+
+/** jsonb parameters must be sent as text: pg would turn a JS array into a PostgreSQL array. */
+function jsonColumn(value: unknown): string | null | undefined {
+  return value === undefined || value === null ? (value as null | undefined) : JSON.stringify(value);
+}
+
+function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
+  return {
+    id: Number(row.id),
+    key: row.key,
+    description: row.description,
+    isEnabled: row.is_enabled,
+    path: row.path,
+    normalizedPath: row.normalized_path,
+    action: row.action,
+    executionType: row.execution_type,
+    commandName: row.command_name,
+    commandChain: row.command_chain,
+    executionCode: row.execution_code,
+    processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
+    allowableIps: row.allowable_ips,
+    responseMode: row.response_mode,
+    timeoutMs: row.timeout_ms,
+    maxAttempts: row.max_attempts,
+    idempotencyKey: row.idempotency_key,
+    verification: row.verification,
+    version: row.version,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    activatedAt: row.activated_at && new Date(row.activated_at),
+    deactivatedAt: row.deactivated_at && new Date(row.deactivated_at),
+  };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

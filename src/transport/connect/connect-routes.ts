@@ -1,0 +1,55 @@
+import type { DescMethodUnary, DescService, Message } from '@bufbuild/protobuf';
+import type { ConnectRouter, HandlerContext, Interceptor, ServiceImpl } from '@connectrpc/connect';
+import { BpmService } from '../../../gen/bpm/webhooks/v1/bpm_service_pb.js';
+import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import type { Authenticator } from '../../auth/authenticator.js';
+import type { CommandBus } from '../../commands/command-bus.js';
+import { executeBpmCommand } from '../../commands/execute-bpm-command.js';
+import { toConnectError } from '../error-table.js';
+import { invocationFrom } from '../invocation.js';
+
+export interface ConnectRoutesDeps {
+  readonly bus: CommandBus;
+  readonly authenticate: Authenticator;
+}
+
+/** Services whose every RPC is the command named like its request message. */
+const commandServices: readonly DescService[] = [WebHookConfigService];
+
+/** The gRPC / gRPC-Web / Connect routes: each RPC runs the command named like its request message. */
+export function createConnectRoutes(deps: ConnectRoutesDeps) {
+  const invocation = (context: HandlerContext) =>
+    invocationFrom(deps.authenticate, {
+      authorization: context.requestHeader.get('authorization') ?? undefined,
+      requestId: context.requestHeader.get('x-request-id') ?? undefined,
+    });
+
+  return (router: ConnectRouter) => {
+    for (const service of commandServices) router.service(service, commandServiceImpl(service, deps.bus, invocation));
+    router.service(BpmService, {
+      execute: async (command, context) => executeBpmCommand(deps.bus, command, await invocation(context)),
+    });
+  };
+}
+
+function commandServiceImpl(
+  service: DescService,
+  bus: CommandBus,
+  invocation: (context: HandlerContext) => ReturnType<typeof invocationFrom>,
+): ServiceImpl<DescService> {
+  const rpc = (method: DescMethodUnary) => async (request: Message, context: HandlerContext) => {
+    const { message, output } = await bus.execute(method.input.name, request, await invocation(context));
+    return { ...output, message };
+  };
+  const unaryMethods = service.methods.filter((method): method is DescMethodUnary => method.methodKind === 'unary');
+  return Object.fromEntries(unaryMethods.map((method) => [method.localName, rpc(method)])) as ServiceImpl<DescService>;
+}
+
+/** Every failure leaves as a gRPC status with the `errors` list attached as a detail. */
+export const translateErrors: Interceptor = (next) => async (request) => {
+  try {
+    return await next(request);
+  } catch (error) {
+    throw toConnectError(error);
+  }
+};

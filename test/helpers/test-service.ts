@@ -1,0 +1,33 @@
+import { pino } from 'pino';
+import type { Knex } from 'knex';
+import type { Authenticator } from '../../src/auth/authenticator.js';
+import { composeService, type Service } from '../../src/compose.js';
+
+export interface RunningService extends Service {
+  readonly baseUrl: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** The real service on a free port, over a test database. */
+export async function startTestService(
+  db: Knex,
+  options: { maxBodyBytes?: number; authenticate?: Authenticator; clock?: () => Date } = {},
+): Promise<RunningService> {
+  const service = composeService({
+    config: { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 },
+    db,
+    log: silentLog,
+    ...(options.authenticate && { authenticate: options.authenticate }),
+    ...(options.clock && { clock: options.clock }),
+  });
+  const address = await service.server.listen(0, '127.0.0.1');
+  return {
+    ...service,
+    port: address.port,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    stop: () => service.server.close(1_000),
+  };
+}
