@@ -1,4 +1,6 @@
+import type { Client } from '@connectrpc/connect';
 import type { Knex } from 'knex';
+import type { ExecutionService } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import type { Logger } from 'pino';
 import { allowEveryone, type Authenticator } from './auth/authenticator.js';
 import { builtInCommands } from './commands/catalog.js';
@@ -6,6 +8,8 @@ import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
 import type { Config } from './config/config.js';
+import { createExecutorCatalog } from './executors/executor-catalog.js';
+import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
 import { createServer, type AppServer } from './server.js';
 import { isDatabaseReady } from './store/migrate.js';
 
@@ -20,7 +24,11 @@ export interface ServiceOptions {
 
 export interface Service {
   readonly bus: CommandBus;
+  /** The internal ExecutionService, called in-process. */
+  readonly execution: Client<typeof ExecutionService>;
   readonly server: AppServer;
+  /** Stops the server, then releases the executors. The database belongs to the caller. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -43,5 +51,14 @@ export function composeService(options: ServiceOptions): Service {
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
   });
-  return { bus, server };
+  const executors = createExecutorCatalog(bus);
+  return {
+    bus,
+    execution: createInProcessExecutionClient(executors),
+    server,
+    async close(graceMs) {
+      await server.close(graceMs);
+      await disposeExecutors(executors);
+    },
+  };
 }

@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
   const db = await openDatabase(config.database);
   await migrateToLatest(db);
-  const { server } = composeService({ config, db, log });
-  const address = await server.listen(config.port, config.host);
+  const service = composeService({ config, db, log });
+  const address = await service.server.listen(config.port, config.host);
   log.info({ port: address.port, host: address.address, database: config.database.engine }, 'listening');
 
   let stopping = false;
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await server.close();
+    await service.close();
     await db.destroy();
     log.info('stopped');
   };

@@ -28,6 +28,6 @@ export async function startTestService(
     ...service,
     port: address.port,
     baseUrl: `http://127.0.0.1:${address.port}`,
-    stop: () => service.server.close(1_000),
+    stop: () => service.close(1_000),
   };
 }

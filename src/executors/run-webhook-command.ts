@@ -1,0 +1,31 @@
+import { fromJson, type JsonValue } from '@bufbuild/protobuf';
+import type { CommandBus } from '../commands/command-bus.js';
+import { envelopeData } from '../commands/execute-bpm-command.js';
+import { toAppError } from '../errors.js';
+
+export type WebhookCommandOutcome =
+  | { readonly success: true; readonly message: string; readonly data: JsonValue }
+  | { readonly success: false; readonly message: string; readonly errors: readonly string[] };
+
+/**
+ * Runs a command on behalf of a webhook: with the webhook's rights (never an operator's), so only
+ * commands marked runnable from a webhook pass the bus's authorisation.
+ */
+export async function runWebhookCommand(
+  bus: CommandBus,
+  name: string,
+  input: JsonValue,
+  caller: { key: string; requestId: string },
+): Promise<WebhookCommandOutcome> {
+  try {
+    const command = bus.find(name);
+    if (!command) return { success: false, message: 'Unknown command', errors: [`Command "${name}" is not registered`] };
+    const message = fromJson(command.input, input, { ignoreUnknownFields: true });
+    const invocation = { actor: { kind: 'webhook', subject: `webhook:${caller.key}` }, requestId: caller.requestId } as const;
+    const outcome = await bus.execute(name, message, invocation);
+    return { success: true, message: outcome.message, data: envelopeData(command, message, outcome.output) };
+  } catch (error) {
+    const failure = toAppError(error);
+    return { success: false, message: failure.message, errors: failure.errors.length > 0 ? failure.errors : [failure.message] };
+  }
+}
