@@ -1,4 +1,4 @@
-import { fromJson, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import { fromJson, type DescMessage, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
 import { BpmCommandSchema, type BpmCommand } from '../../../gen/bpm/webhooks/v1/bpm_service_pb.js';
 import { invalidArgument } from '../../errors.js';
 
@@ -47,8 +47,28 @@ function splitType(json: JsonObject): { type: string; fields: JsonValue } {
   throw invalidArgument('Missing $type', ['The body must name its command in "$type" (or "cmd")']);
 }
 
-/** protobuf-es names the field in its message; drop the package so the sentence reads plainly. */
+/**
+ * protobuf-es names fields by their proto names ("cannot decode field X.execution_type from JSON: ...");
+ * callers wrote JSON names, so answer in those: `"executionType": expected number (int32), got "zero"`.
+ */
 function describeJsonError(error: unknown, type: string): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^cannot decode message bpm\.webhooks\.v1\.BpmCommand from JSON: /, '').replaceAll('bpm.webhooks.v1.', '') || `Invalid ${type}`;
+  const badField = /cannot decode field ([\w.]+)\.(\w+) from JSON: (.*)$/s.exec(text);
+  if (badField) {
+    const field = messagesByTypeName.get(badField[1]!)?.fields.find((f) => f.name === badField[2]);
+    return `"${field?.jsonName ?? badField[2]}": ${badField[3]}`;
+  }
+  const unknownKey = /key "(.*)" is unknown/s.exec(text);
+  if (unknownKey) return `"${unknownKey[1]!.slice(0, 100)}" is not a field of ${type}`;
+  return `The body is not a valid ${type}`;
+}
+
+/** Every message a gateway request can contain, by full name. */
+const messagesByTypeName = collectMessages(BpmCommandSchema, new Map<string, DescMessage>());
+
+function collectMessages(schema: DescMessage, found: Map<string, DescMessage>): Map<string, DescMessage> {
+  if (found.has(schema.typeName)) return found;
+  found.set(schema.typeName, schema);
+  for (const field of schema.fields) if (field.message) collectMessages(field.message, found);
+  return found;
 }
