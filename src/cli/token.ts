@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadSigningMaterial } from '../auth/signing-material.js';
-import { signToken } from '../auth/sign-token.js';
+import { expiresAt, signToken } from '../auth/sign-token.js';
 import { permissions, type Permission } from '../commands/command.js';
 import { loadConfig } from '../config/config.js';
 
@@ -23,18 +23,15 @@ async function main(): Promise<void> {
   });
   if (values.help) return void console.log(usage);
   const config = loadConfig();
-  const token = await signToken(
-    await loadSigningMaterial(config),
-    {
-      subject: values.sub?.trim() || defaultSubject(),
-      permissions: parseScope(values.scope),
-      ttl: values.ttl,
-      issuer: config.auth.issuer,
-      audience: config.auth.audience,
-    },
-    new Date(),
-  );
-  console.log(token);
+  const claims = {
+    subject: values.sub?.trim() || defaultSubject(),
+    permissions: parseScope(values.scope),
+    ttl: values.ttl,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+  };
+  expiresAt(0, claims.ttl); // a bad --ttl fails before any key is touched
+  console.log(await signToken(await loadSigningMaterial(config), claims, new Date()));
 }
 
 function parseScope(scope: string | undefined): Permission[] {
