@@ -54,7 +54,7 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-describe('npm run token against the embedded default', () => {
+describe('the token CLI and the server as processes', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const step of cleanup.reverse()) await step();
@@ -117,5 +117,12 @@ describe('npm run token against the embedded default', () => {
     const result = await runTokenCli(['--scope', 'events:read', '--sub', 'erin'], env);
     expect(result, result.stderr).toMatchObject({ code: 0 });
     expect(decodeJwt(result.stdout)).toMatchObject({ sub: 'erin', scope: 'events:read' });
+  }, 60_000);
+
+  it('the server refuses to boot with a short HS256 secret or two key sources', async () => {
+    for (const extra of [{ AUTH_HS256_SECRET: 'too-short' }, { AUTH_HS256_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.test/jwks' }]) {
+      const env = { ...embeddedEnvironment('/nonexistent'), ...extra };
+      await expect(startServer(env)).rejects.toThrow(/server exited with 1: Invalid configuration: AUTH_/);
+    }
   }, 60_000);
 });
