@@ -112,6 +112,17 @@ describe.each(engines)('the audit log on %s', (engine) => {
       expect(second.items.map((e) => e.occurredAt)).toEqual(['2026-11-28T10:10:00Z', '2026-11-28T10:05:00Z']);
     });
 
+    it('answers "not found" for ids the store cannot hold, and records nothing', async () => {
+      for (const id of ['9223372036854775807', '-1', '0']) {
+        expect(await alice.call('ActivateWebHookConfigCommand', { id }), id).toMatchObject({
+          success: false,
+          message: 'Activation failed',
+          errors: ['Configuration not found'],
+        });
+      }
+      expect(((await alice.call('GetAuditLogQuery')).data as Page).totalCount).toBe(0);
+    });
+
     it('refuses a bad range and callers without webhooks:read', async () => {
       expect(
         await alice.call('GetAuditLogQuery', { since: '2026-11-28T10:00:00Z', until: '2026-11-28T09:00:00Z', pageSize: 101 }),

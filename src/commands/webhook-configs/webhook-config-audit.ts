@@ -3,6 +3,7 @@ import { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config
 import { findWebhookConfigById } from '../../store/webhook-configs.js';
 import type { AuditTarget } from '../command.js';
 import { messageToJson } from '../message-json.js';
+import { isStoredId } from './stored-config.js';
 import { toWebHookConfigMessage } from './webhook-config-message.js';
 
 /**
@@ -12,6 +13,8 @@ import { toWebHookConfigMessage } from './webhook-config-message.js';
 export const webhookConfigAudit = {
   entityType: 'webhook_config',
   async load(db, id) {
+    // The id comes from the caller's input: only look up ids the store can hold, as the handlers do.
+    if (!/^\d{1,19}$/.test(id) || !isStoredId(BigInt(id))) return undefined;
     const config = await findWebhookConfigById(db, Number(id));
     return config && messageToJson(WebHookConfigSchema, create(WebHookConfigSchema, toWebHookConfigMessage(config)));
   },
