@@ -1,4 +1,4 @@
-import { errors } from 'jose';
+import { errors, type JWTPayload } from 'jose';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { actorFromClaims } from './actor-from-claims.js';
@@ -29,7 +29,7 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
     if (authorization === undefined) return refuse('no Authorization header');
     const match = /^Bearer +(\S+) *$/i.exec(authorization);
     if (!match) return refuse('Authorization is not "Bearer <token>"');
-    let claims;
+    let claims: JWTPayload;
     try {
       ({ payload: claims } = await options.verifier.verify(match[1]!, {
         ...(options.issuer !== undefined && { issuer: options.issuer }),
