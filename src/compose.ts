@@ -2,15 +2,17 @@ import type { Client } from '@connectrpc/connect';
 import type { Knex } from 'knex';
 import type { ExecutionService } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import type { Logger } from 'pino';
-import { allowEveryone, type Authenticator } from './auth/authenticator.js';
+import type { Authenticator } from './auth/authenticator.js';
 import { builtInCommands } from './commands/catalog.js';
 import { createCommandBus, type CommandBus } from './commands/command-bus.js';
+import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
 import type { Config } from './config/config.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
 import { createServer, type AppServer } from './server.js';
+import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
 
 export interface ServiceOptions {
@@ -19,7 +21,10 @@ export interface ServiceOptions {
   readonly db: Knex;
   readonly log: Logger;
   readonly clock?: () => Date;
-  readonly authenticate?: Authenticator;
+  /** Verifies every management call's bearer token: built from config by main.ts (see auth/create-auth.ts). */
+  readonly authenticate: Authenticator;
+  /** Further plain endpoints, e.g. the JWKS. */
+  readonly routes?: readonly HttpRoute[];
 }
 
 export interface Service {
@@ -38,15 +43,17 @@ export interface Service {
 export function composeService(options: ServiceOptions): Service {
   const bus = createCommandBus({
     commands: Object.values(builtInCommands),
-    // Outermost first: failures are logged and normalised after authorisation has run.
-    interceptors: [logOutcome, authorize],
+    // Outermost first: failures are logged and normalised; only authorised calls reach the audit,
+    // which records the writes that succeed.
+    interceptors: [logOutcome, authorize, audit],
     db: options.db,
     clock: options.clock ?? (() => new Date()),
     log: options.log,
   });
   const server = createServer({
     bus,
-    authenticate: options.authenticate ?? allowEveryone,
+    authenticate: options.authenticate,
+    ...(options.routes && { routes: options.routes }),
     log: options.log,
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),

@@ -1,4 +1,6 @@
 import { pino } from 'pino';
+import { createAuth } from './auth/create-auth.js';
+import { signingKeyFilePath } from './auth/signing-key-file.js';
 import { loadConfig } from './config/config.js';
 import { composeService } from './compose.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -10,9 +12,17 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
   const db = await openDatabase(config.database);
   await migrateToLatest(db);
-  const service = composeService({ config, db, log });
+  const auth = await createAuth(config.auth, {
+    db,
+    log,
+    keyFile: config.database.engine === 'pglite' && config.database.dataDir ? signingKeyFilePath(config.database.dataDir) : undefined,
+  });
+  const service = composeService({ config, db, log, authenticate: auth.authenticate, routes: auth.routes });
   const address = await service.server.listen(config.port, config.host);
-  log.info({ port: address.port, host: address.address, database: config.database.engine }, 'listening');
+  log.info(
+    { port: address.port, host: address.address, database: config.database.engine, auth: config.auth.key.kind },
+    'listening',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,11 +1,10 @@
-import { permissions, type Actor } from '../commands/command.js';
+import type { Actor } from '../commands/command.js';
+import { AppError } from '../errors.js';
 
 /** Turns a request's Authorization header into the acting operator, or throws an `unauthenticated` AppError. */
 export type Authenticator = (authorization: string | undefined) => Promise<Actor>;
 
-/** Every caller is an operator with every permission: only for tests and development without tokens. */
-export const allowEveryone: Authenticator = async () => ({
-  kind: 'operator',
-  subject: 'anonymous',
-  permissions: new Set(permissions),
-});
+/** The one answer to every authentication failure: the reason is logged, never sent. */
+export function unauthenticated(): AppError {
+  return new AppError('unauthenticated', 'Unauthorized', ['A valid bearer token is required']);
+}

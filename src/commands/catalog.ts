@@ -1,3 +1,4 @@
+import { getAuditLog } from './audit/get-audit-log.js';
 import type { CommandDefinition } from './command.js';
 import { echoCommand } from './native/echo-command.js';
 import { activateWebHookConfig } from './webhook-configs/activate-web-hook-config.js';
@@ -19,5 +20,6 @@ export const builtInCommands = {
   GetWebHookConfigListQuery: getWebHookConfigList,
   GetWebHookConfigByIdQuery: getWebHookConfigById,
   LookupWebHookByKeyCommand: lookupWebHookByKey,
+  GetAuditLogQuery: getAuditLog,
   EchoCommand: echoCommand,
 } satisfies Record<string, CommandDefinition>;

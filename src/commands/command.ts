@@ -47,9 +47,24 @@ export interface CommandDefinition<I extends DescMessage = DescMessage, O extend
   readonly successMessage: string;
   /** Whether a webhook (native command, chain, script or process) may run it. Never true for management commands. */
   readonly runnableFromWebhook: boolean;
+  /** For `:write` commands that change one entity: lets the audit log record it before and after. */
+  readonly audit?: AuditTarget<I, O>;
   handle(input: MessageShape<I>, ctx: CommandContext): Promise<MessageInitShape<O>>;
   /** The JSON envelope's `data` for an output; by default the output's `data` field, or the whole output. */
   toEnvelopeData?(output: MessageShape<O>, input: MessageShape<I>, toJson: MessageToJson): JsonValue;
+}
+
+/**
+ * The entity a write command changes, as the audit log sees it. A command that declares one runs in
+ * one transaction with its audit entry, so its handler must do all its work through `ctx.db`.
+ */
+export interface AuditTarget<I extends DescMessage = DescMessage, O extends DescMessage = DescMessage> {
+  /** e.g. "webhook_config". */
+  readonly entityType: string;
+  /** The entity's id from the input, or (for a create, whose input names none) from the output. */
+  entityId(input: MessageShape<I>, output: MessageShape<O> | undefined): bigint | string | undefined;
+  /** The entity's current state as JSON, secrets masked; undefined when it does not exist. */
+  load(db: Knex, id: string): Promise<JsonValue | undefined>;
 }
 
 /** Protobuf JSON as the gateway writes it (see message-json.ts). */

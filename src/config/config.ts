@@ -5,6 +5,21 @@ export type DatabaseConfig =
   | { readonly engine: 'postgres'; readonly url: string; readonly poolMax: number }
   | { readonly engine: 'pglite'; readonly dataDir: string | undefined };
 
+/** Where bearer tokens' keys come from; `embedded` is the service's own Ed25519 key, kept in the store. */
+export type AuthKeySource =
+  | { readonly kind: 'embedded' }
+  | { readonly kind: 'hs256'; readonly secret: string }
+  | { readonly kind: 'public-key'; readonly file: string }
+  | { readonly kind: 'jwks'; readonly url: string };
+
+/** How management calls are authenticated. */
+export interface AuthConfig {
+  readonly key: AuthKeySource;
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+  readonly clockToleranceSeconds: number;
+}
+
 /** The service's settings, parsed once from the environment; see README's configuration table. */
 export interface Config {
   readonly port: number;
@@ -12,10 +27,14 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly maxBodyBytes: number;
   readonly logLevel: LogLevel;
+  readonly auth: AuthConfig;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
+
+/** HS256 needs a key at least as long as its hash (RFC 7518, 3.2). */
+export const minHs256SecretBytes = 32;
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -30,6 +49,22 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
+  AUTH_HS256_SECRET: z
+    .string()
+    .refine((secret) => Buffer.byteLength(secret, 'utf8') >= minHs256SecretBytes, {
+      message: `must be at least ${minHs256SecretBytes} bytes`,
+    })
+    .optional(),
+  AUTH_PUBLIC_KEY_FILE: z.string().optional(),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
+  // Leeway for exp/nbf between this host's clock and the token issuer's.
+  AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
+}).refine((e) => [e.AUTH_HS256_SECRET, e.AUTH_PUBLIC_KEY_FILE, e.AUTH_JWKS_URL].filter(Boolean).length <= 1, {
+  message: 'set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL',
+  path: ['AUTH_*'],
 });
 
 /** Parses and validates the environment; throws one error naming every bad variable. */
@@ -46,6 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: Object.freeze(toDatabaseConfig(e.DATABASE_URL, e.DATABASE_POOL_MAX, e.DATA_DIR)),
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    auth: Object.freeze({
+      key: Object.freeze(toAuthKeySource(e)),
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+    }),
   });
 }
 
@@ -53,6 +94,17 @@ function toDatabaseConfig(url: string | undefined, poolMax: number, dataDir: str
   if (url === undefined) return { engine: 'pglite', dataDir };
   if (url === 'memory://') return { engine: 'pglite', dataDir: undefined };
   return { engine: 'postgres', url, poolMax };
+}
+
+function toAuthKeySource(e: {
+  AUTH_HS256_SECRET?: string | undefined;
+  AUTH_PUBLIC_KEY_FILE?: string | undefined;
+  AUTH_JWKS_URL?: string | undefined;
+}): AuthKeySource {
+  if (e.AUTH_HS256_SECRET) return { kind: 'hs256', secret: e.AUTH_HS256_SECRET };
+  if (e.AUTH_PUBLIC_KEY_FILE) return { kind: 'public-key', file: e.AUTH_PUBLIC_KEY_FILE };
+  if (e.AUTH_JWKS_URL) return { kind: 'jwks', url: e.AUTH_JWKS_URL };
+  return { kind: 'embedded' };
 }
 
 /** An exported-but-empty variable means "use the default", as in most shells' habits. */

@@ -29,7 +29,7 @@ describe.each(engines)('management API on %s', (engine) => {
   describe.each(clientKinds)('over %s', (kind) => {
     let client: ManagementClient;
     beforeAll(() => {
-      client = createManagementClient(kind, service.baseUrl);
+      client = createManagementClient(kind, service.baseUrl, service.adminToken);
     });
     afterAll(() => client.close());
 

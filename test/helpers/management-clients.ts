@@ -1,10 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromBinary, fromJson, toBinary, type DescMethodUnary,
   type Message, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
-import { ConnectError, createClient, type Client } from '@connectrpc/connect';
+import type { DescService } from '@bufbuild/protobuf';
+import { ConnectError, createClient } from '@connectrpc/connect';
 import { findTrailerError } from '@connectrpc/connect/protocol-grpc';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { ErrorDetailsSchema } from '../../gen/bpm/webhooks/v1/errors_pb.js';
+import { AuditService } from '../../gen/bpm/webhooks/v1/audit_service_pb.js';
 import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { messageToJson } from '../../src/commands/message-json.js';
 
@@ -28,24 +30,39 @@ export interface ManagementClient {
 export type ClientKind = 'gateway' | 'connect' | 'grpc';
 export const clientKinds: ClientKind[] = ['gateway', 'connect', 'grpc'];
 
-export function createManagementClient(kind: ClientKind, baseUrl: string, token?: string): ManagementClient {
+/** The services whose RPCs the clients can call, each RPC taking the message named like its `$type`. */
+const services: readonly DescService[] = [WebHookConfigService, AuditService];
+
+/**
+ * What a client sends as `Authorization`: a token (sent as `Bearer <token>`), a raw header value,
+ * or nothing at all.
+ */
+export type Credentials = string | { readonly authorization: string } | undefined;
+
+function authorizationOf(credentials: Credentials): string | undefined {
+  if (credentials === undefined) return undefined;
+  return typeof credentials === 'string' ? `Bearer ${credentials}` : credentials.authorization;
+}
+
+export function createManagementClient(kind: ClientKind, baseUrl: string, credentials?: Credentials): ManagementClient {
+  const authorization = authorizationOf(credentials);
   switch (kind) {
     case 'gateway':
-      return gatewayClient(baseUrl, token);
+      return gatewayClient(baseUrl, authorization);
     case 'connect':
-      return connectClient(baseUrl, token);
+      return connectClient(baseUrl, authorization);
     case 'grpc':
-      return grpcClient(baseUrl, token);
+      return grpcClient(baseUrl, authorization);
   }
 }
 
-function gatewayClient(baseUrl: string, token?: string): ManagementClient {
+function gatewayClient(baseUrl: string, authorization?: string): ManagementClient {
   return {
     name: 'gateway',
     async call(type, fields = {}) {
       const response = await fetch(`${baseUrl}/api/bpm/cmd`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        headers: { 'content-type': 'application/json', ...(authorization !== undefined && { authorization }) },
         body: JSON.stringify({ $type: type, ...fields }),
       });
       const body = (await response.json()) as Outcome;
@@ -56,9 +73,9 @@ function gatewayClient(baseUrl: string, token?: string): ManagementClient {
 }
 
 function methodFor(type: string): DescMethodUnary {
-  const method = WebHookConfigService.methods.find(
-    (m): m is DescMethodUnary => m.methodKind === 'unary' && m.input.name === type,
-  );
+  const method = services
+    .flatMap((service) => service.methods)
+    .find((m): m is DescMethodUnary => m.methodKind === 'unary' && m.input.name === type);
   if (!method) throw new Error(`No RPC takes ${type}`);
   return method;
 }
@@ -87,12 +104,14 @@ function codeName(code: number): string {
   return names[code] ?? String(code);
 }
 
-function connectClient(baseUrl: string, token?: string): ManagementClient {
+type UnaryCall = (input: unknown, options: object) => Promise<{ message: string }>;
+
+function connectClient(baseUrl: string, authorization?: string): ManagementClient {
   const transport = createConnectTransport({ baseUrl, httpVersion: '1.1' });
-  const client = createClient(WebHookConfigService, transport) as unknown as Record<
-    string,
-    (input: unknown, options: object) => Promise<{ message: string }>
-  >;
+  const client: Record<string, UnaryCall> = Object.assign(
+    {},
+    ...services.map((service) => createClient(service, transport) as unknown as Record<string, UnaryCall>),
+  );
   return {
     name: 'connect',
     async call(type, fields = {}) {
@@ -100,7 +119,7 @@ function connectClient(baseUrl: string, token?: string): ManagementClient {
       try {
         const input = fromJson(method.input, fields as JsonValue);
         const response = await client[method.localName]!(input, {
-          headers: token ? { authorization: `Bearer ${token}` } : {},
+          headers: authorization !== undefined ? { authorization } : {},
         });
         return { success: true, message: response.message, errors: [], data: dataOf(method, response) };
       } catch (error) {
@@ -115,12 +134,42 @@ function connectClient(baseUrl: string, token?: string): ManagementClient {
  * A real grpc-js client over h2c. Messages are encoded with the generated protobuf-es schemas, so the
  * wire bytes are what any gRPC client built from proto/ would send.
  */
-function grpcClient(baseUrl: string, token?: string): ManagementClient {
+function grpcClient(baseUrl: string, authorization?: string): ManagementClient {
+  const clients = new Map(services.map((service) => [service.typeName, grpcServiceClient(baseUrl, service)]));
+  return {
+    name: 'grpc',
+    call(type, fields = {}) {
+      const method = methodFor(type);
+      const client = clients.get(method.parent.typeName)!;
+      const metadata = new grpc.Metadata();
+      if (authorization !== undefined) metadata.set('authorization', authorization);
+      return new Promise((resolve) => {
+        client[method.name]!.call(client, fromJson(method.input, fields), metadata, (error, response) => {
+          if (error) return resolve(failure(grpcError(error)));
+          resolve({ success: true, message: response.message, errors: [], data: dataOf(method, response) });
+        });
+      });
+    },
+    close: () => clients.forEach((client) => client.close()),
+  };
+}
+
+type GrpcServiceClient = Record<
+  string,
+  (req: unknown, md: grpc.Metadata, cb: (error: grpc.ServiceError | null, response: { message: string }) => void) => void
+> &
+  grpc.Client;
+
+/**
+ * A real grpc-js client over h2c. Messages are encoded with the generated protobuf-es schemas, so the
+ * wire bytes are what any gRPC client built from proto/ would send.
+ */
+function grpcServiceClient(baseUrl: string, service: DescService): GrpcServiceClient {
   const definition: grpc.ServiceDefinition = Object.fromEntries(
-    WebHookConfigService.methods.map((method) => [
+    service.methods.map((method) => [
       method.name,
       {
-        path: `/${WebHookConfigService.typeName}/${method.name}`,
+        path: `/${service.typeName}/${method.name}`,
         requestStream: false,
         responseStream: false,
         requestSerialize: (message: Message) => Buffer.from(toBinary(method.input, message)),
@@ -130,26 +179,8 @@ function grpcClient(baseUrl: string, token?: string): ManagementClient {
       },
     ]),
   );
-  const Client = grpc.makeGenericClientConstructor(definition, WebHookConfigService.typeName);
-  const client = new Client(new URL(baseUrl).host, grpc.credentials.createInsecure()) as unknown as Record<
-    string,
-    (req: unknown, md: grpc.Metadata, cb: (error: grpc.ServiceError | null, response: { message: string }) => void) => void
-  > & grpc.Client;
-  return {
-    name: 'grpc',
-    call(type, fields = {}) {
-      const method = methodFor(type);
-      const metadata = new grpc.Metadata();
-      if (token) metadata.set('authorization', `Bearer ${token}`);
-      return new Promise((resolve) => {
-        client[method.name]!.call(client, fromJson(method.input, fields), metadata, (error, response) => {
-          if (error) return resolve(failure(grpcError(error)));
-          resolve({ success: true, message: response.message, errors: [], data: dataOf(method, response) });
-        });
-      });
-    },
-    close: () => client.close(),
-  };
+  const Client = grpc.makeGenericClientConstructor(definition, service.typeName);
+  return new Client(new URL(baseUrl).host, grpc.credentials.createInsecure()) as unknown as GrpcServiceClient;
 }
 
 /** A grpc-js failure read the way Connect reads trailers, including the ErrorDetails detail. */

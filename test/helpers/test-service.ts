@@ -1,26 +1,36 @@
-import { pino } from 'pino';
 import type { Knex } from 'knex';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import { composeService, type Service } from '../../src/compose.js';
+import type { HttpRoute } from '../../src/transport/http/http-types.js';
+import { silentLog } from './silent-log.js';
+import { createTestAuthenticator, mintAdminToken } from './tokens.js';
+
+export { silentLog } from './silent-log.js';
 
 export interface RunningService extends Service {
   readonly baseUrl: string;
   readonly port: number;
+  /** A bearer token with every permission, accepted by the default authenticator. */
+  readonly adminToken: string;
   stop(): Promise<void>;
 }
 
-export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export interface TestServiceOptions {
+  maxBodyBytes?: number;
+  /** Defaults to a real HS256 authenticator (see tokens.ts: mintToken, testSecret). */
+  authenticate?: Authenticator;
+  routes?: readonly HttpRoute[];
+  clock?: () => Date;
+}
 
 /** The real service on a free port, over a test database. */
-export async function startTestService(
-  db: Knex,
-  options: { maxBodyBytes?: number; authenticate?: Authenticator; clock?: () => Date } = {},
-): Promise<RunningService> {
+export async function startTestService(db: Knex, options: TestServiceOptions = {}): Promise<RunningService> {
   const service = composeService({
     config: { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 },
     db,
     log: silentLog,
-    ...(options.authenticate && { authenticate: options.authenticate }),
+    authenticate: options.authenticate ?? createTestAuthenticator(),
+    ...(options.routes && { routes: options.routes }),
     ...(options.clock && { clock: options.clock }),
   });
   const address = await service.server.listen(0, '127.0.0.1');
@@ -28,6 +38,7 @@ export async function startTestService(
     ...service,
     port: address.port,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    adminToken: await mintAdminToken(),
     stop: () => service.close(1_000),
   };
 }

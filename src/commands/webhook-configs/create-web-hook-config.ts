@@ -4,6 +4,7 @@ import {
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { insertWebhookConfig } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
+import { webhookConfigAudit } from './webhook-config-audit.js';
 import { asConflict } from './stored-config.js';
 import { draftFromCreate } from './webhook-config-draft.js';
 import { toWebHookConfigMessage } from './webhook-config-message.js';
@@ -16,6 +17,7 @@ export const createWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration created successfully',
   runnableFromWebhook: false,
+  audit: { ...webhookConfigAudit, entityId: (_input, output) => output?.data?.id },
   async handle(input, ctx) {
     const fields = await validateWebhookConfig(draftFromCreate(input), ctx);
     const config = await insertWebhookConfig(ctx.db, fields, ctx.clock()).catch(asConflict('Validation failed', fields));

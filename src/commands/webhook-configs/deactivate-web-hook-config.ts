@@ -3,6 +3,7 @@ import {
   DeactivateWebHookConfigResponseSchema,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { defineCommand } from '../command.js';
+import { webhookConfigAudit } from './webhook-config-audit.js';
 import { setEnabled } from './set-enabled.js';
 
 export const deactivateWebHookConfig = defineCommand({
@@ -12,5 +13,6 @@ export const deactivateWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration deactivated successfully',
   runnableFromWebhook: false,
+  audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   handle: (input, ctx) => setEnabled(input.id, false, ctx),
 });

@@ -6,6 +6,7 @@ import {
 import { notFound } from '../../errors.js';
 import { deleteWebhookConfig } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
+import { webhookConfigAudit } from './webhook-config-audit.js';
 import { isStoredId } from './stored-config.js';
 
 /** A hard delete: the key becomes free for a new configuration. */
@@ -16,6 +17,7 @@ export const deleteWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration deleted successfully',
   runnableFromWebhook: false,
+  audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   async handle(input, ctx) {
     const deleted = isStoredId(input.id) ? await deleteWebhookConfig(ctx.db, Number(input.id)) : undefined;
     if (!deleted) throw notFound('Deletion failed', ['Configuration not found']);

@@ -5,6 +5,7 @@ import {
 import { notFound } from '../../errors.js';
 import { updateWebhookConfig } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
+import { webhookConfigAudit } from './webhook-config-audit.js';
 import { asConflict, requireWebhookConfig } from './stored-config.js';
 import { draftFromUpdate } from './webhook-config-draft.js';
 import { toWebHookConfigMessage } from './webhook-config-message.js';
@@ -17,6 +18,7 @@ export const updateWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration updated successfully',
   runnableFromWebhook: false,
+  audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   async handle(input, ctx) {
     const existing = await requireWebhookConfig(ctx.db, input.id, 'Update failed');
     const { key: _key, ...fields } = await validateWebhookConfig(draftFromUpdate(existing, input), {
