@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildService } from '../helpers/child-service.js';
+import { mintAdminToken, testSecret } from '../helpers/tokens.js';
 
 async function command(baseUrl: string, body: object) {
   const response = await fetch(`${baseUrl}/api/bpm/cmd`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintAdminToken()}` },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as { success: boolean; data: unknown } };
@@ -21,7 +22,7 @@ describe('the service on its embedded database', () => {
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it('starts with no database server, serves health, and keeps its data across a restart', async () => {
-    const first = await startChildService({ DATA_DIR: dataDir });
+    const first = await startChildService({ DATA_DIR: dataDir, AUTH_HS256_SECRET: testSecret });
     try {
       expect((await fetch(`${first.baseUrl}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${first.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
@@ -39,7 +40,7 @@ describe('the service on its embedded database', () => {
     }
     expect(first.logs.some((entry) => entry.msg === 'stopped')).toBe(true);
 
-    const second = await startChildService({ DATA_DIR: dataDir });
+    const second = await startChildService({ DATA_DIR: dataDir, AUTH_HS256_SECRET: testSecret });
     try {
       const found = await command(second.baseUrl, { $type: 'LookupWebHookByKeyCommand', key: 'remita-payment' });
       expect(found).toMatchObject({ status: 200, body: { data: { key: 'remita-payment', path: 'remita/payment' } } });

@@ -20,7 +20,7 @@ describe.each(engines)('JSON gateway against bad input on %s', (engine) => {
   async function post(body: string, contentType = 'application/json') {
     const response = await fetch(`${service.baseUrl}/api/bpm/cmd`, {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, authorization: `Bearer ${service.adminToken}` },
       body,
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -134,7 +134,7 @@ describe.each(engines)('JSON gateway against bad input on %s', (engine) => {
   });
 
   it('answers 405 for other methods and 404 in the envelope for unknown paths', async () => {
-    const get = await fetch(`${service.baseUrl}/api/bpm/cmd`);
+    const get = await fetch(`${service.baseUrl}/api/bpm/cmd`, { headers: { authorization: `Bearer ${service.adminToken}` } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
     const unknown = await fetch(`${service.baseUrl}/api/nothing-here`);
