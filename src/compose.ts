@@ -14,7 +14,7 @@ import { createServer, type AppServer } from './server.js';
 import { isDatabaseReady } from './store/migrate.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes'>;
+  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -51,7 +51,10 @@ export function composeService(options: ServiceOptions): Service {
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
   });
-  const executors = createExecutorCatalog(bus);
+  const executors = createExecutorCatalog(bus, {
+    script: options.config.executors.script,
+    ...(options.clock && { clock: options.clock }),
+  });
   return {
     bus,
     execution: createInProcessExecutionClient(executors),

@@ -1,0 +1,61 @@
+import { fromJson, type JsonObject, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import type { ExecutionRequest, StepResultSchema } from '../../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { CommandBus } from '../../commands/command-bus.js';
+import { executionContextToJson } from '../execution-context-json.js';
+import { failedResult, type Executor } from '../executor.js';
+import { runWebhookCommand } from '../run-webhook-command.js';
+
+type StepResultInit = MessageInitShape<typeof StepResultSchema>;
+
+/**
+ * Type 1: runs the chain's commands in order. Each step gets the webhook context, its `parameters`
+ * and `previous` (the prior step's data); the chain stops at the first failure and reports every
+ * step it ran; its data is the last step's data.
+ */
+export function createChainExecutor(bus: CommandBus): Executor {
+  return {
+    async execute(request, { signal }) {
+      const chain = stepsOf(request);
+      if (chain.length === 0) return failedResult('The command chain is empty');
+      const context = executionContextToJson(request.context);
+      const caller = { key: String(context.key), requestId: `event-${context.eventId}` };
+      const timeoutMs = request.timeoutMs && request.timeoutMs > 0 ? request.timeoutMs : undefined;
+      const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+      const steps: StepResultInit[] = [];
+      let previous: JsonValue = null;
+      for (const [index, step] of chain.entries()) {
+        if (signal.aborted) return { success: false, errors: ['Execution was cancelled'], steps };
+        if (performance.now() > deadline) return { success: false, errors: [`Chain timed out after ${timeoutMs} ms`], steps };
+        const started = performance.now();
+        const input = { ...context, parameters: step.parameters, previous };
+        const outcome = await runWebhookCommand(bus, step.commandName, input, caller);
+        const durationMs = performance.now() - started;
+        if (!outcome.success) {
+          steps.push({ commandName: step.commandName, success: false, error: outcome.errors.join('; '), durationMs });
+          const errors = [`Step ${index + 1} (${step.commandName}) failed: ${outcome.errors.join('; ')}`];
+          return { success: false, errors, steps };
+        }
+        steps.push({ commandName: step.commandName, success: true, data: fromJson(ValueSchema, outcome.data), durationMs });
+        previous = outcome.data;
+      }
+      return { success: true, data: fromJson(ValueSchema, previous), steps };
+    },
+    dispose: async () => {},
+  };
+}
+
+/** The stored steps, or `commandName: "A,B,C"` when a request carries no steps. */
+function stepsOf(request: ExecutionRequest): { commandName: string; parameters: JsonObject }[] {
+  if (request.commandChain.length > 0) {
+    return request.commandChain.map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters ?? {},
+    }));
+  }
+  return request.commandName
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .map((commandName) => ({ commandName, parameters: {} }));
+}

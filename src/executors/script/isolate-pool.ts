@@ -1,0 +1,97 @@
+import ivm from 'isolated-vm';
+import { bootstrapSource, wrapFunctionBody } from './sandbox-bootstrap.js';
+
+/** A warm isolate with its compiled bootstrap and the user scripts it has compiled. */
+export interface PooledIsolate {
+  readonly isolate: ivm.Isolate;
+  readonly bootstrap: ivm.Script;
+  /** Compiles (or reuses) a script body by its cache key. */
+  script(cacheKey: string, code: string): Promise<ivm.Script>;
+}
+
+export interface IsolatePool {
+  /** A free isolate; waits when all are busy. `overflow` creates a temporary one instead of waiting (nested runs). */
+  acquire(options: { overflow: boolean }): Promise<PooledIsolate>;
+  /** Returns an isolate; a broken one (timed out, over its memory) is disposed and replaced. */
+  release(lease: PooledIsolate, broken: boolean): void;
+  dispose(): void;
+}
+
+const scriptsPerIsolate = 200;
+
+/** A fixed number of warm isolates, each running one script at a time on its own thread. */
+export function createIsolatePool(options: { size: number; memoryMb: number }): IsolatePool {
+  const idle: PooledIsolate[] = [];
+  const waiting: { resolve: (lease: PooledIsolate) => void; reject: (error: Error) => void }[] = [];
+  const pooled = new Set<PooledIsolate>();
+  let disposed = false;
+
+  const spawn = (): PooledIsolate => {
+    const isolate = new ivm.Isolate({ memoryLimit: options.memoryMb });
+    const bootstrap = isolate.compileScriptSync(bootstrapSource, { filename: 'sandbox-bootstrap' });
+    const scripts = new Map<string, ivm.Script>();
+    return {
+      isolate,
+      bootstrap,
+      async script(cacheKey, code) {
+        const cached = scripts.get(cacheKey);
+        if (cached) {
+          scripts.delete(cacheKey);
+          scripts.set(cacheKey, cached);
+          return cached;
+        }
+        const compiled = await isolate.compileScript(wrapFunctionBody(code), { filename: 'executionCode', lineOffset: -1 });
+        if (scripts.size >= scriptsPerIsolate) {
+          const oldest = scripts.keys().next().value as string;
+          scripts.get(oldest)?.release();
+          scripts.delete(oldest);
+        }
+        scripts.set(cacheKey, compiled);
+        return compiled;
+      },
+    };
+  };
+
+  for (let i = 0; i < options.size; i += 1) {
+    const lease = spawn();
+    pooled.add(lease);
+    idle.push(lease);
+  }
+
+  const hand = (lease: PooledIsolate) => {
+    const next = waiting.shift();
+    if (next) next.resolve(lease);
+    else idle.push(lease);
+  };
+
+  return {
+    async acquire({ overflow }) {
+      if (disposed) throw new Error('The script sandbox has been disposed');
+      const free = idle.pop();
+      if (free) return free;
+      if (overflow) return spawn();
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    release(lease, broken) {
+      const isPooled = pooled.has(lease);
+      if (!isPooled || broken || disposed) {
+        if (!lease.isolate.isDisposed) lease.isolate.dispose();
+        pooled.delete(lease);
+      }
+      if (disposed) return;
+      if (isPooled && !broken) hand(lease);
+      else if (isPooled) {
+        const fresh = spawn();
+        pooled.add(fresh);
+        hand(fresh);
+      }
+    },
+    dispose() {
+      disposed = true;
+      for (const lease of pooled) if (!lease.isolate.isDisposed) lease.isolate.dispose();
+      pooled.clear();
+      idle.length = 0;
+      for (const waiter of waiting.splice(0)) waiter.reject(new Error('The script sandbox has been disposed'));
+    },
+  };
+}
