@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { ExecutionService } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import type { Logger } from 'pino';
 import { allowEveryone, type Authenticator } from './auth/authenticator.js';
-import { builtInCommands } from './commands/catalog.js';
+import { builtInCommands, createConfiguredCommands } from './commands/catalog.js';
+import type { CommandDefinition } from './commands/command.js';
 import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
@@ -20,6 +21,8 @@ export interface ServiceOptions {
   readonly log: Logger;
   readonly clock?: () => Date;
   readonly authenticate?: Authenticator;
+  /** Commands loaded from COMMAND_MODULES (see loadCommandModules). */
+  readonly moduleCommands?: readonly CommandDefinition[];
 }
 
 export interface Service {
@@ -37,7 +40,18 @@ export interface Service {
  */
 export function composeService(options: ServiceOptions): Service {
   const bus = createCommandBus({
-    commands: Object.values(builtInCommands),
+    commands: [
+      ...Object.values(builtInCommands),
+      ...Object.values(
+        createConfiguredCommands({
+          forward: {
+            allowedHosts: options.config.executors.forwardAllowedHosts,
+            timeoutMs: options.config.executors.forwardTimeoutMs,
+          },
+        }),
+      ),
+      ...(options.moduleCommands ?? []),
+    ],
     // Outermost first: failures are logged and normalised after authorisation has run.
     interceptors: [logOutcome, authorize],
     db: options.db,

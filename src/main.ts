@@ -1,16 +1,18 @@
 import { pino } from 'pino';
 import { loadConfig } from './config/config.js';
+import { loadCommandModules } from './commands/modules/load-command-modules.js';
 import { composeService } from './compose.js';
 import { migrateToLatest } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 
-/** The composition root: config, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
+/** The composition root: config, command modules, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
+  const moduleCommands = await loadCommandModules(config.executors.commandModules);
   const db = await openDatabase(config.database);
   await migrateToLatest(db);
-  const service = composeService({ config, db, log });
+  const service = composeService({ config, db, log, moduleCommands });
   const address = await service.server.listen(config.port, config.host);
   log.info({ port: address.port, host: address.address, database: config.database.engine }, 'listening');
 

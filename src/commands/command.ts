@@ -47,6 +47,8 @@ export interface CommandDefinition<I extends DescMessage = DescMessage, O extend
   readonly successMessage: string;
   /** Whether a webhook (native command, chain, script or process) may run it. Never true for management commands. */
   readonly runnableFromWebhook: boolean;
+  /** One line for GetCommandListQuery. */
+  readonly description?: string;
   handle(input: MessageShape<I>, ctx: CommandContext): Promise<MessageInitShape<O>>;
   /** The JSON envelope's `data` for an output; by default the output's `data` field, or the whole output. */
   toEnvelopeData?(output: MessageShape<O>, input: MessageShape<I>, toJson: MessageToJson): JsonValue;

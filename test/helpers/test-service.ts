@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { Knex } from 'knex';
+import type { CommandDefinition } from '../../src/commands/command.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import { composeService, type Service } from '../../src/compose.js';
 import { loadConfig, type ExecutorsConfig } from '../../src/config/config.js';
@@ -24,6 +25,7 @@ export async function startTestService(
     clock?: () => Date;
     /** Executor settings over the defaults, e.g. `{ script: { ...defaults.script, timeoutMs: 200 } }`. */
     executors?: Partial<ExecutorsConfig>;
+    moduleCommands?: readonly CommandDefinition[];
   } = {},
 ): Promise<RunningService> {
   const service = composeService({
@@ -35,6 +37,7 @@ export async function startTestService(
     log: silentLog,
     ...(options.authenticate && { authenticate: options.authenticate }),
     ...(options.clock && { clock: options.clock }),
+    ...(options.moduleCommands && { moduleCommands: options.moduleCommands }),
   });
   const address = await service.server.listen(0, '127.0.0.1');
   return {
