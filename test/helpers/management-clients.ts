@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { fromBinary, fromJson, toBinary, type DescMethodUnary,
+import { fromBinary, fromJson, toBinary, type DescMethodUnary, type DescService,
   type Message, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
 import { ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { findTrailerError } from '@connectrpc/connect/protocol-grpc';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { ErrorDetailsSchema } from '../../gen/bpm/webhooks/v1/errors_pb.js';
+import { CommandService } from '../../gen/bpm/webhooks/v1/command_service_pb.js';
 import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { messageToJson } from '../../src/commands/message-json.js';
 
@@ -55,10 +56,13 @@ function gatewayClient(baseUrl: string, token?: string): ManagementClient {
   };
 }
 
+/** The services whose RPCs the Connect and gRPC clients can call. */
+const services: readonly DescService[] = [WebHookConfigService, CommandService];
+
 function methodFor(type: string): DescMethodUnary {
-  const method = WebHookConfigService.methods.find(
-    (m): m is DescMethodUnary => m.methodKind === 'unary' && m.input.name === type,
-  );
+  const method = services
+    .flatMap((service) => service.methods)
+    .find((m): m is DescMethodUnary => m.methodKind === 'unary' && m.input.name === type);
   if (!method) throw new Error(`No RPC takes ${type}`);
   return method;
 }
@@ -89,17 +93,19 @@ function codeName(code: number): string {
 
 function connectClient(baseUrl: string, token?: string): ManagementClient {
   const transport = createConnectTransport({ baseUrl, httpVersion: '1.1' });
-  const client = createClient(WebHookConfigService, transport) as unknown as Record<
-    string,
-    (input: unknown, options: object) => Promise<{ message: string }>
-  >;
+  const clients = new Map(
+    services.map((service) => [
+      service.typeName,
+      createClient(service, transport) as unknown as Record<string, (input: unknown, options: object) => Promise<{ message: string }>>,
+    ]),
+  );
   return {
     name: 'connect',
     async call(type, fields = {}) {
       const method = methodFor(type);
       try {
         const input = fromJson(method.input, fields as JsonValue);
-        const response = await client[method.localName]!(input, {
+        const response = await clients.get(method.parent.typeName)![method.localName]!(input, {
           headers: token ? { authorization: `Bearer ${token}` } : {},
         });
         return { success: true, message: response.message, errors: [], data: dataOf(method, response) };
@@ -116,11 +122,35 @@ function connectClient(baseUrl: string, token?: string): ManagementClient {
  * wire bytes are what any gRPC client built from proto/ would send.
  */
 function grpcClient(baseUrl: string, token?: string): ManagementClient {
+  type GrpcClient = Record<
+    string,
+    (req: unknown, md: grpc.Metadata, cb: (error: grpc.ServiceError | null, response: { message: string }) => void) => void
+  > & grpc.Client;
+  const clients = new Map(services.map((service) => [service.typeName, grpcServiceClient(service, baseUrl) as GrpcClient]));
+  return {
+    name: 'grpc',
+    call(type, fields = {}) {
+      const method = methodFor(type);
+      const metadata = new grpc.Metadata();
+      if (token) metadata.set('authorization', `Bearer ${token}`);
+      const client = clients.get(method.parent.typeName)!;
+      return new Promise((resolve) => {
+        client[method.name]!.call(client, fromJson(method.input, fields), metadata, (error, response) => {
+          if (error) return resolve(failure(grpcError(error)));
+          resolve({ success: true, message: response.message, errors: [], data: dataOf(method, response) });
+        });
+      });
+    },
+    close: () => clients.forEach((client) => client.close()),
+  };
+}
+
+function grpcServiceClient(service: DescService, baseUrl: string): grpc.Client {
   const definition: grpc.ServiceDefinition = Object.fromEntries(
-    WebHookConfigService.methods.map((method) => [
+    service.methods.map((method) => [
       method.name,
       {
-        path: `/${WebHookConfigService.typeName}/${method.name}`,
+        path: `/${service.typeName}/${method.name}`,
         requestStream: false,
         responseStream: false,
         requestSerialize: (message: Message) => Buffer.from(toBinary(method.input, message)),
@@ -130,26 +160,8 @@ function grpcClient(baseUrl: string, token?: string): ManagementClient {
       },
     ]),
   );
-  const Client = grpc.makeGenericClientConstructor(definition, WebHookConfigService.typeName);
-  const client = new Client(new URL(baseUrl).host, grpc.credentials.createInsecure()) as unknown as Record<
-    string,
-    (req: unknown, md: grpc.Metadata, cb: (error: grpc.ServiceError | null, response: { message: string }) => void) => void
-  > & grpc.Client;
-  return {
-    name: 'grpc',
-    call(type, fields = {}) {
-      const method = methodFor(type);
-      const metadata = new grpc.Metadata();
-      if (token) metadata.set('authorization', `Bearer ${token}`);
-      return new Promise((resolve) => {
-        client[method.name]!.call(client, fromJson(method.input, fields), metadata, (error, response) => {
-          if (error) return resolve(failure(grpcError(error)));
-          resolve({ success: true, message: response.message, errors: [], data: dataOf(method, response) });
-        });
-      });
-    },
-    close: () => client.close(),
-  };
+  const Client = grpc.makeGenericClientConstructor(definition, service.typeName);
+  return new Client(new URL(baseUrl).host, grpc.credentials.createInsecure());
 }
 
 /** A grpc-js failure read the way Connect reads trailers, including the ErrorDetails detail. */
