@@ -29,24 +29,26 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
   const spawn = (): PooledIsolate => {
     const isolate = new ivm.Isolate({ memoryLimit: options.memoryMb });
     const bootstrap = isolate.compileScriptSync(bootstrapSource, { filename: 'sandbox-bootstrap' });
-    const scripts = new Map<string, ivm.Script>();
+    const scripts = new Map<string, { code: string; script: ivm.Script }>();
     return {
       isolate,
       bootstrap,
       async script(cacheKey, code) {
+        // The code is compared too: a key only names a version, and a restored database may reuse ids.
         const cached = scripts.get(cacheKey);
-        if (cached) {
-          scripts.delete(cacheKey);
+        scripts.delete(cacheKey);
+        if (cached?.code === code) {
           scripts.set(cacheKey, cached);
-          return cached;
+          return cached.script;
         }
+        cached?.script.release();
         const compiled = await isolate.compileScript(wrapFunctionBody(code), { filename: 'executionCode', lineOffset: -1 });
         if (scripts.size >= scriptsPerIsolate) {
           const oldest = scripts.keys().next().value as string;
-          scripts.get(oldest)?.release();
+          scripts.get(oldest)?.script.release();
           scripts.delete(oldest);
         }
-        scripts.set(cacheKey, compiled);
+        scripts.set(cacheKey, { code, script: compiled });
         return compiled;
       },
     };

@@ -47,12 +47,13 @@ const nesting = new AsyncLocalStorage<number>();
 /** Creates the sandbox: a pool of warm isolates with the service-wide limits. */
 export function createScriptSandbox(limits: ScriptLimits, clock: () => Date = () => new Date()): ScriptSandbox {
   const pool = createIsolatePool({ size: limits.poolSize, memoryMb: limits.memoryMb });
-  const syntaxErrors = new Map<string, string | undefined>();
+  const syntaxErrors = new Map<string, { code: string; error: string | undefined }>();
   const syntaxErrorOf = (cacheKey: string, code: string) => {
-    if (syntaxErrors.has(cacheKey)) return syntaxErrors.get(cacheKey);
+    const known = syntaxErrors.get(cacheKey);
+    if (known?.code === code) return known.error;
     if (syntaxErrors.size >= syntaxMemoSize) syntaxErrors.clear();
     const error = findScriptSyntaxError(code);
-    syntaxErrors.set(cacheKey, error);
+    syntaxErrors.set(cacheKey, { code, error });
     return error;
   };
 
