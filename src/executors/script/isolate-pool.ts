@@ -7,6 +7,8 @@ export interface PooledIsolate {
   readonly bootstrap: ivm.Script;
   /** Compiles (or reuses) a script body by its cache key. */
   script(cacheKey: string, code: string): Promise<ivm.Script>;
+  /** A fresh context: the one prepared while the isolate was idle, or a new one. Each run gets its own. */
+  context(): Promise<ivm.Context>;
 }
 
 export interface IsolatePool {
@@ -21,18 +23,32 @@ const scriptsPerIsolate = 200;
 
 /** A fixed number of warm isolates, each running one script at a time on its own thread. */
 export function createIsolatePool(options: { size: number; memoryMb: number }): IsolatePool {
-  const idle: PooledIsolate[] = [];
+  type Warm = PooledIsolate & { prepare(): void };
+  const idle: Warm[] = [];
   const waiting: { resolve: (lease: PooledIsolate) => void; reject: (error: Error) => void }[] = [];
-  const pooled = new Set<PooledIsolate>();
+  const pooled = new Set<Warm>();
   let disposed = false;
 
-  const spawn = (): PooledIsolate => {
+  const spawn = (): Warm => {
     const isolate = new ivm.Isolate({ memoryLimit: options.memoryMb });
     const bootstrap = isolate.compileScriptSync(bootstrapSource, { filename: 'sandbox-bootstrap' });
     const scripts = new Map<string, { code: string; script: ivm.Script }>();
+    // Creating a context takes about a millisecond: the next one is made while the isolate waits for work.
+    let spare: Promise<ivm.Context> | undefined = isolate.createContext();
+    spare.catch(() => {});
     return {
       isolate,
       bootstrap,
+      context() {
+        const next = spare ?? isolate.createContext();
+        spare = undefined;
+        return next;
+      },
+      prepare() {
+        if (spare || isolate.isDisposed) return;
+        spare = isolate.createContext();
+        spare.catch(() => {});
+      },
       async script(cacheKey, code) {
         // The code is compared too: a key only names a version, and a restored database may reuse ids.
         const cached = scripts.get(cacheKey);
@@ -60,7 +76,8 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
     idle.push(lease);
   }
 
-  const hand = (lease: PooledIsolate) => {
+  const hand = (lease: Warm) => {
+    lease.prepare();
     const next = waiting.shift();
     if (next) next.resolve(lease);
     else idle.push(lease);
@@ -74,7 +91,8 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
       if (overflow) return spawn();
       return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
     },
-    release(lease, broken) {
+    release(released, broken) {
+      const lease = released as Warm;
       const isPooled = pooled.has(lease);
       if (!isPooled || broken || disposed) {
         if (!lease.isolate.isDisposed) lease.isolate.dispose();

@@ -80,7 +80,7 @@ export function createScriptSandbox(limits: ScriptLimits, clock: () => Date = ()
       let hardDeadline: NodeJS.Timeout | undefined;
       try {
         const script = await lease.script(request.cacheKey, request.code);
-        const context = await lease.isolate.createContext();
+        const context = await lease.context();
         handles.push(context);
         const userFn = await script.run(context, { reference: true, timeout: request.timeoutMs });
         const runner = await lease.bootstrap.run(context, { reference: true });
