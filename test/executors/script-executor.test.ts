@@ -110,6 +110,23 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
     await expectHealthy();
   });
 
+  it('cannot reach the host references through callers or stack frames', async () => {
+    const result = await run(`
+      const caller = typeof arguments.callee.caller === 'function' ? String(arguments.callee.caller) : null;
+      Error.prepareStackTrace = (_error, frames) => frames.map((frame) => {
+        const fn = frame.getFunction();
+        return fn ? String(fn).includes(['host', 'Cmd'].join('')) : false;
+      });
+      const frames = new Error('probe').stack;
+      let viaDoCmd = null;
+      try { viaDoCmd = doCmd.caller; } catch (error) { viaDoCmd = error.name; }
+      return { caller, leaks: frames.filter(Boolean).length, viaDoCmd };
+    `);
+    expect(result.errors).toEqual([]);
+    expect(dataOf(result)).toEqual({ caller: null, leaks: 0, viaDoCmd: 'TypeError' });
+    await expectHealthy();
+  });
+
   it('does not let prototype pollution or global tampering reach the next run', async () => {
     const same = { configId: 41n, configVersion: 1 };
     const polluter = await run(
