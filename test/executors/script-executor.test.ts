@@ -63,6 +63,11 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
     expect(dataOf(result)).toEqual({ ok: true });
   });
 
+  it('refuses a malformed httpResponse', async () => {
+    const result = await run('return { httpResponse: { status: 99 } };');
+    expect(result).toMatchObject({ success: false, errors: ['httpResponse.status must be an integer between 200 and 599'] });
+  });
+
   it('reports a thrown error with its message', async () => {
     const result = await run(`throw new TypeError('amount missing');`);
     expect(result).toMatchObject({ success: false, errors: ['TypeError: amount missing'] });

@@ -132,8 +132,14 @@ function hostCommand(
       return abortReply(timeoutMessage);
     }
     if (typeof name !== 'string' || typeof json !== 'string') return abortReply('doCmd(name, data) needs a name');
+    let data: JsonValue;
+    try {
+      data = JSON.parse(json) as JsonValue;
+    } catch {
+      return abortReply('doCmd data must be JSON');
+    }
     const reply = await withTimeout(
-      nesting.run(depth + 1, () => request.runCommand(name, JSON.parse(json) as JsonValue)),
+      nesting.run(depth + 1, () => request.runCommand(name, data)),
       remaining,
     ).catch((error: unknown): ScriptCommandReply => {
       const message = (error as Error).message;
