@@ -67,6 +67,27 @@ describe('ForwardWebhookCommand', () => {
     ]);
   });
 
+  it('ends a chain at its config timeout, even in the middle of a step', async () => {
+    const started = performance.now();
+    const result = await service.execution.execute(
+      executionRequest({
+        executionType: 1,
+        timeoutMs: 100,
+        commandChain: [
+          { commandName: 'EchoCommand' },
+          { commandName: 'ForwardWebhookCommand', parameters: { url: `http://127.0.0.1:${target.port}/slow` } },
+          { commandName: 'EchoCommand' },
+        ],
+      }),
+    );
+    expect(result).toMatchObject({ success: false, errors: ['Chain timed out after 100 ms'] });
+    expect(result.steps.map((step) => [step.commandName, step.success])).toEqual([
+      ['EchoCommand', true],
+      ['ForwardWebhookCommand', false],
+    ]);
+    expect(performance.now() - started).toBeLessThan(290);
+  });
+
   it('fails on a non-2xx answer, so a chain stops there', async () => {
     const result = await forward(`http://127.0.0.1:${target.port}/fail`);
     expect(result.success).toBe(false);
