@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { ExecutionService } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
-import { builtInCommands } from './commands/catalog.js';
+import { builtInCommands, createConfiguredCommands } from './commands/catalog.js';
+import type { CommandDefinition } from './commands/command.js';
 import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
@@ -16,7 +17,7 @@ import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes'>;
+  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -25,6 +26,8 @@ export interface ServiceOptions {
   readonly authenticate: Authenticator;
   /** Further plain endpoints, e.g. the JWKS. */
   readonly routes?: readonly HttpRoute[];
+  /** Commands loaded from COMMAND_MODULES (see loadCommandModules). */
+  readonly moduleCommands?: readonly CommandDefinition[];
 }
 
 export interface Service {
@@ -42,7 +45,18 @@ export interface Service {
  */
 export function composeService(options: ServiceOptions): Service {
   const bus = createCommandBus({
-    commands: Object.values(builtInCommands),
+    commands: [
+      ...Object.values(builtInCommands),
+      ...Object.values(
+        createConfiguredCommands({
+          forward: {
+            allowedHosts: options.config.executors.forwardAllowedHosts,
+            timeoutMs: options.config.executors.forwardTimeoutMs,
+          },
+        }),
+      ),
+      ...(options.moduleCommands ?? []),
+    ],
     // Outermost first: failures are logged and normalised; only authorised calls reach the audit,
     // which records the writes that succeed.
     interceptors: [logOutcome, authorize, audit],
@@ -58,7 +72,10 @@ export function composeService(options: ServiceOptions): Service {
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
   });
-  const executors = createExecutorCatalog(bus);
+  const executors = createExecutorCatalog(bus, {
+    script: options.config.executors.script,
+    ...(options.clock && { clock: options.clock }),
+  });
   return {
     bus,
     execution: createInProcessExecutionClient(executors),

@@ -2,14 +2,16 @@ import { pino } from 'pino';
 import { createAuth } from './auth/create-auth.js';
 import { signingKeyFilePath } from './auth/signing-key-file.js';
 import { loadConfig } from './config/config.js';
+import { loadCommandModules } from './commands/modules/load-command-modules.js';
 import { composeService } from './compose.js';
 import { migrateToLatest } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 
-/** The composition root: config, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
+/** The composition root: config, command modules, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
+  const moduleCommands = await loadCommandModules(config.executors.commandModules);
   const db = await openDatabase(config.database);
   await migrateToLatest(db);
   const auth = await createAuth(config.auth, {
@@ -17,7 +19,7 @@ async function main(): Promise<void> {
     log,
     keyFile: config.database.engine === 'pglite' && config.database.dataDir ? signingKeyFilePath(config.database.dataDir) : undefined,
   });
-  const service = composeService({ config, db, log, authenticate: auth.authenticate, routes: auth.routes });
+  const service = composeService({ config, db, log, authenticate: auth.authenticate, routes: auth.routes, moduleCommands });
   const address = await service.server.listen(config.port, config.host);
   log.info(
     { port: address.port, host: address.address, database: config.database.engine, auth: config.auth.key.kind },

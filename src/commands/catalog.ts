@@ -1,6 +1,8 @@
 import { getAuditLog } from './audit/get-audit-log.js';
 import type { CommandDefinition } from './command.js';
+import { getCommandList } from './registry/get-command-list.js';
 import { echoCommand } from './native/echo-command.js';
+import { createForwardWebhookCommand, type ForwardWebhookOptions } from './native/forward-webhook-command.js';
 import { activateWebHookConfig } from './webhook-configs/activate-web-hook-config.js';
 import { createWebHookConfig } from './webhook-configs/create-web-hook-config.js';
 import { deactivateWebHookConfig } from './webhook-configs/deactivate-web-hook-config.js';
@@ -21,5 +23,13 @@ export const builtInCommands = {
   GetWebHookConfigByIdQuery: getWebHookConfigById,
   LookupWebHookByKeyCommand: lookupWebHookByKey,
   GetAuditLogQuery: getAuditLog,
+  GetCommandListQuery: getCommandList,
   EchoCommand: echoCommand,
 } satisfies Record<string, CommandDefinition>;
+
+/** Built-in commands that need settings from the configuration. */
+export function createConfiguredCommands(options: { forward: ForwardWebhookOptions }) {
+  return {
+    ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
+  } satisfies Record<string, CommandDefinition>;
+}

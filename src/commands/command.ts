@@ -49,6 +49,8 @@ export interface CommandDefinition<I extends DescMessage = DescMessage, O extend
   readonly runnableFromWebhook: boolean;
   /** For `:write` commands that change one entity: lets the audit log record it before and after. */
   readonly audit?: AuditTarget<I, O>;
+  /** One line for GetCommandListQuery. */
+  readonly description?: string;
   handle(input: MessageShape<I>, ctx: CommandContext): Promise<MessageInitShape<O>>;
   /** The JSON envelope's `data` for an output; by default the output's `data` field, or the whole output. */
   toEnvelopeData?(output: MessageShape<O>, input: MessageShape<I>, toJson: MessageToJson): JsonValue;

@@ -28,6 +28,28 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly logLevel: LogLevel;
   readonly auth: AuthConfig;
+  readonly executors: ExecutorsConfig;
+}
+
+/** Limits and wiring of the executors (native commands, chains, scripts). */
+export interface ExecutorsConfig {
+  /** Modules whose exported `commands` are registered at start (paths relative to the working directory). */
+  readonly commandModules: readonly string[];
+  /** Hosts (name, name:port, `*.domain`), IP addresses and CIDR ranges ForwardWebhookCommand may reach. */
+  readonly forwardAllowedHosts: readonly string[];
+  readonly forwardTimeoutMs: number;
+  readonly script: ScriptLimits;
+}
+
+/** The script sandbox's service-wide limits; a config may only lower the timeout. */
+export interface ScriptLimits {
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+  readonly poolSize: number;
+  readonly maxLogLines: number;
+  readonly maxLogLineChars: number;
+  readonly maxResultBytes: number;
+  readonly maxCommandCalls: number;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -49,6 +71,16 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  COMMAND_MODULES: z.string().default(''),
+  FORWARD_ALLOWED_HOSTS: z.string().default(''),
+  FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
+  SCRIPT_TIMEOUT_MS: integer(1, 300_000).default(1_000),
+  SCRIPT_MEMORY_MB: integer(8, 4_096).default(64),
+  SCRIPT_POOL_SIZE: integer(1, 256).default(2),
+  SCRIPT_MAX_LOG_LINES: integer(0, 100_000).default(100),
+  SCRIPT_MAX_LOG_LINE_CHARS: integer(1, 1_000_000).default(2_000),
+  SCRIPT_MAX_RESULT_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
+  SCRIPT_MAX_COMMAND_CALLS: integer(0, 10_000).default(50),
   // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
   AUTH_HS256_SECRET: z
     .string()
@@ -87,7 +119,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: e.AUTH_AUDIENCE,
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
     }),
+    executors: Object.freeze({
+      commandModules: Object.freeze(commaList(e.COMMAND_MODULES)),
+      forwardAllowedHosts: Object.freeze(commaList(e.FORWARD_ALLOWED_HOSTS)),
+      forwardTimeoutMs: e.FORWARD_TIMEOUT_MS,
+      script: Object.freeze({
+        timeoutMs: e.SCRIPT_TIMEOUT_MS,
+        memoryMb: e.SCRIPT_MEMORY_MB,
+        poolSize: e.SCRIPT_POOL_SIZE,
+        maxLogLines: e.SCRIPT_MAX_LOG_LINES,
+        maxLogLineChars: e.SCRIPT_MAX_LOG_LINE_CHARS,
+        maxResultBytes: e.SCRIPT_MAX_RESULT_BYTES,
+        maxCommandCalls: e.SCRIPT_MAX_COMMAND_CALLS,
+      }),
+    }),
   });
+}
+
+function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function toDatabaseConfig(url: string | undefined, poolMax: number, dataDir: string): DatabaseConfig {

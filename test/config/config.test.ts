@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/config.js';
 
 describe('configuration', () => {
   it('has documented defaults: port 8080, embedded PGlite in ./data, 1 MiB bodies', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       port: 8080,
       host: '0.0.0.0',
       database: { engine: 'pglite', dataDir: './data' },

@@ -1,12 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
-import { fromBinary, fromJson, toBinary, type DescMethodUnary,
+import { fromBinary, fromJson, toBinary, type DescMethodUnary, type DescService,
   type Message, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
-import type { DescService } from '@bufbuild/protobuf';
 import { ConnectError, createClient } from '@connectrpc/connect';
 import { findTrailerError } from '@connectrpc/connect/protocol-grpc';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { ErrorDetailsSchema } from '../../gen/bpm/webhooks/v1/errors_pb.js';
 import { AuditService } from '../../gen/bpm/webhooks/v1/audit_service_pb.js';
+import { CommandService } from '../../gen/bpm/webhooks/v1/command_service_pb.js';
 import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { messageToJson } from '../../src/commands/message-json.js';
 
@@ -31,7 +31,7 @@ export type ClientKind = 'gateway' | 'connect' | 'grpc';
 export const clientKinds: ClientKind[] = ['gateway', 'connect', 'grpc'];
 
 /** The services whose RPCs the clients can call, each RPC taking the message named like its `$type`. */
-const services: readonly DescService[] = [WebHookConfigService, AuditService];
+const services: readonly DescService[] = [WebHookConfigService, AuditService, CommandService];
 
 /**
  * What a client sends as `Authorization`: a token (sent as `Bearer <token>`), a raw header value,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { CommandDefinition } from '../../src/commands/command.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
@@ -6,6 +7,7 @@ import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
 export { silentLog } from './silent-log.js';
+import { loadConfig, type ExecutorsConfig } from '../../src/config/config.js';
 
 export interface RunningService extends Service {
   readonly baseUrl: string;
@@ -15,23 +17,33 @@ export interface RunningService extends Service {
   stop(): Promise<void>;
 }
 
+/** The executor settings of an empty environment. */
+export const defaultExecutors: ExecutorsConfig = loadConfig({}).executors;
+
 export interface TestServiceOptions {
   maxBodyBytes?: number;
   /** Defaults to a real HS256 authenticator (see tokens.ts: mintToken, testSecret). */
   authenticate?: Authenticator;
   routes?: readonly HttpRoute[];
   clock?: () => Date;
+  /** Executor settings over the defaults, e.g. `{ script: { ...defaults.script, timeoutMs: 200 } }`. */
+  executors?: Partial<ExecutorsConfig>;
+  moduleCommands?: readonly CommandDefinition[];
 }
 
 /** The real service on a free port, over a test database. */
 export async function startTestService(db: Knex, options: TestServiceOptions = {}): Promise<RunningService> {
   const service = composeService({
-    config: { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 },
+    config: {
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      executors: { ...defaultExecutors, ...options.executors },
+    },
     db,
     log: silentLog,
     authenticate: options.authenticate ?? createTestAuthenticator(),
     ...(options.routes && { routes: options.routes }),
     ...(options.clock && { clock: options.clock }),
+    ...(options.moduleCommands && { moduleCommands: options.moduleCommands }),
   });
   const address = await service.server.listen(0, '127.0.0.1');
   return {

@@ -9,5 +9,6 @@ export const echoCommand = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Command executed successfully',
   runnableFromWebhook: true,
+  description: 'Returns its input unchanged',
   handle: async (input) => input,
 });

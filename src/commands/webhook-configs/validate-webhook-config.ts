@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ExecutionType, httpMethods, responseModes, type WebhookConfigFields } from '../../domain/webhook-config.js';
 import { AppError } from '../../errors.js';
+import { findScriptSyntaxError } from '../../executors/script/find-script-syntax-error.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
 import { findEnabledRouteOwner, findWebhookConfigByKey } from '../../store/webhook-configs.js';
@@ -152,13 +153,9 @@ function runnableCommandProblems(name: string, commands: CommandCatalog): string
 
 function scriptProblems(code: string): string[] {
   if (code.length > limits.codeLength) return [`Execution code must be at most ${limits.codeLength} characters`];
-  try {
-    // Compiles the function body without running it: a syntax error is reported now, not at the first call.
-    new Function('context', 'body', 'doCmd', code);
-    return [];
-  } catch (error) {
-    return [`Execution code does not compile: ${(error as Error).message}`];
-  }
+  // Compiled in an isolate without running it: a syntax error is reported now, not at the first call.
+  const syntaxError = findScriptSyntaxError(code);
+  return syntaxError ? [`Execution code does not compile: ${syntaxError}`] : [];
 }
 
 function deliveryProblems(draft: WebhookConfigDraft): string[] {

@@ -1,6 +1,7 @@
 import type { DescMethodUnary, DescService, Message } from '@bufbuild/protobuf';
 import type { ConnectRouter, HandlerContext, Interceptor, ServiceImpl } from '@connectrpc/connect';
 import { AuditService } from '../../../gen/bpm/webhooks/v1/audit_service_pb.js';
+import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
 import { BpmService } from '../../../gen/bpm/webhooks/v1/bpm_service_pb.js';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import type { Authenticator } from '../../auth/authenticator.js';
@@ -15,7 +16,7 @@ export interface ConnectRoutesDeps {
 }
 
 /** Services whose every RPC is the command named like its request message. */
-const commandServices: readonly DescService[] = [WebHookConfigService, AuditService];
+const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService];
 
 /** The gRPC / gRPC-Web / Connect routes: each RPC runs the command named like its request message. */
 export function createConnectRoutes(deps: ConnectRoutesDeps) {

@@ -1,0 +1,77 @@
+import { fromJson, toJson, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import { AppError, invalidArgument } from '../../errors.js';
+import { defineCommand } from '../command.js';
+import { parseForwardAllowList } from './forward/forward-allow-list.js';
+import { forwardRequest } from './forward/forward-request.js';
+
+export interface ForwardWebhookOptions {
+  /** FORWARD_ALLOWED_HOSTS: nothing else is reachable. */
+  readonly allowedHosts: readonly string[];
+  readonly timeoutMs: number;
+}
+
+/**
+ * POSTs the webhook's body to `parameters.url` (a chain step's parameters, or `doCmd` data) and
+ * answers `{status, body}`; only hosts in FORWARD_ALLOWED_HOSTS are reachable, and a non-2xx answer
+ * is a failure, so a chain stops there.
+ */
+export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
+  const allowList = parseForwardAllowList(options.allowedHosts);
+  return defineCommand({
+    name: 'ForwardWebhookCommand',
+    description: 'POSTs the webhook body to parameters.url (FORWARD_ALLOWED_HOSTS only); data is {status, body}',
+    input: ValueSchema,
+    output: ValueSchema,
+    permission: 'webhooks:write',
+    successMessage: 'Webhook forwarded successfully',
+    runnableFromWebhook: true,
+    async handle(input) {
+      const json = asObject(toJson(ValueSchema, input));
+      const parameters = asObject(json.parameters ?? null);
+      const url = parameters.url ?? json.url;
+      if (typeof url !== 'string' || url === '') throw invalidArgument('Forward failed', ['parameters.url is required']);
+      const response = await forwardRequest(url, { body: bodyOf(json), headers: headersOf(json, parameters) }, {
+        allowList,
+        timeoutMs: options.timeoutMs,
+      });
+      const body = parseBody(response.contentType, response.body);
+      if (response.status < 200 || response.status > 299) {
+        throw new AppError('execution_failed', 'Forward failed', [
+          `${new URL(url).host} answered ${response.status}: ${response.body.slice(0, 200)}`,
+        ]);
+      }
+      return fromJson(ValueSchema, { status: response.status, body });
+    },
+  });
+}
+
+/** The raw body when the webhook had one (signatures downstream still match), else the JSON of `body`. */
+function bodyOf(json: JsonObject): string {
+  if (typeof json.rawBody === 'string' && json.rawBody !== '') return json.rawBody;
+  return JSON.stringify(json.body ?? null);
+}
+
+function headersOf(json: JsonObject, parameters: JsonObject): Record<string, string> {
+  const incoming = asObject(json.headers ?? null);
+  const extra = asObject(parameters.headers ?? null);
+  const contentType = typeof incoming['content-type'] === 'string' ? incoming['content-type'] : 'application/json';
+  const headers: Record<string, string> = { 'content-type': contentType, 'user-agent': 'bpm-webhooks' };
+  for (const [name, value] of Object.entries(extra)) {
+    if (typeof value === 'string' && /^[A-Za-z0-9-]+$/.test(name)) headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+function parseBody(contentType: string, text: string): JsonValue {
+  if (!/json/i.test(contentType)) return text;
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
+}
+
+function asObject(value: JsonValue): JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+}

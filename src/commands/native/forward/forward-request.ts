@@ -1,0 +1,142 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { AppError } from '../../../errors.js';
+import type { ForwardAllowList } from './forward-allow-list.js';
+
+/** What the forward target answered. */
+export interface ForwardResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+export interface ForwardOptions {
+  readonly allowList: ForwardAllowList;
+  readonly timeoutMs: number;
+  readonly maxRedirects?: number;
+  readonly maxResponseBytes?: number;
+}
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * POSTs a body to a URL whose host is on the allow list. Every hop of a redirect is checked again;
+ * names are resolved here and every resolved address is checked before connecting (and the checked
+ * address is the one connected to), so DNS cannot smuggle a private or loopback address in.
+ */
+export async function forwardRequest(
+  url: string,
+  request: { body: string; headers: Readonly<Record<string, string>> },
+  options: ForwardOptions,
+): Promise<ForwardResponse> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let target = parseTarget(url);
+  let method = 'POST';
+  let body: string | undefined = request.body;
+  for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop += 1) {
+    checkHost(target, options.allowList);
+    const response = await send(target, method, body, request.headers, options, signal).catch((error: unknown) => {
+      if (signal.aborted) throw refused(`${target.host} did not answer within ${options.timeoutMs} ms`);
+      throw error instanceof AppError ? error : refused(`${target.host} could not be reached: ${(error as Error).message}`);
+    });
+    const location = response.headers.location;
+    if (!redirectStatuses.has(response.statusCode ?? 0) || !location) {
+      return readResponse(response, options.maxResponseBytes ?? 1024 * 1024, target);
+    }
+    response.resume();
+    target = parseTarget(new URL(location, target).href);
+    if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+    }
+  }
+  throw refused(`Too many redirects from ${url}`);
+}
+
+function parseTarget(url: string): URL {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw refused(`"${url.slice(0, 100)}" is not a URL`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw refused('Only http and https URLs can be forwarded to');
+  return target;
+}
+
+function checkHost(target: URL, allowList: ForwardAllowList): void {
+  const hostname = target.hostname.replace(/^\[|\]$/g, '');
+  const port = target.port ? Number(target.port) : target.protocol === 'https:' ? 443 : 80;
+  if (!allowList.allowsHost(hostname, port)) throw refused(`${target.host} is not in FORWARD_ALLOWED_HOSTS`);
+  if (!allowList.allowsAddress(hostname) && /^[\d.]+$|:/.test(hostname)) {
+    throw refused(`${target.host} is ${allowList.describeAddress(hostname)}, which is not listed`);
+  }
+}
+
+function send(
+  target: URL,
+  method: string,
+  body: string | undefined,
+  headers: Readonly<Record<string, string>>,
+  options: ForwardOptions,
+  signal: AbortSignal,
+): Promise<http.IncomingMessage> {
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const outgoing = client.request(
+      target,
+      {
+        method,
+        signal,
+        headers: { ...headers, ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }) },
+        lookup: checkedLookup(options.allowList),
+      },
+      resolve,
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** A dns.lookup that refuses the name when any of its addresses may not be reached. */
+function checkedLookup(allowList: ForwardAllowList) {
+  return (
+    hostname: string,
+    lookupOptions: { all?: boolean },
+    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
+    dnsLookup(hostname, { all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, []);
+      const refusedAddress = addresses.find((entry) => !allowList.allowsAddress(entry.address));
+      if (refusedAddress || addresses.length === 0) {
+        const why = refusedAddress ? `resolves to ${allowList.describeAddress(refusedAddress.address)}, which is not listed` : 'has no address';
+        return callback(refused(`${hostname} ${why}`) as NodeJS.ErrnoException, []);
+      }
+      if (lookupOptions.all) return callback(null, addresses);
+      return callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+async function readResponse(response: http.IncomingMessage, maxBytes: number, target: URL): Promise<ForwardResponse> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      response.destroy();
+      throw refused(`The response of ${target.host} exceeds ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return {
+    status: response.statusCode ?? 0,
+    contentType: String(response.headers['content-type'] ?? ''),
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
+}
+
+function refused(reason: string): AppError {
+  return new AppError('execution_failed', 'Forward failed', [reason]);
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+
+describe('executor settings from the environment', () => {
+  it('has documented defaults', () => {
+    expect(loadConfig({}).executors).toEqual({
+      commandModules: [],
+      forwardAllowedHosts: [],
+      forwardTimeoutMs: 10_000,
+      script: {
+        timeoutMs: 1_000,
+        memoryMb: 64,
+        poolSize: 2,
+        maxLogLines: 100,
+        maxLogLineChars: 2_000,
+        maxResultBytes: 1024 * 1024,
+        maxCommandCalls: 50,
+      },
+    });
+  });
+
+  it('reads comma-separated lists and numbers', () => {
+    const { executors } = loadConfig({
+      COMMAND_MODULES: ' ./bank/nibss.js, ./bank/core.js ,',
+      FORWARD_ALLOWED_HOSTS: 'core.bank.ng:8443,*.nibss-plc.com.ng, 10.0.0.0/8',
+      SCRIPT_TIMEOUT_MS: '250',
+      SCRIPT_POOL_SIZE: '4',
+    });
+    expect(executors.commandModules).toEqual(['./bank/nibss.js', './bank/core.js']);
+    expect(executors.forwardAllowedHosts).toEqual(['core.bank.ng:8443', '*.nibss-plc.com.ng', '10.0.0.0/8']);
+    expect(executors.script).toMatchObject({ timeoutMs: 250, poolSize: 4 });
+    expect(Object.isFrozen(executors.script)).toBe(true);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadConfig({ SCRIPT_MEMORY_MB: '4', SCRIPT_POOL_SIZE: 'many' })).toThrow(
+      /^Invalid configuration: SCRIPT_MEMORY_MB: .*; SCRIPT_POOL_SIZE: /,
+    );
+  });
+});

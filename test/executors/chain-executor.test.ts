@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toJson } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { dataOf, executionRequest } from '../helpers/execution-requests.js';
+import { startTestService, type RunningService } from '../helpers/test-service.js';
+
+describe('ExecuteCommandChain through the ExecutionService (in process)', () => {
+  let database: TestDatabase;
+  let service: RunningService;
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    service = await startTestService(database.db);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.destroy();
+  });
+
+  it('runs three steps in order, each with its parameters and the previous data', async () => {
+    const result = await service.execution.execute(
+      executionRequest({
+        executionType: 1,
+        commandChain: [
+          { commandName: 'EchoCommand', parameters: { step: 'validate' } },
+          { commandName: 'EchoCommand', parameters: { step: 'enrich' } },
+          { commandName: 'EchoCommand', parameters: { step: 'post' } },
+        ],
+      }),
+    );
+    expect(result.success).toBe(true);
+    expect(result.steps.map((step) => [step.commandName, step.success])).toEqual([
+      ['EchoCommand', true],
+      ['EchoCommand', true],
+      ['EchoCommand', true],
+    ]);
+    for (const step of result.steps) expect(step.durationMs).toBeGreaterThan(0);
+    const last = dataOf(result) as { parameters: unknown; previous: { parameters: unknown; previous: { parameters: unknown } }; body: unknown };
+    expect(last.parameters).toEqual({ step: 'post' });
+    expect(last.previous.parameters).toEqual({ step: 'enrich' });
+    expect(last.previous.previous.parameters).toEqual({ step: 'validate' });
+    expect(last.body).toEqual({ event: 'charge.success', data: { amount: 5000, reference: 'ref-1' } });
+    expect(toJson(ValueSchema, result.steps[2]!.data!)).toEqual(last);
+  });
+
+  it('stops at the first failure and reports the steps it ran', async () => {
+    const result = await service.execution.execute(
+      executionRequest({
+        executionType: 1,
+        commandChain: [
+          { commandName: 'EchoCommand' },
+          { commandName: 'DeleteWebHookConfigCommand', parameters: { id: 1 } },
+          { commandName: 'EchoCommand' },
+        ],
+      }),
+    );
+    expect(result).toMatchObject({
+      success: false,
+      errors: ['Step 2 (DeleteWebHookConfigCommand) failed: Not allowed to run DeleteWebHookConfigCommand'],
+    });
+    expect(result.steps.map((step) => [step.commandName, step.success, step.error])).toEqual([
+      ['EchoCommand', true, ''],
+      ['DeleteWebHookConfigCommand', false, 'Not allowed to run DeleteWebHookConfigCommand'],
+    ]);
+  });
+
+  it('accepts the chain as commandName "A,B,C"', async () => {
+    const result = await service.execution.execute(
+      executionRequest({ executionType: 1, commandName: 'EchoCommand, EchoCommand,NoSuchCommand' }),
+    );
+    expect(result).toMatchObject({ success: false, errors: ['Step 3 (NoSuchCommand) failed: Command "NoSuchCommand" is not registered'] });
+    expect(result.steps).toHaveLength(3);
+  });
+
+  it('fails clearly for an empty chain', async () => {
+    const result = await service.execution.execute(executionRequest({ executionType: 1 }));
+    expect(result).toMatchObject({ success: false, errors: ['The command chain is empty'] });
+  });
+});

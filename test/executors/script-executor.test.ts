@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { dataOf, scriptRequest } from '../helpers/execution-requests.js';
+import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
+
+describe('ExecuteCode through the ExecutionService (in process)', () => {
+  let database: TestDatabase;
+  let service: RunningService;
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    service = await startTestService(database.db, {
+      executors: { script: { ...defaultExecutors.script, memoryMb: 32, maxLogLines: 20, maxLogLineChars: 200 } },
+    });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.destroy();
+  });
+
+  const run = (code: string, fields: Parameters<typeof scriptRequest>[1] = {}) =>
+    service.execution.execute(scriptRequest(code, fields));
+
+  /** After every attack: the server still answers and a normal script still runs. */
+  async function expectHealthy(): Promise<void> {
+    const health = await fetch(`${service.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const result = await run('return { sum: body.data.amount + 1 };');
+    expect(result.success).toBe(true);
+    expect(dataOf(result)).toEqual({ sum: 5001 });
+  }
+
+  it('transforms the body and captures console output', async () => {
+    const result = await run(`
+      console.log('amount', body.data.amount, { ref: body.data.reference });
+      console.warn('careful');
+      return { reference: body.data.reference, kobo: body.data.amount * 100, key: context.key, attempt: context.attempt };
+    `);
+    expect(result.success).toBe(true);
+    expect(dataOf(result)).toEqual({ reference: 'ref-1', kobo: 500000, key: 'paystack-charge', attempt: 1 });
+    expect(result.logs.map(({ level, message }) => ({ level, message }))).toEqual([
+      { level: 'log', message: 'amount 5000 {"ref":"ref-1"}' },
+      { level: 'warn', message: 'careful' },
+    ]);
+  });
+
+  it('runs a command with doCmd synchronously and records it as a step', async () => {
+    const result = await run(`
+      const echoed = doCmd('EchoCommand', { settled: body.data.amount });
+      return { echoed, type: typeof echoed.then };
+    `);
+    expect(result.success).toBe(true);
+    expect(dataOf(result)).toEqual({
+      echoed: { isSuccessful: true, message: 'Command executed successfully', data: { settled: 5000 }, errors: [] },
+      type: 'undefined',
+    });
+    expect(result.steps).toMatchObject([{ commandName: 'EchoCommand', success: true }]);
+  });
+
+  it('answers the caller directly with httpResponse', async () => {
+    const result = await run(`return { httpResponse: { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'challenge-42' }, ok: true };`);
+    expect(result.success).toBe(true);
+    expect(result.httpResponse).toMatchObject({ status: 200, headers: { 'content-type': 'text/plain' } });
+    expect(dataOf(result)).toEqual({ ok: true });
+  });
+
+  it('refuses a malformed httpResponse', async () => {
+    const result = await run('return { httpResponse: { status: 99 } };');
+    expect(result).toMatchObject({ success: false, errors: ['httpResponse.status must be an integer between 200 and 599'] });
+  });
+
+  it('reports a thrown error with its message', async () => {
+    const result = await run(`throw new TypeError('amount missing');`);
+    expect(result).toMatchObject({ success: false, errors: ['TypeError: amount missing'] });
+  });
+
+  it('stops an infinite loop at the config timeout', async () => {
+    const started = performance.now();
+    const result = await run('while (true) {}', { timeoutMs: 150 });
+    expect(result).toMatchObject({ success: false, errors: ['Script timed out after 150 ms'] });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await expectHealthy();
+  });
+
+  it('never exceeds the service-wide timeout, whatever the config says', async () => {
+    const result = await run('while (true) {}', { timeoutMs: 60_000 });
+    expect(result).toMatchObject({ success: false, errors: [`Script timed out after ${defaultExecutors.script.timeoutMs} ms`] });
+    await expectHealthy();
+  });
+
+  it('survives deep recursion', async () => {
+    const result = await run('function dive(n) { return dive(n + 1) + 1; } return dive(0);');
+    expect(result).toMatchObject({ success: false, errors: ['RangeError: Maximum call stack size exceeded'] });
+    await expectHealthy();
+  });
+
+  it('ends a memory bomb with a clear error and replaces the isolate', async () => {
+    const result = await run('const hoard = []; while (true) hoard.push(new Array(100000).fill(hoard.length + 0.5));');
+    expect(result).toMatchObject({ success: false, errors: ['Script exceeded its memory limit'] });
+    await expectHealthy();
+  });
+
+  it('refuses a huge string result', async () => {
+    const result = await run('return "x".repeat(5 * 1024 * 1024);');
+    expect(result).toMatchObject({ success: false, errors: ['Script result exceeds 1048576 characters'] });
+    await expectHealthy();
+  });
+
+  it('has no way out to the host: no process, require, fetch, timers', async () => {
+    const escape = await run(`return this.constructor.constructor('return process')();`);
+    expect(escape).toMatchObject({ success: false, errors: ['ReferenceError: process is not defined'] });
+    const globals = await run(
+      'return [typeof require, typeof process, typeof fetch, typeof setTimeout, typeof setInterval, typeof WebAssembly, typeof Atomics, typeof module];',
+    );
+    expect(dataOf(globals)).toEqual(Array(8).fill('undefined'));
+    await expectHealthy();
+  });
+
+  it('cannot reach the host references through callers or stack frames', async () => {
+    const result = await run(`
+      const caller = typeof arguments.callee.caller === 'function' ? String(arguments.callee.caller) : null;
+      Error.prepareStackTrace = (_error, frames) => frames.map((frame) => {
+        const fn = frame.getFunction();
+        return fn ? String(fn).includes(['host', 'Cmd'].join('')) : false;
+      });
+      const frames = new Error('probe').stack;
+      let viaDoCmd = null;
+      try { viaDoCmd = doCmd.caller; } catch (error) { viaDoCmd = error.name; }
+      return { caller, leaks: frames.filter(Boolean).length, viaDoCmd };
+    `);
+    expect(result.errors).toEqual([]);
+    expect(dataOf(result)).toEqual({ caller: null, leaks: 0, viaDoCmd: 'TypeError' });
+    await expectHealthy();
+  });
+
+  it('does not let prototype pollution or global tampering reach the next run', async () => {
+    const same = { configId: 41n, configVersion: 1 };
+    const polluter = await run(
+      `Object.prototype.polluted = 'yes'; Array.prototype.map = () => 'hijacked'; JSON.stringify = () => '"forged"';
+       globalThis.leak = 1; doCmd = () => ({ isSuccessful: true }); return 'done';`,
+      same,
+    );
+    expect(polluter.success).toBe(true);
+    expect(dataOf(polluter)).toBe('done');
+    const next = await run(
+      `return { polluted: typeof ({}).polluted, leak: typeof leak, mapped: [1, 2].map((n) => n * 2),
+                json: JSON.stringify({ a: 1 }), echo: doCmd('EchoCommand', 1).data };`,
+    );
+    expect(dataOf(next)).toEqual({ polluted: 'undefined', leak: 'undefined', mapped: [2, 4], json: '{"a":1}', echo: 1 });
+  });
+
+  it('refuses a management command from doCmd: a webhook cannot change configurations', async () => {
+    const result = await run(`return doCmd('DeleteWebHookConfigCommand', { id: 1 });`);
+    expect(result.success).toBe(true);
+    expect(dataOf(result)).toEqual({
+      isSuccessful: false,
+      message: 'Forbidden',
+      data: null,
+      errors: ['Not allowed to run DeleteWebHookConfigCommand'],
+    });
+    expect(result.steps).toMatchObject([{ commandName: 'DeleteWebHookConfigCommand', success: false }]);
+  });
+
+  it('bounds doCmd recursion', async () => {
+    const result = await run(`function again(n) { doCmd('EchoCommand', n); return again(n + 1); } return again(0);`);
+    expect(result).toMatchObject({
+      success: false,
+      errors: [`Error: Script exceeded ${defaultExecutors.script.maxCommandCalls} doCmd calls`],
+    });
+    expect(result.steps).toHaveLength(defaultExecutors.script.maxCommandCalls);
+    await expectHealthy();
+  });
+
+  it('truncates thousands of console lines', async () => {
+    const result = await run(`for (let i = 0; i < 5000; i++) console.log('line', i, 'y'.repeat(500)); return 'ok';`);
+    expect(result.success).toBe(true);
+    expect(result.logs).toHaveLength(21);
+    expect(result.logs[0]?.message).toHaveLength(200);
+    expect(result.logs[20]).toMatchObject({ level: 'warn', message: 'Console output truncated after 20 lines: 4980 more lines dropped' });
+    await expectHealthy();
+  });
+
+  it('refuses a returned promise: scripts are synchronous', async () => {
+    const result = await run('return Promise.resolve(1);');
+    expect(result).toMatchObject({ success: false, errors: ['Scripts are synchronous: return a value, not a Promise'] });
+  });
+
+  it('reports a syntax error with its line instead of running', async () => {
+    const result = await run('const a = 1;\nreturn {');
+    expect(result.success).toBe(false);
+    expect(result.errors[0]).toMatch(/^Execution code does not compile: SyntaxError: .*\[executionCode:3:\d+\]$/);
+  });
+});

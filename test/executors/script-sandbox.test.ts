@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JsonValue } from '@bufbuild/protobuf';
+import { createScriptSandbox, maxScriptNesting, type ScriptRunRequest } from '../../src/executors/script/script-sandbox.js';
+import { defaultExecutors } from '../helpers/test-service.js';
+
+describe('script sandbox', () => {
+  const sandbox = createScriptSandbox({ ...defaultExecutors.script, poolSize: 1 });
+  afterAll(() => sandbox.dispose());
+
+  const request = (code: string, runCommand: ScriptRunRequest['runCommand']): ScriptRunRequest => ({
+    cacheKey: `test:${code}`,
+    code,
+    context: { body: { n: 1 } },
+    timeoutMs: 1_000,
+    runCommand,
+  });
+
+  it('bounds nesting when a doCmd runs a command that runs a script again', async () => {
+    const depths: number[] = [];
+    const nested = (depth: number): ScriptRunRequest['runCommand'] => async (_name, data) => {
+      depths.push(depth);
+      const inner = await sandbox.run(request(`return doCmd('Again', body.n + 1);`, nested(depth + 1)));
+      return { isSuccessful: inner.ok, message: inner.ok ? 'ok' : inner.error, data: inner.ok ? inner.result : (data as JsonValue), errors: [] };
+    };
+    // One pooled isolate: nested runs take temporary ones instead of waiting for the busy one (no deadlock).
+    const outcome = await sandbox.run(request(`return doCmd('Again', body.n);`, nested(1)));
+    expect(outcome.ok).toBe(true);
+    expect(depths).toEqual(Array.from({ length: maxScriptNesting }, (_, i) => i + 1));
+    const innermost = JSON.stringify(outcome.ok && outcome.result);
+    expect(innermost).toContain(`Scripts may nest at most ${maxScriptNesting} deep`);
+  });
+
+  it('times out a script whose doCmd never answers, and disposes the blocked isolate', async () => {
+    const started = performance.now();
+    const outcome = await sandbox.run({
+      ...request(`try { doCmd('Hang', 1); } catch (error) { while (true) {} }`, () => new Promise(() => {})),
+      timeoutMs: 200,
+    });
+    expect(outcome).toMatchObject({ ok: false, error: 'Script timed out after 200 ms' });
+    expect(performance.now() - started).toBeLessThan(1_500);
+    const after = await sandbox.run(request('return body.n + 1;', async () => ({ isSuccessful: true, message: '', data: null, errors: [] })));
+    expect(after).toMatchObject({ ok: true, result: 2 });
+  });
+
+  it('cancels a running script when the signal aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const outcome = await sandbox.run({ ...request('while (true) {}', async () => ({ isSuccessful: true, message: '', data: null, errors: [] })), signal: controller.signal });
+    expect(outcome).toMatchObject({ ok: false, error: 'Script was cancelled' });
+  });
+});
