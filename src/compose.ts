@@ -1,25 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Client } from '@connectrpc/connect';
 import type { Knex } from 'knex';
 import type { ExecutionService } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import type { Logger } from 'pino';
 import { allowEveryone, type Authenticator } from './auth/authenticator.js';
 import { builtInCommands } from './commands/catalog.js';
+import type { CommandDefinition } from './commands/command.js';
 import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
-import type { Config } from './config/config.js';
+import { defaultDeliverySettings, type Config } from './config/config.js';
+import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
+import { createInbox, type Inbox } from './delivery/inbox.js';
+import { runAttempt } from './delivery/run-attempt.js';
+import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
+import { parseTrustedProxies } from './router/client-ip.js';
 import { createServer, type AppServer } from './server.js';
 import { isDatabaseReady } from './store/migrate.js';
+import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes'>;
+  readonly config: Pick<Config, 'maxBodyBytes'> & Partial<Pick<Config, 'trustedProxies' | 'delivery'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
   readonly clock?: () => Date;
+  /** Jitter source of the retry schedule. */
+  readonly random?: () => number;
   readonly authenticate?: Authenticator;
+  /** Commands beyond the built-in ones (tests, COMMAND_MODULES). */
+  readonly extraCommands?: readonly CommandDefinition[];
+  /** Starts the background worker (default true); tests that drive it by hand turn it off. */
+  readonly startWorker?: boolean;
 }
 
 export interface Service {
@@ -27,22 +42,53 @@ export interface Service {
   /** The internal ExecutionService, called in-process. */
   readonly execution: Client<typeof ExecutionService>;
   readonly server: AppServer;
-  /** Stops the server, then releases the executors. The database belongs to the caller. */
+  readonly inbox: Inbox;
+  readonly worker: Worker;
+  readonly configs: ConfigCache;
+  /** Stops the server, then the worker (in-flight events finish or are released), then the executors. */
   close(graceMs?: number): Promise<void>;
 }
 
 /**
- * Wires the service from its parts: commands with their interceptors, then the transports. Used by
- * main.ts and by the end-to-end tests, so both run the same thing.
+ * Wires the service from its parts: commands with their interceptors, executors, the inbox and its
+ * worker, then the transports. Used by main.ts and by the end-to-end tests, so both run the same thing.
  */
 export function composeService(options: ServiceOptions): Service {
+  const clock = options.clock ?? (() => new Date());
+  const delivery = options.config.delivery ?? defaultDeliverySettings;
   const bus = createCommandBus({
-    commands: Object.values(builtInCommands),
+    commands: [...Object.values(builtInCommands), ...(options.extraCommands ?? [])],
     // Outermost first: failures are logged and normalised after authorisation has run.
     interceptors: [logOutcome, authorize],
     db: options.db,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     log: options.log,
+  });
+  const executors = createExecutorCatalog(bus);
+  const execution = createInProcessExecutionClient(executors);
+  const configs = createConfigCache(options.db, options.log);
+  const attemptDeps = {
+    db: options.db,
+    execution,
+    clock,
+    random: options.random ?? Math.random,
+    log: options.log,
+    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    policy: delivery,
+  };
+  const worker = createWorker({
+    ...attemptDeps,
+    concurrency: delivery.workerConcurrency,
+    pollMs: delivery.workerPollMs,
+    leaseMs: delivery.leaseMs,
+    run: (event) => runAttempt(attemptDeps, event, 'async'),
+  });
+  const inbox = createInbox({
+    ...attemptDeps,
+    configs,
+    trustedProxies: parseTrustedProxies(options.config.trustedProxies ?? ''),
+    defaultMaxAttempts: delivery.defaultMaxAttempts,
+    onQueued: () => worker.wake(),
   });
   const server = createServer({
     bus,
@@ -50,14 +96,20 @@ export function composeService(options: ServiceOptions): Service {
     log: options.log,
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
+    routes: [createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log })],
   });
-  const executors = createExecutorCatalog(bus);
+  if (options.startWorker ?? true) worker.start();
   return {
     bus,
-    execution: createInProcessExecutionClient(executors),
+    execution,
     server,
+    inbox,
+    worker,
+    configs,
     async close(graceMs) {
       await server.close(graceMs);
+      await worker.stop(graceMs);
+      await configs.close();
       await disposeExecutors(executors);
     },
   };

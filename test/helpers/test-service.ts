@@ -1,7 +1,9 @@
 import { pino } from 'pino';
 import type { Knex } from 'knex';
 import type { Authenticator } from '../../src/auth/authenticator.js';
+import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
+import { defaultDeliverySettings, type DeliverySettings } from '../../src/config/config.js';
 
 export interface RunningService extends Service {
   readonly baseUrl: string;
@@ -11,17 +13,32 @@ export interface RunningService extends Service {
 
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
+export interface TestServiceOptions {
+  maxBodyBytes?: number;
+  authenticate?: Authenticator;
+  clock?: () => Date;
+  random?: () => number;
+  trustedProxies?: string;
+  delivery?: Partial<DeliverySettings>;
+  extraCommands?: readonly CommandDefinition[];
+  startWorker?: boolean;
+}
+
 /** The real service on a free port, over a test database. */
-export async function startTestService(
-  db: Knex,
-  options: { maxBodyBytes?: number; authenticate?: Authenticator; clock?: () => Date } = {},
-): Promise<RunningService> {
+export async function startTestService(db: Knex, options: TestServiceOptions = {}): Promise<RunningService> {
   const service = composeService({
-    config: { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 },
+    config: {
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      trustedProxies: options.trustedProxies ?? '',
+      delivery: { ...defaultDeliverySettings, ...options.delivery },
+    },
     db,
     log: silentLog,
     ...(options.authenticate && { authenticate: options.authenticate }),
     ...(options.clock && { clock: options.clock }),
+    ...(options.random && { random: options.random }),
+    ...(options.extraCommands && { extraCommands: options.extraCommands }),
+    ...(options.startWorker !== undefined && { startWorker: options.startWorker }),
   });
   const address = await service.server.listen(0, '127.0.0.1');
   return {

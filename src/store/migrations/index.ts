@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import * as createWebhookConfigs from './20261128000000-create-webhook-configs.js';
+import * as createWebhookEvents from './20261128020000-create-webhook-events.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
   '20261128000000-create-webhook-configs': createWebhookConfigs,
+  '20261128020000-create-webhook-events': createWebhookEvents,
 };
 
 /**
