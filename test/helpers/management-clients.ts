@@ -5,7 +5,9 @@ import { ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { findTrailerError } from '@connectrpc/connect/protocol-grpc';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { ErrorDetailsSchema } from '../../gen/bpm/webhooks/v1/errors_pb.js';
+import type { DescService } from '@bufbuild/protobuf';
 import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import { WebhookEventService } from '../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import { messageToJson } from '../../src/commands/message-json.js';
 
 /** What a caller sees of a command, whichever client made the call. */
@@ -55,10 +57,13 @@ function gatewayClient(baseUrl: string, token?: string): ManagementClient {
   };
 }
 
+/** The services whose RPCs are commands named like their request messages. */
+const services: readonly DescService[] = [WebHookConfigService, WebhookEventService];
+
 function methodFor(type: string): DescMethodUnary {
-  const method = WebHookConfigService.methods.find(
-    (m): m is DescMethodUnary => m.methodKind === 'unary' && m.input.name === type,
-  );
+  const method = services
+    .flatMap((service) => service.methods)
+    .find((m): m is DescMethodUnary => m.methodKind === 'unary' && m.input.name === type);
   if (!method) throw new Error(`No RPC takes ${type}`);
   return method;
 }
@@ -89,17 +94,15 @@ function codeName(code: number): string {
 
 function connectClient(baseUrl: string, token?: string): ManagementClient {
   const transport = createConnectTransport({ baseUrl, httpVersion: '1.1' });
-  const client = createClient(WebHookConfigService, transport) as unknown as Record<
-    string,
-    (input: unknown, options: object) => Promise<{ message: string }>
-  >;
+  type Rpc = (input: unknown, options: object) => Promise<{ message: string }>;
+  const clients = new Map(services.map((service) => [service, createClient(service, transport) as unknown as Record<string, Rpc>]));
   return {
     name: 'connect',
     async call(type, fields = {}) {
       const method = methodFor(type);
       try {
         const input = fromJson(method.input, fields as JsonValue);
-        const response = await client[method.localName]!(input, {
+        const response = await clients.get(method.parent)![method.localName]!(input, {
           headers: token ? { authorization: `Bearer ${token}` } : {},
         });
         return { success: true, message: response.message, errors: [], data: dataOf(method, response) };
@@ -117,10 +120,10 @@ function connectClient(baseUrl: string, token?: string): ManagementClient {
  */
 function grpcClient(baseUrl: string, token?: string): ManagementClient {
   const definition: grpc.ServiceDefinition = Object.fromEntries(
-    WebHookConfigService.methods.map((method) => [
+    services.flatMap((service) => service.methods).map((method) => [
       method.name,
       {
-        path: `/${WebHookConfigService.typeName}/${method.name}`,
+        path: `/${method.parent.typeName}/${method.name}`,
         requestStream: false,
         responseStream: false,
         requestSerialize: (message: Message) => Buffer.from(toBinary(method.input, message)),
