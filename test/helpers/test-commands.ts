@@ -33,3 +33,25 @@ export function createCountingCommand() {
   });
   return { command, runs };
 }
+
+/** A command that waits until the test lets it go: an execution in flight at a chosen moment. */
+export function createBlockingCommand() {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let markStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const command = defineCommand({
+    name: 'BlockingTestCommand',
+    input: ValueSchema,
+    output: ValueSchema,
+    permission: 'webhooks:write',
+    successMessage: 'Command executed successfully',
+    runnableFromWebhook: true,
+    handle: async (input) => {
+      markStarted();
+      await gate;
+      return input;
+    },
+  });
+  return { command, started, release: () => release() };
+}
