@@ -86,6 +86,7 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   };
   const base = { deps, webhook, config, clientIp, receivedAt, trace };
   if (!(trace.ip as { allowed: boolean }).allowed) {
+    deps.log.info({ key: config.key, clientIp }, 'webhook refused: caller not in allowableIPs');
     await storeRejected(base, Buffer.alloc(0));
     return { kind: 'forbidden' };
   }
@@ -100,6 +101,7 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
       ? { scheme: config.verification.scheme, passed: true }
       : { scheme: config.verification.scheme, passed: false, reason: outcome.reason };
     if (!outcome.ok) {
+      deps.log.info({ key: config.key, clientIp, reason: outcome.reason }, 'webhook refused: verification failed');
       await storeRejected(base, read.body);
       return { kind: 'unauthorized' };
     }

@@ -73,6 +73,10 @@ export async function runAttempt(
         ? { status: 'dead', errors, at: now }
         : { status: 'queued', errors, retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)) }
     : { status: 'succeeded', result: data, httpResponse, at: now };
+  deps.log.info(
+    { eventId: event.id, key: event.configKey, attempt: event.attempts, mode, status: settlement.status, durationMs: performance.now() - started },
+    'webhook event attempt finished',
+  );
   if (!(await settleWebhookEvent(deps.db, event.id, deps.workerId, settlement))) {
     deps.log.warn({ eventId: event.id, attempt: event.attempts }, 'lease lost before the attempt settled; another worker owns the event');
   }

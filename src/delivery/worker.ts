@@ -53,19 +53,16 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const track = (event: WebhookEvent): Promise<void> => {
-    const running = options
-      .run(event)
-      .catch((error: unknown) => options.log.error({ err: error, eventId: event.id }, 'event run failed; its lease will expire'))
-      .then(
-        () => {},
-        () => {},
-      )
-      .finally(() => {
-        inFlight.delete(event.id);
-        schedule(0);
-      });
-    inFlight.set(event.id, running);
-    return running;
+    const running = options.run(event).then(
+      () => undefined,
+      (error: unknown) => options.log.error({ err: error, eventId: event.id }, 'event run failed; its lease will expire'),
+    );
+    const tracked = running.finally(() => {
+      inFlight.delete(event.id);
+      schedule(0);
+    });
+    inFlight.set(event.id, tracked);
+    return tracked;
   };
 
   const tick = async () => {
