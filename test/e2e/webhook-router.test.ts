@@ -1,3 +1,4 @@
+import http2 from 'node:http2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findWebhookEventById } from '../../src/store/webhook-events.js';
 import { listEventAttempts } from '../../src/store/webhook-event-attempts.js';
@@ -174,5 +175,26 @@ describe.each(engines)('webhook router on %s', (engine) => {
       return stored?.status === 'succeeded' ? stored : undefined;
     });
     expect(event.result).toMatchObject({ body: { n: 1 }, eventId, attempt: 1 });
+  });
+
+  it('serves webhooks over h2c as well', async () => {
+    await createConfig(service.baseUrl, charge);
+    const session = http2.connect(service.baseUrl);
+    try {
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const stream = session.request({ ':method': 'POST', ':path': '/api/webhook/paystack/charge', 'content-type': 'application/json' });
+        let status = 0;
+        let text = '';
+        stream.on('response', (headers) => void (status = Number(headers[':status'])));
+        stream.on('data', (chunk: Buffer) => void (text += chunk.toString()));
+        stream.on('end', () => resolve({ status, text }));
+        stream.on('error', reject);
+        stream.end('{"over":"h2"}');
+      });
+      expect(status).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ data: { body: { over: 'h2' }, clientIp: '127.0.0.1', method: 'POST' } });
+    } finally {
+      session.close();
+    }
   });
 });
