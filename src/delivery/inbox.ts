@@ -10,7 +10,7 @@ import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
 import { secretHeadersOf, verifyRequest } from '../router/verification/verifiers.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
-import { findWebhookEventByIdempotencyKey, insertWebhookEvent } from '../store/webhook-events.js';
+import { findWebhookEventByIdempotencyKey, insertWebhookEvent, noteRepeatedDelivery } from '../store/webhook-events.js';
 import type { ConfigCache } from './config-cache.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
@@ -122,7 +122,11 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
       ? { status: 'processing', attempts: 1, leaseOwner: deps.workerId, availableAt: new Date(receivedAt.getTime() + deps.policy.leaseMs) }
       : { status: 'queued', attempts: 0, leaseOwner: null, availableAt: receivedAt }),
   });
-  if (!stored) return repeatOutcome(await findWebhookEventByIdempotencyKey(deps.db, config.id, idempotency!.key));
+  if (!stored) {
+    const original = await findWebhookEventByIdempotencyKey(deps.db, config.id, idempotency!.key);
+    if (original) await noteRepeatedDelivery(deps.db, original.id, receivedAt);
+    return repeatOutcome(original);
+  }
   if (mode === 'async') {
     deps.onQueued();
     return { kind: 'accepted', eventId: stored.id, repeated: false };

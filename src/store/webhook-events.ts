@@ -88,6 +88,16 @@ export async function findWebhookEventByIdempotencyKey(
   return row && toWebhookEvent(row);
 }
 
+/** Counts a repeated delivery of an event (same idempotency key) in its trace: `dedup.repeats`, `dedup.lastRepeatAt`. */
+export async function noteRepeatedDelivery(db: Db, id: number, at: Date): Promise<void> {
+  await db.raw(
+    `UPDATE webhook_events SET trace = jsonb_set(trace, '{dedup}', coalesce(trace->'dedup', '{}'::jsonb) || jsonb_build_object(
+       'repeats', coalesce((trace->'dedup'->>'repeats')::int, 0) + 1, 'lastRepeatAt', ?::text))
+     WHERE id = ?`,
+    [at.toISOString(), id],
+  );
+}
+
 /**
  * Leases up to `limit` due events to `owner`: queued ones whose time has come, and processing ones
  * whose lease expired (their worker died). SKIP LOCKED lets several processes claim side by side.

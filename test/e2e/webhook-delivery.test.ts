@@ -100,6 +100,8 @@ describe.each(engines)('durable inbox on %s', (engine) => {
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.headers.get('x-webhook-event-id')).toBe(first.headers.get('x-webhook-event-id'));
       expect([...counting.runs.values()]).toEqual([1]);
+      const event = await findWebhookEventById(database.db, Number(first.headers.get('x-webhook-event-id')));
+      expect(event!.trace).toMatchObject({ dedup: { key: 'K-1', source: 'header:idempotency-key', repeats: 1, lastRepeatAt: start.toISOString() } });
     });
 
     it('stores one event for concurrent repeats of an async webhook (webhook-id) and runs it once', async () => {
@@ -115,6 +117,8 @@ describe.each(engines)('durable inbox on %s', (engine) => {
       expect(repeat.status).toBe(202);
       await service.worker.drain();
       expect([...counting.runs.entries()]).toEqual([[eventIdOf(responses[0]!), 1]]);
+      const event = await findWebhookEventById(database.db, eventIdOf(responses[0]!));
+      expect(event!.trace).toMatchObject({ dedup: { source: 'header:webhook-id', repeats: 8 } });
     });
 
     it('takes the key from a configured JSON pointer, per configuration', async () => {
