@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Client } from '@connectrpc/connect';
 import type { Knex } from 'knex';
 import type { ExecutionService } from '../gen/bpm/webhooks/v1/execution_pb.js';
@@ -9,15 +11,21 @@ import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
-import type { Config } from './config/config.js';
+import { defaultDeliverySettings, type Config } from './config/config.js';
+import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
+import { createInbox, type Inbox } from './delivery/inbox.js';
+import { runAttempt } from './delivery/run-attempt.js';
+import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
+import { parseTrustedProxies } from './router/client-ip.js';
 import { createServer, type AppServer } from './server.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
+import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'>;
+  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> & Partial<Pick<Config, 'trustedProxies' | 'delivery'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -26,8 +34,12 @@ export interface ServiceOptions {
   readonly authenticate: Authenticator;
   /** Further plain endpoints, e.g. the JWKS. */
   readonly routes?: readonly HttpRoute[];
-  /** Commands loaded from COMMAND_MODULES (see loadCommandModules). */
-  readonly moduleCommands?: readonly CommandDefinition[];
+  /** Commands beyond the built-in ones (COMMAND_MODULES, tests). */
+  readonly extraCommands?: readonly CommandDefinition[];
+  /** Jitter source of the retry schedule. */
+  readonly random?: () => number;
+  /** Starts the background worker (default true); tests that drive it by hand turn it off. */
+  readonly startWorker?: boolean;
 }
 
 export interface Service {
@@ -35,15 +47,20 @@ export interface Service {
   /** The internal ExecutionService, called in-process. */
   readonly execution: Client<typeof ExecutionService>;
   readonly server: AppServer;
-  /** Stops the server, then releases the executors. The database belongs to the caller. */
+  readonly inbox: Inbox;
+  readonly worker: Worker;
+  readonly configs: ConfigCache;
+  /** Stops the server, then the worker (in-flight events finish or are released), then the executors. */
   close(graceMs?: number): Promise<void>;
 }
 
 /**
- * Wires the service from its parts: commands with their interceptors, then the transports. Used by
- * main.ts and by the end-to-end tests, so both run the same thing.
+ * Wires the service from its parts: commands with their interceptors, executors, the inbox and its
+ * worker, then the transports. Used by main.ts and by the end-to-end tests, so both run the same thing.
  */
 export function composeService(options: ServiceOptions): Service {
+  const clock = options.clock ?? (() => new Date());
+  const delivery = options.config.delivery ?? defaultDeliverySettings;
   const bus = createCommandBus({
     commands: [
       ...Object.values(builtInCommands),
@@ -55,33 +72,67 @@ export function composeService(options: ServiceOptions): Service {
           },
         }),
       ),
-      ...(options.moduleCommands ?? []),
+      ...(options.extraCommands ?? []),
     ],
     // Outermost first: failures are logged and normalised; only authorised calls reach the audit,
     // which records the writes that succeed.
     interceptors: [logOutcome, authorize, audit],
     db: options.db,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     log: options.log,
-  });
-  const server = createServer({
-    bus,
-    authenticate: options.authenticate,
-    ...(options.routes && { routes: options.routes }),
-    log: options.log,
-    maxBodyBytes: options.config.maxBodyBytes,
-    isReady: () => isDatabaseReady(options.db),
   });
   const executors = createExecutorCatalog(bus, {
     script: options.config.executors.script,
     ...(options.clock && { clock: options.clock }),
   });
+  const execution = createInProcessExecutionClient(executors);
+  const configs = createConfigCache(options.db, options.log);
+  const attemptDeps = {
+    db: options.db,
+    execution,
+    clock,
+    random: options.random ?? Math.random,
+    log: options.log,
+    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    policy: delivery,
+  };
+  const worker = createWorker({
+    ...attemptDeps,
+    concurrency: delivery.workerConcurrency,
+    pollMs: delivery.workerPollMs,
+    leaseMs: delivery.leaseMs,
+    run: (event) => runAttempt(attemptDeps, event, 'async'),
+  });
+  const inbox = createInbox({
+    ...attemptDeps,
+    configs,
+    trustedProxies: parseTrustedProxies(options.config.trustedProxies ?? ''),
+    defaultMaxAttempts: delivery.defaultMaxAttempts,
+    onQueued: () => worker.wake(),
+  });
+  const server = createServer({
+    bus,
+    authenticate: options.authenticate,
+    log: options.log,
+    maxBodyBytes: options.config.maxBodyBytes,
+    isReady: () => isDatabaseReady(options.db),
+    routes: [
+      createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
+      ...(options.routes ?? []),
+    ],
+  });
+  if (options.startWorker ?? true) worker.start();
   return {
     bus,
-    execution: createInProcessExecutionClient(executors),
+    execution,
     server,
+    inbox,
+    worker,
+    configs,
     async close(graceMs) {
       await server.close(graceMs);
+      await worker.stop(graceMs);
+      await configs.close();
       await disposeExecutors(executors);
     },
   };

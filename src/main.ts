@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     log,
     keyFile: config.database.engine === 'pglite' && config.database.dataDir ? signingKeyFilePath(config.database.dataDir) : undefined,
   });
-  const service = composeService({ config, db, log, authenticate: auth.authenticate, routes: auth.routes, moduleCommands });
+  const service = composeService({ config, db, log, authenticate: auth.authenticate, routes: auth.routes, extraCommands: moduleCommands });
   const address = await service.server.listen(config.port, config.host);
   log.info(
     { port: address.port, host: address.address, database: config.database.engine, auth: config.auth.key.kind },

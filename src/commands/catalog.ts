@@ -11,6 +11,9 @@ import { getWebHookConfigById } from './webhook-configs/get-web-hook-config-by-i
 import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list.js';
 import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
+import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
+import { getWebhookEventList } from './webhook-events/get-webhook-event-list.js';
+import { replayWebhookEvent } from './webhook-events/replay-webhook-event.js';
 
 /** Every built-in command, by `$type`. Adding a command is adding a line here. */
 export const builtInCommands = {
@@ -24,6 +27,9 @@ export const builtInCommands = {
   LookupWebHookByKeyCommand: lookupWebHookByKey,
   GetAuditLogQuery: getAuditLog,
   GetCommandListQuery: getCommandList,
+  GetWebhookEventListQuery: getWebhookEventList,
+  GetWebhookEventByIdQuery: getWebhookEventById,
+  ReplayWebhookEventCommand: replayWebhookEvent,
   EchoCommand: echoCommand,
 } satisfies Record<string, CommandDefinition>;
 

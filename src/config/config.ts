@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIpAllowList } from '../router/ip-allow-list.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite on disk or in memory. */
 export type DatabaseConfig =
@@ -29,6 +30,9 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly auth: AuthConfig;
   readonly executors: ExecutorsConfig;
+  /** Proxies whose X-Forwarded-For is believed: comma-separated addresses and CIDRs; empty trusts none. */
+  readonly trustedProxies: string;
+  readonly delivery: DeliverySettings;
 }
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
@@ -52,6 +56,31 @@ export interface ScriptLimits {
   readonly maxCommandCalls: number;
 }
 
+/** How the inbox runs events: worker pool, leases, and the retry schedule. */
+export interface DeliverySettings {
+  /** Events one process runs at the same time. */
+  readonly workerConcurrency: number;
+  /** How often an idle worker looks for due events (it is also woken by local accepts). */
+  readonly workerPollMs: number;
+  /** How long a claimed event stays with its worker; after that another may take it. */
+  readonly leaseMs: number;
+  /** Attempts for a config that sets no `maxAttempts`. */
+  readonly defaultMaxAttempts: number;
+  /** Backoff: the first retry waits about this long, doubling per attempt, with jitter. */
+  readonly retryBaseMs: number;
+  /** Backoff ceiling. */
+  readonly retryMaxMs: number;
+}
+
+export const defaultDeliverySettings: DeliverySettings = Object.freeze({
+  workerConcurrency: 4,
+  workerPollMs: 500,
+  leaseMs: 60_000,
+  defaultMaxAttempts: 8,
+  retryBaseMs: 1_000,
+  retryMaxMs: 3_600_000,
+});
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -71,6 +100,16 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((text) => parseIpAllowList(text).invalid.length === 0, 'must be comma-separated IP addresses or CIDR ranges'),
+  WORKER_CONCURRENCY: integer(0, 1_000).default(defaultDeliverySettings.workerConcurrency),
+  WORKER_POLL_MS: integer(10, 60_000).default(defaultDeliverySettings.workerPollMs),
+  LEASE_MS: integer(1_000, 3_600_000).default(defaultDeliverySettings.leaseMs),
+  DEFAULT_MAX_ATTEMPTS: integer(1, 100).default(defaultDeliverySettings.defaultMaxAttempts),
+  RETRY_BASE_MS: integer(1, 3_600_000).default(defaultDeliverySettings.retryBaseMs),
+  RETRY_MAX_MS: integer(1, 86_400_000).default(defaultDeliverySettings.retryMaxMs),
   COMMAND_MODULES: z.string().default(''),
   FORWARD_ALLOWED_HOSTS: z.string().default(''),
   FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
@@ -132,6 +171,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxResultBytes: e.SCRIPT_MAX_RESULT_BYTES,
         maxCommandCalls: e.SCRIPT_MAX_COMMAND_CALLS,
       }),
+    }),
+    trustedProxies: e.TRUSTED_PROXIES,
+    delivery: Object.freeze({
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      workerPollMs: e.WORKER_POLL_MS,
+      leaseMs: e.LEASE_MS,
+      defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS,
+      retryBaseMs: e.RETRY_BASE_MS,
+      retryMaxMs: e.RETRY_MAX_MS,
     }),
   });
 }

@@ -42,7 +42,7 @@ describe('commands from a module, on the bus', () => {
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
     service = await startTestService(database.db, {
-      moduleCommands: await loadCommandModules([exampleModule]),
+      extraCommands: await loadCommandModules([exampleModule]),
       clock: () => new Date('2026-11-28T10:00:00Z'),
     });
   });

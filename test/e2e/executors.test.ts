@@ -32,7 +32,7 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
     database = await createTestDatabase(engine);
     service = await startTestService(database.db, {
       executors: { ...defaultExecutors, forwardAllowedHosts: ['127.0.0.1'] },
-      moduleCommands: await loadCommandModules(['examples/commands/nibss-commands.js']),
+      extraCommands: await loadCommandModules(['examples/commands/nibss-commands.js']),
     });
     client = createManagementClient('gateway', service.baseUrl, service.adminToken);
   });

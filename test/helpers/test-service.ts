@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
-import type { CommandDefinition } from '../../src/commands/command.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
+import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
+import { defaultDeliverySettings, loadConfig, type DeliverySettings, type ExecutorsConfig } from '../../src/config/config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
 export { silentLog } from './silent-log.js';
-import { loadConfig, type ExecutorsConfig } from '../../src/config/config.js';
 
 export interface RunningService extends Service {
   readonly baseUrl: string;
@@ -28,7 +28,11 @@ export interface TestServiceOptions {
   clock?: () => Date;
   /** Executor settings over the defaults, e.g. `{ script: { ...defaults.script, timeoutMs: 200 } }`. */
   executors?: Partial<ExecutorsConfig>;
-  moduleCommands?: readonly CommandDefinition[];
+  random?: () => number;
+  trustedProxies?: string;
+  delivery?: Partial<DeliverySettings>;
+  extraCommands?: readonly CommandDefinition[];
+  startWorker?: boolean;
 }
 
 /** The real service on a free port, over a test database. */
@@ -37,13 +41,17 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
     config: {
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       executors: { ...defaultExecutors, ...options.executors },
+      trustedProxies: options.trustedProxies ?? '',
+      delivery: { ...defaultDeliverySettings, ...options.delivery },
     },
     db,
     log: silentLog,
     authenticate: options.authenticate ?? createTestAuthenticator(),
     ...(options.routes && { routes: options.routes }),
     ...(options.clock && { clock: options.clock }),
-    ...(options.moduleCommands && { moduleCommands: options.moduleCommands }),
+    ...(options.random && { random: options.random }),
+    ...(options.extraCommands && { extraCommands: options.extraCommands }),
+    ...(options.startWorker !== undefined && { startWorker: options.startWorker }),
   });
   const address = await service.server.listen(0, '127.0.0.1');
   return {

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import { findScriptSyntaxError } from '../../executors/script/find-script-syntax-error.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
+import { verificationSchemes } from '../../router/verification/verifiers.js';
 import { findEnabledRouteOwner, findWebhookConfigByKey } from '../../store/webhook-configs.js';
 import type { CommandCatalog } from '../command.js';
 import type { WebhookConfigDraft } from './webhook-config-draft.js';
@@ -18,7 +19,6 @@ export const limits = {
   maxAttempts: 100,
 } as const;
 
-export const verificationSchemes = ['hmac-sha256', 'hmac-sha512', 'standard-webhooks', 'stripe', 'basic', 'api-key'];
 
 /** What validation needs to know beyond the fields themselves. */
 export interface ValidationContext {
@@ -174,7 +174,7 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   }
   const verification = draft.verification;
   if (verification) {
-    if (!verificationSchemes.includes(verification.scheme)) {
+    if (!(verificationSchemes as readonly string[]).includes(verification.scheme)) {
       problems.push(`Verification scheme must be one of ${verificationSchemes.join(', ')}`);
     }
     if (verification.secrets.length === 0) problems.push('Verification needs at least one secret');

@@ -4,6 +4,7 @@ import { AuditService } from '../../../gen/bpm/webhooks/v1/audit_service_pb.js';
 import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
 import { BpmService } from '../../../gen/bpm/webhooks/v1/bpm_service_pb.js';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { CommandBus } from '../../commands/command-bus.js';
 import { executeBpmCommand } from '../../commands/execute-bpm-command.js';
@@ -16,7 +17,7 @@ export interface ConnectRoutesDeps {
 }
 
 /** Services whose every RPC is the command named like its request message. */
-const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService];
+const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService];
 
 /** The gRPC / gRPC-Web / Connect routes: each RPC runs the command named like its request message. */
 export function createConnectRoutes(deps: ConnectRoutesDeps) {

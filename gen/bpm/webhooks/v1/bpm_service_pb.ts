@@ -10,6 +10,8 @@ import type { GetCommandListQuery } from "./command_service_pb.js";
 import { file_bpm_webhooks_v1_command_service } from "./command_service_pb.js";
 import type { ActivateWebHookConfigCommand, CreateWebHookConfigCommand, DeactivateWebHookConfigCommand, DeleteWebHookConfigCommand, GetWebHookConfigByIdQuery, GetWebHookConfigListQuery, LookupWebHookByKeyCommand, UpdateWebHookConfigCommand } from "./webhook_config_service_pb.js";
 import { file_bpm_webhooks_v1_webhook_config_service } from "./webhook_config_service_pb.js";
+import type { GetWebhookEventByIdQuery, GetWebhookEventListQuery, ReplayWebhookEventCommand } from "./webhook_event_service_pb.js";
+import { file_bpm_webhooks_v1_webhook_event_service } from "./webhook_event_service_pb.js";
 import type { Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -18,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/bpm_service.proto.
  */
 export const file_bpm_webhooks_v1_bpm_service: GenFile = /*@__PURE__*/
-  fileDesc("CiFicG0vd2ViaG9va3MvdjEvYnBtX3NlcnZpY2UucHJvdG8SD2JwbS53ZWJob29rcy52MSLjBgoKQnBtQ29tbWFuZBJVCh5jcmVhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYASABKAsyKy5icG0ud2ViaG9va3MudjEuQ3JlYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJZCiBhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgCIAEoCzItLmJwbS53ZWJob29rcy52MS5BY3RpdmF0ZVdlYkhvb2tDb25maWdDb21tYW5kSAASXQoiZGVhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgDIAEoCzIvLmJwbS53ZWJob29rcy52MS5EZWFjdGl2YXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh51cGRhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBCABKAsyKy5icG0ud2ViaG9va3MudjEuVXBkYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh5kZWxldGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBSABKAsyKy5icG0ud2ViaG9va3MudjEuRGVsZXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJUCh5nZXRfd2ViX2hvb2tfY29uZmlnX2xpc3RfcXVlcnkYBiABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0xpc3RRdWVyeUgAElUKH2dldF93ZWJfaG9va19jb25maWdfYnlfaWRfcXVlcnkYByABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0J5SWRRdWVyeUgAElQKHmxvb2t1cF93ZWJfaG9va19ieV9rZXlfY29tbWFuZBgIIAEoCzIqLmJwbS53ZWJob29rcy52MS5Mb29rdXBXZWJIb29rQnlLZXlDb21tYW5kSAASQAoTZ2V0X2F1ZGl0X2xvZ19xdWVyeRgUIAEoCzIhLmJwbS53ZWJob29rcy52MS5HZXRBdWRpdExvZ1F1ZXJ5SAASRgoWZ2V0X2NvbW1hbmRfbGlzdF9xdWVyeRgyIAEoCzIkLmJwbS53ZWJob29rcy52MS5HZXRDb21tYW5kTGlzdFF1ZXJ5SABCCQoHY29tbWFuZCJCCglCcG1SZXN1bHQSDwoHbWVzc2FnZRgBIAEoCRIkCgRkYXRhGAIgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlMlAKCkJwbVNlcnZpY2USQgoHRXhlY3V0ZRIbLmJwbS53ZWJob29rcy52MS5CcG1Db21tYW5kGhouYnBtLndlYmhvb2tzLnYxLkJwbVJlc3VsdGIGcHJvdG8z", [file_bpm_webhooks_v1_audit_service, file_bpm_webhooks_v1_command_service, file_bpm_webhooks_v1_webhook_config_service, file_google_protobuf_struct]);
+  fileDesc("CiFicG0vd2ViaG9va3MvdjEvYnBtX3NlcnZpY2UucHJvdG8SD2JwbS53ZWJob29rcy52MSLeCAoKQnBtQ29tbWFuZBJVCh5jcmVhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYASABKAsyKy5icG0ud2ViaG9va3MudjEuQ3JlYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJZCiBhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgCIAEoCzItLmJwbS53ZWJob29rcy52MS5BY3RpdmF0ZVdlYkhvb2tDb25maWdDb21tYW5kSAASXQoiZGVhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgDIAEoCzIvLmJwbS53ZWJob29rcy52MS5EZWFjdGl2YXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh51cGRhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBCABKAsyKy5icG0ud2ViaG9va3MudjEuVXBkYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh5kZWxldGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBSABKAsyKy5icG0ud2ViaG9va3MudjEuRGVsZXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJUCh5nZXRfd2ViX2hvb2tfY29uZmlnX2xpc3RfcXVlcnkYBiABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0xpc3RRdWVyeUgAElUKH2dldF93ZWJfaG9va19jb25maWdfYnlfaWRfcXVlcnkYByABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0J5SWRRdWVyeUgAElQKHmxvb2t1cF93ZWJfaG9va19ieV9rZXlfY29tbWFuZBgIIAEoCzIqLmJwbS53ZWJob29rcy52MS5Mb29rdXBXZWJIb29rQnlLZXlDb21tYW5kSAASQAoTZ2V0X2F1ZGl0X2xvZ19xdWVyeRgUIAEoCzIhLmJwbS53ZWJob29rcy52MS5HZXRBdWRpdExvZ1F1ZXJ5SAASRgoWZ2V0X2NvbW1hbmRfbGlzdF9xdWVyeRgyIAEoCzIkLmJwbS53ZWJob29rcy52MS5HZXRDb21tYW5kTGlzdFF1ZXJ5SAASUQocZ2V0X3dlYmhvb2tfZXZlbnRfbGlzdF9xdWVyeRgeIAEoCzIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UXVlcnlIABJSCh1nZXRfd2ViaG9va19ldmVudF9ieV9pZF9xdWVyeRgfIAEoCzIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRCeUlkUXVlcnlIABJSChxyZXBsYXlfd2ViaG9va19ldmVudF9jb21tYW5kGCAgASgLMiouYnBtLndlYmhvb2tzLnYxLlJlcGxheVdlYmhvb2tFdmVudENvbW1hbmRIAEIJCgdjb21tYW5kIkIKCUJwbVJlc3VsdBIPCgdtZXNzYWdlGAEgASgJEiQKBGRhdGEYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUyUAoKQnBtU2VydmljZRJCCgdFeGVjdXRlEhsuYnBtLndlYmhvb2tzLnYxLkJwbUNvbW1hbmQaGi5icG0ud2ViaG9va3MudjEuQnBtUmVzdWx0YgZwcm90bzM", [file_bpm_webhooks_v1_audit_service, file_bpm_webhooks_v1_command_service, file_bpm_webhooks_v1_webhook_config_service, file_bpm_webhooks_v1_webhook_event_service, file_google_protobuf_struct]);
 
 /**
  * One member per command, named after its `$type`. Field numbers are grouped by area:
@@ -90,6 +92,24 @@ export type BpmCommand = Message<"bpm.webhooks.v1.BpmCommand"> & {
      */
     value: GetCommandListQuery;
     case: "getCommandListQuery";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.GetWebhookEventListQuery get_webhook_event_list_query = 30;
+     */
+    value: GetWebhookEventListQuery;
+    case: "getWebhookEventListQuery";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.GetWebhookEventByIdQuery get_webhook_event_by_id_query = 31;
+     */
+    value: GetWebhookEventByIdQuery;
+    case: "getWebhookEventByIdQuery";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.ReplayWebhookEventCommand replay_webhook_event_command = 32;
+     */
+    value: ReplayWebhookEventCommand;
+    case: "replayWebhookEventCommand";
   } | { case: undefined; value?: undefined };
 };
 

@@ -1,0 +1,43 @@
+import { create, fromJson, type JsonValue } from '@bufbuild/protobuf';
+import { ValueSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { ExecutionRequestSchema, type ExecutionRequest } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { WebhookConfig } from '../domain/webhook-config.js';
+import type { WebhookEvent } from '../domain/webhook-event.js';
+import { bodyFormatOf, parseBody } from '../router/parse-body.js';
+
+/** What the ExecutionService needs to run an event with a configuration: self-contained, no store. */
+export function toExecutionRequest(event: WebhookEvent, config: WebhookConfig): ExecutionRequest {
+  return create(ExecutionRequestSchema, {
+    configId: BigInt(config.id),
+    configVersion: config.version,
+    executionType: config.executionType,
+    commandName: config.commandName ?? '',
+    commandChain: (config.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as never,
+    })),
+    executionCode: config.executionCode ?? '',
+    ...(config.processDefinitionId !== null && { processDefinitionId: BigInt(config.processDefinitionId) }),
+    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
+    context: {
+      body: fromJson(ValueSchema, storedBody(event)),
+      rawBody: event.rawBody,
+      headers: { ...event.headers },
+      query: { ...event.query },
+      method: event.method,
+      path: event.path,
+      key: config.key,
+      clientIp: event.clientIp,
+      eventId: BigInt(event.id),
+      receivedAt: timestampFromDate(event.receivedAt),
+      attempt: event.attempts,
+    },
+  });
+}
+
+/** The body parsed again from the stored bytes, the same way ingress parsed it. */
+function storedBody(event: WebhookEvent): JsonValue {
+  const mediaType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const parsed = parseBody(bodyFormatOf(mediaType) ?? 'text', event.rawBody);
+  return parsed.ok ? parsed.body : event.rawBody.toString('utf8');
+}

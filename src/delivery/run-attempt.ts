@@ -1,0 +1,125 @@
+import { toJson, type JsonValue } from '@bufbuild/protobuf';
+import { ValueSchema, timestampDate } from '@bufbuild/protobuf/wkt';
+import type { Client } from '@connectrpc/connect';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { ExecutionResult, ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { WebhookConfig } from '../domain/webhook-config.js';
+import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
+import { finishEventAttempt, insertEventAttempt, markRunningAttemptsInterrupted } from '../store/webhook-event-attempts.js';
+import { findWebhookConfigById } from '../store/webhook-configs.js';
+import { settleWebhookEvent, type EventSettlement } from '../store/webhook-events.js';
+import { toExecutionRequest } from './execution-request.js';
+import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
+
+export interface AttemptDeps {
+  readonly db: Knex;
+  readonly execution: Client<typeof ExecutionService>;
+  readonly clock: () => Date;
+  readonly random: () => number;
+  readonly log: Logger;
+  /** Identifies this process in leases and attempt records. */
+  readonly workerId: string;
+  readonly policy: RetryPolicy & { readonly leaseMs: number };
+}
+
+/** How an attempt ended, and what it did to its event. */
+export type AttemptResult =
+  | { readonly kind: 'succeeded'; readonly data: JsonValue; readonly httpResponse: DirectHttpResponse | null }
+  | { readonly kind: 'failed'; readonly errors: readonly string[]; readonly settlement: EventSettlement['status'] };
+
+/**
+ * Runs one attempt of an event this process holds the lease of: records its start, executes it
+ * through the ExecutionService within the deadline, records its end, then settles the event:
+ * succeeded; or, on failure, failed (a sync caller already has the error), retried later with
+ * backoff, or dead when its attempts ran out.
+ */
+export async function runAttempt(
+  deps: AttemptDeps,
+  event: WebhookEvent,
+  mode: 'sync' | 'async',
+  knownConfig?: WebhookConfig,
+): Promise<AttemptResult> {
+  const started = performance.now();
+  const config = knownConfig ?? (event.configId === null ? undefined : await findWebhookConfigById(deps.db, event.configId));
+  if (event.attempts > 1) await markRunningAttemptsInterrupted(deps.db, event.id, deps.clock());
+  const attemptId = await insertEventAttempt(deps.db, {
+    eventId: event.id,
+    attempt: event.attempts,
+    worker: deps.workerId,
+    configVersion: config?.version ?? null,
+    startedAt: deps.clock(),
+  });
+  const result = config
+    ? await execute(deps, event, config)
+    : { success: false, errors: [`Configuration ${event.configId} no longer exists`], logs: [], steps: [] };
+  const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
+  await finishEventAttempt(deps.db, attemptId, {
+    outcome: result.success ? 'succeeded' : 'failed',
+    finishedAt: deps.clock(),
+    durationMs: performance.now() - started,
+    errors,
+    logs: 'logs' in result ? result.logs.map(logLine) : null,
+    steps: 'steps' in result && result.steps.length > 0 ? result.steps.map(step) : null,
+  });
+
+  const now = deps.clock();
+  const data = result.success && 'data' in result && result.data ? toJson(ValueSchema, result.data) : null;
+  const httpResponse = 'httpResponse' in result ? directResponse(result.httpResponse) : null;
+  const settlement: EventSettlement = errors
+    ? mode === 'sync'
+      ? { status: 'failed', errors, at: now }
+      : event.attempts >= event.maxAttempts || !config
+        ? { status: 'dead', errors, at: now }
+        : { status: 'queued', errors, retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)) }
+    : { status: 'succeeded', result: data, httpResponse, at: now };
+  deps.log.info(
+    { eventId: event.id, key: event.configKey, attempt: event.attempts, mode, status: settlement.status, durationMs: performance.now() - started },
+    'webhook event attempt finished',
+  );
+  if (!(await settleWebhookEvent(deps.db, event.id, deps.workerId, settlement))) {
+    deps.log.warn({ eventId: event.id, attempt: event.attempts }, 'lease lost before the attempt settled; another worker owns the event');
+  }
+  return errors ? { kind: 'failed', errors, settlement: settlement.status } : { kind: 'succeeded', data, httpResponse };
+}
+
+/** Calls the ExecutionService, cut off before the lease runs out so no second worker can start meanwhile. */
+async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookConfig): Promise<ExecutionResult | { success: false; errors: string[]; logs: []; steps: [] }> {
+  const leaseMargin = Math.min(5_000, deps.policy.leaseMs / 5);
+  const deadlineMs = Math.min(config.timeoutMs ?? Number.POSITIVE_INFINITY, deps.policy.leaseMs - leaseMargin);
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new Error(`Execution timed out after ${deadlineMs} ms`));
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([deps.execution.execute(toExecutionRequest(event, config), { signal: abort.signal }), timeout]);
+  } catch (error) {
+    deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
+    return { success: false, errors: [error instanceof Error ? error.message : 'Execution failed'], logs: [], steps: [] };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function directResponse(response: ExecutionResult['httpResponse']): DirectHttpResponse | null {
+  if (!response || response.status < 100 || response.status > 599) return null;
+  return { status: response.status, headers: { ...response.headers }, body: response.body ? toJson(ValueSchema, response.body) : null };
+}
+
+function logLine(line: ExecutionResult['logs'][number]): JsonValue {
+  return { level: line.level, message: line.message, at: line.at ? timestampDate(line.at).toISOString() : null };
+}
+
+function step(result: ExecutionResult['steps'][number]): JsonValue {
+  return {
+    commandName: result.commandName,
+    success: result.success,
+    data: result.data ? toJson(ValueSchema, result.data) : null,
+    error: result.error,
+    durationMs: result.durationMs,
+  };
+}

@@ -1,0 +1,70 @@
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+
+/**
+ * Where an event is in its life. queued: due at `availableAt`; processing: leased by a worker until
+ * `availableAt`; succeeded; failed: a sync execution that failed (the caller got the error); dead:
+ * attempts ran out; rejected: refused by the IP allow-list or verification, kept for the trace only.
+ */
+export const eventStatuses = ['queued', 'processing', 'succeeded', 'failed', 'dead', 'rejected'] as const;
+export type EventStatus = (typeof eventStatuses)[number];
+
+/** Statuses from which an operator may replay an event. */
+export const replayableStatuses = ['succeeded', 'failed', 'dead'] as const satisfies readonly EventStatus[];
+
+/** A response a result asks to send to the webhook's caller as is (handshakes, challenges). */
+export interface DirectHttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: JsonValue;
+}
+
+/** An event as the inbox stores it when it is received. */
+export interface NewWebhookEvent {
+  readonly configId: number | null;
+  readonly configKey: string;
+  readonly configVersion: number | null;
+  readonly source: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly rawBody: Buffer;
+  readonly clientIp: string;
+  readonly receivedAt: Date;
+  readonly idempotencyKey: string | null;
+  readonly responseMode: string;
+  readonly status: EventStatus;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly availableAt: Date | null;
+  readonly leaseOwner: string | null;
+  /** The decisions taken on the way in: match, ip, verification, dedup. */
+  readonly trace: JsonObject;
+}
+
+export interface WebhookEvent extends NewWebhookEvent {
+  readonly id: number;
+  readonly result: JsonValue | null;
+  readonly errors: readonly string[] | null;
+  readonly httpResponse: DirectHttpResponse | null;
+  readonly completedAt: Date | null;
+}
+
+export const attemptOutcomes = ['running', 'succeeded', 'failed', 'interrupted'] as const;
+export type AttemptOutcome = (typeof attemptOutcomes)[number];
+
+/** One execution of an event. */
+export interface EventAttempt {
+  readonly id: number;
+  readonly eventId: number;
+  readonly attempt: number;
+  readonly worker: string;
+  readonly configVersion: number | null;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly durationMs: number | null;
+  readonly outcome: AttemptOutcome;
+  readonly errors: readonly string[] | null;
+  readonly logs: JsonValue | null;
+  readonly steps: JsonValue | null;
+}

@@ -1,0 +1,10 @@
+import { failed, matchesAny, passed, type Verifier } from './verifier.js';
+
+/** A shared key in `header` (default `x-api-key`), after an optional `prefix` such as `Bearer `. */
+export const apiKey: Verifier = ({ headers, settings }) => {
+  const header = settings.header.toLowerCase() || 'x-api-key';
+  const value = headers[header];
+  if (!value) return failed(`missing ${header} header`);
+  if (settings.prefix && !value.startsWith(settings.prefix)) return failed(`key does not start with "${settings.prefix}"`);
+  return matchesAny(value.slice(settings.prefix.length), settings.secrets) ? passed : failed('key does not match');
+};

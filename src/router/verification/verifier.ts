@@ -1,0 +1,40 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { VerificationSettings } from '../../domain/webhook-config.js';
+
+/** What a verifier sees of a request: the exact bytes, the headers (lower-case names) and the time. */
+export interface VerificationInput {
+  readonly rawBody: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly settings: VerificationSettings;
+  readonly now: Date;
+}
+
+/** Passed, or failed with a reason that goes to the event trace only, never to the caller. */
+export type VerificationOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** One verification scheme. */
+export type Verifier = (input: VerificationInput) => VerificationOutcome;
+
+export const passed: VerificationOutcome = { ok: true };
+export const failed = (reason: string): VerificationOutcome => ({ ok: false, reason });
+
+/** Compares two secrets in constant time, whatever their lengths (both are hashed first). */
+export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
+  const digest = (value: string | Buffer) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** True when `candidate` equals any of `expected`; every comparison runs, so timing does not tell which. */
+export function matchesAny(candidate: string | Buffer, expected: readonly (string | Buffer)[]): boolean {
+  return expected.map((value) => safeEqual(candidate, value)).includes(true);
+}
+
+export const defaultToleranceSeconds = 300;
+
+/** Checks a signed Unix timestamp (seconds) against the clock, in both directions. */
+export function timestampProblem(timestamp: string | undefined, settings: VerificationSettings, now: Date): string | undefined {
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return 'missing or malformed timestamp';
+  const tolerance = settings.toleranceSeconds ?? defaultToleranceSeconds;
+  const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
+  return skew > tolerance ? `timestamp is ${Math.round(skew)} s away from now (tolerance ${tolerance} s)` : undefined;
+}

@@ -1,0 +1,33 @@
+import type { VerificationSettings } from '../../domain/webhook-config.js';
+import { apiKey } from './api-key.js';
+import { basicAuth } from './basic-auth.js';
+import { hmacSignature } from './hmac-signature.js';
+import { standardWebhooks } from './standard-webhooks.js';
+import { stripeSignature } from './stripe-signature.js';
+import { failed, type VerificationInput, type VerificationOutcome, type Verifier } from './verifier.js';
+
+/** Every verification scheme by its configuration name. Adding a scheme is adding a line here. */
+export const verifiers = {
+  'hmac-sha256': hmacSignature('sha256'),
+  'hmac-sha512': hmacSignature('sha512'),
+  'standard-webhooks': standardWebhooks,
+  stripe: stripeSignature,
+  basic: basicAuth,
+  'api-key': apiKey,
+} as const satisfies Record<string, Verifier>;
+
+export type VerificationScheme = keyof typeof verifiers;
+export const verificationSchemes = Object.keys(verifiers) as VerificationScheme[];
+
+/** The headers a scheme reads its credential from: redacted before the event is stored. */
+export function secretHeadersOf(settings: VerificationSettings | null): string[] {
+  return settings?.header ? [settings.header.toLowerCase()] : [];
+}
+
+/** Runs the configured scheme; an unknown scheme (an old row) fails closed. */
+export function verifyRequest(input: VerificationInput): VerificationOutcome {
+  const verifier = (verifiers as Record<string, Verifier>)[input.settings.scheme];
+  if (!verifier) return failed(`unknown verification scheme "${input.settings.scheme}"`);
+  if (input.settings.secrets.length === 0) return failed('no secret is configured');
+  return verifier(input);
+}

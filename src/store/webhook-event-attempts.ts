@@ -1,0 +1,91 @@
+import type { JsonValue } from '@bufbuild/protobuf';
+import type { AttemptOutcome, EventAttempt } from '../domain/webhook-event.js';
+import type { Db } from './open-database.js';
+
+const table = 'webhook_event_attempts';
+
+interface EventAttemptRow {
+  id: string | number;
+  event_id: string | number;
+  attempt: number;
+  worker: string;
+  config_version: number | null;
+  started_at: Date | string;
+  finished_at: Date | string | null;
+  duration_ms: number | null;
+  outcome: AttemptOutcome;
+  errors: string[] | null;
+  logs: JsonValue | null;
+  steps: JsonValue | null;
+}
+
+/** Notes the start of an attempt: if the process dies now, the trace still shows it. */
+export async function insertEventAttempt(
+  db: Db,
+  attempt: { eventId: number; attempt: number; worker: string; configVersion: number | null; startedAt: Date },
+): Promise<number> {
+  const [row] = await db(table)
+    .insert({
+      event_id: attempt.eventId,
+      attempt: attempt.attempt,
+      worker: attempt.worker,
+      config_version: attempt.configVersion,
+      started_at: attempt.startedAt,
+      outcome: 'running',
+    })
+    .onConflict(['event_id', 'attempt'])
+    .merge()
+    .returning('id');
+  return Number((row as { id: string | number }).id);
+}
+
+/** Attempts of an event that never finished: their process died or gave the lease back. */
+export async function markRunningAttemptsInterrupted(db: Db, eventId: number, at: Date): Promise<number> {
+  const count = await db(table)
+    .where({ event_id: eventId, outcome: 'running' })
+    .update({ outcome: 'interrupted', finished_at: at, errors: JSON.stringify(['The attempt was cut off before it finished']) });
+  return Number(count);
+}
+
+/** Records how an attempt ended. */
+export async function finishEventAttempt(
+  db: Db,
+  id: number,
+  finish: {
+    outcome: Exclude<AttemptOutcome, 'running'>;
+    finishedAt: Date;
+    durationMs: number;
+    errors: readonly string[] | null;
+    logs: JsonValue | null;
+    steps: JsonValue | null;
+  },
+): Promise<void> {
+  await db(table)
+    .where({ id })
+    .update({
+      outcome: finish.outcome,
+      finished_at: finish.finishedAt,
+      duration_ms: finish.durationMs,
+      errors: finish.errors && JSON.stringify(finish.errors),
+      logs: finish.logs === null ? null : JSON.stringify(finish.logs),
+      steps: finish.steps === null ? null : JSON.stringify(finish.steps),
+    });
+}
+
+export async function listEventAttempts(db: Db, eventId: number): Promise<EventAttempt[]> {
+  const rows = await db<EventAttemptRow>(table).where({ event_id: eventId }).orderBy('attempt');
+  return rows.map((row) => ({
+    id: Number(row.id),
+    eventId: Number(row.event_id),
+    attempt: row.attempt,
+    worker: row.worker,
+    configVersion: row.config_version,
+    startedAt: new Date(row.started_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    durationMs: row.duration_ms,
+    outcome: row.outcome,
+    errors: row.errors,
+    logs: row.logs,
+    steps: row.steps,
+  }));
+}

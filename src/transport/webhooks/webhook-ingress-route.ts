@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import type { Inbox, InboxResult } from '../../delivery/inbox.js';
+import { mediaType } from '../http/content-type.js';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
+import { readBody } from '../http/read-body.js';
+import { closeAfterResponse, sendFailure, sendJson, sendSuccess } from '../http/send-json.js';
+
+export interface WebhookIngressDeps {
+  readonly inbox: Inbox;
+  readonly maxBodyBytes: number;
+  readonly log: Logger;
+}
+
+const prefix = '/api/webhook/';
+
+/** `ANY /api/webhook/{path}`: reads the request into the inbox and turns its outcome into a status. */
+export function createWebhookIngressRoute(deps: WebhookIngressDeps): HttpRoute {
+  return {
+    path: '/api/webhook/*',
+    async handle(request, response, url) {
+      const result = await deps.inbox.receive({
+        method: request.method ?? 'GET',
+        path: safeDecode(url.pathname.slice(prefix.length)),
+        query: Object.fromEntries(url.searchParams),
+        headers: flatHeaders(request),
+        peerAddress: request.socket.remoteAddress ?? '',
+        mediaType: mediaType(request),
+        readBody: () => readBody(request, deps.maxBodyBytes),
+      });
+      respond(request, response, result, deps.maxBodyBytes);
+    },
+  };
+}
+
+function respond(request: HttpRequest, response: HttpResponse, result: InboxResult, maxBodyBytes: number): void {
+  switch (result.kind) {
+    case 'not_found':
+      return sendFailure(response, 404, { message: 'Webhook not found', errors: ['No enabled webhook configuration matches this path'] });
+    case 'method_not_allowed':
+      return sendFailure(
+        response,
+        405,
+        { message: 'Method not allowed', errors: [`This webhook accepts ${result.allow.join(', ')}`] },
+        { allow: result.allow.join(', ') },
+      );
+    case 'forbidden':
+      return sendFailure(response, 403, { message: 'Forbidden', errors: ['The caller is not allowed'] });
+    case 'unsupported_media_type':
+      return sendFailure(response, 415, {
+        message: 'Unsupported media type',
+        errors: [`Send JSON, form-urlencoded, text or XML, not "${result.mediaType.slice(0, 100)}"`],
+      });
+    case 'too_large':
+      return sendFailure(
+        response,
+        413,
+        { message: 'Payload too large', errors: [`The body exceeds ${maxBodyBytes} bytes`] },
+        closeAfterResponse(request),
+      );
+    case 'aborted':
+      return void response.destroy();
+    case 'unauthorized':
+      return sendFailure(response, 401, { message: 'Unauthorized', errors: ['The request could not be verified'] });
+    case 'invalid_body':
+      return sendFailure(response, 400, { message: 'Invalid body', errors: [result.error] });
+    case 'unavailable':
+      return sendFailure(
+        response,
+        503,
+        { message: 'Service unavailable', errors: ['The webhook was not stored; retry later'] },
+        { 'retry-after': '5' },
+      );
+    case 'accepted':
+      return sendJson(response, 202, { success: true, data: { eventId: result.eventId }, message: 'Webhook accepted' }, eventHeaders(result));
+    case 'in_progress':
+      return sendFailure(
+        response,
+        409,
+        { message: 'Webhook is being processed', errors: ['An earlier request with this idempotency key has not finished'] },
+        { 'retry-after': '1', 'x-webhook-event-id': String(result.eventId) },
+      );
+    case 'succeeded': {
+      if (result.httpResponse) return sendDirect(response, result.httpResponse, eventHeaders(result));
+      return sendJson(response, 200, { success: true, data: result.data, message: 'Webhook processed successfully' }, eventHeaders(result));
+    }
+    case 'failed':
+      return sendJson(
+        response,
+        500,
+        { success: false, data: null, message: 'Webhook execution failed', errors: result.errors },
+        eventHeaders(result),
+      );
+    default:
+      return result satisfies never;
+  }
+}
+
+function eventHeaders(result: { eventId: number; repeated: boolean }): Record<string, string> {
+  return { 'x-webhook-event-id': String(result.eventId), ...(result.repeated && { 'idempotent-replayed': 'true' }) };
+}
+
+/** A result's own answer (a handshake, a challenge): strings go out as text, anything else as JSON. */
+function sendDirect(
+  response: HttpResponse,
+  direct: { status: number; headers: Readonly<Record<string, string>>; body: unknown },
+  extra: Record<string, string>,
+): void {
+  const isText = typeof direct.body === 'string';
+  const text = isText ? (direct.body as string) : JSON.stringify(direct.body);
+  const headers = Object.fromEntries(Object.entries(direct.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  response.writeHead(direct.status, {
+    'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+    ...headers,
+    ...extra,
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function flatHeaders(request: HttpRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,57 @@
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import { defineCommand } from '../../src/commands/command.js';
+import { AppError } from '../../src/errors.js';
+
+/** A webhook command that always fails, as a core-banking call would while its host is down. */
+export const failingCommand = defineCommand({
+  name: 'FailingTestCommand',
+  input: ValueSchema,
+  output: ValueSchema,
+  permission: 'webhooks:write',
+  successMessage: 'Command executed successfully',
+  runnableFromWebhook: true,
+  handle: async () => {
+    throw new AppError('execution_failed', 'Command failed', ['Core banking is unreachable']);
+  },
+});
+
+/** Counts its runs per event id, so tests can see how often each event was executed. */
+export function createCountingCommand() {
+  const runs = new Map<number, number>();
+  const command = defineCommand({
+    name: 'CountingTestCommand',
+    input: ValueSchema,
+    output: ValueSchema,
+    permission: 'webhooks:write',
+    successMessage: 'Command executed successfully',
+    runnableFromWebhook: true,
+    handle: async (input) => {
+      const eventId = Number((input.kind.case === 'structValue' && input.kind.value.fields.eventId?.kind.value) ?? 0);
+      runs.set(eventId, (runs.get(eventId) ?? 0) + 1);
+      return input;
+    },
+  });
+  return { command, runs };
+}
+
+/** A command that waits until the test lets it go: an execution in flight at a chosen moment. */
+export function createBlockingCommand() {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let markStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const command = defineCommand({
+    name: 'BlockingTestCommand',
+    input: ValueSchema,
+    output: ValueSchema,
+    permission: 'webhooks:write',
+    successMessage: 'Command executed successfully',
+    runnableFromWebhook: true,
+    handle: async (input) => {
+      markStarted();
+      await gate;
+      return input;
+    },
+  });
+  return { command, started, release: () => release() };
+}
