@@ -11,6 +11,7 @@ import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
+import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
 import { defaultDeliverySettings, type Config } from './config/config.js';
 import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
@@ -61,6 +62,7 @@ export interface Service {
 export function composeService(options: ServiceOptions): Service {
   const clock = options.clock ?? (() => new Date());
   const delivery = options.config.delivery ?? defaultDeliverySettings;
+  const configs = createConfigCache(options.db, options.log);
   const bus = createCommandBus({
     commands: [
       ...Object.values(builtInCommands),
@@ -75,8 +77,9 @@ export function composeService(options: ServiceOptions): Service {
       ...(options.extraCommands ?? []),
     ],
     // Outermost first: failures are logged and normalised; only authorised calls reach the audit,
-    // which records the writes that succeed.
-    interceptors: [logOutcome, authorize, audit],
+    // which records the writes that succeed in their transaction; once that has committed, the
+    // route table is refreshed.
+    interceptors: [logOutcome, authorize, refreshRoutesAfterWrites(() => configs.invalidate()), audit],
     db: options.db,
     clock,
     log: options.log,
@@ -86,7 +89,6 @@ export function composeService(options: ServiceOptions): Service {
     ...(options.clock && { clock: options.clock }),
   });
   const execution = createInProcessExecutionClient(executors);
-  const configs = createConfigCache(options.db, options.log);
   const attemptDeps = {
     db: options.db,
     execution,
