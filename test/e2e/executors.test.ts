@@ -7,6 +7,7 @@ import { startForwardTarget } from '../helpers/forward-target.js';
 import { createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { nibssNotification } from '../fixtures/nibss-notification.js';
+import { callWebhook } from '../helpers/webhook-calls.js';
 
 interface StoredConfig {
   id: number;
@@ -19,8 +20,8 @@ interface StoredConfig {
 }
 
 /**
- * End to end through the ExecutionService: configurations are created over the JSON gateway, then
- * executed as the webhook router executes them. (The same flows over /api/webhook/... are added with the router.)
+ * End to end: configurations are created over the JSON gateway, then executed through the
+ * ExecutionService as the router calls it, and through /api/webhook/... as a provider calls it.
  */
 describe.each(engines)('executors end to end through the ExecutionService on %s', (engine) => {
   let database: TestDatabase;
@@ -149,5 +150,56 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
     const updated = await client.call('UpdateWebHookConfigCommand', { id: config.id, executionCode: 'return {' });
     expect(updated).toMatchObject({ success: false, code: 400 });
     expect(updated.errors[0]).toMatch(/^Execution code does not compile: SyntaxError: /);
+  });
+
+  describe('over /api/webhook/...', () => {
+    it('runs a chain of three commands for a provider\'s POST and answers with the last step\'s data', async () => {
+      await create({
+        key: 'nibss-nip-http',
+        path: '/nibss/nip/http',
+        executionType: 1,
+        commandChain: [
+          { commandName: 'ProcessNibssPaymentNotificationCommand' },
+          { commandName: 'EchoCommand' },
+          { commandName: 'ForwardWebhookCommand', parameters: { url: `http://127.0.0.1:${target.port}/ok` } },
+        ],
+      });
+      const response = await callWebhook(service.baseUrl, 'nibss/nip/http', { body: JSON.stringify(nibssNotification) });
+      expect(response.status).toBe(200);
+      expect(response.json).toMatchObject({
+        success: true,
+        message: 'Webhook processed successfully',
+        data: { status: 200, body: { received: JSON.stringify(nibssNotification) } },
+      });
+      const eventId = response.headers.get('x-webhook-event-id');
+      const event = await client.call('GetWebhookEventByIdQuery', { id: Number(eventId) });
+      expect(event.data).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+    });
+
+    it('runs a script that calls doCmd and answers the caller with its own httpResponse', async () => {
+      await create({
+        key: 'nibss-nip-script-http',
+        path: '/nibss/nip/script-http',
+        executionType: 2,
+        executionCode: `
+          const posting = doCmd('ProcessNibssPaymentNotificationCommand', { body });
+          if (!posting.isSuccessful) throw new Error(posting.errors.join('; '));
+          return { httpResponse: { status: 200, headers: { 'x-nip-ack': 'true' }, body: { ResponseCode: '00', SessionID: body.SessionID } } };
+        `,
+      });
+      const response = await callWebhook(service.baseUrl, 'nibss/nip/script-http', { body: JSON.stringify(nibssNotification) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-nip-ack')).toBe('true');
+      expect(response.json).toEqual({ ResponseCode: '00', SessionID: nibssNotification.SessionID });
+    });
+
+    it('answers 500 with the script\'s error when it throws, and the server stays healthy', async () => {
+      await create({ key: 'throws', path: '/throws', executionType: 2, executionCode: 'throw new Error("ledger closed")' });
+      const response = await callWebhook(service.baseUrl, 'throws', { body: '{}' });
+      expect(response.status).toBe(500);
+      expect(response.json).toMatchObject({ success: false, message: 'Webhook execution failed' });
+      expect(String(response.json.errors)).toContain('ledger closed');
+      expect((await fetch(`${service.baseUrl}/healthz`)).status).toBe(200);
+    });
   });
 });
