@@ -59,6 +59,8 @@ export function createServer(deps: ServerDeps): AppServer {
 
   const listener = net.createServer((socket) => {
     sockets.add(socket);
+    // As Node's own servers do for the connections they accept: small answers go out at once.
+    socket.setNoDelay(true);
     socket.once('close', () => sockets.delete(socket));
     socket.once('readable', () => {
       const head: Buffer | null = socket.read();

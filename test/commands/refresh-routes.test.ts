@@ -1,4 +1,5 @@
 import { fromJson } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateWebHookConfigCommandSchema,
@@ -39,12 +40,14 @@ describe('route refresh after configuration writes', () => {
   });
   afterAll(() => database?.destroy());
 
-  it('marks the routes stale after each committed write, and not after reads or failed writes', async () => {
+  it('marks the routes stale after each committed configuration write, not after reads, failures or webhook commands', async () => {
     await bus.execute('CreateWebHookConfigCommand', create('first'), operator);
     await bus.execute('GetWebHookConfigListQuery', fromJson(GetWebHookConfigListQuerySchema, {}), operator);
     await expect(bus.execute('CreateWebHookConfigCommand', create('FIRST'), operator)).rejects.toMatchObject({
       code: 'already_exists',
     });
+    const webhook = { actor: { kind: 'webhook', subject: 'webhook:first' }, requestId: 'event-1' } as const;
+    await bus.execute('EchoCommand', fromJson(ValueSchema, { amount: 1 }), webhook);
     await bus.execute('CreateWebHookConfigCommand', create('second'), operator);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seenByInvalidate).toEqual([1, 2]);

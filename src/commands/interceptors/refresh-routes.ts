@@ -8,7 +8,9 @@ import type { CommandInterceptor } from '../command-bus.js';
 export function refreshRoutesAfterWrites(invalidate: () => void): CommandInterceptor {
   return (next) => async (call) => {
     const outcome = await next(call);
-    if (call.command.permission === 'webhooks:write') invalidate();
+    // Only operators change configurations; webhook executions run native commands that merely
+    // share the permission name, and must not reload the table on every event.
+    if (call.ctx.actor.kind === 'operator' && call.command.permission === 'webhooks:write') invalidate();
     return outcome;
   };
 }
