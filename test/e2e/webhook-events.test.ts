@@ -118,6 +118,17 @@ describe.each(engines)('webhook events on %s', (engine) => {
       expect(badFilter).toMatchObject({ success: false, message: 'Validation failed', errors: [expect.stringMatching(/^Status must be one of/)] });
     });
 
+    it('reports a bad filter and bad paging together', async () => {
+      const outcome = await client.call('GetWebhookEventListQuery', { status: 'lost', configId: -1, pageNumber: 0, pageSize: 500 });
+      expect(outcome).toMatchObject({ success: false, message: 'Validation failed' });
+      expect(outcome.errors).toEqual([
+        expect.stringMatching(/^Status must be one of /),
+        'Config id must be a positive number',
+        'Page number must be at least 1',
+        'Page size must be between 1 and 100',
+      ]);
+    });
+
     it('replays one dead event against the current configuration, and then in bulk by filter', async () => {
       const { configId, dead } = await seed();
       const updated = await client.call('UpdateWebHookConfigCommand', { id: configId, commandName: 'EchoCommand' });

@@ -8,8 +8,8 @@ import {
 import { invalidArgument } from '../../errors.js';
 import { listAuditEntries, type AuditEntry, type AuditFilter } from '../../store/audit-log.js';
 import { defineCommand } from '../command.js';
+import { parsePage, type Page } from '../paging.js';
 
-const maxPageSize = 100;
 const maxFilterLength = 200;
 
 /** One page of the audit log, newest first, filtered by entity, actor and time range. */
@@ -21,20 +21,19 @@ export const getAuditLog = defineCommand({
   successMessage: 'Audit log retrieved successfully',
   runnableFromWebhook: false,
   async handle(input, ctx) {
-    const { pageNumber, pageSize, filter } = validate(input);
-    const page = await listAuditEntries(ctx.db, filter, { offset: (pageNumber - 1) * pageSize, limit: pageSize });
-    return { data: { items: page.items.map(toAuditEntryMessage), totalCount: page.totalCount, pageNumber, pageSize } };
+    const { page, filter } = validate(input);
+    const found = await listAuditEntries(ctx.db, filter, page);
+    const { pageNumber, pageSize } = page;
+    return { data: { items: found.items.map(toAuditEntryMessage), totalCount: found.totalCount, pageNumber, pageSize } };
   },
 });
 
-function validate(input: GetAuditLogQuery): { pageNumber: number; pageSize: number; filter: AuditFilter } {
-  const pageNumber = input.pageNumber ?? 1;
-  const pageSize = input.pageSize ?? 10;
+function validate(input: GetAuditLogQuery): { page: Page; filter: AuditFilter } {
+  const { page, problems: pageProblems } = parsePage(input);
   const since = input.since && timestampDate(input.since);
   const until = input.until && timestampDate(input.until);
   const problems = [
-    ...(pageNumber < 1 ? ['Page number must be at least 1'] : []),
-    ...(pageSize < 1 || pageSize > maxPageSize ? [`Page size must be between 1 and ${maxPageSize}`] : []),
+    ...pageProblems,
     ...(input.entityId.length > maxFilterLength ? [`Entity id must be at most ${maxFilterLength} characters`] : []),
     ...(input.actor.length > maxFilterLength ? [`Actor must be at most ${maxFilterLength} characters`] : []),
     ...(since && until && since >= until ? ['"since" must be before "until"'] : []),
@@ -46,7 +45,7 @@ function validate(input: GetAuditLogQuery): { pageNumber: number; pageSize: numb
     ...(since && { since }),
     ...(until && { until }),
   };
-  return { pageNumber, pageSize, filter };
+  return { page, filter };
 }
 
 function toAuditEntryMessage(entry: AuditEntry) {

@@ -6,9 +6,9 @@ import {
 import { invalidArgument } from '../../errors.js';
 import { listWebhookConfigs } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
+import { parsePage, type Page } from '../paging.js';
 import { toWebHookConfigMessage } from './webhook-config-message.js';
 
-const maxPageSize = 100;
 const maxSearchLength = 200;
 
 /** One page of configurations, ordered by id, with the total that matches the filters. */
@@ -20,25 +20,24 @@ export const getWebHookConfigList = defineCommand({
   successMessage: 'Webhook configurations retrieved successfully',
   runnableFromWebhook: false,
   async handle(input, ctx) {
-    const { pageNumber, pageSize } = validatePage(input);
+    const page = validateQuery(input);
     const filter = {
       searchText: input.searchText.trim(),
       ...(input.isEnabled !== undefined && { isEnabled: input.isEnabled }),
       ...(input.executionType !== undefined && { executionType: input.executionType }),
     };
-    const page = await listWebhookConfigs(ctx.db, filter, { offset: (pageNumber - 1) * pageSize, limit: pageSize });
+    const found = await listWebhookConfigs(ctx.db, filter, page);
+    const { pageNumber, pageSize } = page;
     return {
-      data: { items: page.items.map(toWebHookConfigMessage), totalCount: page.totalCount, pageNumber, pageSize },
+      data: { items: found.items.map(toWebHookConfigMessage), totalCount: found.totalCount, pageNumber, pageSize },
     };
   },
 });
 
-function validatePage(input: GetWebHookConfigListQuery): { pageNumber: number; pageSize: number } {
-  const pageNumber = input.pageNumber ?? 1;
-  const pageSize = input.pageSize ?? 10;
+function validateQuery(input: GetWebHookConfigListQuery): Page {
+  const { page, problems: pageProblems } = parsePage(input);
   const problems = [
-    ...(pageNumber < 1 ? ['Page number must be at least 1'] : []),
-    ...(pageSize < 1 || pageSize > maxPageSize ? [`Page size must be between 1 and ${maxPageSize}`] : []),
+    ...pageProblems,
     ...(input.searchText.length > maxSearchLength
       ? [`Search text must be at most ${maxSearchLength} characters`]
       : []),
@@ -47,5 +46,5 @@ function validatePage(input: GetWebHookConfigListQuery): { pageNumber: number; p
       : []),
   ];
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);
-  return { pageNumber, pageSize };
+  return page;
 }
