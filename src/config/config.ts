@@ -96,7 +96,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|memory:\/\/$)/, 'must be postgres://..., postgresql://... or memory://')
     .optional(),
-  DATABASE_POOL_MAX: integer(1, 1_000).default(10),
+  DATABASE_POOL_MAX: integer(2, 1_000).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),

@@ -1,25 +1,28 @@
 import type { Knex } from 'knex';
 import { migrationSource } from './migrations/index.js';
-import { isUniqueViolation } from './unique-violation.js';
 
 const migrationConfig = { migrationSource, tableName: 'knex_migrations' } satisfies Knex.MigratorConfig;
 
+/** Any fixed number: the PostgreSQL advisory lock that every bpm-webhooks process migrates under. */
+const migrationLockKey = 0x62706d77;
+
 /**
- * Applies every pending migration. Several processes may start at once: knex's lock lets one
- * migrate and fails the others at once, so they wait for it and try again. On a new database they
- * may also race to create knex's own bookkeeping tables; the loser tries again and finds them.
+ * Applies every pending migration. Several processes may start on one PostgreSQL at once, and
+ * knex's own lock cannot guard the creation of its bookkeeping tables (two racing processes can
+ * leave two rows in knex_migrations_lock, and then every later start finds it "already locked").
+ * So each process first takes a transaction-scoped advisory lock on a connection of its own and
+ * migrates while holding it: the others wait, then find nothing left to do. PGlite has a single
+ * process and a single connection, so it migrates directly.
  */
-export async function migrateToLatest(db: Knex, waitMs = 60_000): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      await db.migrate.latest(migrationConfig);
-      return;
-    } catch (error) {
-      if (!isMigrationRace(error) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+export async function migrateToLatest(db: Knex): Promise<void> {
+  if (db.client.config.client !== 'pg') {
+    await db.migrate.latest(migrationConfig);
+    return;
   }
+  await db.transaction(async (lockHolder) => {
+    await lockHolder.raw('select pg_advisory_xact_lock(?)', [migrationLockKey]);
+    await db.migrate.latest(migrationConfig);
+  });
 }
 
 /** True when the database answers and has every migration applied: the readiness check. */
@@ -30,11 +33,4 @@ export async function isDatabaseReady(db: Knex): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Another process holds knex's lock, or created the same bookkeeping table (42P07, 42710, 23505) a moment earlier. */
-function isMigrationRace(error: unknown): boolean {
-  if (error instanceof Error && /Migration table is already locked/.test(error.message)) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '42P07' || code === '42710' || isUniqueViolation(error);
 }

@@ -12,11 +12,13 @@ describe.skipIf(!url)('migrations on a shared PostgreSQL', () => {
       const admin = await openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
       await admin.raw(`CREATE SCHEMA ${schema}`);
       const starters = await Promise.all(
-        [1, 2, 3].map(() => openDatabase({ engine: 'postgres', url: url!, poolMax: 2 }, { searchPath: schema })),
+        [1, 2, 3, 4].map(() => openDatabase({ engine: 'postgres', url: url!, poolMax: 2 }, { searchPath: schema })),
       );
       try {
         await Promise.all(starters.map((db) => migrateToLatest(db)));
-        expect(await Promise.all(starters.map((db) => isDatabaseReady(db)))).toEqual([true, true, true]);
+        expect(await Promise.all(starters.map((db) => isDatabaseReady(db)))).toEqual([true, true, true, true]);
+        // One lock row, unlocked: a second row would make every later start wait forever.
+        expect(await admin.withSchema(schema).from('knex_migrations_lock').select('is_locked')).toEqual([{ is_locked: 0 }]);
       } finally {
         await Promise.all(starters.map((db) => db.destroy()));
         await admin.raw(`DROP SCHEMA ${schema} CASCADE`);
