@@ -72,6 +72,7 @@ export function composeService(options: ServiceOptions): Service {
             allowedHosts: options.config.executors.forwardAllowedHosts,
             timeoutMs: options.config.executors.forwardTimeoutMs,
           },
+          replay: { defaultMaxAttempts: delivery.defaultMaxAttempts },
         }),
       ),
       ...(options.extraCommands ?? []),

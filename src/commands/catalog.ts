@@ -13,7 +13,7 @@ import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js'
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
 import { getWebhookEventList } from './webhook-events/get-webhook-event-list.js';
-import { replayWebhookEvent } from './webhook-events/replay-webhook-event.js';
+import { createReplayWebhookEvent, type ReplayOptions } from './webhook-events/replay-webhook-event.js';
 
 /** Every built-in command, by `$type`. Adding a command is adding a line here. */
 export const builtInCommands = {
@@ -29,13 +29,13 @@ export const builtInCommands = {
   GetCommandListQuery: getCommandList,
   GetWebhookEventListQuery: getWebhookEventList,
   GetWebhookEventByIdQuery: getWebhookEventById,
-  ReplayWebhookEventCommand: replayWebhookEvent,
   EchoCommand: echoCommand,
 } satisfies Record<string, CommandDefinition>;
 
 /** Built-in commands that need settings from the configuration. */
-export function createConfiguredCommands(options: { forward: ForwardWebhookOptions }) {
+export function createConfiguredCommands(options: { forward: ForwardWebhookOptions; replay: ReplayOptions }) {
   return {
+    ReplayWebhookEventCommand: createReplayWebhookEvent(options.replay),
     ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
   } satisfies Record<string, CommandDefinition>;
 }

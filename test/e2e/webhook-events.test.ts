@@ -14,8 +14,9 @@ const settlement = {
   executionType: 0,
   commandName: 'FailingTestCommand',
   responseMode: 'async',
-  maxAttempts: 1,
 };
+/** DEFAULT_MAX_ATTEMPTS of the services under test: the settlement config sets none, so one failure is final. */
+const defaultMaxAttempts = 1;
 
 /** Reads only: an operator holding events:read and webhooks:read. */
 const readOnly: Authenticator = async () => ({
@@ -31,7 +32,13 @@ describe.each(engines)('webhook events on %s', (engine) => {
   let now = start;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    const options = { clock: () => now, random: () => 0.5, startWorker: false, extraCommands: [failingCommand] };
+    const options = {
+      clock: () => now,
+      random: () => 0.5,
+      startWorker: false,
+      extraCommands: [failingCommand],
+      delivery: { defaultMaxAttempts },
+    };
     service = await startTestService(database.db, options);
     auditor = await startTestService(database.db, { ...options, authenticate: readOnly });
   });
@@ -143,6 +150,7 @@ describe.each(engines)('webhook events on %s', (engine) => {
       expect(replayed.data).toMatchObject({
         status: 'succeeded',
         attemptCount: 2,
+        maxAttempts: 1 + defaultMaxAttempts,
         result: { body: { n: 1 }, attempt: 2 },
         trace: { replays: [{ by: 'admin' }] },
         attempts: [{ attempt: 1, outcome: 'failed', configVersion: 1 }, { attempt: 2, outcome: 'succeeded', configVersion: 2 }],

@@ -3,7 +3,6 @@ import {
   ReplayWebhookEventResponseSchema,
   type ReplayWebhookEventCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
-import { defaultDeliverySettings } from '../../config/config.js';
 import { replayableStatuses } from '../../domain/webhook-event.js';
 import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
 import { findWebhookEventById, requeueWebhookEvents, type WebhookEventFilter } from '../../store/webhook-events.js';
@@ -14,30 +13,36 @@ import { parseEventFilter } from './event-filter.js';
 const defaultLimit = 100;
 const maxLimit = 1_000;
 
+export interface ReplayOptions {
+  /** DEFAULT_MAX_ATTEMPTS: the budget for an event whose config sets no `maxAttempts`. */
+  readonly defaultMaxAttempts: number;
+}
+
 /**
  * Queues finished events again: one by id, or every event a filter selects (bulk). The workers run
  * them against the current configuration with a fresh budget of attempts; the trace notes who replayed.
  */
-export const replayWebhookEvent = defineCommand({
-  name: ReplayWebhookEventCommandSchema.name,
-  input: ReplayWebhookEventCommandSchema,
-  output: ReplayWebhookEventResponseSchema,
-  permission: 'events:write',
-  successMessage: 'Webhook events queued for replay',
-  runnableFromWebhook: false,
-  async handle(input, ctx) {
-    const { filter, limit } = input.id === undefined ? await bulkFilter(input) : await singleFilter(input.id, ctx);
-    const ids = await requeueWebhookEvents(ctx.db, filter, {
-      now: ctx.clock(),
-      // The router's default; a config's own maxAttempts takes precedence in the store.
-      defaultMaxAttempts: defaultDeliverySettings.defaultMaxAttempts,
-      limit,
-      note: { at: ctx.clock().toISOString(), by: ctx.actor.subject },
-    });
-    if (input.id !== undefined && ids.length === 0) throw failedPrecondition('Replay failed', ['The event is no longer replayable']);
-    return { data: { replayedCount: ids.length, eventIds: ids.map(BigInt) } };
-  },
-});
+export const createReplayWebhookEvent = (options: ReplayOptions) =>
+  defineCommand({
+    name: ReplayWebhookEventCommandSchema.name,
+    input: ReplayWebhookEventCommandSchema,
+    output: ReplayWebhookEventResponseSchema,
+    permission: 'events:write',
+    successMessage: 'Webhook events queued for replay',
+    runnableFromWebhook: false,
+    async handle(input, ctx) {
+      const { filter, limit } = input.id === undefined ? await bulkFilter(input) : await singleFilter(input.id, ctx);
+      const ids = await requeueWebhookEvents(ctx.db, filter, {
+        now: ctx.clock(),
+        // A config's own maxAttempts takes precedence in the store.
+        defaultMaxAttempts: options.defaultMaxAttempts,
+        limit,
+        note: { at: ctx.clock().toISOString(), by: ctx.actor.subject },
+      });
+      if (input.id !== undefined && ids.length === 0) throw failedPrecondition('Replay failed', ['The event is no longer replayable']);
+      return { data: { replayedCount: ids.length, eventIds: ids.map(BigInt) } };
+    },
+  });
 
 async function singleFilter(id: bigint, ctx: CommandContext): Promise<{ filter: WebhookEventFilter; limit: number }> {
   const event = isStoredId(id) ? await findWebhookEventById(ctx.db, Number(id)) : undefined;
