@@ -1,18 +1,21 @@
 /**
  * Webhook ingest throughput: sync (store + execute + answer) and async (store + 202, then the
- * worker drains the queue), EchoCommand, over real HTTP/1.1 with keep-alive.
+ * worker drains the queue), EchoCommand, over real HTTP/1.1 with keep-alive, the load coming from a
+ * second process.
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx --no-node-snapshot bench/webhook-ingest.ts
  *   (without BENCH_DATABASE_URL: in-memory PGlite)
  *   BENCH_REQUESTS (default 2000), BENCH_CONCURRENCY (default 32)
  */
 import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { pino } from 'pino';
 import { composeService } from '../src/compose.js';
 import { AppError } from '../src/errors.js';
 import { defaultDeliverySettings, loadConfig } from '../src/config/config.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
+import type { LoadPlan } from './ingest-load.js';
 
 const url = process.env.BENCH_DATABASE_URL;
 const total = Number(process.env.BENCH_REQUESTS ?? 2_000);
@@ -48,30 +51,16 @@ for (const mode of ['sync', 'async']) {
   );
 }
 
-async function load(mode: string, expected: number): Promise<void> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const n = next++;
-        const t = performance.now();
-        const response = await fetch(`${base}/api/webhook/bench/${mode}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': `${mode}-${n}` },
-          body: JSON.stringify({ event: 'charge.success', data: { reference: `T-${n}`, amount: 5000 } }),
-        });
-        await response.arrayBuffer();
-        if (response.status !== expected) throw new Error(`status ${response.status}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(1);
-  console.log(`${mode}: ${total} requests, concurrency ${concurrency}: ${(total / seconds).toFixed(0)} req/s, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms`);
+/** Runs one mode's load from a second process (see ingest-load.ts) and prints its summary. */
+async function load(mode: string, expectedStatus: number): Promise<void> {
+  const plan: LoadPlan = { url: `${base}/api/webhook/bench/${mode}`, mode, total, concurrency, expectedStatus };
+  const generator = fork(new URL('./ingest-load.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+  generator.send(plan);
+  const summary = new Promise<string>((resolve) => generator.once('message', (line) => resolve(String(line))));
+  const exited = new Promise<number | null>((resolve) => generator.once('exit', resolve));
+  const code = await exited;
+  if (code !== 0) throw new Error(`the ${mode} load generator exited with ${code}`);
+  console.log(await summary);
 }
 
 await load('sync', 200);

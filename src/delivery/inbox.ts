@@ -10,7 +10,12 @@ import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
 import { secretHeadersOf, verifyRequest } from '../router/verification/verifiers.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
-import { findWebhookEventByIdempotencyKey, insertWebhookEvent, noteRepeatedDelivery } from '../store/webhook-events.js';
+import {
+  findWebhookEventByIdempotencyKey,
+  insertRunningWebhookEvent,
+  insertWebhookEvent,
+  noteRepeatedDelivery,
+} from '../store/webhook-events.js';
 import type { ConfigCache } from './config-cache.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
@@ -113,28 +118,41 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
 
   const idempotency = extractIdempotencyKey(config.idempotencyKey, webhook.headers, parsed.body);
   trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
-  const mode = config.responseMode === 'async' ? 'async' : 'sync';
-  const stored = await insertWebhookEvent(deps.db, {
-    ...eventFields(base, read.body),
-    idempotencyKey: idempotency?.key ?? null,
-    responseMode: mode,
-    ...(mode === 'sync'
-      ? { status: 'processing', attempts: 1, leaseOwner: deps.workerId, availableAt: new Date(receivedAt.getTime() + deps.policy.leaseMs) }
-      : { status: 'queued', attempts: 0, leaseOwner: null, availableAt: receivedAt }),
-  });
-  if (!stored) {
-    const original = await findWebhookEventByIdempotencyKey(deps.db, config.id, idempotency!.key);
-    if (original) await noteRepeatedDelivery(deps.db, original.id, receivedAt);
-    return repeatOutcome(original);
-  }
-  if (mode === 'async') {
+  const fields = { ...eventFields(base, read.body), idempotencyKey: idempotency?.key ?? null };
+  if (config.responseMode === 'async') {
+    const queued = await insertWebhookEvent(deps.db, {
+      ...fields,
+      responseMode: 'async',
+      status: 'queued',
+      attempts: 0,
+      leaseOwner: null,
+      availableAt: receivedAt,
+    });
+    if (!queued) return repeatOf(deps, config, idempotency!.key, receivedAt);
     deps.onQueued();
-    return { kind: 'accepted', eventId: stored.id, repeated: false };
+    return { kind: 'accepted', eventId: queued.id, repeated: false };
   }
-  const result = await runAttempt(deps, stored, 'sync', config);
+  const running = await insertRunningWebhookEvent(deps.db, {
+    ...fields,
+    responseMode: 'sync',
+    status: 'processing',
+    attempts: 1,
+    leaseOwner: deps.workerId,
+    availableAt: new Date(receivedAt.getTime() + deps.policy.leaseMs),
+  });
+  if (!running) return repeatOf(deps, config, idempotency!.key, receivedAt);
+  const { event } = running;
+  const result = await runAttempt(deps, event, 'sync', { config, attemptId: running.attemptId });
   return result.kind === 'succeeded'
-    ? { kind: 'succeeded', eventId: stored.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
-    : { kind: 'failed', eventId: stored.id, repeated: false, errors: result.errors };
+    ? { kind: 'succeeded', eventId: event.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
+    : { kind: 'failed', eventId: event.id, repeated: false, errors: result.errors };
+}
+
+/** A repeated idempotency key: counts the repeat on the original and answers its stored outcome. */
+async function repeatOf(deps: InboxDeps, config: WebhookConfig, idempotencyKey: string, receivedAt: Date): Promise<InboxResult> {
+  const original = await findWebhookEventByIdempotencyKey(deps.db, config.id, idempotencyKey);
+  if (original) await noteRepeatedDelivery(deps.db, original.id, receivedAt);
+  return repeatOutcome(original);
 }
 
 interface Received {

@@ -6,9 +6,9 @@ import type { Logger } from 'pino';
 import type { ExecutionResult, ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
-import { finishEventAttempt, insertEventAttempt, markRunningAttemptsInterrupted } from '../store/webhook-event-attempts.js';
+import { insertEventAttempt, markRunningAttemptsInterrupted, type AttemptFinish } from '../store/webhook-event-attempts.js';
 import { findWebhookConfigById } from '../store/webhook-configs.js';
-import { settleWebhookEvent, type EventSettlement } from '../store/webhook-events.js';
+import { settleAttempt, type EventSettlement } from '../store/webhook-events.js';
 import { toExecutionRequest } from './execution-request.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 
@@ -28,42 +28,39 @@ export type AttemptResult =
   | { readonly kind: 'succeeded'; readonly data: JsonValue; readonly httpResponse: DirectHttpResponse | null }
   | { readonly kind: 'failed'; readonly errors: readonly string[]; readonly settlement: EventSettlement['status'] };
 
+/** A sync event's first attempt, opened with the event itself (see insertRunningWebhookEvent). */
+export interface OpenedAttempt {
+  readonly config: WebhookConfig;
+  readonly attemptId: number;
+}
+
 /**
- * Runs one attempt of an event this process holds the lease of: records its start, executes it
- * through the ExecutionService within the deadline, records its end, then settles the event:
- * succeeded; or, on failure, failed (a sync caller already has the error), retried later with
- * backoff, or dead when its attempts ran out.
+ * Runs one attempt of an event this process holds the lease of: records its start (unless the
+ * inbox opened it with the event), executes it through the ExecutionService within the deadline,
+ * then records its end and settles the event in one statement: succeeded; or, on failure, failed
+ * (a sync caller already has the error), retried later with backoff, or dead when its attempts ran out.
  */
 export async function runAttempt(
   deps: AttemptDeps,
   event: WebhookEvent,
   mode: 'sync' | 'async',
-  knownConfig?: WebhookConfig,
+  opened?: OpenedAttempt,
 ): Promise<AttemptResult> {
   const started = performance.now();
-  const config = knownConfig ?? (event.configId === null ? undefined : await findWebhookConfigById(deps.db, event.configId));
-  if (event.attempts > 1) await markRunningAttemptsInterrupted(deps.db, event.id, deps.clock());
-  const attemptId = await insertEventAttempt(deps.db, {
-    eventId: event.id,
-    attempt: event.attempts,
-    worker: deps.workerId,
-    configVersion: config?.version ?? null,
-    startedAt: deps.clock(),
-  });
+  const { config, attemptId } = opened ?? (await openAttempt(deps, event));
   const result = config
     ? await execute(deps, event, config)
     : { success: false, errors: [`Configuration ${event.configId} no longer exists`], logs: [], steps: [] };
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
-  await finishEventAttempt(deps.db, attemptId, {
+  const now = deps.clock();
+  const finish: AttemptFinish = {
     outcome: result.success ? 'succeeded' : 'failed',
-    finishedAt: deps.clock(),
+    finishedAt: now,
     durationMs: performance.now() - started,
     errors,
     logs: 'logs' in result ? result.logs.map(logLine) : null,
     steps: 'steps' in result && result.steps.length > 0 ? result.steps.map(step) : null,
-  });
-
-  const now = deps.clock();
+  };
   const data = result.success && 'data' in result && result.data ? toJson(ValueSchema, result.data) : null;
   const httpResponse = 'httpResponse' in result ? directResponse(result.httpResponse) : null;
   const settlement: EventSettlement = errors
@@ -74,13 +71,27 @@ export async function runAttempt(
         : { status: 'queued', errors, retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)) }
     : { status: 'succeeded', result: data, httpResponse, at: now };
   deps.log.info(
-    { eventId: event.id, key: event.configKey, attempt: event.attempts, mode, status: settlement.status, durationMs: performance.now() - started },
+    { eventId: event.id, key: event.configKey, attempt: event.attempts, mode, status: settlement.status, durationMs: finish.durationMs },
     'webhook event attempt finished',
   );
-  if (!(await settleWebhookEvent(deps.db, event.id, deps.workerId, settlement))) {
+  if (!(await settleAttempt(deps.db, { id: attemptId, finish }, { id: event.id, owner: deps.workerId, settlement }))) {
     deps.log.warn({ eventId: event.id, attempt: event.attempts }, 'lease lost before the attempt settled; another worker owns the event');
   }
   return errors ? { kind: 'failed', errors, settlement: settlement.status } : { kind: 'succeeded', data, httpResponse };
+}
+
+/** Loads the current config of a claimed event and notes the attempt's start (and any earlier one cut off). */
+async function openAttempt(deps: AttemptDeps, event: WebhookEvent): Promise<{ config: WebhookConfig | undefined; attemptId: number }> {
+  const config = event.configId === null ? undefined : await findWebhookConfigById(deps.db, event.configId);
+  if (event.attempts > 1) await markRunningAttemptsInterrupted(deps.db, event.id, deps.clock());
+  const attemptId = await insertEventAttempt(deps.db, {
+    eventId: event.id,
+    attempt: event.attempts,
+    worker: deps.workerId,
+    configVersion: config?.version ?? null,
+    startedAt: deps.clock(),
+  });
+  return { config, attemptId };
 }
 
 /** Calls the ExecutionService, cut off before the lease runs out so no second worker can start meanwhile. */

@@ -1,4 +1,5 @@
 import type { JsonValue } from '@bufbuild/protobuf';
+import type { Knex } from 'knex';
 import type { AttemptOutcome, EventAttempt } from '../domain/webhook-event.js';
 import type { Db } from './open-database.js';
 
@@ -39,28 +40,31 @@ export async function insertEventAttempt(
   return Number((row as { id: string | number }).id);
 }
 
-/** Attempts of an event that never finished: their process died or gave the lease back. */
-export async function markRunningAttemptsInterrupted(db: Db, eventId: number, at: Date): Promise<number> {
-  const count = await db(table)
-    .where({ event_id: eventId, outcome: 'running' })
-    .update({ outcome: 'interrupted', finished_at: at, errors: JSON.stringify(['The attempt was cut off before it finished']) });
-  return Number(count);
+/**
+ * Notes the start of the first attempt of events inserted in the same statement: `insertedEvents`
+ * names a common table expression that returns their rows (see insertRunningWebhookEvent).
+ */
+export function insertFirstAttemptOf(db: Db, insertedEvents: string, start: { worker: string; startedAt: Date }): Knex.Raw {
+  return db.raw(
+    `INSERT INTO ${table} (event_id, attempt, worker, config_version, started_at, outcome)
+     SELECT id, attempts, ?, config_version, ?, 'running' FROM ?? RETURNING id`,
+    [start.worker, start.startedAt, insertedEvents],
+  );
 }
 
-/** Records how an attempt ended. */
-export async function finishEventAttempt(
-  db: Db,
-  id: number,
-  finish: {
-    outcome: Exclude<AttemptOutcome, 'running'>;
-    finishedAt: Date;
-    durationMs: number;
-    errors: readonly string[] | null;
-    logs: JsonValue | null;
-    steps: JsonValue | null;
-  },
-): Promise<void> {
-  await db(table)
+/** How an attempt ended. */
+export interface AttemptFinish {
+  readonly outcome: Exclude<AttemptOutcome, 'running'>;
+  readonly finishedAt: Date;
+  readonly durationMs: number;
+  readonly errors: readonly string[] | null;
+  readonly logs: JsonValue | null;
+  readonly steps: JsonValue | null;
+}
+
+/** Records how an attempt ended: awaited alone, or run in one statement with the event's settlement. */
+export function finishEventAttempt(db: Db, id: number, finish: AttemptFinish): Knex.QueryBuilder {
+  return db(table)
     .where({ id })
     .update({
       outcome: finish.outcome,
@@ -70,6 +74,14 @@ export async function finishEventAttempt(
       logs: finish.logs === null ? null : JSON.stringify(finish.logs),
       steps: finish.steps === null ? null : JSON.stringify(finish.steps),
     });
+}
+
+/** Attempts of an event that never finished: their process died or gave the lease back. */
+export async function markRunningAttemptsInterrupted(db: Db, eventId: number, at: Date): Promise<number> {
+  const count = await db(table)
+    .where({ event_id: eventId, outcome: 'running' })
+    .update({ outcome: 'interrupted', finished_at: at, errors: JSON.stringify(['The attempt was cut off before it finished']) });
+  return Number(count);
 }
 
 export async function listEventAttempts(db: Db, eventId: number): Promise<EventAttempt[]> {

@@ -1,6 +1,8 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import type { Knex } from 'knex';
 import type { DirectHttpResponse, EventStatus, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
 import type { Db } from './open-database.js';
+import { finishEventAttempt, insertFirstAttemptOf, type AttemptFinish } from './webhook-event-attempts.js';
 
 const table = 'webhook_events';
 
@@ -45,7 +47,30 @@ export interface WebhookEventFilter {
 
 /** Stores a received event; undefined when an event with the same idempotency key exists for the config. */
 export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promise<WebhookEvent | undefined> {
-  const rows = await db(table)
+  const rows = (await insertEvent(db, event)) as WebhookEventRow[];
+  return rows[0] && toWebhookEvent(rows[0]);
+}
+
+/**
+ * Stores a sync event that this process runs at once, leased to `event.leaseOwner`, with the start
+ * of its first attempt: one statement, one round trip. Undefined for a repeated idempotency key.
+ */
+export async function insertRunningWebhookEvent(
+  db: Db,
+  event: NewWebhookEvent & { readonly status: 'processing'; readonly leaseOwner: string },
+): Promise<{ event: WebhookEvent; attemptId: number } | undefined> {
+  const rows: (WebhookEventRow & { attempt_id: string | number })[] = await db
+    .with('inserted', insertEvent(db, event))
+    .with('attempt', insertFirstAttemptOf(db, 'inserted', { worker: event.leaseOwner, startedAt: event.receivedAt }))
+    .select('inserted.*', 'attempt.id as attempt_id')
+    .from('inserted')
+    .crossJoin(db.raw('attempt'));
+  const row = rows[0];
+  return row && { event: toWebhookEvent(row), attemptId: Number(row.attempt_id) };
+}
+
+function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
+  return db(table)
     .insert({
       config_id: event.configId,
       config_key: event.configKey,
@@ -70,8 +95,6 @@ export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promis
     .onConflict(db.raw('(config_id, idempotency_key) WHERE idempotency_key IS NOT NULL'))
     .ignore()
     .returning('*');
-  const row = (rows as WebhookEventRow[])[0];
-  return row && toWebhookEvent(row);
 }
 
 export async function findWebhookEventById(db: Db, id: number): Promise<WebhookEvent | undefined> {
@@ -124,8 +147,16 @@ export type EventSettlement =
   | { readonly status: 'failed' | 'dead'; readonly errors: readonly string[]; readonly at: Date }
   | { readonly status: 'queued'; readonly errors: readonly string[]; readonly retryAt: Date };
 
-/** Records an attempt's outcome, only while `owner` still holds the lease; false when it lost it. */
-export async function settleWebhookEvent(db: Db, id: number, owner: string, settlement: EventSettlement): Promise<boolean> {
+/**
+ * Records how an attempt ended and, only while `owner` still holds the event's lease, the state it
+ * leaves the event in, in one statement. False when the lease was lost (the attempt is recorded still).
+ */
+export async function settleAttempt(
+  db: Db,
+  attempt: { readonly id: number; readonly finish: AttemptFinish },
+  event: { readonly id: number; readonly owner: string; readonly settlement: EventSettlement },
+): Promise<boolean> {
+  const { settlement } = event;
   const common = { lease_owner: null };
   const columns =
     settlement.status === 'succeeded'
@@ -136,7 +167,11 @@ export async function settleWebhookEvent(db: Db, id: number, owner: string, sett
         ? { ...common, status: 'queued', errors: JSON.stringify(settlement.errors), available_at: settlement.retryAt }
         : { ...common, status: settlement.status, errors: JSON.stringify(settlement.errors),
             completed_at: settlement.at, available_at: null };
-  const count = await db(table).where({ id, lease_owner: owner, status: 'processing' }).update(columns);
+  const count = await db
+    .with('finished', finishEventAttempt(db, attempt.id, attempt.finish))
+    .from(table)
+    .where({ id: event.id, lease_owner: event.owner, status: 'processing' })
+    .update(columns);
   return Number(count) === 1;
 }
 
@@ -198,7 +233,7 @@ export async function requeueWebhookEvents(
   return (rows as { id: string | number }[]).map((row) => Number(row.id)).sort((a, b) => a - b);
 }
 
-function applyFilter(q: import('knex').Knex.QueryBuilder, filter: WebhookEventFilter): void {
+function applyFilter(q: Knex.QueryBuilder, filter: WebhookEventFilter): void {
   if (filter.ids) q.whereIn('id', filter.ids);
   if (filter.configId !== undefined) q.where({ config_id: filter.configId });
   if (filter.key) q.whereRaw('lower(config_key) = lower(?)', [filter.key]);

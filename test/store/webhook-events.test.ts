@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WebhookConfigFields } from '../../src/domain/webhook-config.js';
+import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
+import { insertEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
+import { insertWebhookConfig } from '../../src/store/webhook-configs.js';
+import {
+  claimDueEvents,
+  findWebhookEventById,
+  insertRunningWebhookEvent,
+  insertWebhookEvent,
+  settleAttempt,
+} from '../../src/store/webhook-events.js';
+import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+
+const now = new Date('2026-11-28T12:00:00.000Z');
+const later = new Date(now.getTime() + 60_000);
+const config: WebhookConfigFields = {
+  key: 'paystack-charge',
+  description: '',
+  isEnabled: true,
+  path: '/paystack/charge',
+  action: 'POST',
+  executionType: 0,
+  commandName: 'EchoCommand',
+  commandChain: null,
+  executionCode: null,
+  processDefinitionId: null,
+  allowableIps: '',
+  responseMode: 'sync',
+  timeoutMs: null,
+  maxAttempts: null,
+  idempotencyKey: null,
+  verification: null,
+};
+const succeeded: AttemptFinish = { outcome: 'succeeded', finishedAt: later, durationMs: 3, errors: null, logs: null, steps: null };
+
+describe.each(engines)('webhook event store on %s', (engine) => {
+  let database: TestDatabase;
+  let received: Omit<NewWebhookEvent, 'status' | 'attempts' | 'leaseOwner' | 'availableAt' | 'responseMode'>;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+  });
+  afterAll(() => database?.destroy());
+  beforeEach(async () => {
+    await database.truncate();
+    const { id } = await insertWebhookConfig(database.db, config, now);
+    received = {
+      configId: id,
+      configKey: config.key,
+      configVersion: 1,
+      source: 'router',
+      method: 'POST',
+      path: 'paystack/charge',
+      headers: { 'content-type': 'application/json' },
+      query: {},
+      rawBody: Buffer.from('{"reference":"T-1"}'),
+      clientIp: '127.0.0.1',
+      receivedAt: now,
+      idempotencyKey: 'T-1',
+      maxAttempts: 8,
+      trace: {},
+    };
+  });
+
+  const countRows = async (table: string) => {
+    const [row] = (await database.db(table).count({ n: '*' })) as { n: string | number }[];
+    return Number(row?.n);
+  };
+  const running = () =>
+    ({ ...received, responseMode: 'sync', status: 'processing', attempts: 1, leaseOwner: 'host:1', availableAt: later }) as const;
+
+  it('stores a sync event with its first attempt in one statement, and neither for a repeated idempotency key', async () => {
+    const stored = await insertRunningWebhookEvent(database.db, running());
+    expect(stored?.event).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'host:1', rawBody: received.rawBody });
+    const attempts = await listEventAttempts(database.db, stored!.event.id);
+    expect(attempts).toMatchObject([{ id: stored!.attemptId, attempt: 1, worker: 'host:1', configVersion: 1, outcome: 'running' }]);
+
+    expect(await insertRunningWebhookEvent(database.db, { ...running(), leaseOwner: 'host:2' })).toBeUndefined();
+    expect([await countRows('webhook_events'), await countRows('webhook_event_attempts')]).toEqual([1, 1]);
+  });
+
+  it('records the attempt and settles the event together while the lease is held', async () => {
+    const stored = await insertRunningWebhookEvent(database.db, running());
+    const settlement = { status: 'succeeded', result: { ok: true }, httpResponse: null, at: later } as const;
+    const settled = await settleAttempt(
+      database.db,
+      { id: stored!.attemptId, finish: succeeded },
+      { id: stored!.event.id, owner: 'host:1', settlement },
+    );
+    expect(settled).toBe(true);
+    expect(await findWebhookEventById(database.db, stored!.event.id)).toMatchObject({
+      status: 'succeeded',
+      result: { ok: true },
+      leaseOwner: null,
+      completedAt: later,
+    });
+    expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([{ outcome: 'succeeded', finishedAt: later, durationMs: 3 }]);
+  });
+
+  it('still records an attempt whose lease was lost, but leaves the event to its new owner', async () => {
+    const queued = await insertWebhookEvent(database.db, {
+      ...received,
+      responseMode: 'async',
+      status: 'queued',
+      attempts: 0,
+      leaseOwner: null,
+      availableAt: now,
+    });
+    const [first] = await claimDueEvents(database.db, { owner: 'slow-host', now, leaseUntil: later, limit: 1 });
+    const slowAttempt = await insertEventAttempt(database.db, {
+      eventId: queued!.id,
+      attempt: first!.attempts,
+      worker: 'slow-host',
+      configVersion: 1,
+      startedAt: now,
+    });
+    const [second] = await claimDueEvents(database.db, { owner: 'new-host', now: later, leaseUntil: new Date(later.getTime() + 60_000), limit: 1 });
+    expect(second).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: 'new-host' });
+
+    const settlement = { status: 'succeeded', result: null, httpResponse: null, at: later } as const;
+    const settled = await settleAttempt(database.db, { id: slowAttempt, finish: succeeded }, { id: queued!.id, owner: 'slow-host', settlement });
+    expect(settled).toBe(false);
+    expect(await findWebhookEventById(database.db, queued!.id)).toMatchObject({ status: 'processing', leaseOwner: 'new-host' });
+    expect(await listEventAttempts(database.db, queued!.id)).toMatchObject([{ attempt: 1, worker: 'slow-host', outcome: 'succeeded' }]);
+  });
+});
