@@ -21,6 +21,10 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ engine: 'pglite', dataDir: undefined });
   });
 
+  it('needs two PostgreSQL connections at least: one holds the migration lock while another migrates', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', DATABASE_POOL_MAX: '1' })).toThrow(/DATABASE_POOL_MAX: /);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(8080);
   });
