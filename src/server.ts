@@ -46,6 +46,9 @@ export function createServer(deps: ServerDeps): AppServer {
   const handler = connectNodeAdapter({
     routes: createConnectRoutes(deps),
     interceptors: [translateErrors],
+    // The same MAX_BODY_BYTES as the plain endpoints (Connect's own default is 4 GiB), also after
+    // decompression: a call is refused before its body is buffered, whoever sends it.
+    readMaxBytes: deps.maxBodyBytes,
     fallback: routeRequests(plainRoutes, deps.log),
   });
   const http1 = http.createServer(handler);
