@@ -138,7 +138,8 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     status: 'processing',
     attempts: 1,
     leaseOwner: deps.workerId,
-    availableAt: new Date(receivedAt.getTime() + deps.policy.leaseMs),
+    // The lease starts now, not at receipt: reading a slow body must not eat into the execution's time.
+    availableAt: new Date(deps.clock().getTime() + deps.policy.leaseMs),
   });
   if (!running) return repeatOf(deps, config, idempotency!.key, receivedAt);
   const { event } = running;

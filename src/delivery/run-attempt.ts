@@ -48,9 +48,11 @@ export async function runAttempt(
 ): Promise<AttemptResult> {
   const started = performance.now();
   const { config, attemptId } = opened ?? (await openAttempt(deps, event));
-  const result = config
-    ? await execute(deps, event, config)
-    : { success: false, errors: [`Configuration ${event.configId} no longer exists`], logs: [], steps: [] };
+  const result = !config
+    ? notRun(`Configuration ${event.configId} no longer exists`)
+    : event.attempts > event.maxAttempts
+      ? notRun('Not run: its attempts ran out, the last one cut off before it finished')
+      : await execute(deps, event, config);
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
   const now = deps.clock();
   const finish: AttemptFinish = {
@@ -74,7 +76,7 @@ export async function runAttempt(
     { eventId: event.id, key: event.configKey, attempt: event.attempts, mode, status: settlement.status, durationMs: finish.durationMs },
     'webhook event attempt finished',
   );
-  if (!(await settleAttempt(deps.db, { id: attemptId, finish }, { id: event.id, owner: deps.workerId, settlement }))) {
+  if (!(await settleAttempt(deps.db, { id: attemptId, finish }, { id: event.id, owner: deps.workerId, attempt: event.attempts, settlement }))) {
     deps.log.warn({ eventId: event.id, attempt: event.attempts }, 'lease lost before the attempt settled; another worker owns the event');
   }
   return errors ? { kind: 'failed', errors, settlement: settlement.status } : { kind: 'succeeded', data, httpResponse };
@@ -94,10 +96,21 @@ async function openAttempt(deps: AttemptDeps, event: WebhookEvent): Promise<{ co
   return { config, attemptId };
 }
 
-/** Calls the ExecutionService, cut off before the lease runs out so no second worker can start meanwhile. */
-async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookConfig): Promise<ExecutionResult | { success: false; errors: string[]; logs: []; steps: [] }> {
+type NotRun = { success: false; errors: string[]; logs: []; steps: [] };
+
+function notRun(error: string): NotRun {
+  return { success: false, errors: [error], logs: [], steps: [] };
+}
+
+/**
+ * Calls the ExecutionService, cut off before the event's lease runs out (its `availableAt` while it
+ * is processing) so that no second worker can start it meanwhile.
+ */
+async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookConfig): Promise<ExecutionResult | NotRun> {
   const leaseMargin = Math.min(5_000, deps.policy.leaseMs / 5);
-  const deadlineMs = Math.min(config.timeoutMs ?? Number.POSITIVE_INFINITY, deps.policy.leaseMs - leaseMargin);
+  const leaseLeftMs = (event.availableAt?.getTime() ?? 0) - deps.clock().getTime() - leaseMargin;
+  if (leaseLeftMs <= 0) return notRun('Not run: its lease ran out before the execution could start');
+  const deadlineMs = Math.min(config.timeoutMs ?? Number.POSITIVE_INFINITY, Math.floor(leaseLeftMs));
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -110,7 +123,7 @@ async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookCo
     return await Promise.race([deps.execution.execute(toExecutionRequest(event, config), { signal: abort.signal }), timeout]);
   } catch (error) {
     deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
-    return { success: false, errors: [error instanceof Error ? error.message : 'Execution failed'], logs: [], steps: [] };
+    return notRun(error instanceof Error ? error.message : 'Execution failed');
   } finally {
     clearTimeout(timer);
   }

@@ -148,13 +148,14 @@ export type EventSettlement =
   | { readonly status: 'queued'; readonly errors: readonly string[]; readonly retryAt: Date };
 
 /**
- * Records how an attempt ended and, only while `owner` still holds the event's lease, the state it
- * leaves the event in, in one statement. False when the lease was lost (the attempt is recorded still).
+ * Records how an attempt ended and, only while `owner` still holds the event's lease for this very
+ * attempt (a process may claim its own expired event again), the state it leaves the event in, in
+ * one statement. False when the lease was lost (the attempt is recorded still).
  */
 export async function settleAttempt(
   db: Db,
   attempt: { readonly id: number; readonly finish: AttemptFinish },
-  event: { readonly id: number; readonly owner: string; readonly settlement: EventSettlement },
+  event: { readonly id: number; readonly owner: string; readonly attempt: number; readonly settlement: EventSettlement },
 ): Promise<boolean> {
   const { settlement } = event;
   const common = { lease_owner: null };
@@ -170,7 +171,7 @@ export async function settleAttempt(
   const count = await db
     .with('finished', finishEventAttempt(db, attempt.id, attempt.finish))
     .from(table)
-    .where({ id: event.id, lease_owner: event.owner, status: 'processing' })
+    .where({ id: event.id, lease_owner: event.owner, attempts: event.attempt, status: 'processing' })
     .update(columns);
   return Number(count) === 1;
 }

@@ -89,6 +89,26 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     expect(counting.runs.get(eventId)).toBe(1);
   });
 
+  it('dead-letters without running it an event whose last attempt was cut off, instead of reclaiming it forever', async () => {
+    await createConfig(service.baseUrl, { ...asyncEcho, maxAttempts: 1 });
+    const eventId = eventIdOf(await post('remita/payment', '{"rrr":"crash-loop"}'));
+    // The only attempt kills its process (say, a poison payload): it starts and never settles.
+    const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 1 });
+    await insertEventAttempt(database.db, { eventId, attempt: claimed!.attempts, worker: 'dead-host:1:aaaaaa', configVersion: 1, startedAt: now });
+    advance(30_000);
+    expect(await service.worker.drain()).toBe(1);
+    expect(await findWebhookEventById(database.db, eventId)).toMatchObject({
+      status: 'dead',
+      attempts: 2,
+      errors: ['Not run: its attempts ran out, the last one cut off before it finished'],
+    });
+    const attempts = await listEventAttempts(database.db, eventId);
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'interrupted'], [2, 'failed']]);
+    expect(counting.runs.get(eventId)).toBeUndefined();
+    advance(3_600_000);
+    expect(await service.worker.drain()).toBe(0);
+  });
+
   describe('idempotency', () => {
     it('answers a repeated Idempotency-Key of a sync webhook with the stored outcome, without running it again', async () => {
       await createConfig(service.baseUrl, { ...asyncEcho, responseMode: 'sync' });

@@ -85,7 +85,7 @@ describe.each(engines)('webhook event store on %s', (engine) => {
     const settled = await settleAttempt(
       database.db,
       { id: stored!.attemptId, finish: succeeded },
-      { id: stored!.event.id, owner: 'host:1', settlement },
+      { id: stored!.event.id, owner: 'host:1', attempt: 1, settlement },
     );
     expect(settled).toBe(true);
     expect(await findWebhookEventById(database.db, stored!.event.id)).toMatchObject({
@@ -97,7 +97,7 @@ describe.each(engines)('webhook event store on %s', (engine) => {
     expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([{ outcome: 'succeeded', finishedAt: later, durationMs: 3 }]);
   });
 
-  it('still records an attempt whose lease was lost, but leaves the event to its new owner', async () => {
+  it.each(['new-host', 'slow-host'])('still records an attempt whose lease was lost, but leaves the event to its next claim by %s', async (nextOwner) => {
     const queued = await insertWebhookEvent(database.db, {
       ...received,
       responseMode: 'async',
@@ -114,13 +114,13 @@ describe.each(engines)('webhook event store on %s', (engine) => {
       configVersion: 1,
       startedAt: now,
     });
-    const [second] = await claimDueEvents(database.db, { owner: 'new-host', now: later, leaseUntil: new Date(later.getTime() + 60_000), limit: 1 });
-    expect(second).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: 'new-host' });
+    const [second] = await claimDueEvents(database.db, { owner: nextOwner, now: later, leaseUntil: new Date(later.getTime() + 60_000), limit: 1 });
+    expect(second).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: nextOwner });
 
     const settlement = { status: 'succeeded', result: null, httpResponse: null, at: later } as const;
-    const settled = await settleAttempt(database.db, { id: slowAttempt, finish: succeeded }, { id: queued!.id, owner: 'slow-host', settlement });
+    const settled = await settleAttempt(database.db, { id: slowAttempt, finish: succeeded }, { id: queued!.id, owner: 'slow-host', attempt: 1, settlement });
     expect(settled).toBe(false);
-    expect(await findWebhookEventById(database.db, queued!.id)).toMatchObject({ status: 'processing', leaseOwner: 'new-host' });
+    expect(await findWebhookEventById(database.db, queued!.id)).toMatchObject({ status: 'processing', leaseOwner: nextOwner });
     expect(await listEventAttempts(database.db, queued!.id)).toMatchObject([{ attempt: 1, worker: 'slow-host', outcome: 'succeeded' }]);
   });
 });
