@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -184,10 +185,20 @@ function eventFields(received: Received, rawBody: Buffer) {
   } satisfies Partial<NewWebhookEvent>;
 }
 
+/**
+ * How much of a refused request's body is kept: enough to recognise it, while anyone can send
+ * refused requests and must not fill the disk with them. The trace has the full size and a hash.
+ */
+const rejectedBodyKeptBytes = 4 * 1024;
+
 /** A refused request is kept for the trace, without an idempotency key: a forgery must not block the real one. */
 async function storeRejected(received: Received, rawBody: Buffer): Promise<void> {
+  const kept = rawBody.subarray(0, rejectedBodyKeptBytes);
+  if (kept.length < rawBody.length) {
+    received.trace.body = { bytes: rawBody.length, keptBytes: kept.length, sha256: createHash('sha256').update(rawBody).digest('hex') };
+  }
   await insertWebhookEvent(received.deps.db, {
-    ...eventFields(received, rawBody),
+    ...eventFields(received, kept),
     idempotencyKey: null,
     responseMode: received.config.responseMode,
     status: 'rejected',
