@@ -117,7 +117,7 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   const parsed = parseBody(format, read.body);
   if (!parsed.ok) return { kind: 'invalid_body', error: parsed.error };
 
-  const idempotency = extractIdempotencyKey(config.idempotencyKey, webhook.headers, parsed.body);
+  const idempotency = extractIdempotencyKey(config, webhook.headers, parsed.body);
   trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
   const fields = { ...eventFields(base, read.body), idempotencyKey: idempotency?.key ?? null };
   if (config.responseMode === 'async') {

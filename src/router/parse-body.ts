@@ -15,12 +15,14 @@ export function bodyFormatOf(mediaType: string): BodyFormat | undefined {
 const parsers = {
   json: (text) => JSON.parse(text) as JsonValue,
   form: (text) => {
-    const fields: JsonObject = {};
+    // Gathered in a Map: on a plain object, "constructor" would find the inherited function and
+    // "__proto__" would set the prototype. Object.fromEntries then defines each as an own property.
+    const fields = new Map<string, string | string[]>();
     for (const [name, value] of new URLSearchParams(text)) {
-      const existing = fields[name];
-      fields[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing as string, value];
+      const existing = fields.get(name);
+      fields.set(name, existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]);
     }
-    return fields;
+    return Object.fromEntries(fields) as JsonObject;
   },
   text: (text) => text,
 } satisfies Record<BodyFormat, (text: string) => JsonValue>;

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimDueEvents, findWebhookEventById } from '../../src/store/webhook-events.js';
 import { insertEventAttempt, listEventAttempts } from '../../src/store/webhook-event-attempts.js';
@@ -139,6 +140,28 @@ describe.each(engines)('durable inbox on %s', (engine) => {
       expect([...counting.runs.entries()]).toEqual([[eventIdOf(responses[0]!), 1]]);
       const event = await findWebhookEventById(database.db, eventIdOf(responses[0]!));
       expect(event!.trace).toMatchObject({ dedup: { source: 'header:webhook-id', repeats: 8 } });
+    });
+
+    it('keys a signed Standard Webhooks request by its webhook-id: a replay with a new Idempotency-Key runs nothing', async () => {
+      const signingKey = randomBytes(32);
+      const verification = { scheme: 'standard-webhooks', secret: `whsec_${signingKey.toString('base64')}` };
+      await createConfig(service.baseUrl, { ...asyncEcho, responseMode: 'sync', verification });
+      // Signed with node:crypto from the spec, as the provider would; the capture is replayed unchanged.
+      const body = '{"rrr":"5","amount":5000}';
+      const id = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';
+      const timestamp = String(start.getTime() / 1000);
+      const signature = createHmac('sha256', signingKey).update(`${id}.${timestamp}.${body}`).digest('base64');
+      const signed = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+      const first = await post('remita/payment', body, { ...signed, 'idempotency-key': 'K-original' });
+      advance(60_000);
+      const replay = await post('remita/payment', body, { ...signed, 'idempotency-key': 'K-replayed' });
+      expect(first.status).toBe(200);
+      expect(replay.status).toBe(200);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.headers.get('x-webhook-event-id')).toBe(first.headers.get('x-webhook-event-id'));
+      expect([...counting.runs.values()]).toEqual([1]);
+      const event = await findWebhookEventById(database.db, Number(first.headers.get('x-webhook-event-id')));
+      expect(event).toMatchObject({ idempotencyKey: id, trace: { dedup: { source: 'header:webhook-id', repeats: 1 } } });
     });
 
     it('takes the key from a configured JSON pointer, per configuration', async () => {

@@ -151,6 +151,10 @@ describe.each(engines)('webhook router on %s', (engine) => {
       callWebhook(service.baseUrl, 'paystack/charge', { body, headers: { 'content-type': type } });
     expect((await post('[{"rrr":"1"},{"rrr":"2"}]', 'application/json')).json.data).toMatchObject({ body: [{ rrr: '1' }, { rrr: '2' }] });
     expect((await post('a=1&b=2&b=3', 'application/x-www-form-urlencoded')).json.data).toMatchObject({ body: { a: '1', b: ['2', '3'] } });
+    // Names of Object.prototype members are plain fields (protobuf-es's Struct drops a "__proto__" key, as for JSON).
+    const inherited = await post('constructor=1&toString=2', 'application/x-www-form-urlencoded');
+    expect(inherited.status).toBe(200);
+    expect(inherited.text).toContain('"body":{"constructor":"1","toString":"2"}');
     expect((await post('<n><rrr>1</rrr></n>', 'application/xml; charset=utf-8')).json.data).toMatchObject({ body: '<n><rrr>1</rrr></n>' });
     expect((await post('hello', 'text/plain')).json.data).toMatchObject({ body: 'hello' });
   });

@@ -87,6 +87,27 @@ describe('webhook verification schemes', () => {
     ).toEqual([200, 200, 200, 401, 401, 401, 401]);
   });
 
+  it('standard-webhooks: refuses a secret that is not base64 of at least 24 bytes, at create and update', async () => {
+    const problem = 'Verification secret must be base64 (optionally after "whsec_") of at least 24 bytes for standard-webhooks';
+    const create = (secret: string) =>
+      command(service.baseUrl, 'CreateWebHookConfigCommand', { ...echo, key: 'stdwh', verification: { scheme: 'standard-webhooks', secret } });
+    for (const secret of ['whsec_', 'not base64!!', `whsec_${randomBytes(23).toString('base64')}`]) {
+      expect(await create(secret)).toMatchObject({ success: false, message: 'Validation failed', errors: [problem], code: 400 });
+    }
+    const rotated = await command(service.baseUrl, 'CreateWebHookConfigCommand', {
+      ...echo,
+      key: 'stdwh',
+      verification: { scheme: 'standard-webhooks', secrets: [`whsec_${randomBytes(24).toString('base64')}`, 'whsec_'] },
+    });
+    expect(rotated).toMatchObject({ errors: [problem.replace('Verification secret', 'Verification secret 2')], code: 400 });
+    const config = await createConfig(service.baseUrl, { ...echo, key: 'stdwh', verification: { scheme: 'hmac-sha256', secret: 'short' } });
+    const update = await command(service.baseUrl, 'UpdateWebHookConfigCommand', { id: config.id, verification: { scheme: 'standard-webhooks' } });
+    expect(update).toMatchObject({ success: false, errors: [problem], code: 400 });
+    const unprefixed = { scheme: 'standard-webhooks', secret: randomBytes(64).toString('base64') };
+    expect(await command(service.baseUrl, 'CreateWebHookConfigCommand', { ...echo, key: 'stdwh-64', path: '/signed-64', verification: unprefixed }))
+      .toMatchObject({ success: true });
+  });
+
   it('stripe: t=...,v1=... over t.body, with tolerance', async () => {
     const secret = 'whsec_stripe_test_secret';
     await createConfig(service.baseUrl, { ...echo, key: 'stripe', verification: { scheme: 'stripe', secret, toleranceSeconds: 60 } });

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import { findScriptSyntaxError } from '../../executors/script/find-script-syntax-error.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
+import { decodeStandardWebhooksKey, minStandardWebhooksKeyBytes } from '../../router/verification/standard-webhooks-key.js';
 import { verificationSchemes } from '../../router/verification/verifiers.js';
 import { findEnabledRouteOwner, findWebhookConfigByKey } from '../../store/webhook-configs.js';
 import type { CommandCatalog } from '../command.js';
@@ -178,11 +179,22 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
       problems.push(`Verification scheme must be one of ${verificationSchemes.join(', ')}`);
     }
     if (verification.secrets.length === 0) problems.push('Verification needs at least one secret');
+    if (verification.scheme === 'standard-webhooks') problems.push(...standardWebhooksSecretProblems(verification.secrets));
     if (!['', 'hex', 'base64'].includes(verification.encoding)) {
       problems.push('Verification encoding must be "hex" or "base64"');
     }
   }
   return problems;
+}
+
+/** Each secret decodes to a key of the spec's length; secrets are numbered when there are several, never echoed. */
+function standardWebhooksSecretProblems(secrets: readonly string[]): string[] {
+  return secrets.flatMap((secret, index) => {
+    const key = decodeStandardWebhooksKey(secret);
+    if (key && key.length >= minStandardWebhooksKeyBytes) return [];
+    const name = secrets.length > 1 ? `Verification secret ${index + 1}` : 'Verification secret';
+    return [`${name} must be base64 (optionally after "whsec_") of at least ${minStandardWebhooksKeyBytes} bytes for standard-webhooks`];
+  });
 }
 
 /** Echoes user input into messages without letting a 10,000-character value flood them. */

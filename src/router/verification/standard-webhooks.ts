@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { decodeStandardWebhooksKey } from './standard-webhooks-key.js';
 import { failed, matchesAny, passed, timestampProblem, type Verifier } from './verifier.js';
 
 /**
  * Standard Webhooks (standardwebhooks.com): HMAC-SHA256 of `${webhook-id}.${webhook-timestamp}.${body}`
  * with the base64 secret (after `whsec_`), sent base64 as space-separated `v1,<signature>` entries.
+ * A secret that decodes to no key is skipped, never used as an empty HMAC key that anyone can sign with.
  */
 export const standardWebhooks: Verifier = ({ rawBody, headers, settings, now }) => {
   const id = headers['webhook-id'];
@@ -13,9 +15,9 @@ export const standardWebhooks: Verifier = ({ rawBody, headers, settings, now }) 
   const problem = timestampProblem(timestamp, settings, now);
   if (problem) return failed(problem);
   const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), rawBody]);
-  const expected = settings.secrets.map((secret) =>
-    createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(signed).digest('base64'),
-  );
+  const keys = settings.secrets.map(decodeStandardWebhooksKey).filter((key): key is Buffer => key !== undefined && key.length > 0);
+  if (keys.length === 0) return failed('no secret decodes to a signing key');
+  const expected = keys.map((key) => createHmac('sha256', key).update(signed).digest('base64'));
   const given = signatures
     .split(' ')
     .filter((entry) => entry.startsWith('v1,'))
