@@ -1,13 +1,15 @@
 import { create, type DescMessage, type Message, type MessageShape } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { invalidArgument } from '../errors.js';
+import { AppError, invalidArgument } from '../errors.js';
 import type { Actor, CommandCatalog, CommandContext, CommandDefinition } from './command.js';
 
 /** Who is calling and which request this belongs to: all a transport passes to the bus. */
 export interface Invocation {
   readonly actor: Actor;
   readonly requestId: string;
+  /** The caller's cancellation, handed to the handler as `ctx.signal`. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CommandOutcome {
@@ -59,6 +61,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
     async execute(name, input, invocation) {
       const command = byName.get(name);
       if (!command) throw invalidArgument('Unknown command', [`No command is registered as "${name}"`]);
+      if (invocation.signal?.aborted) throw new AppError('execution_failed', 'Command cancelled', ['Execution was cancelled']);
       const ctx: CommandContext = {
         ...invocation,
         db: options.db,

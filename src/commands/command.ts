@@ -26,6 +26,11 @@ export interface CommandContext {
   readonly log: Logger;
   /** The registry itself, for handlers that validate or run other commands. */
   readonly commands: CommandCatalog;
+  /**
+   * Aborts when the caller gives up, e.g. a webhook attempt past its deadline that may be retried:
+   * a handler with outside effects (an HTTP call) passes it on, so nothing happens after that.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Read access to the registered commands. */

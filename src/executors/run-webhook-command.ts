@@ -7,6 +7,14 @@ export type WebhookCommandOutcome =
   | { readonly success: true; readonly message: string; readonly data: JsonValue }
   | { readonly success: false; readonly message: string; readonly errors: readonly string[] };
 
+/** Which webhook runs the command, for which request, and the execution's cancellation. */
+export interface WebhookCaller {
+  readonly key: string;
+  readonly requestId: string;
+  /** The ExecutionService call's signal: aborted when the attempt is cut off, so the command stops too. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Runs a command on behalf of a webhook: with the webhook's rights (never an operator's), so only
  * commands marked runnable from a webhook pass the bus's authorisation.
@@ -15,13 +23,13 @@ export async function runWebhookCommand(
   bus: CommandBus,
   name: string,
   input: JsonValue,
-  caller: { key: string; requestId: string },
+  caller: WebhookCaller,
 ): Promise<WebhookCommandOutcome> {
   try {
     const command = bus.find(name);
     if (!command) return { success: false, message: 'Unknown command', errors: [`Command "${name}" is not registered`] };
     const message = fromJson(command.input, input, { ignoreUnknownFields: true });
-    const invocation = { actor: { kind: 'webhook', subject: `webhook:${caller.key}` }, requestId: caller.requestId } as const;
+    const invocation = { actor: { kind: 'webhook', subject: `webhook:${caller.key}` }, requestId: caller.requestId, signal: caller.signal } as const;
     const outcome = await bus.execute(name, message, invocation);
     return { success: true, message: outcome.message, data: envelopeData(command, message, outcome.output) };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseForwardAllowList } from '../../src/commands/native/forward/forward-allow-list.js';
 import { forwardRequest } from '../../src/commands/native/forward/forward-request.js';
+import { runWebhookCommand } from '../../src/executors/run-webhook-command.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { dataOf, executionRequest, scriptRequest } from '../helpers/execution-requests.js';
 import { startForwardTarget } from '../helpers/forward-target.js';
@@ -65,6 +66,37 @@ describe('ForwardWebhookCommand', () => {
     expect(result.errors).toEqual([
       `Step 1 (ForwardWebhookCommand) failed: 127.0.0.1:${target.port} did not answer within 300 ms`,
     ]);
+  });
+
+  it('stops the request when its signal aborts, and says it was cancelled', async () => {
+    const controller = new AbortController();
+    const allowList = parseForwardAllowList(['127.0.0.1']);
+    const arrived = target.nextRequest();
+    const forwarding = forwardRequest(`http://127.0.0.1:${target.port}/slow`, { body: '{}', headers: {} }, {
+      allowList,
+      timeoutMs: 5_000,
+      signal: controller.signal,
+    });
+    const slow = await arrived;
+    expect(slow.path).toBe('/slow');
+    controller.abort();
+    await expect(forwarding).rejects.toMatchObject({ errors: [`The forward to 127.0.0.1:${target.port} was cancelled`] });
+    await slow.closed;
+  });
+
+  it('cancels the forward of a webhook command whose execution is aborted', async () => {
+    const controller = new AbortController();
+    const arrived = target.nextRequest();
+    const running = runWebhookCommand(service.bus, 'ForwardWebhookCommand', { parameters: { url: `http://127.0.0.1:${target.port}/slow` } }, {
+      key: 'paystack-charge',
+      requestId: 'event-7',
+      signal: controller.signal,
+    });
+    const slow = await arrived;
+    controller.abort();
+    // Not the 300 ms FORWARD_TIMEOUT_MS: the execution's signal ended the request.
+    expect(await running).toMatchObject({ success: false, errors: [`The forward to 127.0.0.1:${target.port} was cancelled`] });
+    await slow.closed;
   });
 
   it('ends a chain at its config timeout, even in the middle of a step', async () => {

@@ -3,14 +3,18 @@ import { toJson } from '@bufbuild/protobuf';
 import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { dataOf, executionRequest } from '../helpers/execution-requests.js';
+import { createChainExecutor } from '../../src/executors/chain/chain-executor.js';
+import { createCancellableCommand, createCountingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 
 describe('ExecuteCommandChain through the ExecutionService (in process)', () => {
   let database: TestDatabase;
   let service: RunningService;
+  const cancellable = createCancellableCommand();
+  const counting = createCountingCommand();
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    service = await startTestService(database.db);
+    service = await startTestService(database.db, { extraCommands: [cancellable.command, counting.command] });
   });
   afterAll(async () => {
     await service?.stop();
@@ -75,5 +79,24 @@ describe('ExecuteCommandChain through the ExecutionService (in process)', () => 
   it('fails clearly for an empty chain', async () => {
     const result = await service.execution.execute(executionRequest({ executionType: 1 }));
     expect(result).toMatchObject({ success: false, errors: ['The command chain is empty'] });
+  });
+
+  it('cancels the running step and never starts the next when the signal aborts during step 1', async () => {
+    // The executor itself, not the client: the client gives up at the abort, the executor's result tells what ran.
+    const chain = createChainExecutor(service.bus);
+    const controller = new AbortController();
+    const running = chain.execute(
+      executionRequest({ executionType: 1, commandChain: [{ commandName: 'CancellableTestCommand' }, { commandName: 'CountingTestCommand' }] }),
+      { signal: controller.signal },
+    );
+    await cancellable.started;
+    controller.abort();
+    // Released in the same turn: without the signal reaching the step, it would end 'released'.
+    cancellable.release();
+    const result = await running;
+    expect(await cancellable.ended).toBe('cancelled');
+    expect(result).toMatchObject({ success: false, errors: ['Execution was cancelled'] });
+    expect(result.steps?.map((step) => [step.commandName, step.success])).toEqual([['CancellableTestCommand', false]]);
+    expect(counting.runs.size).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, executionRequest } from '../helpers/execution-requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createNativeExecutor } from '../../src/executors/native/native-executor.js';
+import { createCancellableCommand, createCountingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 
 const request = (commandName: string) =>
@@ -9,9 +11,11 @@ const request = (commandName: string) =>
 describe('ExecutionService, in process, type 0', () => {
   let database: TestDatabase;
   let service: RunningService;
+  const cancellable = createCancellableCommand();
+  const counting = createCountingCommand();
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    service = await startTestService(database.db);
+    service = await startTestService(database.db, { extraCommands: [cancellable.command, counting.command] });
   });
   afterAll(async () => {
     await service?.stop();
@@ -39,5 +43,22 @@ describe('ExecutionService, in process, type 0', () => {
   it('fails clearly for a command that is not registered', async () => {
     const result = await service.execution.execute(request('NoSuchCommand'));
     expect(result).toMatchObject({ success: false, errors: ['Command "NoSuchCommand" is not registered'] });
+  });
+
+  it('cancels the running command when the call is aborted', async () => {
+    const controller = new AbortController();
+    const call = service.execution.execute(request('CancellableTestCommand'), { signal: controller.signal });
+    await cancellable.started;
+    controller.abort();
+    // Released in the same turn: without the signal reaching the command, it would end 'released'.
+    cancellable.release();
+    await expect(call).rejects.toThrow(/cancel|abort/i);
+    expect(await cancellable.ended).toBe('cancelled');
+  });
+
+  it('never starts a command once the execution is cancelled', async () => {
+    const result = await createNativeExecutor(service.bus).execute(request('CountingTestCommand'), { signal: AbortSignal.abort() });
+    expect(result).toMatchObject({ success: false, errors: ['Execution was cancelled'] });
+    expect(counting.runs.size).toBe(0);
   });
 });

@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { dataOf, scriptRequest } from '../helpers/execution-requests.js';
+import { createCancellableCommand } from '../helpers/test-commands.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 
 describe('ExecuteCode through the ExecutionService (in process)', () => {
   let database: TestDatabase;
   let service: RunningService;
+  const cancellable = createCancellableCommand();
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
     service = await startTestService(database.db, {
       executors: { script: { ...defaultExecutors.script, memoryMb: 32, maxLogLines: 20, maxLogLineChars: 200 } },
+      extraCommands: [cancellable.command],
     });
   });
   afterAll(async () => {
@@ -188,5 +191,17 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
     const result = await run('const a = 1;\nreturn {');
     expect(result.success).toBe(false);
     expect(result.errors[0]).toMatch(/^Execution code does not compile: SyntaxError: .*\[executionCode:3:\d+\]$/);
+  });
+
+  it('cancels the command a doCmd is waiting on when the call is aborted', async () => {
+    const controller = new AbortController();
+    const call = service.execution.execute(scriptRequest(`return doCmd('CancellableTestCommand', {});`), { signal: controller.signal });
+    await cancellable.started;
+    controller.abort();
+    // Released in the same turn: without the signal reaching the command, it would end 'released'.
+    cancellable.release();
+    await expect(call).rejects.toThrow(/cancel|abort/i);
+    expect(await cancellable.ended).toBe('cancelled');
+    await expectHealthy();
   });
 });

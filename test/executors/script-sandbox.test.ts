@@ -42,6 +42,39 @@ describe('script sandbox', () => {
     expect(after).toMatchObject({ ok: true, result: 2 });
   });
 
+  it('never runs a script that was cancelled while it waited for the busy isolate', async () => {
+    const done = async () => ({ isSuccessful: true, message: '', data: null, errors: [] });
+    let releaseHolder: () => void = () => {};
+    const holding = new Promise<void>((resolve) => (releaseHolder = resolve));
+    let markBusy: () => void = () => {};
+    const busy = new Promise<void>((resolve) => (markBusy = resolve));
+    const holder = sandbox.run(request(`return doCmd('Hold', 1);`, async () => {
+      markBusy();
+      await holding;
+      return done();
+    }));
+    await busy;
+
+    const commandsRun: string[] = [];
+    const controller = new AbortController();
+    const queued = sandbox.run({
+      ...request(`return doCmd('Effect', 1);`, async (name) => {
+        commandsRun.push(name);
+        return done();
+      }),
+      signal: controller.signal,
+    });
+    controller.abort();
+    releaseHolder();
+
+    expect(await queued).toMatchObject({ ok: false, error: 'Script was cancelled' });
+    expect(await holder).toMatchObject({ ok: true });
+    expect(commandsRun).toEqual([]);
+    // The pool's one isolate is free again for the next script.
+    const after = await sandbox.run(request('return body.n + 1;', done));
+    expect(after).toMatchObject({ ok: true, result: 2 });
+  });
+
   it('cancels a running script when the signal aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);

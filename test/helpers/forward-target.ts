@@ -7,21 +7,28 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
+  /** Resolves when the answer is done or the caller gave up; for `/slow`, only the latter. */
+  readonly closed: Promise<void>;
 }
 
 /**
  * A local HTTP server to forward webhooks to: `/ok` answers what it received, `/fail` 500,
- * `/slow` never answers, `/redirect?to=<url>` answers 307 to that URL.
+ * `/slow` never answers, `/redirect?to=<url>` answers 307 to that URL. `nextRequest()` resolves when
+ * the next request has arrived.
  */
 export async function startForwardTarget() {
   const received: ReceivedRequest[] = [];
+  const arrivalWaiters: ((request: ReceivedRequest) => void)[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://target');
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ host: request.headers.host ?? '', method: request.method ?? '', path: url.pathname, headers: request.headers, body });
+      const closed = new Promise<void>((resolve) => response.on('close', () => resolve()));
+      const entry = { host: request.headers.host ?? '', method: request.method ?? '', path: url.pathname, headers: request.headers, body, closed };
+      received.push(entry);
+      for (const arrived of arrivalWaiters.splice(0)) arrived(entry);
       if (url.pathname === '/slow') return;
       if (url.pathname === '/redirect') {
         response.writeHead(307, { location: url.searchParams.get('to') ?? '/' }).end();
@@ -37,6 +44,7 @@ export async function startForwardTarget() {
   return {
     port,
     received,
+    nextRequest: () => new Promise<ReceivedRequest>((resolve) => arrivalWaiters.push(resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

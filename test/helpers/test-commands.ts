@@ -55,3 +55,33 @@ export function createBlockingCommand() {
   });
   return { command, started, release: () => release() };
 }
+
+/**
+ * A command that waits until its `ctx.signal` aborts or the test releases it, and tells which came
+ * first: an outside call in flight when its execution is cancelled.
+ */
+export function createCancellableCommand() {
+  let release: () => void = () => {};
+  const released = new Promise<'released'>((resolve) => (release = () => resolve('released')));
+  let markStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  let settle: (how: 'cancelled' | 'released') => void = () => {};
+  const ended = new Promise<'cancelled' | 'released'>((resolve) => (settle = resolve));
+  const command = defineCommand({
+    name: 'CancellableTestCommand',
+    input: ValueSchema,
+    output: ValueSchema,
+    permission: 'webhooks:write',
+    successMessage: 'Command executed successfully',
+    runnableFromWebhook: true,
+    handle: async (input, ctx) => {
+      markStarted();
+      const cancelled = new Promise<'cancelled'>((resolve) => ctx.signal?.addEventListener('abort', () => resolve('cancelled'), { once: true }));
+      const how = await Promise.race([cancelled, released]);
+      settle(how);
+      if (how === 'cancelled') throw new AppError('execution_failed', 'Command failed', ['Cancelled']);
+      return input;
+    },
+  });
+  return { command, started, ended, release: () => release() };
+}

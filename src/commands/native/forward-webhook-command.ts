@@ -26,7 +26,7 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
     permission: 'webhooks:write',
     successMessage: 'Webhook forwarded successfully',
     runnableFromWebhook: true,
-    async handle(input) {
+    async handle(input, ctx) {
       const json = asObject(toJson(ValueSchema, input));
       const parameters = asObject(json.parameters ?? null);
       const url = parameters.url ?? json.url;
@@ -34,6 +34,7 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
       const response = await forwardRequest(url, { body: bodyOf(json), headers: headersOf(json, parameters) }, {
         allowList,
         timeoutMs: options.timeoutMs,
+        signal: ctx.signal,
       });
       const body = parseBody(response.contentType, response.body);
       if (response.status < 200 || response.status > 299) {

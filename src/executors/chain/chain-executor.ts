@@ -4,7 +4,7 @@ import type { ExecutionRequest, StepResultSchema } from '../../../gen/bpm/webhoo
 import type { CommandBus } from '../../commands/command-bus.js';
 import { executionContextToJson } from '../execution-context-json.js';
 import { failedResult, type Executor } from '../executor.js';
-import { runWebhookCommand, type WebhookCommandOutcome } from '../run-webhook-command.js';
+import { runWebhookCommand } from '../run-webhook-command.js';
 
 type StepResultInit = MessageInitShape<typeof StepResultSchema>;
 
@@ -12,6 +12,8 @@ type StepResultInit = MessageInitShape<typeof StepResultSchema>;
  * Type 1: runs the chain's commands in order. Each step gets the webhook context, its `parameters`
  * and `previous` (the prior step's data); the chain stops at the first failure and reports every
  * step it ran; its data is the last step's data. A config's `timeoutMs` bounds the whole chain.
+ * Every step gets one signal (the caller's cancellation or the chain's timeout), so a step cut off
+ * stops its own work (a forward's request) instead of finishing after the chain has answered.
  */
 export function createChainExecutor(bus: CommandBus): Executor {
   return {
@@ -19,21 +21,21 @@ export function createChainExecutor(bus: CommandBus): Executor {
       const chain = stepsOf(request);
       if (chain.length === 0) return failedResult('The command chain is empty');
       const context = executionContextToJson(request.context);
-      const caller = { key: String(context.key), requestId: `event-${context.eventId}` };
       const timeoutMs = request.timeoutMs && request.timeoutMs > 0 ? request.timeoutMs : undefined;
-      const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+      const chainSignal = timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+      const caller = { key: String(context.key), requestId: `event-${context.eventId}`, signal: chainSignal };
+      const stopReason = () => (signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${timeoutMs} ms`);
       const steps: StepResultInit[] = [];
       let previous: JsonValue = null;
       for (const [index, step] of chain.entries()) {
-        if (signal.aborted) return { success: false, errors: ['Execution was cancelled'], steps };
-        if (performance.now() > deadline) return { success: false, errors: [`Chain timed out after ${timeoutMs} ms`], steps };
+        if (chainSignal.aborted) return { success: false, errors: [stopReason()], steps };
         const started = performance.now();
         const input: JsonObject = { ...context, parameters: step.parameters, previous };
-        const outcome: WebhookCommandOutcome | 'timeout' = await withinDeadline(runWebhookCommand(bus, step.commandName, input, caller), deadline);
+        const outcome = await untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal);
         const durationMs = performance.now() - started;
-        if (outcome === 'timeout') {
-          steps.push({ commandName: step.commandName, success: false, error: 'Timed out', durationMs });
-          return { success: false, errors: [`Chain timed out after ${timeoutMs} ms`], steps };
+        if (outcome === 'aborted' || (!outcome.success && chainSignal.aborted)) {
+          steps.push({ commandName: step.commandName, success: false, error: signal.aborted ? 'Cancelled' : 'Timed out', durationMs });
+          return { success: false, errors: [stopReason()], steps };
         }
         if (!outcome.success) {
           steps.push({ commandName: step.commandName, success: false, error: outcome.errors.join('; '), durationMs });
@@ -49,17 +51,18 @@ export function createChainExecutor(bus: CommandBus): Executor {
   };
 }
 
-/** The step's outcome, or 'timeout' when the chain's deadline passes first (the command is not interrupted). */
-async function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T | 'timeout'> {
-  if (deadline === Infinity) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - performance.now()));
+/** The step's outcome, or 'aborted' as soon as the signal aborts; the step holds the same signal and stops itself. */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
+  if (signal.aborted) return 'aborted';
+  let onAbort = () => {};
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([work, expiry]);
+    return await Promise.race([work, aborted]);
   } finally {
-    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

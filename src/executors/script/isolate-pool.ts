@@ -12,8 +12,12 @@ export interface PooledIsolate {
 }
 
 export interface IsolatePool {
-  /** A free isolate; waits when all are busy. `overflow` creates a temporary one instead of waiting (nested runs). */
-  acquire(options: { overflow: boolean }): Promise<PooledIsolate>;
+  /**
+   * A free isolate; waits when all are busy. `overflow` creates a temporary one instead of waiting
+   * (nested runs). When `signal` aborts, the wait ends with its reason, so a cancelled script never
+   * takes an isolate and runs later.
+   */
+  acquire(options: { overflow: boolean; signal?: AbortSignal }): Promise<PooledIsolate>;
   /** Returns an isolate; a broken one (timed out, over its memory) is disposed and replaced. */
   release(lease: PooledIsolate, broken: boolean): void;
   dispose(): void;
@@ -84,12 +88,31 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
   };
 
   return {
-    async acquire({ overflow }) {
+    async acquire({ overflow, signal }) {
       if (disposed) throw new Error('The script sandbox has been disposed');
+      signal?.throwIfAborted();
       const free = idle.pop();
       if (free) return free;
       if (overflow) return spawn();
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          resolve: (lease: PooledIsolate) => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(lease);
+          },
+          reject: (error: Error) => {
+            signal?.removeEventListener('abort', onAbort);
+            reject(error);
+          },
+        };
+        const onAbort = () => {
+          const index = waiting.indexOf(waiter);
+          if (index >= 0) waiting.splice(index, 1);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        waiting.push(waiter);
+      });
     },
     release(released, broken) {
       const lease = released as Warm;

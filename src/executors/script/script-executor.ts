@@ -23,7 +23,7 @@ export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
   return {
     async execute(request, { signal }) {
       const context = executionContextToJson(request.context);
-      const caller = { key: String(context.key), requestId: `event-${context.eventId}` };
+      const caller = { key: String(context.key), requestId: `event-${context.eventId}`, signal };
       const steps: StepResultInit[] = [];
       const outcome = await options.sandbox.run({
         cacheKey: cacheKeyOf(request),

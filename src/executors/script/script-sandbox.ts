@@ -4,7 +4,7 @@ import ivm from 'isolated-vm';
 import type { ScriptLimits } from '../../config/config.js';
 import { createConsoleCapture, type CapturedLine, type ConsoleCapture } from './console-capture.js';
 import { findScriptSyntaxError } from './find-script-syntax-error.js';
-import { createIsolatePool } from './isolate-pool.js';
+import { createIsolatePool, type IsolatePool, type PooledIsolate } from './isolate-pool.js';
 
 /** What `doCmd(name, data)` returns inside a script. */
 export interface ScriptCommandReply {
@@ -67,7 +67,8 @@ export function createScriptSandbox(limits: ScriptLimits, clock: () => Date = ()
       if (syntaxError) return failed(`Execution code does not compile: ${syntaxError}`);
       if (request.signal?.aborted) return failed('Script was cancelled');
 
-      const lease = await pool.acquire({ overflow: depth > 0 });
+      const lease = await acquireUnlessCancelled(pool, depth > 0, request.signal);
+      if (!lease) return failed('Script was cancelled');
       const handles: { release(): void }[] = [];
       const state = { timedOut: false, cancelled: false };
       const timeoutMessage = `Script timed out after ${request.timeoutMs} ms`;
@@ -113,6 +114,26 @@ export function createScriptSandbox(limits: ScriptLimits, clock: () => Date = ()
   };
 }
 
+/**
+ * An isolate for a run, or undefined once its signal has aborted: a run cancelled while it waited for
+ * a busy pool must never start later (its doCmd calls would happen after its attempt was settled).
+ */
+async function acquireUnlessCancelled(pool: IsolatePool, overflow: boolean, signal: AbortSignal | undefined): Promise<PooledIsolate | undefined> {
+  let lease: PooledIsolate;
+  try {
+    lease = await pool.acquire({ overflow, signal });
+  } catch (error) {
+    if (signal?.aborted) return undefined;
+    throw error;
+  }
+  // Handed over in the same turn as the abort: give it back unused.
+  if (signal?.aborted) {
+    pool.release(lease, false);
+    return undefined;
+  }
+  return lease;
+}
+
 /** The host side of `doCmd`: bounded in number and time; always answers JSON, never throws into the isolate. */
 function hostCommand(
   request: ScriptRunRequest,
@@ -126,6 +147,7 @@ function hostCommand(
   return async (name: unknown, json: unknown): Promise<string> => {
     calls += 1;
     if (calls > limits.maxCommandCalls) return abortReply(`Script exceeded ${limits.maxCommandCalls} doCmd calls`);
+    if (request.signal?.aborted) return abortReply('Script was cancelled');
     const remaining = deadline - performance.now();
     if (remaining <= 0) {
       state.timedOut = true;

@@ -14,6 +14,8 @@ export interface ForwardResponse {
 export interface ForwardOptions {
   readonly allowList: ForwardAllowList;
   readonly timeoutMs: number;
+  /** The execution's cancellation: aborting it ends the request at once, whatever hop it is on. */
+  readonly signal?: AbortSignal;
   readonly maxRedirects?: number;
   readonly maxResponseBytes?: number;
 }
@@ -30,19 +32,24 @@ export async function forwardRequest(
   request: { body: string; headers: Readonly<Record<string, string>> },
   options: ForwardOptions,
 ): Promise<ForwardResponse> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let target = parseTarget(url);
   let method = 'POST';
   let body: string | undefined = request.body;
   for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop += 1) {
     checkHost(target, options.allowList);
-    const response = await send(target, method, body, request.headers, options, signal).catch((error: unknown) => {
-      if (signal.aborted) throw refused(`${target.host} did not answer within ${options.timeoutMs} ms`);
-      throw error instanceof AppError ? error : refused(`${target.host} could not be reached: ${(error as Error).message}`);
-    });
+    const host = target.host;
+    // Says which ended the request: the execution's cancellation, the forward's timeout, or the network.
+    const explain = (error: unknown): never => {
+      if (options.signal?.aborted) throw refused(`The forward to ${host} was cancelled`);
+      if (timeout.aborted) throw refused(`${host} did not answer within ${options.timeoutMs} ms`);
+      throw error instanceof AppError ? error : refused(`${host} could not be reached: ${(error as Error).message}`);
+    };
+    const response = await send(target, method, body, request.headers, options, signal).catch(explain);
     const location = response.headers.location;
     if (!redirectStatuses.has(response.statusCode ?? 0) || !location) {
-      return readResponse(response, options.maxResponseBytes ?? 1024 * 1024, target);
+      return readResponse(response, options.maxResponseBytes ?? 1024 * 1024, target).catch(explain);
     }
     response.resume();
     target = parseTarget(new URL(location, target).href);
