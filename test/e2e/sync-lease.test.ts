@@ -1,34 +1,20 @@
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineCommand } from '../../src/commands/command.js';
 import { listEventAttempts } from '../../src/store/webhook-event-attempts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createCountingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { createConfig } from '../helpers/webhook-calls.js';
 
 const leaseMs = 1_000;
-let runs = 0;
-/** Takes a third of the lease, as a slow core-banking call would. */
-const slowCommand = defineCommand({
-  name: 'SlowTestCommand',
-  input: ValueSchema,
-  output: ValueSchema,
-  permission: 'webhooks:write',
-  successMessage: 'Command executed successfully',
-  runnableFromWebhook: true,
-  handle: async (input) => {
-    runs += 1;
-    await new Promise((resolve) => setTimeout(resolve, leaseMs / 3));
-    return input;
-  },
-});
+/** Each run takes a third of the lease, as a slow core-banking call would. */
+const counting = createCountingCommand({ delayMs: leaseMs / 3 });
 
 describe('the lease of a sync webhook (real clock, busy worker)', () => {
   let database: TestDatabase;
   let service: RunningService;
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    service = await startTestService(database.db, { extraCommands: [slowCommand], delivery: { leaseMs, workerPollMs: 20 } });
+    service = await startTestService(database.db, { extraCommands: [counting.command], delivery: { leaseMs, workerPollMs: 20 } });
   });
   afterAll(async () => {
     await service?.stop();
@@ -36,7 +22,7 @@ describe('the lease of a sync webhook (real clock, busy worker)', () => {
   });
 
   it('starts when the event is stored, so a body sent slowly is still run once', async () => {
-    await createConfig(service.baseUrl, { key: 'nibss-slow', path: '/nibss/slow', action: 'POST', executionType: 0, commandName: 'SlowTestCommand' });
+    await createConfig(service.baseUrl, { key: 'nibss-slow', path: '/nibss/slow', action: 'POST', executionType: 0, commandName: 'CountingTestCommand' });
     const encoder = new TextEncoder();
     const response = await fetch(`${service.baseUrl}/api/webhook/nibss/slow`, {
       method: 'POST',
@@ -57,6 +43,6 @@ describe('the lease of a sync webhook (real clock, busy worker)', () => {
     const [event] = await database.db('webhook_events').select('id', 'status', 'attempts');
     expect(event).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect((await listEventAttempts(database.db, Number(event!.id))).map((a) => a.outcome)).toEqual(['succeeded']);
-    expect(runs).toBe(1);
+    expect(counting.runs.get(Number(event!.id))).toBe(1);
   });
 });

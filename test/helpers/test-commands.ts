@@ -15,8 +15,8 @@ export const failingCommand = defineCommand({
   },
 });
 
-/** Counts its runs per event id, so tests can see how often each event was executed. */
-export function createCountingCommand() {
+/** Counts its runs per event id, so tests can see how often each event was executed; `delayMs` makes each run take that long. */
+export function createCountingCommand(options: { delayMs?: number } = {}) {
   const runs = new Map<number, number>();
   const command = defineCommand({
     name: 'CountingTestCommand',
@@ -28,6 +28,7 @@ export function createCountingCommand() {
     handle: async (input) => {
       const eventId = Number((input.kind.case === 'structValue' && input.kind.value.fields.eventId?.kind.value) ?? 0);
       runs.set(eventId, (runs.get(eventId) ?? 0) + 1);
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       return input;
     },
   });
