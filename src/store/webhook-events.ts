@@ -176,13 +176,17 @@ export async function settleAttempt(
   return Number(count) === 1;
 }
 
-/** Hands leased events back to the queue (graceful shutdown): due now, for any worker. */
+/**
+ * Hands leased events back to the queue (graceful shutdown): due now, for any worker. The attempt
+ * handed back does not count against the budget (it shows as interrupted; one more is allowed), so
+ * a restart during an event's last attempt does not dead-letter it unrun.
+ */
 export async function releaseWebhookEvents(db: Db, owner: string, ids: readonly number[], now: Date): Promise<number> {
   if (ids.length === 0) return 0;
   const count = await db(table)
     .whereIn('id', ids)
     .where({ lease_owner: owner, status: 'processing' })
-    .update({ status: 'queued', lease_owner: null, available_at: now });
+    .update({ status: 'queued', lease_owner: null, available_at: now, max_attempts: db.raw('max_attempts + 1') });
   return Number(count);
 }
 

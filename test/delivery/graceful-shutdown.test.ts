@@ -23,9 +23,9 @@ describe('graceful shutdown of the worker', () => {
   afterAll(() => database?.destroy());
   beforeEach(() => database.truncate());
 
-  async function acceptOne(blocking: ReturnType<typeof createBlockingCommand>) {
+  async function acceptOne(blocking: ReturnType<typeof createBlockingCommand>, overrides: { maxAttempts?: number } = {}) {
     const service = await startTestService(database.db, { extraCommands: [blocking.command], delivery: { workerPollMs: 20 } });
-    await createConfig(service.baseUrl, config);
+    await createConfig(service.baseUrl, { ...config, ...overrides });
     const response = await callWebhook(service.baseUrl, 'slow', { body: '{}' });
     await blocking.started;
     return { service, eventId: (response.json.data as { eventId: number }).eventId };
@@ -40,9 +40,9 @@ describe('graceful shutdown of the worker', () => {
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({ status: 'succeeded', leaseOwner: null });
   });
 
-  it('hands an unfinished event back to the queue when the grace period ends; the next process runs it', async () => {
+  it('hands an unfinished event back to the queue when the grace period ends; the next process runs it, even on its last attempt', async () => {
     const blocking = createBlockingCommand();
-    const { service, eventId } = await acceptOne(blocking);
+    const { service, eventId } = await acceptOne(blocking, { maxAttempts: 1 });
     await service.close(100);
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({ status: 'queued', leaseOwner: null });
 
