@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ExecutionResult, ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
+import { untilAborted } from '../executors/execution-bounds.js';
 import { insertEventAttempt, markRunningAttemptsInterrupted, type AttemptFinish } from '../store/webhook-event-attempts.js';
 import { findWebhookConfigById } from '../store/webhook-configs.js';
 import { settleAttempt, type EventSettlement } from '../store/webhook-events.js';
@@ -110,22 +111,15 @@ async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookCo
   const leaseMargin = Math.min(5_000, deps.policy.leaseMs / 5);
   const leaseLeftMs = (event.availableAt?.getTime() ?? 0) - deps.clock().getTime() - leaseMargin;
   if (leaseLeftMs <= 0) return notRun('Not run: its lease ran out before the execution could start');
-  const deadlineMs = Math.min(config.timeoutMs ?? Number.POSITIVE_INFINITY, Math.floor(leaseLeftMs));
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
-      reject(new Error(`Execution timed out after ${deadlineMs} ms`));
-    }, deadlineMs);
-  });
+  // The config's own timeoutMs is the executors' to apply: their results then say what ran.
+  const deadlineMs = Math.floor(leaseLeftMs);
+  const deadline = AbortSignal.timeout(deadlineMs);
   try {
-    return await Promise.race([deps.execution.execute(toExecutionRequest(event, config), { signal: abort.signal }), timeout]);
+    const outcome = await untilAborted(deps.execution.execute(toExecutionRequest(event, config), { signal: deadline }), deadline);
+    return outcome === 'aborted' ? notRun(`Execution cut off after ${deadlineMs} ms, before its lease ran out`) : outcome;
   } catch (error) {
     deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
     return notRun(error instanceof Error ? error.message : 'Execution failed');
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -12,10 +12,11 @@ describe('ExecutionService, in process, type 0', () => {
   let database: TestDatabase;
   let service: RunningService;
   const cancellable = createCancellableCommand();
+  const overdue = createCancellableCommand('OverdueTestCommand');
   const counting = createCountingCommand();
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    service = await startTestService(database.db, { extraCommands: [cancellable.command, counting.command] });
+    service = await startTestService(database.db, { extraCommands: [cancellable.command, overdue.command, counting.command] });
   });
   afterAll(async () => {
     await service?.stop();
@@ -54,6 +55,12 @@ describe('ExecutionService, in process, type 0', () => {
     cancellable.release();
     await expect(call).rejects.toThrow(/cancel|abort/i);
     expect(await cancellable.ended).toBe('cancelled');
+  });
+
+  it('ends the command at the config timeoutMs, and the command sees it cut off', async () => {
+    const result = await service.execution.execute(executionRequest({ executionType: 0, commandName: 'OverdueTestCommand', timeoutMs: 100 }, {}));
+    expect(result).toMatchObject({ success: false, errors: ['Command timed out after 100 ms'] });
+    expect(await overdue.ended).toBe('cancelled');
   });
 
   it('never starts a command once the execution is cancelled', async () => {

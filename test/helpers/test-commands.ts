@@ -61,7 +61,7 @@ export function createBlockingCommand() {
  * A command that waits until its `ctx.signal` aborts or the test releases it, and tells which came
  * first: an outside call in flight when its execution is cancelled.
  */
-export function createCancellableCommand() {
+export function createCancellableCommand(name = 'CancellableTestCommand') {
   let release: () => void = () => {};
   const released = new Promise<'released'>((resolve) => (release = () => resolve('released')));
   let markStarted: () => void = () => {};
@@ -69,7 +69,7 @@ export function createCancellableCommand() {
   let settle: (how: 'cancelled' | 'released') => void = () => {};
   const ended = new Promise<'cancelled' | 'released'>((resolve) => (settle = resolve));
   const command = defineCommand({
-    name: 'CancellableTestCommand',
+    name,
     input: ValueSchema,
     output: ValueSchema,
     permission: 'webhooks:write',

@@ -3,6 +3,7 @@ import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import type { ExecutionRequest, StepResultSchema } from '../../../gen/bpm/webhooks/v1/execution_pb.js';
 import type { CommandBus } from '../../commands/command-bus.js';
 import { executionContextToJson } from '../execution-context-json.js';
+import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
 import { runWebhookCommand } from '../run-webhook-command.js';
 
@@ -21,10 +22,9 @@ export function createChainExecutor(bus: CommandBus): Executor {
       const chain = stepsOf(request);
       if (chain.length === 0) return failedResult('The command chain is empty');
       const context = executionContextToJson(request.context);
-      const timeoutMs = request.timeoutMs && request.timeoutMs > 0 ? request.timeoutMs : undefined;
-      const chainSignal = timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+      const chainSignal = withConfigTimeout(signal, request);
       const caller = { key: String(context.key), requestId: `event-${context.eventId}`, signal: chainSignal };
-      const stopReason = () => (signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${timeoutMs} ms`);
+      const stopReason = () => (signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(request)} ms`);
       const steps: StepResultInit[] = [];
       let previous: JsonValue = null;
       for (const [index, step] of chain.entries()) {
@@ -49,21 +49,6 @@ export function createChainExecutor(bus: CommandBus): Executor {
     },
     dispose: async () => {},
   };
-}
-
-/** The step's outcome, or 'aborted' as soon as the signal aborts; the step holds the same signal and stops itself. */
-async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
-  if (signal.aborted) return 'aborted';
-  let onAbort = () => {};
-  const aborted = new Promise<'aborted'>((resolve) => {
-    onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
 }
 
 /** The stored steps, or `commandName: "A,B,C"` when a request carries no steps. */

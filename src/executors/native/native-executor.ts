@@ -2,19 +2,24 @@ import { fromJson } from '@bufbuild/protobuf';
 import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import type { CommandBus } from '../../commands/command-bus.js';
 import { executionContextToJson } from '../execution-context-json.js';
+import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
 import { runWebhookCommand } from '../run-webhook-command.js';
 
-/** Type 0: runs the registered command `commandName` with the webhook context as its input. */
+/**
+ * Type 0: runs the registered command `commandName` with the webhook context as its input, within
+ * the config's `timeoutMs`; the command holds the same signal, so a forward stops when it is cut off.
+ */
 export function createNativeExecutor(bus: CommandBus): Executor {
   return {
     async execute(request, { signal }) {
       const context = executionContextToJson(request.context);
-      const outcome = await runWebhookCommand(bus, request.commandName, context, {
-        key: context.key as string,
-        requestId: `event-${context.eventId}`,
-        signal,
-      });
+      const bounded = withConfigTimeout(signal, request);
+      const caller = { key: context.key as string, requestId: `event-${context.eventId}`, signal: bounded };
+      const outcome = await untilAborted(runWebhookCommand(bus, request.commandName, context, caller), bounded);
+      if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
+        return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(request)} ms`);
+      }
       if (!outcome.success) return failedResult(...outcome.errors);
       return { success: true, data: fromJson(ValueSchema, outcome.data) };
     },

@@ -3,6 +3,7 @@ import { ValueSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { createHash } from 'node:crypto';
 import type { ExecutionRequest, StepResultSchema } from '../../../gen/bpm/webhooks/v1/execution_pb.js';
 import type { CommandBus } from '../../commands/command-bus.js';
+import { configTimeoutMs } from '../execution-bounds.js';
 import { executionContextToJson } from '../execution-context-json.js';
 import type { Executor } from '../executor.js';
 import { runWebhookCommand } from '../run-webhook-command.js';
@@ -29,7 +30,7 @@ export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
         cacheKey: cacheKeyOf(request),
         code: request.executionCode,
         context,
-        timeoutMs: Math.min(options.timeoutMs, request.timeoutMs && request.timeoutMs > 0 ? request.timeoutMs : Infinity),
+        timeoutMs: Math.min(options.timeoutMs, configTimeoutMs(request) ?? Infinity),
         signal,
         async runCommand(name, data) {
           const started = performance.now();
