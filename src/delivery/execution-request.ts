@@ -1,7 +1,7 @@
 import { create, fromJson, type JsonValue } from '@bufbuild/protobuf';
 import { ValueSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ExecutionRequestSchema, type ExecutionRequest } from '../../gen/bpm/webhooks/v1/execution_pb.js';
-import type { WebhookConfig } from '../domain/webhook-config.js';
+import { executionTargetFields, type WebhookConfig } from '../domain/webhook-config.js';
 import type { WebhookEvent } from '../domain/webhook-event.js';
 import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 
@@ -10,15 +10,7 @@ export function toExecutionRequest(event: WebhookEvent, config: WebhookConfig): 
   return create(ExecutionRequestSchema, {
     configId: BigInt(config.id),
     configVersion: config.version,
-    executionType: config.executionType,
-    commandName: config.commandName ?? '',
-    commandChain: (config.commandChain ?? []).map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters as never,
-    })),
-    executionCode: config.executionCode ?? '',
-    ...(config.processDefinitionId !== null && { processDefinitionId: BigInt(config.processDefinitionId) }),
-    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
+    ...executionTargetFields(config),
     context: {
       body: fromJson(ValueSchema, storedBody(event)),
       rawBody: event.rawBody,

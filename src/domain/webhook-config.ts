@@ -58,3 +58,21 @@ export interface WebhookConfig extends WebhookConfigFields {
   readonly activatedAt: Date | null;
   readonly deactivatedAt: Date | null;
 }
+
+/**
+ * The work a configuration names, in the fields WebHookConfig and ExecutionRequest share: its type,
+ * command, chain, code or process, and its time limit.
+ */
+export function executionTargetFields(config: WebhookConfig) {
+  return {
+    executionType: config.executionType,
+    commandName: config.commandName ?? '',
+    commandChain: (config.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as never,
+    })),
+    executionCode: config.executionCode ?? '',
+    ...(config.processDefinitionId !== null && { processDefinitionId: BigInt(config.processDefinitionId) }),
+    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
+  };
+}

@@ -1,7 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
-import type { WebhookConfig } from '../../domain/webhook-config.js';
+import { executionTargetFields, type WebhookConfig } from '../../domain/webhook-config.js';
 
 /** The API form of a stored configuration. Secrets are never copied out: only how many there are. */
 export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<typeof WebHookConfigSchema> {
@@ -12,17 +12,9 @@ export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<
     isEnabled: config.isEnabled,
     path: config.path,
     action: config.action,
-    executionType: config.executionType,
-    commandName: config.commandName ?? '',
-    commandChain: (config.commandChain ?? []).map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters as never,
-    })),
-    executionCode: config.executionCode ?? '',
-    ...(config.processDefinitionId !== null && { processDefinitionId: BigInt(config.processDefinitionId) }),
+    ...executionTargetFields(config),
     allowableIps: config.allowableIps,
     responseMode: config.responseMode,
-    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
     idempotencyKey: config.idempotencyKey ?? '',
     ...(config.verification && {
