@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
-import type { DirectHttpResponse, EventStatus, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
+import { replayableStatuses, type DirectHttpResponse, type EventStatus, type NewWebhookEvent, type WebhookEvent } from '../domain/webhook-event.js';
 import type { Db } from './open-database.js';
 import { finishEventAttempt, insertFirstAttemptOf, type AttemptFinish } from './webhook-event-attempts.js';
 
@@ -47,8 +47,8 @@ export interface WebhookEventFilter {
 
 /** Stores a received event; undefined when an event with the same idempotency key exists for the config. */
 export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promise<WebhookEvent | undefined> {
-  const rows = (await insertEvent(db, event)) as WebhookEventRow[];
-  return rows[0] && toWebhookEvent(rows[0]);
+  const [row] = (await insertEvent(db, event)) as { id: string | number }[];
+  return row && stored(event, row.id);
 }
 
 /**
@@ -59,14 +59,18 @@ export async function insertRunningWebhookEvent(
   db: Db,
   event: NewWebhookEvent & { readonly status: 'processing'; readonly leaseOwner: string },
 ): Promise<{ event: WebhookEvent; attemptId: number } | undefined> {
-  const rows: (WebhookEventRow & { attempt_id: string | number })[] = await db
+  const [row]: { id: string | number; attempt_id: string | number }[] = await db
     .with('inserted', insertEvent(db, event))
     .with('attempt', insertFirstAttemptOf(db, 'inserted', { worker: event.leaseOwner, startedAt: event.receivedAt }))
-    .select('inserted.*', 'attempt.id as attempt_id')
+    .select('inserted.id', 'attempt.id as attempt_id')
     .from('inserted')
     .crossJoin(db.raw('attempt'));
-  const row = rows[0];
-  return row && { event: toWebhookEvent(row), attemptId: Number(row.attempt_id) };
+  return row && { event: stored(event, row.id), attemptId: Number(row.attempt_id) };
+}
+
+/** The event as just stored: what was inserted, with its id; the raw body does not travel back from the database. */
+function stored(event: NewWebhookEvent, id: string | number): WebhookEvent {
+  return { ...event, id: Number(id), result: null, errors: null, httpResponse: null, completedAt: null };
 }
 
 function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
@@ -94,7 +98,7 @@ function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
     })
     .onConflict(db.raw('(config_id, idempotency_key) WHERE idempotency_key IS NOT NULL'))
     .ignore()
-    .returning('*');
+    .returning(['id', 'config_version', 'attempts']);
 }
 
 export async function findWebhookEventById(db: Db, id: number): Promise<WebhookEvent | undefined> {
@@ -216,7 +220,7 @@ export async function requeueWebhookEvents(
   const ids = db(table)
     .select('id')
     .modify((q) => applyFilter(q, filter))
-    .whereIn('status', ['succeeded', 'failed', 'dead'])
+    .whereIn('status', replayableStatuses)
     .orderBy('id')
     .limit(replay.limit);
   const rows = await db(`${table} as e`)
