@@ -4,7 +4,6 @@ import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWK, typ
 
 /** A key (or key set) and the only JWS algorithms it may be used with: no `none`, no HS/RS confusion. */
 export interface TokenVerifier {
-  readonly algorithms: readonly string[];
   verify(token: string, options: JWTVerifyOptions): Promise<JWTVerifyResult>;
 }
 
@@ -70,7 +69,7 @@ export function localJwksVerifier(keys: readonly JWK[]): TokenVerifier {
 }
 
 function verifier(algorithms: string[], verify: TokenVerifier['verify']): TokenVerifier {
-  return { algorithms, verify: (token, options) => verify(token, { ...options, algorithms }) };
+  return { verify: (token, options) => verify(token, { ...options, algorithms }) };
 }
 
 function algorithmsForKey(key: KeyObject): string[] {

@@ -10,7 +10,6 @@ export type RouteMatch =
 /** Enabled configurations indexed by normalised path and by key, for matching without the store. */
 export interface RouteTable {
   match(path: string, method: string): RouteMatch;
-  readonly size: number;
 }
 
 /**
@@ -31,7 +30,6 @@ export function createRouteTable(configs: readonly WebhookConfig[]): RouteTable 
     byKey.set(key, [...(byKey.get(key) ?? []), config]);
   }
   return {
-    size: enabled.length,
     match(path, method) {
       const normalized = normalizePath(path);
       const upper = method.toUpperCase();

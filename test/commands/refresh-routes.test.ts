@@ -48,6 +48,8 @@ describe('route refresh after configuration writes', () => {
     });
     const webhook = { actor: { kind: 'webhook', subject: 'webhook:first' }, requestId: 'event-1' } as const;
     await bus.execute('EchoCommand', fromJson(ValueSchema, { amount: 1 }), webhook);
+    // An operator's webhooks:write command that changes no configuration leaves the table alone too.
+    await bus.execute('EchoCommand', fromJson(ValueSchema, { amount: 2 }), operator);
     await bus.execute('CreateWebHookConfigCommand', create('second'), operator);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seenByInvalidate).toEqual([1, 2]);

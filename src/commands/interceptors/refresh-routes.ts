@@ -1,4 +1,5 @@
 import type { CommandInterceptor } from '../command-bus.js';
+import { webhookConfigAudit } from '../webhook-configs/webhook-config-audit.js';
 
 /**
  * After a configuration write commits, this process's route table is marked stale at once, so a
@@ -8,9 +9,9 @@ import type { CommandInterceptor } from '../command-bus.js';
 export function refreshRoutesAfterWrites(invalidate: () => void): CommandInterceptor {
   return (next) => async (call) => {
     const outcome = await next(call);
-    // Only operators change configurations; webhook executions run native commands that merely
-    // share the permission name, and must not reload the table on every event.
-    if (call.ctx.actor.kind === 'operator' && call.command.permission === 'webhooks:write') invalidate();
+    // The commands that change a configuration are the ones audited as changing one; others that
+    // share the webhooks:write permission (EchoCommand, a module's commands) leave the table alone.
+    if (call.command.audit?.entityType === webhookConfigAudit.entityType) invalidate();
     return outcome;
   };
 }
