@@ -42,13 +42,18 @@ describe('commands from a module, on the bus', () => {
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
     service = await startTestService(database.db, {
-      extraCommands: await loadCommandModules([exampleModule]),
+      extraCommands: await loadCommandModules([exampleModule, 'test/fixtures/command-modules/signal-probe.js']),
       clock: () => new Date('2026-11-28T10:00:00Z'),
     });
   });
   afterAll(async () => {
     await service?.stop();
     await database?.destroy();
+  });
+
+  it('hands a module handler the execution signal, so it can stop outside calls when cut off', async () => {
+    const result = await service.execution.execute(executionRequest({ executionType: 0, commandName: 'SignalProbeCommand' }, {}));
+    expect(dataOf(result)).toEqual({ signal: 'live' });
   });
 
   it('runs ProcessNibssPaymentNotificationCommand as a native command', async () => {
@@ -114,6 +119,7 @@ describe('commands from a module, on the bus', () => {
         'EchoCommand',
         'ForwardWebhookCommand',
         'ProcessNibssPaymentNotificationCommand',
+        'SignalProbeCommand',
       ]);
     } finally {
       client.close();

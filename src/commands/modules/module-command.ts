@@ -11,6 +11,8 @@ export interface ModuleCommandContext {
   readonly caller: string;
   readonly log: Logger;
   now(): Date;
+  /** Aborts when the execution is cut off (its timeout, or the attempt's lease): pass it to fetch and the like. */
+  readonly signal?: AbortSignal;
 }
 
 /** An input schema: anything implementing Standard Schema (zod 4, valibot, arktype...). */
@@ -51,7 +53,8 @@ export function adaptModuleCommand(command: ModuleCommand): CommandDefinition {
       const value = await validate(command.inputSchema, toJson(ValueSchema, input));
       let output: unknown;
       try {
-        output = await command.handler(value, { requestId: ctx.requestId, caller: ctx.actor.subject, log: ctx.log, now: ctx.clock });
+        const context = { requestId: ctx.requestId, caller: ctx.actor.subject, log: ctx.log, now: ctx.clock, signal: ctx.signal };
+        output = await command.handler(value, context);
       } catch (error) {
         if (isAppError(error)) throw error;
         throw new AppError('execution_failed', 'Command failed', [String((error as Error)?.message ?? error)], { cause: error });
