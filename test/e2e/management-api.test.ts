@@ -143,10 +143,12 @@ describe.each(engines)('management API on %s', (engine) => {
         success: false,
         message: 'Lookup failed',
         errors: ['No webhook configuration found with the specified key'],
+        code: kind === 'gateway' ? 404 : 'not_found',
       });
       expect(await client.call('ActivateWebHookConfigCommand', { id: -5 })).toMatchObject({
         message: 'Activation failed',
         errors: ['Configuration not found'],
+        code: kind === 'gateway' ? 404 : 'not_found',
       });
     });
 
@@ -197,8 +199,18 @@ describe.each(engines)('management API on %s', (engine) => {
       );
       const disabled = await client.call('GetWebHookConfigListQuery', { isEnabled: false, pageSize: 100 });
       expect((disabled.data as { totalCount: number }).totalCount).toBe(4);
+      await client.call('CreateWebHookConfigCommand', { key: 'chain', action: 'POST', executionType: 1, commandName: 'EchoCommand,EchoCommand' });
+      const chains = await client.call('GetWebHookConfigListQuery', { executionType: 1 });
+      expect((chains.data as { items: { key: string }[] }).items.map((c) => c.key)).toEqual(['chain']);
+      const badType = await client.call('GetWebHookConfigListQuery', { executionType: 7 });
+      expect(badType).toMatchObject({ message: 'Validation failed', errors: ['Execution type must be between 0 and 3'] });
+      const everything = await client.call('LookupWebHookByKeyCommand', { key: '' });
+      expect(everything).toMatchObject({ success: true, message: 'Webhook configuration found' });
+      expect((everything.data as { key: string }[]).map((c) => c.key).sort()).toEqual(
+        ['chain', ...Array.from({ length: 12 }, (_, i) => `hook-${i + 1}`)].sort(),
+      );
       const beyond = await client.call('GetWebHookConfigListQuery', { pageNumber: 2_000_000_000 });
-      expect(beyond.data).toMatchObject({ items: [], totalCount: 12 });
+      expect(beyond.data).toMatchObject({ items: [], totalCount: 13 });
       const bad = await client.call('GetWebHookConfigListQuery', { pageNumber: -1, pageSize: 101 });
       expect(bad).toMatchObject({
         message: 'Validation failed',
