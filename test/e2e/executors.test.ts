@@ -1,4 +1,5 @@
-import type { JsonObject } from '@bufbuild/protobuf';
+import { toJson, type JsonObject } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCommandModules } from '../../src/commands/modules/load-command-modules.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
@@ -87,8 +88,11 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
       ['ForwardWebhookCommand', true],
     ]);
     expect(dataOf(result)).toMatchObject({ status: 200, body: { received: JSON.stringify(nibssNotification) } });
-    const echoed = result.steps[1]!.data!;
-    expect(echoed.kind.case).toBe('structValue');
+    // The middle step saw its own parameters and the first step's posting instruction.
+    const echoed = toJson(ValueSchema, result.steps[1]!.data!) as JsonObject;
+    expect(echoed.parameters).toEqual({ stage: 'audit' });
+    expect(echoed.previous).toEqual(toJson(ValueSchema, result.steps[0]!.data!));
+    expect(echoed.previous).toMatchObject({ action: 'CREDIT' });
   });
 
   it('runs a script that calls the bank module with doCmd and answers the caller directly', async () => {

@@ -119,9 +119,11 @@ describe('webhook verification schemes', () => {
         send({ 'stripe-signature': `t=${nowSeconds},v1=00ff,${header(nowSeconds).split(',')[1]}` }),
         send({ 'stripe-signature': header(nowSeconds, 'whsec_wrong') }),
         send({ 'stripe-signature': header(nowSeconds - 61) }),
+        send({ 'stripe-signature': header(nowSeconds + 61) }),
         send({ 'stripe-signature': `v1=${createHmac('sha256', secret).update(body).digest('hex')}` }),
+        send({}),
       ),
-    ).toEqual([200, 200, 401, 401, 401]);
+    ).toEqual([200, 200, 401, 401, 401, 401, 401]);
   });
 
   it('basic and api-key credentials, compared in constant time', async () => {
@@ -140,11 +142,13 @@ describe('webhook verification schemes', () => {
         send(basic('remita:n3xt')),
         send(basic('remita:wrong')),
         send({ authorization: 'Bearer remita:s3cret' }),
+        send({}),
         keyed({ authorization: 'Bearer k-123' }),
         keyed({ authorization: 'Bearer k-124' }),
         keyed({ authorization: 'k-123' }),
+        keyed({}),
       ),
-    ).toEqual([200, 200, 401, 401, 200, 401, 401]);
+    ).toEqual([200, 200, 401, 401, 401, 200, 401, 401, 401]);
   });
 
   it('keeps the failure reason in the trace only, redacts the credential, and never returns secrets', async () => {
@@ -162,8 +166,19 @@ describe('webhook verification schemes', () => {
       headers: { 'x-sig': '[redacted]' },
       trace: { verification: { scheme: 'hmac-sha256', passed: false, reason: 'signature does not match' } },
     });
-    const read = await command(service.baseUrl, 'GetWebHookConfigByIdQuery', { id: config.id });
-    expect(JSON.stringify(read.data)).not.toContain('top-secret');
-    expect(read.data).toMatchObject({ verification: { scheme: 'hmac-sha256', secretCount: 1 } });
+    const updated = await command(service.baseUrl, 'UpdateWebHookConfigCommand', {
+      id: config.id,
+      verification: { scheme: 'hmac-sha256', secrets: ['top-secret', 'next-secret'], header: 'x-sig' },
+    });
+    const answers = [
+      config,
+      updated,
+      await command(service.baseUrl, 'GetWebHookConfigByIdQuery', { id: config.id }),
+      await command(service.baseUrl, 'GetWebHookConfigListQuery', {}),
+      await command(service.baseUrl, 'LookupWebHookByKeyCommand', { key: '' }),
+      await command(service.baseUrl, 'GetAuditLogQuery', {}),
+    ];
+    for (const answer of answers) expect(JSON.stringify(answer)).not.toMatch(/top-secret|next-secret/);
+    expect(updated.data).toMatchObject({ verification: { scheme: 'hmac-sha256', secretCount: 2 } });
   });
 });

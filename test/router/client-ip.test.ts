@@ -14,6 +14,9 @@ describe('resolveClientIp', () => {
     expect(resolveClientIp('fd00::1', '2001:db8::5', proxies)).toBe('2001:db8::5');
     expect(resolveClientIp('10.0.0.2', '10.0.0.3, 10.0.0.4', proxies)).toBe('10.0.0.3');
     expect(resolveClientIp('10.0.0.2', undefined, proxies)).toBe('10.0.0.2');
+    // A trusted proxy seen as an IPv4-mapped IPv6 peer, and mapped hops in the header.
+    expect(resolveClientIp('::ffff:10.0.0.2', '203.0.113.5', proxies)).toBe('203.0.113.5');
+    expect(resolveClientIp('10.0.0.2', '::ffff:203.0.113.5, ::ffff:10.0.0.9', proxies)).toBe('203.0.113.5');
   });
 
   it('refuses an invalid TRUSTED_PROXIES entry by name', () => {
