@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CommandBus } from './commands/command-bus.js';
 import { defaultConnectionLimits, type ConnectionLimits } from './config/config.js';
+import { authenticateRpcCalls } from './transport/connect/authenticate-rpc-calls.js';
 import { createConnectRoutes, translateErrors } from './transport/connect/connect-routes.js';
 import { createBpmCommandGateway } from './transport/gateway/bpm-command-gateway.js';
 import { createHealthRoutes } from './transport/http/health-routes.js';
@@ -46,14 +47,17 @@ export function createServer(deps: ServerDeps): AppServer {
     createBpmCommandGateway(deps),
     ...(deps.routes ?? []),
   ];
-  const handler = connectNodeAdapter({
+  const rpcAuthentication = authenticateRpcCalls(deps.authenticate);
+  const connectHandler = connectNodeAdapter({
     routes: createConnectRoutes(deps),
+    contextValues: rpcAuthentication.contextValues,
     interceptors: [translateErrors],
     // The same MAX_BODY_BYTES as the plain endpoints (Connect's own default is 4 GiB), also after
     // decompression: a call is refused before its body is buffered, whoever sends it.
     readMaxBytes: deps.maxBodyBytes,
     fallback: routeRequests(plainRoutes, deps.log),
   });
+  const handler = rpcAuthentication.wrap(connectHandler);
   const limits = deps.connections ?? defaultConnectionLimits;
   const http1 = http.createServer(
     {
