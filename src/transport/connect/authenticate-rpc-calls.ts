@@ -30,7 +30,7 @@ export function authenticateRpcCalls(authenticate: Authenticator): RpcAuthentica
   return {
     wrap: (handler) => (request, response) => {
       if (!request.url?.startsWith(rpcPathPrefix)) return handler(request, response);
-      authenticate(header(request.headers.authorization)).then(
+      authenticate(request.headers.authorization).then(
         (actor) => {
           actors.set(request, actor);
           handler(request, response);
@@ -40,8 +40,4 @@ export function authenticateRpcCalls(authenticate: Authenticator): RpcAuthentica
     },
     contextValues: (request) => createContextValues().set(rpcActor, actors.get(request)),
   };
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

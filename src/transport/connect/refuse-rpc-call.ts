@@ -18,7 +18,7 @@ export function refuseRpcCall(
   response: Parameters<NodeHandler>[1],
   error: ConnectError,
 ): void {
-  const contentType = header(request.headers['content-type']);
+  const contentType = request.headers['content-type'];
   const close = 'stream' in request ? {} : { connection: 'close' };
   const trailers = setTrailerStatus(new Headers(), error);
   if (parseGrpcContentType(contentType ?? null)) {
@@ -39,8 +39,4 @@ export function refuseRpcCall(
   }
   response.writeHead(codeToHttpStatus(error.code), { 'content-type': 'application/json', ...close });
   response.end(Buffer.from(errorToJsonBytes(error, {})));
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
