@@ -102,6 +102,30 @@ describe('gRPC, gRPC-Web and Connect calls are authenticated before their bodies
     }
   });
 
+  it('survives calls cancelled while their token is being checked', async () => {
+    const session = http2.connect(service.baseUrl);
+    session.on('error', () => undefined);
+    try {
+      const streams = Array.from({ length: 200 }, (_, i) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': rpcPath,
+          'content-type': i % 2 ? 'application/grpc' : 'application/json',
+          ...(i % 4 < 2 && { authorization: `Bearer ${service.adminToken}` }),
+        });
+        stream.on('error', () => undefined);
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        return new Promise((resolve) => stream.once('close', resolve));
+      });
+      await Promise.all(streams);
+    } finally {
+      session.destroy();
+    }
+    expect(await createManagementClient('connect', service.baseUrl, service.adminToken).call('GetWebHookConfigListQuery')).toMatchObject({
+      success: true,
+    });
+  });
+
   it('still refuses an oversized call with a valid token as resource_exhausted', async () => {
     const client = createManagementClient('connect', service.baseUrl, service.adminToken);
     expect(await client.call('CreateWebHookConfigCommand', oversized)).toMatchObject({ code: 'resource_exhausted' });

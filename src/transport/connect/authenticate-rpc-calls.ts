@@ -30,13 +30,16 @@ export function authenticateRpcCalls(authenticate: Authenticator): RpcAuthentica
   return {
     wrap: (handler) => (request, response) => {
       if (!request.url?.startsWith(rpcPathPrefix)) return handler(request, response);
-      authenticate(request.headers.authorization).then(
-        (actor) => {
-          actors.set(request, actor);
-          handler(request, response);
-        },
-        (error: unknown) => refuseRpcCall(request, response, toConnectError(error)),
-      );
+      authenticate(request.headers.authorization)
+        .then(
+          (actor) => {
+            actors.set(request, actor);
+            handler(request, response);
+          },
+          (error: unknown) => refuseRpcCall(request, response, toConnectError(error)),
+        )
+        // The client went away while its token was checked: nothing is left to answer.
+        .catch(() => request.socket?.destroy());
     },
     contextValues: (request) => createContextValues().set(rpcActor, actors.get(request)),
   };

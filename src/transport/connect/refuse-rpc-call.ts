@@ -18,6 +18,7 @@ export function refuseRpcCall(
   response: Parameters<NodeHandler>[1],
   error: ConnectError,
 ): void {
+  if (response.writableEnded || request.socket?.destroyed !== false) return;
   const contentType = request.headers['content-type'];
   const close = 'stream' in request ? {} : { connection: 'close' };
   const trailers = setTrailerStatus(new Headers(), error);
