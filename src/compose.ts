@@ -26,7 +26,7 @@ import { isDatabaseReady } from './store/migrate.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> & Partial<Pick<Config, 'trustedProxies' | 'delivery'>>;
+  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> & Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -119,6 +119,7 @@ export function composeService(options: ServiceOptions): Service {
     log: options.log,
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
+    ...(options.config.connections && { connections: options.config.connections }),
     routes: [
       createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
       ...(options.routes ?? []),

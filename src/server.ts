@@ -6,11 +6,15 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CommandBus } from './commands/command-bus.js';
+import { defaultConnectionLimits, type ConnectionLimits } from './config/config.js';
+import { authenticateRpcCalls } from './transport/connect/authenticate-rpc-calls.js';
 import { createConnectRoutes, translateErrors } from './transport/connect/connect-routes.js';
 import { createBpmCommandGateway } from './transport/gateway/bpm-command-gateway.js';
 import { createHealthRoutes } from './transport/http/health-routes.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { routeRequests } from './transport/http/route-requests.js';
+import { limitH2Session } from './transport/sockets/limit-h2-session.js';
+import { sniffProtocol } from './transport/sockets/sniff-protocol.js';
 
 export interface ServerDeps {
   readonly bus: CommandBus;
@@ -21,6 +25,8 @@ export interface ServerDeps {
   readonly isReady: () => Promise<boolean>;
   /** Further plain endpoints (webhook ingress, JWKS, metrics), checked after the built-in ones. */
   readonly routes?: readonly HttpRoute[];
+  /** Timeouts and the connection cap (defaults: `defaultConnectionLimits`). */
+  readonly connections?: ConnectionLimits;
 }
 
 export interface AppServer {
@@ -29,8 +35,6 @@ export interface AppServer {
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
   close(graceMs?: number): Promise<void>;
 }
-
-const http2Preface = 'PRI * HTTP/2.0';
 
 /**
  * One listener for everything: gRPC (h2c), gRPC-Web and Connect on HTTP/1.1 or h2c, and the plain
@@ -43,21 +47,38 @@ export function createServer(deps: ServerDeps): AppServer {
     createBpmCommandGateway(deps),
     ...(deps.routes ?? []),
   ];
-  const handler = connectNodeAdapter({
+  const rpcAuthentication = authenticateRpcCalls(deps.authenticate);
+  const connectHandler = connectNodeAdapter({
     routes: createConnectRoutes(deps),
+    contextValues: rpcAuthentication.contextValues,
     interceptors: [translateErrors],
     // The same MAX_BODY_BYTES as the plain endpoints (Connect's own default is 4 GiB), also after
     // decompression: a call is refused before its body is buffered, whoever sends it.
     readMaxBytes: deps.maxBodyBytes,
     fallback: routeRequests(plainRoutes, deps.log),
   });
-  const http1 = http.createServer(handler);
+  const handler = rpcAuthentication.wrap(connectHandler);
+  const limits = deps.connections ?? defaultConnectionLimits;
+  const http1 = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often the two timeouts above are checked (Node's default, 30 s, would let a slow client
+      // hold its connection that much longer).
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(limits.headersTimeoutMs / 4)),
+    },
+    handler,
+  );
+  // http1 never listens itself (the listener hands it sockets), so start its timeout checks by hand.
+  http1.emit('listening');
   const h2c = http2.createServer(handler);
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2c.on('session', (session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
+    limitH2Session(session, { idleTimeoutMs: limits.h2IdleTimeoutMs, requestTimeoutMs: limits.requestTimeoutMs });
   });
 
   const listener = net.createServer((socket) => {
@@ -65,21 +86,21 @@ export function createServer(deps: ServerDeps): AppServer {
     // As Node's own servers do for the connections they accept: small answers go out at once.
     socket.setNoDelay(true);
     socket.once('close', () => sockets.delete(socket));
-    socket.once('readable', () => {
-      const head: Buffer | null = socket.read();
-      if (!head) return void socket.destroy();
-      socket.unshift(head);
-      const length = Math.min(head.length, http2Preface.length);
-      const isHttp2 = head.toString('latin1', 0, length) === http2Preface.slice(0, length);
-      (isHttp2 ? h2c : http1).emit('connection', socket);
-    });
+    sniffProtocol(socket, limits.firstByteTimeoutMs, (protocol) => (protocol === 'http2' ? h2c : http1).emit('connection', socket));
   });
+  // Beyond the cap, Node closes a new connection as soon as it is accepted.
+  listener.maxConnections = limits.maxConnections;
 
   return {
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         listener.once('error', reject);
-        listener.listen(port, host, () => resolve(listener.address() as AddressInfo));
+        listener.listen(port, host, () => {
+          listener.off('error', reject);
+          // Once listening, an accept failure (EMFILE when file descriptors run out) is logged, not fatal.
+          listener.on('error', (error) => deps.log.error({ err: error }, 'accepting a connection failed'));
+          resolve(listener.address() as AddressInfo);
+        });
       }),
     async close(graceMs = 5_000) {
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));

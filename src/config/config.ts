@@ -33,7 +33,33 @@ export interface Config {
   /** Proxies whose X-Forwarded-For is believed: comma-separated addresses and CIDRs; empty trusts none. */
   readonly trustedProxies: string;
   readonly delivery: DeliverySettings;
+  readonly connections: ConnectionLimits;
 }
+
+/** How long a client may hold a connection at each stage, and how many it may hold at once. */
+export interface ConnectionLimits {
+  /** From accept to the first bytes that tell HTTP/1.1 from HTTP/2. */
+  readonly firstByteTimeoutMs: number;
+  /** HTTP/1.1: from a request's first byte to the end of its headers. */
+  readonly headersTimeoutMs: number;
+  /** From a request's first byte to the end of its body (HTTP/1.1 request, HTTP/2 stream). */
+  readonly requestTimeoutMs: number;
+  /** HTTP/1.1: an idle keep-alive connection between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** HTTP/2: a session with no open stream. */
+  readonly h2IdleTimeoutMs: number;
+  /** Open connections; the next one is closed at accept. */
+  readonly maxConnections: number;
+}
+
+export const defaultConnectionLimits: ConnectionLimits = Object.freeze({
+  firstByteTimeoutMs: 10_000,
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 65_000,
+  h2IdleTimeoutMs: 120_000,
+  maxConnections: 10_000,
+});
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
 export interface ExecutorsConfig {
@@ -110,6 +136,12 @@ const environmentSchema = z.object({
   DEFAULT_MAX_ATTEMPTS: integer(1, 100).default(defaultDeliverySettings.defaultMaxAttempts),
   RETRY_BASE_MS: integer(1, 3_600_000).default(defaultDeliverySettings.retryBaseMs),
   RETRY_MAX_MS: integer(1, 86_400_000).default(defaultDeliverySettings.retryMaxMs),
+  FIRST_BYTE_TIMEOUT_MS: integer(100, 600_000).default(defaultConnectionLimits.firstByteTimeoutMs),
+  HEADERS_TIMEOUT_MS: integer(100, 600_000).default(defaultConnectionLimits.headersTimeoutMs),
+  REQUEST_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.requestTimeoutMs),
+  KEEP_ALIVE_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.keepAliveTimeoutMs),
+  H2_IDLE_TIMEOUT_MS: integer(100, 86_400_000).default(defaultConnectionLimits.h2IdleTimeoutMs),
+  MAX_CONNECTIONS: integer(1, 1_000_000).default(defaultConnectionLimits.maxConnections),
   COMMAND_MODULES: z.string().default(''),
   FORWARD_ALLOWED_HOSTS: z.string().default(''),
   FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
@@ -133,6 +165,9 @@ const environmentSchema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
   // Leeway for exp/nbf between this host's clock and the token issuer's.
   AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
+}).refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
+  message: 'must not exceed REQUEST_TIMEOUT_MS',
+  path: ['HEADERS_TIMEOUT_MS'],
 }).refine((e) => [e.AUTH_HS256_SECRET, e.AUTH_PUBLIC_KEY_FILE, e.AUTH_JWKS_URL].filter(Boolean).length <= 1, {
   message: 'set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL',
   path: ['AUTH_*'],
@@ -180,6 +215,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS,
       retryBaseMs: e.RETRY_BASE_MS,
       retryMaxMs: e.RETRY_MAX_MS,
+    }),
+    connections: Object.freeze({
+      firstByteTimeoutMs: e.FIRST_BYTE_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      h2IdleTimeoutMs: e.H2_IDLE_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS,
     }),
   });
 }

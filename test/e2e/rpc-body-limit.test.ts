@@ -35,10 +35,10 @@ describe('MAX_BODY_BYTES on gRPC and Connect calls', () => {
     }
   });
 
-  it('refuses a declared oversized body before reading it, even without a token', async () => {
+  it('refuses a declared oversized body before reading it', async () => {
     const response = await fetch(`${service.baseUrl}/bpm.webhooks.v1.WebHookConfigService/LookupWebHookByKey`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${service.adminToken}` },
       body: JSON.stringify({ key: 'x'.repeat(10 * maxBodyBytes) }),
     });
     expect(response.status).toBe(429);

@@ -5,27 +5,31 @@ import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.
 import { BpmService } from '../../../gen/bpm/webhooks/v1/bpm_service_pb.js';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
-import type { Authenticator } from '../../auth/authenticator.js';
+import { unauthenticated } from '../../auth/authenticator.js';
 import type { CommandBus } from '../../commands/command-bus.js';
 import { executeBpmCommand } from '../../commands/execute-bpm-command.js';
 import { toConnectError } from '../error-table.js';
-import { invocationFrom } from '../invocation.js';
+import type { Invocation } from '../../commands/command-bus.js';
+import { requestIdFrom } from '../invocation.js';
+import { rpcActor } from './rpc-actor.js';
 
 export interface ConnectRoutesDeps {
   readonly bus: CommandBus;
-  readonly authenticate: Authenticator;
 }
 
 /** Services whose every RPC is the command named like its request message. */
 const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService];
 
-/** The gRPC / gRPC-Web / Connect routes: each RPC runs the command named like its request message. */
+/**
+ * The gRPC / gRPC-Web / Connect routes: each RPC runs the command named like its request message, as
+ * the operator the edge authenticated (authenticate-rpc-calls.ts); a call without one is refused.
+ */
 export function createConnectRoutes(deps: ConnectRoutesDeps) {
-  const invocation = (context: HandlerContext) =>
-    invocationFrom(deps.authenticate, {
-      authorization: context.requestHeader.get('authorization') ?? undefined,
-      requestId: context.requestHeader.get('x-request-id') ?? undefined,
-    });
+  const invocation = async (context: HandlerContext): Promise<Invocation> => {
+    const actor = context.values.get(rpcActor);
+    if (!actor) throw unauthenticated();
+    return { actor, requestId: requestIdFrom(context.requestHeader.get('x-request-id')) };
+  };
 
   return (router: ConnectRouter) => {
     for (const service of commandServices) router.service(service, commandServiceImpl(service, deps.bus, invocation));
@@ -38,7 +42,7 @@ export function createConnectRoutes(deps: ConnectRoutesDeps) {
 function commandServiceImpl(
   service: DescService,
   bus: CommandBus,
-  invocation: (context: HandlerContext) => ReturnType<typeof invocationFrom>,
+  invocation: (context: HandlerContext) => Promise<Invocation>,
 ): ServiceImpl<DescService> {
   const rpc = (method: DescMethodUnary) => async (request: Message, context: HandlerContext) => {
     const { message, output } = await bus.execute(method.input.name, request, await invocation(context));
