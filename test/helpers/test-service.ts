@@ -3,7 +3,7 @@ import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
-import { defaultDeliverySettings, loadConfig, type DeliverySettings, type ExecutorsConfig } from '../../src/config/config.js';
+import { defaultDeliverySettings, loadConfig, type ConfigCacheSettings, type DeliverySettings, type ExecutorsConfig } from '../../src/config/config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
@@ -31,6 +31,7 @@ export interface TestServiceOptions {
   random?: () => number;
   trustedProxies?: string;
   delivery?: Partial<DeliverySettings>;
+  configCache?: ConfigCacheSettings;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
 }
@@ -43,6 +44,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       executors: { ...defaultExecutors, ...options.executors },
       trustedProxies: options.trustedProxies ?? '',
       delivery: { ...defaultDeliverySettings, ...options.delivery },
+      ...(options.configCache && { configCache: options.configCache }),
     },
     db,
     log: silentLog,
