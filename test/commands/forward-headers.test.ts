@@ -96,5 +96,12 @@ describe('ForwardWebhookCommand headers', () => {
     const arrived = elsewhere.received.at(-1)!;
     expect(arrived).toMatchObject({ method: 'POST', path: '/ok', headers: { 'content-type': 'application/json', 'user-agent': 'bpm-webhooks' } });
     for (const name of ['authorization', 'cookie', 'x-api-key']) expect(arrived.headers).not.toHaveProperty(name);
+
+    // Sent away and back: the way back is the other origin's choice, so still without them.
+    const back = encodeURIComponent(`http://127.0.0.1:${elsewhere.port}/redirect?to=${encodeURIComponent(`http://127.0.0.1:${target.port}/ok`)}`);
+    expect((await forward(`http://127.0.0.1:${target.port}/redirect?to=${back}`, credentials)).success).toBe(true);
+    const returned = target.received.at(-1)!;
+    expect(returned.path).toBe('/ok');
+    for (const name of ['authorization', 'cookie', 'x-api-key']) expect(returned.headers).not.toHaveProperty(name);
   });
 });

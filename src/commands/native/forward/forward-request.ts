@@ -42,6 +42,7 @@ export async function forwardRequest(url: string, request: ForwardRequest, optio
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let target = parseTarget(url);
   const origin = target.origin;
+  let leftOrigin = false;
   let method = 'POST';
   let body: string | undefined = request.body;
   for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop += 1) {
@@ -53,7 +54,9 @@ export async function forwardRequest(url: string, request: ForwardRequest, optio
       if (timeout.aborted) throw refused(`${host} did not answer within ${options.timeoutMs} ms`);
       throw error instanceof AppError ? error : refused(`${host} could not be reached: ${(error as Error).message}`);
     };
-    const headers = target.origin === origin ? { ...request.headers, ...request.originHeaders } : withoutCredentials(request.headers);
+    // Once a redirect has left the origin, a hop back to it is the other origin's choice: still no credentials.
+    leftOrigin ||= target.origin !== origin;
+    const headers = leftOrigin ? withoutCredentials(request.headers) : { ...request.headers, ...request.originHeaders };
     const response = await send(target, method, body, headers, options, signal).catch(explain);
     const location = response.headers.location;
     if (!redirectStatuses.has(response.statusCode ?? 0) || !location) {
