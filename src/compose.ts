@@ -26,7 +26,8 @@ import { isDatabaseReady } from './store/migrate.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> & Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections'>>;
+  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
+    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -62,7 +63,7 @@ export interface Service {
 export function composeService(options: ServiceOptions): Service {
   const clock = options.clock ?? (() => new Date());
   const delivery = options.config.delivery ?? defaultDeliverySettings;
-  const configs = createConfigCache(options.db, options.log);
+  const configs = createConfigCache(options.db, options.log, options.config.configCache);
   const bus = createCommandBus({
     commands: [
       ...Object.values(builtInCommands),

@@ -4,7 +4,7 @@ import { signingKeyFilePath } from './auth/signing-key-file.js';
 import { loadConfig } from './config/config.js';
 import { loadCommandModules } from './commands/modules/load-command-modules.js';
 import { composeService } from './compose.js';
-import { migrateToLatest } from './store/migrate.js';
+import { migrateConfiguredDatabase } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 
 /** The composition root: config, command modules, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
   const moduleCommands = await loadCommandModules(config.executors.commandModules);
   const db = await openDatabase(config.database);
-  await migrateToLatest(db);
+  await migrateConfiguredDatabase(config.database, db);
   const auth = await createAuth(config.auth, {
     db,
     log,

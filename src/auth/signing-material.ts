@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { isDataDirLocked } from '../store/data-dir-lock.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
 import type { SigningMaterial } from './sign-token.js';
@@ -39,7 +40,14 @@ async function embeddedPrivateKey(config: Config) {
   const keyFile = database.engine === 'pglite' && database.dataDir ? signingKeyFilePath(database.dataDir) : undefined;
   const mirrored = keyFile && (await readSigningKeyFile(keyFile));
   if (mirrored) return mirrored;
-  const db = await openDatabase(database);
+  const db = await openDatabase(database).catch((error: unknown) => {
+    if (!isDataDirLocked(error) || !keyFile) throw error;
+    throw new Error(
+      `${error.message}\nThe token CLI reads the signing key the server writes to ${keyFile}; that file is missing, ` +
+        'so it needs the database itself. Stop the server (it writes the file at its next start, then tokens can be ' +
+        'made beside it), or set AUTH_HS256_SECRET for both.',
+    );
+  });
   try {
     await migrateToLatest(db);
     const key = await ensureSigningKey(db, new Date());

@@ -56,6 +56,8 @@ export interface CommandDefinition<I extends DescMessage = DescMessage, O extend
   readonly audit?: AuditTarget<I, O>;
   /** One line for GetCommandListQuery. */
   readonly description?: string;
+  /** Problems with a chain step's static `parameters`, reported when a config is saved (one sentence each). */
+  parameterProblems?(parameters: Readonly<Record<string, unknown>>): string[];
   handle(input: MessageShape<I>, ctx: CommandContext): Promise<MessageInitShape<O>>;
   /** The JSON envelope's `data` for an output; by default the output's `data` field, or the whole output. */
   toEnvelopeData?(output: MessageShape<O>, input: MessageShape<I>, toJson: MessageToJson): JsonValue;

@@ -3,8 +3,34 @@ import { parseIpAllowList } from '../router/ip-allow-list.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite on disk or in memory. */
 export type DatabaseConfig =
-  | { readonly engine: 'postgres'; readonly url: string; readonly poolMax: number }
+  | {
+      readonly engine: 'postgres';
+      readonly url: string;
+      readonly poolMax: number;
+      /** Timeouts and keepalive of every connection; defaults when absent (see store/open-database.ts). */
+      readonly connection?: PostgresConnectionSettings;
+    }
   | { readonly engine: 'pglite'; readonly dataDir: string | undefined };
+
+/** What every PostgreSQL connection is opened with; keeps a dead peer or a stuck statement from holding it. */
+export interface PostgresConnectionSettings {
+  /** `statement_timeout` of service connections. */
+  readonly statementTimeoutMs: number;
+  /** `idle_in_transaction_session_timeout` of service connections. */
+  readonly idleInTransactionTimeoutMs: number;
+  /** Both timeouts while migrating (a migration may rewrite a large table). */
+  readonly migrationStatementTimeoutMs: number;
+  /** TCP keepalive: first probe after this much idle time; 0 turns it off. */
+  readonly keepAliveMs: number;
+}
+
+/** How fresh the in-memory configurations are kept (see delivery/config-cache.ts). */
+export interface ConfigCacheSettings {
+  /** No process serves a configuration older than this, even when a change notification is lost. */
+  readonly maxStalenessMs: number;
+  /** How often the LISTEN connection is probed; a probe unanswered this long reconnects it. */
+  readonly listenHeartbeatMs: number;
+}
 
 /** Where bearer tokens' keys come from; `embedded` is the service's own Ed25519 key, kept in the store. */
 export type AuthKeySource =
@@ -34,6 +60,7 @@ export interface Config {
   readonly trustedProxies: string;
   readonly delivery: DeliverySettings;
   readonly connections: ConnectionLimits;
+  readonly configCache: ConfigCacheSettings;
 }
 
 /** How long a client may hold a connection at each stage, and how many it may hold at once. */
@@ -124,6 +151,12 @@ const environmentSchema = z.object({
     .optional(),
   DATABASE_POOL_MAX: integer(2, 1_000).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 3_600_000).default(30_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(100, 3_600_000).default(60_000),
+  DATABASE_MIGRATION_TIMEOUT_MS: integer(1_000, 86_400_000).default(600_000),
+  DATABASE_KEEPALIVE_MS: integer(0, 3_600_000).default(10_000),
+  CONFIG_MAX_STALENESS_MS: integer(100, 3_600_000).default(5_000),
+  CONFIG_LISTEN_HEARTBEAT_MS: integer(100, 3_600_000).default(10_000),
   MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   TRUSTED_PROXIES: z
@@ -184,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    database: Object.freeze(toDatabaseConfig(e.DATABASE_URL, e.DATABASE_POOL_MAX, e.DATA_DIR)),
+    database: Object.freeze(toDatabaseConfig(e)),
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     auth: Object.freeze({
@@ -224,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       h2IdleTimeoutMs: e.H2_IDLE_TIMEOUT_MS,
       maxConnections: e.MAX_CONNECTIONS,
     }),
+    configCache: Object.freeze({ maxStalenessMs: e.CONFIG_MAX_STALENESS_MS, listenHeartbeatMs: e.CONFIG_LISTEN_HEARTBEAT_MS }),
   });
 }
 
@@ -234,10 +268,16 @@ function commaList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
-function toDatabaseConfig(url: string | undefined, poolMax: number, dataDir: string): DatabaseConfig {
-  if (url === undefined) return { engine: 'pglite', dataDir };
-  if (url === 'memory://') return { engine: 'pglite', dataDir: undefined };
-  return { engine: 'postgres', url, poolMax };
+function toDatabaseConfig(e: z.infer<typeof environmentSchema>): DatabaseConfig {
+  if (e.DATABASE_URL === undefined) return { engine: 'pglite', dataDir: e.DATA_DIR };
+  if (e.DATABASE_URL === 'memory://') return { engine: 'pglite', dataDir: undefined };
+  const connection = Object.freeze({
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    migrationStatementTimeoutMs: e.DATABASE_MIGRATION_TIMEOUT_MS,
+    keepAliveMs: e.DATABASE_KEEPALIVE_MS,
+  });
+  return { engine: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, connection };
 }
 
 function toAuthKeySource(e: {

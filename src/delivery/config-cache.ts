@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { ConfigCacheSettings } from '../config/config.js';
 import { createRouteTable, type RouteTable } from '../router/route-table.js';
 import { listenForConfigChanges } from '../store/listen-config-changes.js';
 import { listAllWebhookConfigs } from '../store/webhook-configs.js';
@@ -13,35 +14,57 @@ export interface ConfigCache {
   close(): Promise<void>;
 }
 
+/** CONFIG_MAX_STALENESS_MS 5 s, CONFIG_LISTEN_HEARTBEAT_MS 10 s. */
+export const defaultConfigCacheSettings: ConfigCacheSettings = Object.freeze({ maxStalenessMs: 5_000, listenHeartbeatMs: 10_000 });
+
 /** While change notifications cannot be received, the table is reloaded at most this often. */
 const unlistenedMaxAgeMs = 1_000;
 
-export function createConfigCache(db: Knex, log: Logger): ConfigCache {
+/**
+ * Keeps the route table fresh two ways: a change notification (LISTEN/NOTIFY) marks it stale at once,
+ * and since a notification can be lost (a connection dropped without a word), no table older than
+ * `maxStalenessMs` is ever served. Past half that age a request starts a reload in the background
+ * and is served the current table; past the bound it waits for the reload. So the hot path never
+ * queries for freshness, and an idle process queries nothing.
+ */
+export function createConfigCache(
+  db: Knex,
+  log: Logger,
+  settings: ConfigCacheSettings = defaultConfigCacheSettings,
+  now: () => number = () => performance.now(),
+): ConfigCache {
   let generation = 0;
   let table: { routes: RouteTable; generation: number; loadedAt: number } | undefined;
   let loading: Promise<RouteTable> | undefined;
-  const listener = listenForConfigChanges(db, () => void (generation += 1), log);
+  const listener = listenForConfigChanges(db, () => void (generation += 1), log, { heartbeatMs: settings.listenHeartbeatMs });
+  const maxAgeMs = () => (listener.isLive() ? settings.maxStalenessMs : Math.min(unlistenedMaxAgeMs, settings.maxStalenessMs));
 
-  const isFresh = (current: NonNullable<typeof table>) =>
-    current.generation === generation && (listener.isLive() || performance.now() - current.loadedAt < unlistenedMaxAgeMs);
+  const reload = () => {
+    if (!loading) {
+      const startedGeneration = generation;
+      const startedAt = now();
+      loading = listAllWebhookConfigs(db)
+        .then((configs) => {
+          const routes = createRouteTable(configs);
+          table = { routes, generation: startedGeneration, loadedAt: startedAt };
+          return routes;
+        })
+        .finally(() => {
+          loading = undefined;
+        });
+    }
+    return loading;
+  };
 
   return {
     async routes() {
-      if (table && isFresh(table)) return table.routes;
-      if (!loading) {
-        const startedGeneration = generation;
-        const startedAt = performance.now();
-        loading = listAllWebhookConfigs(db)
-          .then((configs) => {
-            const routes = createRouteTable(configs);
-            table = { routes, generation: startedGeneration, loadedAt: startedAt };
-            return routes;
-          })
-          .finally(() => {
-            loading = undefined;
-          });
+      if (!table || table.generation !== generation) return reload();
+      const age = now() - table.loadedAt;
+      if (age >= maxAgeMs()) return reload();
+      if (age >= maxAgeMs() / 2) {
+        reload().catch((error: unknown) => log.warn({ err: error }, 'background reload of configurations failed'));
       }
-      return loading;
+      return table.routes;
     },
     invalidate() {
       generation += 1;

@@ -12,15 +12,23 @@ export interface ConfigChangeListener {
 
 const reconnectMs = 1_000;
 
+/** Options of the PostgreSQL listener. */
+export interface ListenOptions {
+  /** How often the LISTEN connection is probed; a probe unanswered for this long drops and reopens it. */
+  readonly heartbeatMs: number;
+}
+
 /**
  * Calls `onChange` whenever the configurations change (a trigger NOTIFYs on every write). On
  * PostgreSQL a dedicated connection LISTENs and reconnects by itself, calling `onChange` again after
- * each reconnect since notifications may have been missed; on PGlite the embedded instance's own
+ * each reconnect since notifications may have been missed. A heartbeat probes that connection, so
+ * one dropped silently (a NAT or load balancer forgetting it, no FIN, no RST) is noticed within two
+ * heartbeats and replaced; on PGlite the embedded instance's own
  * listener is used: every writer is in this process.
  */
-export function listenForConfigChanges(db: Knex, onChange: () => void, log: Logger): ConfigChangeListener {
+export function listenForConfigChanges(db: Knex, onChange: () => void, log: Logger, options: ListenOptions): ConfigChangeListener {
   const pglite = (db.client as { pglite?: PGlite }).pglite;
-  return pglite ? listenOnPglite(pglite, onChange, log) : listenOnPostgres(db, onChange, log);
+  return pglite ? listenOnPglite(pglite, onChange, log) : listenOnPostgres(db, onChange, log, options);
 }
 
 function listenOnPglite(pglite: PGlite, onChange: () => void, log: Logger): ConfigChangeListener {
@@ -45,17 +53,35 @@ function listenOnPglite(pglite: PGlite, onChange: () => void, log: Logger): Conf
   };
 }
 
-function listenOnPostgres(db: Knex, onChange: () => void, log: Logger): ConfigChangeListener {
+function listenOnPostgres(db: Knex, onChange: () => void, log: Logger, options: ListenOptions): ConfigChangeListener {
   const client = db.client as { acquireRawConnection(): Promise<pg.Client> };
   let connection: pg.Client | undefined;
   let live = false;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
 
   const retry = () => {
     live = false;
     connection = undefined;
+    clearInterval(heartbeat);
     if (!closed) timer = setTimeout(() => void connect(), reconnectMs);
+  };
+  const probe = async (probed: pg.Client) => {
+    let timeout: NodeJS.Timeout | undefined;
+    const unanswered = new Promise<never>((_, reject) => {
+      timeout = setTimeout(() => reject(new Error(`no answer in ${options.heartbeatMs} ms`)), options.heartbeatMs);
+    });
+    try {
+      await Promise.race([probed.query('SELECT 1'), unanswered]);
+    } catch (error) {
+      if (closed || connection !== probed) return;
+      log.warn({ err: error }, 'configuration listener heartbeat failed; reconnecting');
+      // end() would wait for the dead peer: drop the socket, and 'end' brings the retry.
+      (probed as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    } finally {
+      clearTimeout(timeout);
+    }
   };
   const connect = async () => {
     try {
@@ -67,6 +93,8 @@ function listenOnPostgres(db: Knex, onChange: () => void, log: Logger): ConfigCh
       await next.query(`LISTEN ${configChangesChannel}`);
       connection = next;
       live = true;
+      heartbeat = setInterval(() => void probe(next), options.heartbeatMs);
+      heartbeat.unref();
       onChange();
     } catch (error) {
       log.warn({ err: error }, 'configuration listener cannot connect; retrying');
@@ -80,6 +108,7 @@ function listenOnPostgres(db: Knex, onChange: () => void, log: Logger): ConfigCh
       closed = true;
       live = false;
       clearTimeout(timer);
+      clearInterval(heartbeat);
       await connection?.end().catch(() => {});
     },
   };

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import type { DatabaseConfig } from '../config/config.js';
 import { migrationSource } from './migrations/index.js';
+import { openDatabase } from './open-database.js';
 
 const migrationConfig = { migrationSource, tableName: 'knex_migrations' } satisfies Knex.MigratorConfig;
 
@@ -23,6 +25,21 @@ export async function migrateToLatest(db: Knex): Promise<void> {
     await lockHolder.raw('select pg_advisory_xact_lock(?)', [migrationLockKey]);
     await db.migrate.latest(migrationConfig);
   });
+}
+
+/**
+ * Migrates the configured database. On PostgreSQL this uses connections of its own with the longer
+ * migration timeout (service connections would cut a long migration at DATABASE_STATEMENT_TIMEOUT_MS);
+ * PGlite has one connection, `db`, which has no statement timeout.
+ */
+export async function migrateConfiguredDatabase(config: DatabaseConfig, db: Knex): Promise<void> {
+  if (config.engine !== 'postgres') return migrateToLatest(db);
+  const migrator = await openDatabase({ ...config, poolMax: 2 }, { forMigrations: true });
+  try {
+    await migrateToLatest(migrator);
+  } finally {
+    await migrator.destroy();
+  }
 }
 
 /** True when the database answers and has every migration applied: the readiness check. */

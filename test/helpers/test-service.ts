@@ -9,6 +9,7 @@ import {
   loadConfig,
   type ConnectionLimits,
   type DeliverySettings,
+  type ConfigCacheSettings,
   type ExecutorsConfig,
 } from '../../src/config/config.js';
 import { silentLog } from './silent-log.js';
@@ -40,6 +41,7 @@ export interface TestServiceOptions {
   delivery?: Partial<DeliverySettings>;
   /** Socket timeouts and the connection cap over the defaults (small ones make fault tests fast). */
   connections?: Partial<ConnectionLimits>;
+  configCache?: ConfigCacheSettings;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
 }
@@ -53,6 +55,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       trustedProxies: options.trustedProxies ?? '',
       delivery: { ...defaultDeliverySettings, ...options.delivery },
       connections: { ...defaultConnectionLimits, ...options.connections },
+      ...(options.configCache && { configCache: options.configCache }),
     },
     db,
     log: silentLog,

@@ -3,6 +3,7 @@ import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { AppError, invalidArgument } from '../../errors.js';
 import { defineCommand } from '../command.js';
 import { parseForwardAllowList } from './forward/forward-allow-list.js';
+import { forwardHeaderProblems, splitForwardHeaders } from './forward/forward-headers.js';
 import { forwardRequest } from './forward/forward-request.js';
 
 export interface ForwardWebhookOptions {
@@ -14,7 +15,9 @@ export interface ForwardWebhookOptions {
 /**
  * POSTs the webhook's body to `parameters.url` (a chain step's parameters, or `doCmd` data) and
  * answers `{status, body}`; only hosts in FORWARD_ALLOWED_HOSTS are reachable, and a non-2xx answer
- * is a failure, so a chain stops there.
+ * is a failure, so a chain stops there. `parameters.headers` may add headers, but not hop-by-hop or
+ * framing ones (refused when a config is saved, dropped with a warning when a script passes them), and
+ * none of them follows a redirect to another origin.
  */
 export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
   const allowList = parseForwardAllowList(options.allowedHosts);
@@ -26,12 +29,18 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
     permission: 'webhooks:write',
     successMessage: 'Webhook forwarded successfully',
     runnableFromWebhook: true,
+    parameterProblems: forwardHeaderProblems,
     async handle(input, ctx) {
       const json = asObject(toJson(ValueSchema, input));
       const parameters = asObject(json.parameters ?? null);
       const url = parameters.url ?? json.url;
       if (typeof url !== 'string' || url === '') throw invalidArgument('Forward failed', ['parameters.url is required']);
-      const response = await forwardRequest(url, { body: bodyOf(json), headers: headersOf(json, parameters) }, {
+      const extra = splitForwardHeaders(parameters);
+      if (extra.refused.length > 0) {
+        ctx.log.warn({ refused: extra.refused.map((name) => name.slice(0, 100)) }, 'ForwardWebhookCommand dropped headers it may not set');
+      }
+      const request = { body: bodyOf(json), headers: baseHeaders(json), originHeaders: extra.headers };
+      const response = await forwardRequest(url, request, {
         allowList,
         timeoutMs: options.timeoutMs,
         signal: ctx.signal,
@@ -53,15 +62,10 @@ function bodyOf(json: JsonObject): string {
   return JSON.stringify(json.body ?? null);
 }
 
-function headersOf(json: JsonObject, parameters: JsonObject): Record<string, string> {
+function baseHeaders(json: JsonObject): Record<string, string> {
   const incoming = asObject(json.headers ?? null);
-  const extra = asObject(parameters.headers ?? null);
   const contentType = typeof incoming['content-type'] === 'string' ? incoming['content-type'] : 'application/json';
-  const headers: Record<string, string> = { 'content-type': contentType, 'user-agent': 'bpm-webhooks' };
-  for (const [name, value] of Object.entries(extra)) {
-    if (typeof value === 'string' && /^[A-Za-z0-9-]+$/.test(name)) headers[name.toLowerCase()] = value;
-  }
-  return headers;
+  return { 'content-type': contentType, 'user-agent': 'bpm-webhooks' };
 }
 
 function parseBody(contentType: string, text: string): JsonValue {

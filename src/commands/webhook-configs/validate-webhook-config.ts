@@ -136,6 +136,10 @@ function typeFieldProblems(draft: WebhookConfigDraft, commands: CommandCatalog):
     ...(draft.commandChain ?? []).map((step) => step.commandName),
   ];
   const problems = commandNames.flatMap((name) => runnableCommandProblems(name, commands));
+  (draft.commandChain ?? []).forEach((step, index) => {
+    const stepProblems = commands.find(step.commandName)?.parameterProblems?.(step.parameters) ?? [];
+    problems.push(...stepProblems.map((problem) => `Step ${index + 1} (${step.commandName}): ${problem}`));
+  });
   if (draft.executionCode !== null) problems.push(...scriptProblems(draft.executionCode));
   if (draft.processDefinitionId !== null) {
     // Process definitions are deployed through the BPMN engine, which is not part of this service yet.

@@ -3,6 +3,14 @@ import http from 'node:http';
 import https from 'node:https';
 import { AppError } from '../../../errors.js';
 import type { ForwardAllowList } from './forward-allow-list.js';
+import { credentialHeaders } from './forward-headers.js';
+
+/** What to send: `originHeaders` (a config's or script's own) only go to the first URL's origin. */
+export interface ForwardRequest {
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly originHeaders?: Readonly<Record<string, string>>;
+}
 
 /** What the forward target answered. */
 export interface ForwardResponse {
@@ -25,16 +33,16 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 /**
  * POSTs a body to a URL whose host is on the allow list. Every hop of a redirect is checked again;
  * names are resolved here and every resolved address is checked before connecting (and the checked
- * address is the one connected to), so DNS cannot smuggle a private or loopback address in.
+ * address is the one connected to), so DNS cannot smuggle a private or loopback address in. A
+ * redirect to another origin (scheme, host, port) loses `originHeaders` and any credential header,
+ * as browsers and curl do: a partner's token must not reach whoever the partner redirects to.
  */
-export async function forwardRequest(
-  url: string,
-  request: { body: string; headers: Readonly<Record<string, string>> },
-  options: ForwardOptions,
-): Promise<ForwardResponse> {
+export async function forwardRequest(url: string, request: ForwardRequest, options: ForwardOptions): Promise<ForwardResponse> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let target = parseTarget(url);
+  const origin = target.origin;
+  let leftOrigin = false;
   let method = 'POST';
   let body: string | undefined = request.body;
   for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop += 1) {
@@ -46,7 +54,10 @@ export async function forwardRequest(
       if (timeout.aborted) throw refused(`${host} did not answer within ${options.timeoutMs} ms`);
       throw error instanceof AppError ? error : refused(`${host} could not be reached: ${(error as Error).message}`);
     };
-    const response = await send(target, method, body, request.headers, options, signal).catch(explain);
+    // Once a redirect has left the origin, a hop back to it is the other origin's choice: still no credentials.
+    leftOrigin ||= target.origin !== origin;
+    const headers = leftOrigin ? withoutCredentials(request.headers) : { ...request.headers, ...request.originHeaders };
+    const response = await send(target, method, body, headers, options, signal).catch(explain);
     const location = response.headers.location;
     if (!redirectStatuses.has(response.statusCode ?? 0) || !location) {
       return readResponse(response, options.maxResponseBytes ?? 1024 * 1024, target).catch(explain);
@@ -59,6 +70,10 @@ export async function forwardRequest(
     }
   }
   throw refused(`Too many redirects from ${url}`);
+}
+
+function withoutCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !credentialHeaders.includes(name.toLowerCase())));
 }
 
 function parseTarget(url: string): URL {

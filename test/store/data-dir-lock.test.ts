@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dataDirLockFileName, isDataDirLocked, lockDataDir } from '../../src/store/data-dir-lock.js';
+
+describe('the PGlite data folder lock', () => {
+  let dir: string;
+  let lockFile: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bpm-webhooks-lock-'));
+    lockFile = join(dir, dataDirLockFileName);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes its pid and host, refuses a second hold, and removes the file on release', () => {
+    const lock = lockDataDir(dir);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    let refusal: unknown;
+    try {
+      lockDataDir(dir);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(isDataDirLocked(refusal)).toBe(true);
+    expect((refusal as Error).message).toContain(`DATA_DIR ${dir} is in use by process ${process.pid} on host ${hostname()}`);
+    lock.release();
+    lock.release();
+    expect(existsSync(lockFile)).toBe(false);
+    lockDataDir(dir).release();
+  });
+
+  it('takes over a lock left by a process that is gone from this host', () => {
+    // A pid above the kernel's pid_max cannot be running.
+    writeFileSync(lockFile, JSON.stringify({ pid: 2 ** 30, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    const lock = lockDataDir(dir);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid });
+    lock.release();
+  });
+
+  it('takes over a half-written lock file, but never one held by a live process or another host', () => {
+    writeFileSync(lockFile, '');
+    lockDataDir(dir).release();
+
+    writeFileSync(lockFile, JSON.stringify({ pid: process.ppid, host: hostname(), since: 'then' }));
+    expect(() => lockDataDir(dir)).toThrow(`is in use by process ${process.ppid} on host ${hostname()}`);
+    writeFileSync(lockFile, JSON.stringify({ pid: 2 ** 30, host: 'other-host', since: 'then' }));
+    expect(() => lockDataDir(dir)).toThrow(/on host other-host .*\n.*one process per data folder.*\n.*DATABASE_URL.*PostgreSQL/);
+  });
+});
