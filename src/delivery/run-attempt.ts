@@ -11,7 +11,7 @@ import { insertEventAttempt, markRunningAttemptsInterrupted, type AttemptFinish 
 import { findWebhookConfigById } from '../store/webhook-configs.js';
 import type { EventSettlement } from '../store/webhook-events.js';
 import { toExecutionRequest } from './execution-request.js';
-import { keepLease, type LeaseKeeper } from './lease-keeper.js';
+import { keepLease, leaseMarginMs, type LeaseKeeper } from './lease-keeper.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
 
@@ -148,14 +148,18 @@ function notRun(error: string): NotRun {
 
 /**
  * Calls the ExecutionService, stopped when the event's lease is lost or could not be extended (see
- * keepLease) so that no second worker can start it meanwhile.
+ * keepLease) so that no second worker can start it meanwhile. The config's own `timeoutMs` is the
+ * executors' to apply (their results then say what ran); without one, LEASE_MS bounds the execution
+ * as it did before leases were extended.
  */
 async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookConfig, leaseSignal: AbortSignal): Promise<ExecutionResult | NotRun> {
   if (leaseSignal.aborted) return notRun('Not run: its lease ran out before the execution could start');
-  // The config's own timeoutMs is the executors' to apply: their results then say what ran.
+  const defaultLimitMs = config.timeoutMs === null ? Math.floor(deps.policy.leaseMs - leaseMarginMs(deps.policy.leaseMs)) : undefined;
+  const signal = defaultLimitMs === undefined ? leaseSignal : AbortSignal.any([leaseSignal, AbortSignal.timeout(defaultLimitMs)]);
   try {
-    const outcome = await untilAborted(deps.execution.execute(toExecutionRequest(event, config), { signal: leaseSignal }), leaseSignal);
-    return outcome === 'aborted' ? notRun('Execution stopped: its lease could not be extended') : outcome;
+    const outcome = await untilAborted(deps.execution.execute(toExecutionRequest(event, config), { signal }), signal);
+    if (outcome !== 'aborted') return outcome;
+    return notRun(leaseSignal.aborted ? 'Execution stopped: its lease could not be extended' : `Execution cut off after ${defaultLimitMs} ms (LEASE_MS; set the configuration's timeoutMs to allow more)`);
   } catch (error) {
     deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
     return notRun(error instanceof Error ? error.message : 'Execution failed');
