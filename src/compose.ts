@@ -105,7 +105,7 @@ export function composeService(options: ServiceOptions): Service {
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
     leaseMs: delivery.leaseMs,
-    run: (event) => runAttempt(attemptDeps, event, 'async'),
+    run: (event, leaseSince) => runAttempt(attemptDeps, event, 'async', { leaseSince }),
   });
   const inbox = createInbox({
     ...attemptDeps,

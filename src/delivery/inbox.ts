@@ -46,6 +46,8 @@ export type InboxResult =
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'accepted'; readonly eventId: number; readonly repeated: boolean }
   | { readonly kind: 'in_progress'; readonly eventId: number }
+  /** A sync event that ran, whose outcome could not be stored yet: the same idempotency key will answer it. */
+  | { readonly kind: 'unsettled'; readonly eventId: number }
   | { readonly kind: 'succeeded'; readonly eventId: number; readonly repeated: boolean; readonly data: JsonValue; readonly httpResponse: DirectHttpResponse | null }
   | { readonly kind: 'failed'; readonly eventId: number; readonly repeated: boolean; readonly errors: readonly string[] };
 
@@ -133,6 +135,7 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     deps.onQueued();
     return { kind: 'accepted', eventId: queued.id, repeated: false };
   }
+  const leaseSince = performance.now();
   const running = await insertRunningWebhookEvent(deps.db, {
     ...fields,
     responseMode: 'sync',
@@ -140,14 +143,16 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     attempts: 1,
     leaseOwner: deps.workerId,
     // The lease starts now, not at receipt: reading a slow body must not eat into the execution's time.
-    availableAt: new Date(deps.clock().getTime() + deps.policy.leaseMs),
+    leaseMs: deps.policy.leaseMs,
   });
   if (!running) return repeatOf(deps, config, idempotency!.key, receivedAt);
   const { event } = running;
-  const result = await runAttempt(deps, event, 'sync', { config, attemptId: running.attemptId });
+  const result = await runAttempt(deps, event, 'sync', { leaseSince, opened: { config, attemptId: running.attemptId } });
   return result.kind === 'succeeded'
     ? { kind: 'succeeded', eventId: event.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
-    : { kind: 'failed', eventId: event.id, repeated: false, errors: result.errors };
+    : result.kind === 'failed'
+      ? { kind: 'failed', eventId: event.id, repeated: false, errors: result.errors }
+      : { kind: 'unsettled', eventId: event.id };
 }
 
 /** A repeated idempotency key: counts the repeat on the original and answers its stored outcome. */

@@ -9,9 +9,11 @@ import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.j
 import { untilAborted } from '../executors/execution-bounds.js';
 import { insertEventAttempt, markRunningAttemptsInterrupted, type AttemptFinish } from '../store/webhook-event-attempts.js';
 import { findWebhookConfigById } from '../store/webhook-configs.js';
-import { settleAttempt, type EventSettlement } from '../store/webhook-events.js';
+import type { EventSettlement } from '../store/webhook-events.js';
 import { toExecutionRequest } from './execution-request.js';
+import { keepLease, leaseMarginMs, type LeaseKeeper } from './lease-keeper.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
+import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
 
 export interface AttemptDeps {
   readonly db: Knex;
@@ -24,10 +26,14 @@ export interface AttemptDeps {
   readonly policy: RetryPolicy & { readonly leaseMs: number };
 }
 
-/** How an attempt ended, and what it did to its event. */
+/**
+ * How an attempt ended, and what it did to its event. `unsettled`: it ran, but its outcome could not
+ * be stored before a sync caller's wait ran out; it is still being stored while the lease lasts.
+ */
 export type AttemptResult =
   | { readonly kind: 'succeeded'; readonly data: JsonValue; readonly httpResponse: DirectHttpResponse | null }
-  | { readonly kind: 'failed'; readonly errors: readonly string[]; readonly settlement: EventSettlement['status'] };
+  | { readonly kind: 'failed'; readonly errors: readonly string[]; readonly settlement: EventSettlement['status'] }
+  | { readonly kind: 'unsettled' };
 
 /** A sync event's first attempt, opened with the event itself (see insertRunningWebhookEvent). */
 export interface OpenedAttempt {
@@ -35,25 +41,55 @@ export interface OpenedAttempt {
   readonly attemptId: number;
 }
 
+/** Where an attempt starts: when its lease was taken, and the attempt the inbox opened with a sync event. */
+export interface AttemptStart {
+  /** `performance.now()` just before the statement that took the lease (claim or insert) was sent. */
+  readonly leaseSince: number;
+  readonly opened?: OpenedAttempt;
+}
+
 /**
- * Runs one attempt of an event this process holds the lease of: records its start (unless the
- * inbox opened it with the event), executes it through the ExecutionService within the deadline,
- * then records its end and settles the event in one statement: succeeded; or, on failure, failed
- * (a sync caller already has the error), retried later with backoff, or dead when its attempts ran out.
+ * Runs one attempt of an event this process holds the lease of, extending the lease meanwhile:
+ * records its start (unless the inbox opened it with the event), executes it through the
+ * ExecutionService until it ends or the lease is lost, then records its end and settles the event in
+ * one statement (retried through a store outage while the lease lasts): succeeded; or, on failure,
+ * failed (a sync caller already has the error), retried later with backoff, or dead when its attempts ran out.
  */
-export async function runAttempt(
+export async function runAttempt(deps: AttemptDeps, event: WebhookEvent, mode: 'sync' | 'async', start: AttemptStart): Promise<AttemptResult> {
+  const lease = keepLease({
+    db: deps.db,
+    log: deps.log,
+    eventId: event.id,
+    owner: deps.workerId,
+    attempt: event.attempts,
+    leaseMs: deps.policy.leaseMs,
+    since: start.leaseSince,
+  });
+  let settling: Promise<unknown> | undefined;
+  try {
+    const outcome = await attempt(deps, event, mode, start.opened, lease);
+    settling = outcome.settling;
+    return outcome.result;
+  } finally {
+    if (settling) void settling.then(lease.stop, lease.stop);
+    else lease.stop();
+  }
+}
+
+async function attempt(
   deps: AttemptDeps,
   event: WebhookEvent,
   mode: 'sync' | 'async',
-  opened?: OpenedAttempt,
-): Promise<AttemptResult> {
+  opened: OpenedAttempt | undefined,
+  lease: LeaseKeeper,
+): Promise<{ result: AttemptResult; settling: Promise<unknown> }> {
   const started = performance.now();
   const { config, attemptId } = opened ?? (await openAttempt(deps, event));
   const result = !config
     ? notRun(`Configuration ${event.configId} no longer exists`)
     : event.attempts > event.maxAttempts
       ? notRun('Not run: its attempts ran out, the last one cut off before it finished')
-      : await execute(deps, event, config);
+      : await execute(deps, event, config, lease.signal);
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
   const now = deps.clock();
   const finish: AttemptFinish = {
@@ -77,10 +113,17 @@ export async function runAttempt(
     { eventId: event.id, key: event.configKey, attempt: event.attempts, mode, status: settlement.status, durationMs: finish.durationMs },
     'webhook event attempt finished',
   );
-  if (!(await settleAttempt(deps.db, { id: attemptId, finish }, { id: event.id, owner: deps.workerId, attempt: event.attempts, settlement }))) {
-    deps.log.warn({ eventId: event.id, attempt: event.attempts }, 'lease lost before the attempt settled; another worker owns the event');
-  }
-  return errors ? { kind: 'failed', errors, settlement: settlement.status } : { kind: 'succeeded', data, httpResponse };
+  const settling = settleWithRetries(deps, lease, { id: attemptId, finish }, { id: event.id, owner: deps.workerId, attempt: event.attempts, settlement });
+  const settled = mode === 'sync' ? await Promise.race([settling, delay(syncSettleWaitMs(deps.policy.leaseMs))]) : await settling;
+  const attemptResult: AttemptResult =
+    settled === undefined ? { kind: 'unsettled' }
+    : errors ? { kind: 'failed', errors, settlement: settlement.status }
+    : { kind: 'succeeded', data, httpResponse };
+  return { result: attemptResult, settling };
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
 /** Loads the current config of a claimed event and notes the attempt's start (and any earlier one cut off). */
@@ -104,19 +147,19 @@ function notRun(error: string): NotRun {
 }
 
 /**
- * Calls the ExecutionService, cut off before the event's lease runs out (its `availableAt` while it
- * is processing) so that no second worker can start it meanwhile.
+ * Calls the ExecutionService, stopped when the event's lease is lost or could not be extended (see
+ * keepLease) so that no second worker can start it meanwhile. The config's own `timeoutMs` is the
+ * executors' to apply (their results then say what ran); without one, LEASE_MS bounds the execution
+ * as it did before leases were extended.
  */
-async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookConfig): Promise<ExecutionResult | NotRun> {
-  const leaseMargin = Math.min(5_000, deps.policy.leaseMs / 5);
-  const leaseLeftMs = (event.availableAt?.getTime() ?? 0) - deps.clock().getTime() - leaseMargin;
-  if (leaseLeftMs <= 0) return notRun('Not run: its lease ran out before the execution could start');
-  // The config's own timeoutMs is the executors' to apply: their results then say what ran.
-  const deadlineMs = Math.floor(leaseLeftMs);
-  const deadline = AbortSignal.timeout(deadlineMs);
+async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookConfig, leaseSignal: AbortSignal): Promise<ExecutionResult | NotRun> {
+  if (leaseSignal.aborted) return notRun('Not run: its lease ran out before the execution could start');
+  const defaultLimitMs = config.timeoutMs === null ? Math.floor(deps.policy.leaseMs - leaseMarginMs(deps.policy.leaseMs)) : undefined;
+  const signal = defaultLimitMs === undefined ? leaseSignal : AbortSignal.any([leaseSignal, AbortSignal.timeout(defaultLimitMs)]);
   try {
-    const outcome = await untilAborted(deps.execution.execute(toExecutionRequest(event, config), { signal: deadline }), deadline);
-    return outcome === 'aborted' ? notRun(`Execution cut off after ${deadlineMs} ms, before its lease ran out`) : outcome;
+    const outcome = await untilAborted(deps.execution.execute(toExecutionRequest(event, config), { signal }), signal);
+    if (outcome !== 'aborted') return outcome;
+    return notRun(leaseSignal.aborted ? 'Execution stopped: its lease could not be extended' : `Execution cut off after ${defaultLimitMs} ms (LEASE_MS; set the configuration's timeoutMs to allow more)`);
   } catch (error) {
     deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
     return notRun(error instanceof Error ? error.message : 'Execution failed');

@@ -1,18 +1,22 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { WebhookEvent } from '../domain/webhook-event.js';
-import { claimDueEvents, releaseWebhookEvents } from '../store/webhook-events.js';
+import { claimDueEvents, releaseWebhookEvents } from '../store/event-leases.js';
 
 export interface WorkerOptions {
   readonly db: Knex;
+  /** Decides when queued events are due (retry schedules); leases run on the database's clock. */
   readonly clock: () => Date;
   readonly log: Logger;
   readonly workerId: string;
   readonly concurrency: number;
   readonly pollMs: number;
   readonly leaseMs: number;
-  /** Runs one claimed event to its next state; never throws for a failed execution. */
-  readonly run: (event: WebhookEvent) => Promise<unknown>;
+  /**
+   * Runs one claimed event to its next state; never throws for a failed execution. `leaseSince`:
+   * `performance.now()` just before the claim that leased it was sent.
+   */
+  readonly run: (event: WebhookEvent, leaseSince: number) => Promise<unknown>;
 }
 
 /** The background half of the inbox: claims due events and runs them, a bounded number at a time. */
@@ -42,18 +46,14 @@ export function createWorker(options: WorkerOptions): Worker {
     timer = setTimeout(() => void tick(), delayMs);
   };
 
-  const claim = async (limit: number): Promise<WebhookEvent[]> => {
-    const now = options.clock();
-    return claimDueEvents(options.db, {
-      owner: options.workerId,
-      now,
-      leaseUntil: new Date(now.getTime() + options.leaseMs),
-      limit,
-    });
+  const claim = async (limit: number): Promise<{ events: WebhookEvent[]; leaseSince: number }> => {
+    const leaseSince = performance.now();
+    const events = await claimDueEvents(options.db, { owner: options.workerId, now: options.clock(), leaseMs: options.leaseMs, limit });
+    return { events, leaseSince };
   };
 
-  const track = (event: WebhookEvent): Promise<void> => {
-    const running = options.run(event).then(
+  const track = (event: WebhookEvent, leaseSince: number): Promise<void> => {
+    const running = options.run(event, leaseSince).then(
       () => undefined,
       (error: unknown) => options.log.error({ err: error, eventId: event.id }, 'event run failed; its lease will expire'),
     );
@@ -72,8 +72,8 @@ export function createWorker(options: WorkerOptions): Worker {
     try {
       const free = options.concurrency - inFlight.size;
       if (free > 0) {
-        const events = await claim(free);
-        events.forEach(track);
+        const { events, leaseSince } = await claim(free);
+        for (const event of events) void track(event, leaseSince);
       }
     } catch (error) {
       options.log.warn({ err: error }, 'cannot claim events; retrying');
@@ -98,10 +98,10 @@ export function createWorker(options: WorkerOptions): Worker {
     async drain() {
       let count = 0;
       for (;;) {
-        const events = await claim(Math.max(1, options.concurrency));
+        const { events, leaseSince } = await claim(Math.max(1, options.concurrency));
         if (events.length === 0) return count;
         count += events.length;
-        await Promise.all(events.map(track));
+        await Promise.all(events.map((event) => track(event, leaseSince)));
       }
     },
     async stop(graceMs = 5_000) {

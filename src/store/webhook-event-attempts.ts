@@ -1,6 +1,7 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import type { AttemptOutcome, EventAttempt } from '../domain/webhook-event.js';
+import { fromJsonbColumn, toJsonbParam } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 
 const table = 'webhook_event_attempts';
@@ -70,9 +71,9 @@ export function finishEventAttempt(db: Db, id: number, finish: AttemptFinish): K
       outcome: finish.outcome,
       finished_at: finish.finishedAt,
       duration_ms: finish.durationMs,
-      errors: finish.errors && JSON.stringify(finish.errors),
-      logs: finish.logs === null ? null : JSON.stringify(finish.logs),
-      steps: finish.steps === null ? null : JSON.stringify(finish.steps),
+      errors: toJsonbParam(finish.errors),
+      logs: toJsonbParam(finish.logs),
+      steps: toJsonbParam(finish.steps),
     });
 }
 
@@ -80,7 +81,7 @@ export function finishEventAttempt(db: Db, id: number, finish: AttemptFinish): K
 export async function markRunningAttemptsInterrupted(db: Db, eventId: number, at: Date): Promise<number> {
   const count = await db(table)
     .where({ event_id: eventId, outcome: 'running' })
-    .update({ outcome: 'interrupted', finished_at: at, errors: JSON.stringify(['The attempt was cut off before it finished']) });
+    .update({ outcome: 'interrupted', finished_at: at, errors: toJsonbParam(['The attempt was cut off before it finished']) });
   return Number(count);
 }
 
@@ -96,8 +97,8 @@ export async function listEventAttempts(db: Db, eventId: number): Promise<EventA
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
     durationMs: row.duration_ms,
     outcome: row.outcome,
-    errors: row.errors,
-    logs: row.logs,
-    steps: row.steps,
+    errors: fromJsonbColumn(row.errors),
+    logs: fromJsonbColumn(row.logs),
+    steps: fromJsonbColumn(row.steps),
   }));
 }

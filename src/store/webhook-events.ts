@@ -1,13 +1,14 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import { replayableStatuses, type DirectHttpResponse, type EventStatus, type NewWebhookEvent, type WebhookEvent } from '../domain/webhook-event.js';
+import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 import { finishEventAttempt, insertFirstAttemptOf, type AttemptFinish } from './webhook-event-attempts.js';
 
 const table = 'webhook_events';
 
 /** A row as PostgreSQL returns it (pg gives int8 as strings, PGlite as numbers). */
-interface WebhookEventRow {
+export interface WebhookEventRow {
   id: string | number;
   config_id: string | number | null;
   config_key: string;
@@ -57,15 +58,22 @@ export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promis
  */
 export async function insertRunningWebhookEvent(
   db: Db,
-  event: NewWebhookEvent & { readonly status: 'processing'; readonly leaseOwner: string },
+  event: Omit<NewWebhookEvent, 'availableAt'> & { readonly status: 'processing'; readonly leaseOwner: string; readonly leaseMs: number },
 ): Promise<{ event: WebhookEvent; attemptId: number } | undefined> {
-  const [row]: { id: string | number; attempt_id: string | number }[] = await db
-    .with('inserted', insertEvent(db, event))
+  const { leaseMs, ...fields } = event;
+  // The lease runs on the database's clock, as every lease comparison does (see event-leases.ts).
+  const [row]: { id: string | number; available_at: Date | string; attempt_id: string | number }[] = await db
+    .with('inserted', insertEvent(db, { ...fields, availableAt: leaseEnd(db, leaseMs) }))
     .with('attempt', insertFirstAttemptOf(db, 'inserted', { worker: event.leaseOwner, startedAt: event.receivedAt }))
-    .select('inserted.id', 'attempt.id as attempt_id')
+    .select('inserted.id', 'inserted.available_at', 'attempt.id as attempt_id')
     .from('inserted')
     .crossJoin(db.raw('attempt'));
-  return row && { event: stored(event, row.id), attemptId: Number(row.attempt_id) };
+  return row && { event: stored({ ...fields, availableAt: new Date(row.available_at) }, row.id), attemptId: Number(row.attempt_id) };
+}
+
+/** `now() + leaseMs` on the database's clock. */
+export function leaseEnd(db: Db, leaseMs: number): Knex.Raw {
+  return db.raw(`now() + ?::integer * interval '1 millisecond'`, [Math.round(leaseMs)]);
 }
 
 /** The event as just stored: what was inserted, with its id; the raw body does not travel back from the database. */
@@ -73,7 +81,7 @@ function stored(event: NewWebhookEvent, id: string | number): WebhookEvent {
   return { ...event, id: Number(id), result: null, errors: null, httpResponse: null, completedAt: null };
 }
 
-function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
+function insertEvent(db: Db, event: Omit<NewWebhookEvent, 'availableAt'> & { availableAt: Date | null | Knex.Raw }): Knex.QueryBuilder {
   return db(table)
     .insert({
       config_id: event.configId,
@@ -81,24 +89,24 @@ function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
       config_version: event.configVersion,
       source: event.source,
       method: event.method,
-      path: event.path,
-      headers: JSON.stringify(event.headers),
-      query: JSON.stringify(event.query),
+      path: escapeStoredText(event.path),
+      headers: toJsonbParam(event.headers),
+      query: toJsonbParam(event.query),
       raw_body: event.rawBody,
       client_ip: event.clientIp,
       received_at: event.receivedAt,
-      idempotency_key: event.idempotencyKey,
+      idempotency_key: event.idempotencyKey === null ? null : escapeStoredText(event.idempotencyKey),
       response_mode: event.responseMode,
       status: event.status,
       attempts: event.attempts,
       max_attempts: event.maxAttempts,
       available_at: event.availableAt,
       lease_owner: event.leaseOwner,
-      trace: JSON.stringify(event.trace),
+      trace: toJsonbParam(event.trace),
     })
     .onConflict(db.raw('(config_id, idempotency_key) WHERE idempotency_key IS NOT NULL'))
     .ignore()
-    .returning(['id', 'config_version', 'attempts']);
+    .returning(['id', 'config_version', 'attempts', 'available_at']);
 }
 
 export async function findWebhookEventById(db: Db, id: number): Promise<WebhookEvent | undefined> {
@@ -111,7 +119,7 @@ export async function findWebhookEventByIdempotencyKey(
   configId: number,
   idempotencyKey: string,
 ): Promise<WebhookEvent | undefined> {
-  const row = await db<WebhookEventRow>(table).where({ config_id: configId, idempotency_key: idempotencyKey }).first();
+  const row = await db<WebhookEventRow>(table).where({ config_id: configId, idempotency_key: escapeStoredText(idempotencyKey) }).first();
   return row && toWebhookEvent(row);
 }
 
@@ -123,26 +131,6 @@ export async function noteRepeatedDelivery(db: Db, id: number, at: Date): Promis
      WHERE id = ?`,
     [at.toISOString(), id],
   );
-}
-
-/**
- * Leases up to `limit` due events to `owner`: queued ones whose time has come, and processing ones
- * whose lease expired (their worker died). SKIP LOCKED lets several processes claim side by side.
- */
-export async function claimDueEvents(
-  db: Db,
-  claim: { owner: string; now: Date; leaseUntil: Date; limit: number },
-): Promise<WebhookEvent[]> {
-  const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(
-    `UPDATE webhook_events SET status = 'processing', lease_owner = ?, available_at = ?, attempts = attempts + 1
-     WHERE id IN (
-       SELECT id FROM webhook_events
-       WHERE status IN ('queued', 'processing') AND available_at <= ?
-       ORDER BY available_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-     RETURNING *`,
-    [claim.owner, claim.leaseUntil, claim.now, claim.limit],
-  );
-  return rows.map(toWebhookEvent);
 }
 
 /** The state an attempt leaves its event in. */
@@ -165,12 +153,12 @@ export async function settleAttempt(
   const common = { lease_owner: null };
   const columns =
     settlement.status === 'succeeded'
-      ? { ...common, status: 'succeeded', result: JSON.stringify(settlement.result), errors: null,
-          http_response: settlement.httpResponse && JSON.stringify(settlement.httpResponse),
+      ? { ...common, status: 'succeeded', result: toJsonbParam(settlement.result), errors: null,
+          http_response: toJsonbParam(settlement.httpResponse),
           completed_at: settlement.at, available_at: null }
       : settlement.status === 'queued'
-        ? { ...common, status: 'queued', errors: JSON.stringify(settlement.errors), available_at: settlement.retryAt }
-        : { ...common, status: settlement.status, errors: JSON.stringify(settlement.errors),
+        ? { ...common, status: 'queued', errors: toJsonbParam(settlement.errors), available_at: settlement.retryAt }
+        : { ...common, status: settlement.status, errors: toJsonbParam(settlement.errors),
             completed_at: settlement.at, available_at: null };
   const count = await db
     .with('finished', finishEventAttempt(db, attempt.id, attempt.finish))
@@ -178,20 +166,6 @@ export async function settleAttempt(
     .where({ id: event.id, lease_owner: event.owner, attempts: event.attempt, status: 'processing' })
     .update(columns);
   return Number(count) === 1;
-}
-
-/**
- * Hands leased events back to the queue (graceful shutdown): due now, for any worker. The attempt
- * handed back does not count against the budget (it shows as interrupted; one more is allowed), so
- * a restart during an event's last attempt does not dead-letter it unrun.
- */
-export async function releaseWebhookEvents(db: Db, owner: string, ids: readonly number[], now: Date): Promise<number> {
-  if (ids.length === 0) return 0;
-  const count = await db(table)
-    .whereIn('id', ids)
-    .where({ lease_owner: owner, status: 'processing' })
-    .update({ status: 'queued', lease_owner: null, available_at: now, max_attempts: db.raw('max_attempts + 1') });
-  return Number(count);
 }
 
 /** One page of events, newest first, with the total that matches. */
@@ -223,8 +197,11 @@ export async function requeueWebhookEvents(
     .whereIn('status', replayableStatuses)
     .orderBy('id')
     .limit(replay.limit);
+  // The status is checked again on the row this UPDATE locks: an overlapping replay (or a worker's
+  // claim) may have changed it since the subquery's snapshot, and a running event must stay its worker's.
   const rows = await db(`${table} as e`)
     .whereIn('e.id', ids)
+    .whereIn('e.status', replayableStatuses)
     .update({
       status: 'queued',
       available_at: replay.now,
@@ -235,7 +212,7 @@ export async function requeueWebhookEvents(
       ),
       trace: db.raw(
         `jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || ?::jsonb)`,
-        [JSON.stringify([replay.note])],
+        [toJsonbParam([replay.note])],
       ),
     })
     .returning('e.id');
@@ -252,7 +229,8 @@ function applyFilter(q: Knex.QueryBuilder, filter: WebhookEventFilter): void {
   if (filter.receivedTo) q.where('received_at', '<', filter.receivedTo);
 }
 
-function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
+/** A stored row as the domain sees it, with every escaped string restored (see jsonb-safe.ts). */
+export function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
   return {
     id: Number(row.id),
     configId: row.config_id === null ? null : Number(row.config_id),
@@ -260,23 +238,23 @@ function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
     configVersion: row.config_version,
     source: row.source,
     method: row.method,
-    path: row.path,
-    headers: row.headers,
-    query: row.query,
+    path: unescapeStoredText(row.path),
+    headers: fromJsonbColumn(row.headers),
+    query: fromJsonbColumn(row.query),
     rawBody: Buffer.from(row.raw_body),
     clientIp: row.client_ip,
     receivedAt: new Date(row.received_at),
-    idempotencyKey: row.idempotency_key,
+    idempotencyKey: row.idempotency_key === null ? null : unescapeStoredText(row.idempotency_key),
     responseMode: row.response_mode,
     status: row.status,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     availableAt: row.available_at === null ? null : new Date(row.available_at),
     leaseOwner: row.lease_owner,
-    trace: row.trace,
-    result: row.result,
-    errors: row.errors,
-    httpResponse: row.http_response,
+    trace: fromJsonbColumn(row.trace),
+    result: fromJsonbColumn(row.result),
+    errors: fromJsonbColumn(row.errors),
+    httpResponse: fromJsonbColumn(row.http_response),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
   };
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claimDueEvents, findWebhookEventById } from '../../src/store/webhook-events.js';
+import { claimDueEvents } from '../../src/store/event-leases.js';
+import { findWebhookEventById } from '../../src/store/webhook-events.js';
 import { insertEventAttempt, listEventAttempts } from '../../src/store/webhook-event-attempts.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { createCountingCommand, failingCommand } from '../helpers/test-commands.js';
@@ -46,6 +47,9 @@ describe.each(engines)('durable inbox on %s', (engine) => {
 
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     callWebhook(service.baseUrl, path, { body, headers });
+  /** Thirty seconds pass on the database's clock for every lease: its worker died. */
+  const expireLeases = () =>
+    database.db('webhook_events').where({ status: 'processing' }).update({ available_at: database.db.raw(`now() - interval '1 second'`) });
   const eventIdOf = (response: { json: { data: unknown } }) => (response.json.data as { eventId: number }).eventId;
 
   it('retries a failing async event with exponential backoff and jitter, then dead-letters it', async () => {
@@ -79,10 +83,12 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     await createConfig(service.baseUrl, asyncEcho);
     const eventId = eventIdOf(await post('remita/payment', '{"rrr":"2"}'));
     // Another process claims the event, starts its attempt, and dies.
-    const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 1 });
+    const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 });
     await insertEventAttempt(database.db, { eventId, attempt: claimed!.attempts, worker: 'dead-host:1:aaaaaa', configVersion: 1, startedAt: now });
+    // The lease runs on the database's clock: the process's clock moving on does not end it.
+    advance(3_600_000);
     expect(await service.worker.drain()).toBe(0);
-    advance(30_000);
+    await expireLeases();
     expect(await service.worker.drain()).toBe(1);
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({ status: 'succeeded', attempts: 2 });
     const attempts = await listEventAttempts(database.db, eventId);
@@ -94,9 +100,9 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     await createConfig(service.baseUrl, { ...asyncEcho, maxAttempts: 1 });
     const eventId = eventIdOf(await post('remita/payment', '{"rrr":"crash-loop"}'));
     // The only attempt kills its process (say, a poison payload): it starts and never settles.
-    const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 1 });
+    const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 });
     await insertEventAttempt(database.db, { eventId, attempt: claimed!.attempts, worker: 'dead-host:1:aaaaaa', configVersion: 1, startedAt: now });
-    advance(30_000);
+    await expireLeases();
     expect(await service.worker.drain()).toBe(1);
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({
       status: 'dead',

@@ -3,8 +3,8 @@ import type { WebhookConfigFields } from '../../src/domain/webhook-config.js';
 import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
 import { insertEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookConfig } from '../../src/store/webhook-configs.js';
+import { claimDueEvents } from '../../src/store/event-leases.js';
 import {
-  claimDueEvents,
   findWebhookEventById,
   insertRunningWebhookEvent,
   insertWebhookEvent,
@@ -67,7 +67,7 @@ describe.each(engines)('webhook event store on %s', (engine) => {
     return Number(row?.n);
   };
   const running = () =>
-    ({ ...received, responseMode: 'sync', status: 'processing', attempts: 1, leaseOwner: 'host:1', availableAt: later }) as const;
+    ({ ...received, responseMode: 'sync', status: 'processing', attempts: 1, leaseOwner: 'host:1', leaseMs: 60_000 }) as const;
 
   it('stores a sync event with its first attempt in one statement, and neither for a repeated idempotency key', async () => {
     const stored = await insertRunningWebhookEvent(database.db, running());
@@ -106,7 +106,8 @@ describe.each(engines)('webhook event store on %s', (engine) => {
       leaseOwner: null,
       availableAt: now,
     });
-    const [first] = await claimDueEvents(database.db, { owner: 'slow-host', now, leaseUntil: later, limit: 1 });
+    // A lease of 0 ms has run out on the database's clock by the next statement.
+    const [first] = await claimDueEvents(database.db, { owner: 'slow-host', now, leaseMs: 0, limit: 1 });
     const slowAttempt = await insertEventAttempt(database.db, {
       eventId: queued!.id,
       attempt: first!.attempts,
@@ -114,7 +115,7 @@ describe.each(engines)('webhook event store on %s', (engine) => {
       configVersion: 1,
       startedAt: now,
     });
-    const [second] = await claimDueEvents(database.db, { owner: nextOwner, now: later, leaseUntil: new Date(later.getTime() + 60_000), limit: 1 });
+    const [second] = await claimDueEvents(database.db, { owner: nextOwner, now, leaseMs: 60_000, limit: 1 });
     expect(second).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: nextOwner });
 
     const settlement = { status: 'succeeded', result: null, httpResponse: null, at: later } as const;

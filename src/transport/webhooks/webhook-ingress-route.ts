@@ -70,6 +70,16 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
         { message: 'Service unavailable', errors: ['The webhook was not stored; retry later'] },
         { 'retry-after': '5' },
       );
+    case 'unsettled':
+      return sendFailure(
+        response,
+        503,
+        {
+          message: 'Webhook outcome not recorded yet',
+          errors: ['The webhook was stored and run, but its outcome could not be recorded yet; retry with the same idempotency key to get it'],
+        },
+        { 'retry-after': '5', 'x-webhook-event-id': String(result.eventId) },
+      );
     case 'accepted':
       return sendJson(response, 202, { success: true, data: { eventId: result.eventId }, message: 'Webhook accepted' }, eventHeaders(result));
     case 'in_progress':

@@ -1,0 +1,56 @@
+import type { Db } from './open-database.js';
+import { leaseEnd, toWebhookEvent, type WebhookEventRow } from './webhook-events.js';
+import type { WebhookEvent } from '../domain/webhook-event.js';
+
+/**
+ * Leases up to `limit` due events to `owner` for `leaseMs`: queued ones whose time has come (`now`,
+ * the caller's clock: a retry schedule), and processing ones whose lease expired on the database's
+ * clock (their worker died). A lease is only ever compared with `now()` of the database, so a process
+ * whose clock is skewed cannot take an event another one still holds. SKIP LOCKED lets several
+ * processes claim side by side; the outer UPDATE checks the state again on the row it locks.
+ */
+export async function claimDueEvents(
+  db: Db,
+  claim: { owner: string; now: Date; leaseMs: number; limit: number },
+): Promise<WebhookEvent[]> {
+  const due = `((status = 'queued' AND available_at <= :now) OR (status = 'processing' AND available_at <= now()))`;
+  const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(
+    `UPDATE webhook_events SET status = 'processing', lease_owner = :owner, available_at = :leaseEnd, attempts = attempts + 1
+     WHERE id IN (
+       SELECT id FROM webhook_events
+       WHERE status IN ('queued', 'processing') AND available_at <= greatest(:now, now()) AND ${due}
+       ORDER BY available_at, id LIMIT :limit FOR UPDATE SKIP LOCKED)
+     AND ${due}
+     RETURNING *`,
+    { owner: claim.owner, now: claim.now, leaseEnd: leaseEnd(db, claim.leaseMs), limit: claim.limit },
+  );
+  return rows.map(toWebhookEvent);
+}
+
+/**
+ * Extends the lease `owner` holds on an event for this very attempt to `leaseMs` from the database's
+ * now. False when the lease is gone: settled, released, or taken by another worker after it expired.
+ */
+export async function extendEventLease(
+  db: Db,
+  lease: { readonly id: number; readonly owner: string; readonly attempt: number; readonly leaseMs: number },
+): Promise<boolean> {
+  const count = await db('webhook_events')
+    .where({ id: lease.id, lease_owner: lease.owner, attempts: lease.attempt, status: 'processing' })
+    .update({ available_at: leaseEnd(db, lease.leaseMs) });
+  return Number(count) === 1;
+}
+
+/**
+ * Hands leased events back to the queue (graceful shutdown): due now, for any worker. The attempt
+ * handed back does not count against the budget (it shows as interrupted; one more is allowed), so
+ * a restart during an event's last attempt does not dead-letter it unrun.
+ */
+export async function releaseWebhookEvents(db: Db, owner: string, ids: readonly number[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const count = await db('webhook_events')
+    .whereIn('id', ids)
+    .where({ lease_owner: owner, status: 'processing' })
+    .update({ status: 'queued', lease_owner: null, available_at: now, max_attempts: db.raw('max_attempts + 1') });
+  return Number(count);
+}

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
+
+/**
+ * Overlapping replays, driven step by step with a row lock (PostgreSQL only: PGlite has one
+ * connection, so its statements never interleave).
+ */
+describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interleaved on postgres', () => {
+  let database: TestDatabase;
+  let service: RunningService;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    service = await startTestService(database.db, { startWorker: false });
+    await createConfig(service.baseUrl, { key: 'interleaved', path: '/interleaved', action: 'POST', executionType: 0, commandName: 'EchoCommand' });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.destroy();
+  });
+
+  /** Until a statement waits for the given backend's lock (other tests share the server). */
+  const waitingFor = (pid: number) =>
+    eventually(async () => {
+      const { rows } = await database.db.raw<{ rows: { n: string | number }[] }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE ?::int = ANY(pg_blocking_pids(pid))`,
+        [pid],
+      );
+      return Number(rows[0]!.n) > 0 ? true : undefined;
+    }, 10_000);
+
+  it.each([
+    ['a bulk replay', { key: 'interleaved', status: 'succeeded' }],
+    ['a replay by id', 'by-id'],
+  ] as const)('%s that overlaps another replay and a claim leaves the running event to its worker', async (_, how) => {
+    const response = await callWebhook(service.baseUrl, 'interleaved', { body: '{}' });
+    expect(response.status).toBe(200);
+    const id = Number(response.headers.get('x-webhook-event-id'));
+
+    // Replay A has requeued the event and a worker is claiming it: it holds the row.
+    const claim = await database.db.transaction();
+    try {
+      await claim('webhook_events').where({ id }).forUpdate().first();
+      const { rows } = await claim.raw<{ rows: { pid: number }[] }>('SELECT pg_backend_pid() AS pid');
+      // Replay B reads the event as succeeded, then waits for the row.
+      const replay = command(service.baseUrl, 'ReplayWebhookEventCommand', how === 'by-id' ? { id } : how);
+      await waitingFor(rows[0]!.pid);
+      await claim('webhook_events').where({ id }).update({ status: 'processing', lease_owner: 'worker-1', attempts: 2 });
+      await claim.commit();
+      const outcome = await replay;
+      expect(how === 'by-id' ? outcome.success : (outcome.data as { replayedCount: number }).replayedCount).toBe(how === 'by-id' ? false : 0);
+    } finally {
+      if (!claim.isCompleted()) await claim.rollback();
+    }
+    expect(await database.db('webhook_events').where({ id }).first()).toMatchObject({ status: 'processing', lease_owner: 'worker-1', attempts: 2 });
+  });
+});
