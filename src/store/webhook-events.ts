@@ -1,6 +1,13 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
-import { replayableStatuses, type DirectHttpResponse, type EventStatus, type NewWebhookEvent, type WebhookEvent } from '../domain/webhook-event.js';
+import {
+  replayableStatuses,
+  type DirectHttpResponse,
+  type EventStatus,
+  type NewWebhookEvent,
+  type SearchableFields,
+  type WebhookEvent,
+} from '../domain/webhook-event.js';
 import type { Db } from './open-database.js';
 import { finishEventAttempt, insertFirstAttemptOf, type AttemptFinish } from './webhook-event-attempts.js';
 
@@ -32,6 +39,8 @@ interface WebhookEventRow {
   http_response: DirectHttpResponse | null;
   trace: JsonObject;
   completed_at: Date | string | null;
+  fields: JsonObject;
+  dedup_scope: string;
 }
 
 /** Which events a listing or a bulk replay covers. */
@@ -43,9 +52,14 @@ export interface WebhookEventFilter {
   readonly statuses?: readonly EventStatus[];
   readonly receivedFrom?: Date;
   readonly receivedTo?: Date;
+  /** Events whose searchable fields include all of these. */
+  readonly fields?: SearchableFields;
 }
 
-/** Stores a received event; undefined when an event with the same idempotency key exists for the config. */
+/**
+ * Stores a received event; undefined when an event with the same idempotency key exists in its dedup
+ * scope (the configuration for the router, the source for every other).
+ */
 export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promise<WebhookEvent | undefined> {
   const [row] = (await insertEvent(db, event)) as { id: string | number }[];
   return row && stored(event, row.id);
@@ -95,8 +109,9 @@ function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
       available_at: event.availableAt,
       lease_owner: event.leaseOwner,
       trace: JSON.stringify(event.trace),
+      fields: JSON.stringify(event.fields ?? {}),
     })
-    .onConflict(db.raw('(config_id, idempotency_key) WHERE idempotency_key IS NOT NULL'))
+    .onConflict(db.raw('(dedup_scope, idempotency_key) WHERE idempotency_key IS NOT NULL'))
     .ignore()
     .returning(['id', 'config_version', 'attempts']);
 }
@@ -106,12 +121,15 @@ export async function findWebhookEventById(db: Db, id: number): Promise<WebhookE
   return row && toWebhookEvent(row);
 }
 
+/** The event holding an idempotency key in the dedup scope of `source` (and, for the router, `configId`). */
 export async function findWebhookEventByIdempotencyKey(
   db: Db,
-  configId: number,
+  scope: { readonly source: string; readonly configId: number | null },
   idempotencyKey: string,
 ): Promise<WebhookEvent | undefined> {
-  const row = await db<WebhookEventRow>(table).where({ config_id: configId, idempotency_key: idempotencyKey }).first();
+  // The same rule as the generated dedup_scope column (migration 20261202070000).
+  const dedupScope = scope.source === 'router' ? `config:${scope.configId}` : scope.source;
+  const row = await db<WebhookEventRow>(table).where({ dedup_scope: dedupScope, idempotency_key: idempotencyKey }).first();
   return row && toWebhookEvent(row);
 }
 
@@ -250,6 +268,7 @@ function applyFilter(q: Knex.QueryBuilder, filter: WebhookEventFilter): void {
   if (filter.statuses) q.whereIn('status', filter.statuses);
   if (filter.receivedFrom) q.where('received_at', '>=', filter.receivedFrom);
   if (filter.receivedTo) q.where('received_at', '<', filter.receivedTo);
+  if (filter.fields && Object.keys(filter.fields).length > 0) q.whereRaw('fields @> ?::jsonb', [JSON.stringify(filter.fields)]);
 }
 
 function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
@@ -278,5 +297,6 @@ function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
     errors: row.errors,
     httpResponse: row.http_response,
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
+    fields: row.fields,
   };
 }

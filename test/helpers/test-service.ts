@@ -3,7 +3,14 @@ import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
-import { defaultDeliverySettings, loadConfig, type DeliverySettings, type ExecutorsConfig } from '../../src/config/config.js';
+import {
+  defaultDeliverySettings,
+  defaultProvidersConfig,
+  loadConfig,
+  type DeliverySettings,
+  type ExecutorsConfig,
+  type ProvidersConfig,
+} from '../../src/config/config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
@@ -31,6 +38,8 @@ export interface TestServiceOptions {
   random?: () => number;
   trustedProxies?: string;
   delivery?: Partial<DeliverySettings>;
+  /** Fixed endpoints' settings over the defaults (nothing configured). */
+  providers?: Partial<ProvidersConfig>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
 }
@@ -43,6 +52,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       executors: { ...defaultExecutors, ...options.executors },
       trustedProxies: options.trustedProxies ?? '',
       delivery: { ...defaultDeliverySettings, ...options.delivery },
+      providers: { ...defaultProvidersConfig, ...options.providers },
     },
     db,
     log: silentLog,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Inbox, InboxResult } from '../../delivery/inbox.js';
 import { mediaType } from '../http/content-type.js';
+import { flatHeaders } from '../http/flat-headers.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
 import { readBody } from '../http/read-body.js';
 import { closeAfterResponse, sendFailure, sendJson, sendSuccess } from '../http/send-json.js';
@@ -115,15 +116,6 @@ function sendDirect(
     'content-length': Buffer.byteLength(text),
   });
   response.end(text);
-}
-
-function flatHeaders(request: HttpRequest): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (name.startsWith(':') || value === undefined) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
 }
 
 function safeDecode(path: string): string {
