@@ -1,12 +1,7 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
-import {
-  findWebhookEventByIdempotencyKey,
-  insertRunningWebhookEvent,
-  insertWebhookEvent,
-  noteRepeatedDelivery,
-} from '../store/webhook-events.js';
+import { insertRunningWebhookEvent, insertWebhookEvent, noteRepeatedDelivery } from '../store/webhook-events.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
 /**
@@ -113,9 +108,7 @@ function newEventFields(deps: AcceptDeps, event: VerifiedEvent) {
 /** A repeated idempotency key: counts the repeat on the original and answers its stored outcome. */
 async function repeatOf(deps: AcceptDeps, event: VerifiedEvent, idempotencyKey: string): Promise<AcceptResult> {
   const scope = { source: event.source, configId: event.config?.id ?? null };
-  const original = await findWebhookEventByIdempotencyKey(deps.db, scope, idempotencyKey);
-  if (original) await noteRepeatedDelivery(deps.db, original.id, event.receivedAt);
-  return repeatOutcome(original);
+  return repeatOutcome(await noteRepeatedDelivery(deps.db, scope, idempotencyKey, event.receivedAt));
 }
 
 /** A repeated idempotency key: the stored outcome, without running anything. */

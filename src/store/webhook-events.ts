@@ -121,26 +121,27 @@ export async function findWebhookEventById(db: Db, id: number): Promise<WebhookE
   return row && toWebhookEvent(row);
 }
 
-/** The event holding an idempotency key in the dedup scope of `source` (and, for the router, `configId`). */
-export async function findWebhookEventByIdempotencyKey(
+/**
+ * A repeated delivery of an idempotency key: counts it on the event holding the key in the dedup
+ * scope of `source` (and, for the router, `configId`) as `dedup.repeats` and `dedup.lastRepeatAt`,
+ * and returns that event, in one statement.
+ */
+export async function noteRepeatedDelivery(
   db: Db,
   scope: { readonly source: string; readonly configId: number | null },
   idempotencyKey: string,
+  at: Date,
 ): Promise<WebhookEvent | undefined> {
   // The same rule as the generated dedup_scope column (migration 20261202070000).
   const dedupScope = scope.source === 'router' ? `config:${scope.configId}` : scope.source;
-  const row = await db<WebhookEventRow>(table).where({ dedup_scope: dedupScope, idempotency_key: idempotencyKey }).first();
-  return row && toWebhookEvent(row);
-}
-
-/** Counts a repeated delivery of an event (same idempotency key) in its trace: `dedup.repeats`, `dedup.lastRepeatAt`. */
-export async function noteRepeatedDelivery(db: Db, id: number, at: Date): Promise<void> {
-  await db.raw(
+  const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(
     `UPDATE webhook_events SET trace = jsonb_set(trace, '{dedup}', coalesce(trace->'dedup', '{}'::jsonb) || jsonb_build_object(
        'repeats', coalesce((trace->'dedup'->>'repeats')::int, 0) + 1, 'lastRepeatAt', ?::text))
-     WHERE id = ?`,
-    [at.toISOString(), id],
+     WHERE dedup_scope = ? AND idempotency_key = ?
+     RETURNING *`,
+    [at.toISOString(), dedupScope, idempotencyKey],
   );
+  return rows[0] && toWebhookEvent(rows[0]);
 }
 
 /**
