@@ -6,27 +6,19 @@ import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
 /**
  * A verified, normalised event from any source (the dynamic router, a provider), ready to be
- * stored. Headers and query are already redacted.
+ * stored: the request as received (headers and query already redacted), where it came from
+ * (`source`: `router`, `mono`, `remita-payment`, `remita-collection`), the configuration that runs
+ * it if any, and a provider's normalised `fields`.
  */
-export interface VerifiedEvent {
-  /** `router`, or the provider that produced it (`mono`, `remita-payment`, `remita-collection`). */
-  readonly source: string;
+export interface VerifiedEvent
+  extends Pick<NewWebhookEvent, 'source' | 'method' | 'path' | 'headers' | 'query' | 'rawBody' | 'clientIp' | 'receivedAt' | 'fields'> {
   /** The configuration that runs it; none stores it only (status `stored`). */
   readonly config: WebhookConfig | undefined;
   /** The configuration's key, or the reserved key a provider dispatches to. */
   readonly configKey: string;
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string>>;
-  readonly rawBody: Buffer;
-  readonly clientIp: string;
-  readonly receivedAt: Date;
   /** Unique within the source (per configuration for the router); none: never deduplicated. */
   readonly idempotency: { readonly key: string; readonly source: string } | undefined;
   readonly responseMode: 'sync' | 'async';
-  /** A provider's normalised fields (see SearchableFields). */
-  readonly fields?: JsonObject;
   /** The decisions so far (match, ip, verification); the accept step adds `dedup`. */
   readonly trace: JsonObject;
 }

@@ -3,7 +3,8 @@ import type { NotificationResult, ProviderInbox } from '../../providers/provider
 import { flatHeaders } from '../http/flat-headers.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
 import { readBody } from '../http/read-body.js';
-import { closeAfterResponse, sendFailure, sendJson } from '../http/send-json.js';
+import { sendFailure, sendJson } from '../http/send-json.js';
+import { sendRefusal } from './send-refusal.js';
 
 export interface ProviderRouteDeps {
   readonly inbox: ProviderInbox;
@@ -41,27 +42,12 @@ function respond(request: HttpRequest, response: HttpResponse, result: Notificat
     case 'not_configured':
       return sendFailure(response, 503, { message: 'Service unavailable', errors: [`This endpoint is not configured: ${result.reason}`] });
     case 'forbidden':
-      return sendFailure(response, 403, { message: 'Forbidden', errors: ['The caller is not allowed'] });
     case 'unauthorized':
-      return sendFailure(response, 401, { message: 'Unauthorized', errors: ['The request could not be verified'] });
     case 'invalid_body':
-      return sendFailure(response, 400, { message: 'Invalid body', errors: [result.error] });
     case 'too_large':
-      return sendFailure(
-        response,
-        413,
-        { message: 'Payload too large', errors: [`The body exceeds ${maxBodyBytes} bytes`] },
-        closeAfterResponse(request),
-      );
     case 'aborted':
-      return void response.destroy();
     case 'unavailable':
-      return sendFailure(
-        response,
-        503,
-        { message: 'Service unavailable', errors: ['The webhook was not stored; retry later'] },
-        { 'retry-after': '5' },
-      );
+      return sendRefusal(request, response, result, maxBodyBytes);
     default:
       return result satisfies never;
   }

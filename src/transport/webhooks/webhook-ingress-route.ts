@@ -4,7 +4,8 @@ import { mediaType } from '../http/content-type.js';
 import { flatHeaders } from '../http/flat-headers.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
 import { readBody } from '../http/read-body.js';
-import { closeAfterResponse, sendFailure, sendJson, sendSuccess } from '../http/send-json.js';
+import { sendFailure, sendJson, sendSuccess } from '../http/send-json.js';
+import { sendRefusal } from './send-refusal.js';
 
 export interface WebhookIngressDeps {
   readonly inbox: Inbox;
@@ -44,33 +45,11 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
         { message: 'Method not allowed', errors: [`This webhook accepts ${result.allow.join(', ')}`] },
         { allow: result.allow.join(', ') },
       );
-    case 'forbidden':
-      return sendFailure(response, 403, { message: 'Forbidden', errors: ['The caller is not allowed'] });
     case 'unsupported_media_type':
       return sendFailure(response, 415, {
         message: 'Unsupported media type',
         errors: [`Send JSON, form-urlencoded, text or XML, not "${result.mediaType.slice(0, 100)}"`],
       });
-    case 'too_large':
-      return sendFailure(
-        response,
-        413,
-        { message: 'Payload too large', errors: [`The body exceeds ${maxBodyBytes} bytes`] },
-        closeAfterResponse(request),
-      );
-    case 'aborted':
-      return void response.destroy();
-    case 'unauthorized':
-      return sendFailure(response, 401, { message: 'Unauthorized', errors: ['The request could not be verified'] });
-    case 'invalid_body':
-      return sendFailure(response, 400, { message: 'Invalid body', errors: [result.error] });
-    case 'unavailable':
-      return sendFailure(
-        response,
-        503,
-        { message: 'Service unavailable', errors: ['The webhook was not stored; retry later'] },
-        { 'retry-after': '5' },
-      );
     case 'accepted':
       return sendJson(response, 202, { success: true, data: { eventId: result.eventId }, message: 'Webhook accepted' }, eventHeaders(result));
     case 'in_progress':
@@ -91,6 +70,13 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
         { success: false, data: null, message: 'Webhook execution failed', errors: result.errors },
         eventHeaders(result),
       );
+    case 'forbidden':
+    case 'unauthorized':
+    case 'invalid_body':
+    case 'too_large':
+    case 'aborted':
+    case 'unavailable':
+      return sendRefusal(request, response, result, maxBodyBytes);
     default:
       return result satisfies never;
   }
