@@ -27,7 +27,7 @@ describe.each(engines)('provider dedup under 1,000 concurrent posts on %s', (eng
       delivery: { workerConcurrency: 25 },
       providers: { monoWebhookSecret: monoSecret, remitaAllowAnyIp: true },
     });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await service?.stop();
     await database?.destroy();
@@ -66,11 +66,11 @@ describe.each(engines)('provider dedup under 1,000 concurrent posts on %s', (eng
         'mono-webhook-secret': monoSecret,
       }),
     );
-  }, 120_000);
+  }, 300_000);
 
   it('stores and dispatches exactly 100 Remita payments for 1,000 arrays repeating 100 rrrs', async () => {
     await dispatchTo('remita-payment');
     const payment = (n: number) => ({ ...remitaPayments[0], rrr: String(110007750000 + (n % distinct)) });
     await expectExactlyOnce('remita-payment', (session, index) => session.post('/api/webhooks/remita', [payment(index), payment(index + 1)]));
-  }, 120_000);
+  }, 300_000);
 });
