@@ -12,22 +12,25 @@ import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
 import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
-import { defaultDeliverySettings, type Config } from './config/config.js';
+import { defaultDeliverySettings, defaultProvidersConfig, type Config } from './config/config.js';
 import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
+import { createProviderInbox } from './providers/provider-inbox.js';
+import { createProviders } from './providers/providers.js';
 import { parseTrustedProxies } from './router/client-ip.js';
 import { createServer, type AppServer } from './server.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
+import { createProviderRoute } from './transport/webhooks/provider-route.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
-    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache'>>;
+    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -107,13 +110,16 @@ export function composeService(options: ServiceOptions): Service {
     leaseMs: delivery.leaseMs,
     run: (event, leaseSince) => runAttempt(attemptDeps, event, 'async', { leaseSince }),
   });
-  const inbox = createInbox({
+  const inboxDeps = {
     ...attemptDeps,
     configs,
     trustedProxies: parseTrustedProxies(options.config.trustedProxies ?? ''),
     defaultMaxAttempts: delivery.defaultMaxAttempts,
     onQueued: () => worker.wake(),
-  });
+  };
+  const inbox = createInbox(inboxDeps);
+  const providerInbox = createProviderInbox(inboxDeps);
+  const providers = createProviders(options.config.providers ?? defaultProvidersConfig);
   const server = createServer({
     bus,
     authenticate: options.authenticate,
@@ -123,6 +129,9 @@ export function composeService(options: ServiceOptions): Service {
     ...(options.config.connections && { connections: options.config.connections }),
     routes: [
       createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
+      ...Object.values(providers).map((provider) =>
+        createProviderRoute(provider, { inbox: providerInbox, maxBodyBytes: options.config.maxBodyBytes }),
+      ),
       ...(options.routes ?? []),
     ],
   });

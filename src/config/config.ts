@@ -61,6 +61,7 @@ export interface Config {
   readonly delivery: DeliverySettings;
   readonly connections: ConnectionLimits;
   readonly configCache: ConfigCacheSettings;
+  readonly providers: ProvidersConfig;
 }
 
 /** How long a client may hold a connection at each stage, and how many it may hold at once. */
@@ -86,6 +87,25 @@ export const defaultConnectionLimits: ConnectionLimits = Object.freeze({
   keepAliveTimeoutMs: 65_000,
   h2IdleTimeoutMs: 120_000,
   maxConnections: 10_000,
+});
+
+/** The fixed provider endpoints' trust settings (docs/providers.md). */
+export interface ProvidersConfig {
+  /** Mono's shared secret; unset answers 503 on /api/webhooks/mono/callback. */
+  readonly monoWebhookSecret: string | undefined;
+  /** Addresses and CIDRs allowed to post Remita notifications; empty refuses everyone unless remitaAllowAnyIp. */
+  readonly remitaAllowedIps: string;
+  readonly remitaAllowAnyIp: boolean;
+  /** When set, Remita notifications must carry it as the `token` query parameter. */
+  readonly remitaNotificationToken: string | undefined;
+}
+
+/** Providers with nothing configured: Mono answers 503, Remita refuses every caller. */
+export const defaultProvidersConfig: ProvidersConfig = Object.freeze({
+  monoWebhookSecret: undefined,
+  remitaAllowedIps: '',
+  remitaAllowAnyIp: false,
+  remitaNotificationToken: undefined,
 });
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
@@ -185,6 +205,13 @@ const environmentSchema = z.object({
   SCRIPT_MAX_LOG_LINE_CHARS: integer(1, 1_000_000).default(2_000),
   SCRIPT_MAX_RESULT_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   SCRIPT_MAX_COMMAND_CALLS: integer(0, 10_000).default(50),
+  MONO_WEBHOOK_SECRET: z.string().optional(),
+  REMITA_ALLOWED_IPS: z
+    .string()
+    .default('')
+    .refine((text) => parseIpAllowList(text).invalid.length === 0, 'must be comma-separated IP addresses or CIDR ranges'),
+  REMITA_ALLOW_ANY_IP: z.enum(['true', 'false']).default('false'),
+  REMITA_NOTIFICATION_TOKEN: z.string().optional(),
   // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
   AUTH_HS256_SECRET: z
     .string()
@@ -258,6 +285,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: e.MAX_CONNECTIONS,
     }),
     configCache: Object.freeze({ maxStalenessMs: e.CONFIG_MAX_STALENESS_MS, listenHeartbeatMs: e.CONFIG_LISTEN_HEARTBEAT_MS }),
+    providers: Object.freeze({
+      monoWebhookSecret: e.MONO_WEBHOOK_SECRET,
+      remitaAllowedIps: e.REMITA_ALLOWED_IPS,
+      remitaAllowAnyIp: e.REMITA_ALLOW_ANY_IP === 'true',
+      remitaNotificationToken: e.REMITA_NOTIFICATION_TOKEN,
+    }),
   });
 }
 

@@ -23,13 +23,14 @@ export function toExecutionRequest(event: WebhookEvent, config: WebhookConfig): 
       eventId: BigInt(event.id),
       receivedAt: timestampFromDate(event.receivedAt),
       attempt: event.attempts,
+      fields: event.fields ?? {},
     },
   });
 }
 
-/** The body parsed again from the stored bytes, the same way ingress parsed it. */
+/** The body parsed again from the stored bytes, the same way ingress parsed it (JSON always, for a provider). */
 function storedBody(event: WebhookEvent): JsonValue {
-  const mediaType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = event.source === 'router' ? (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() : 'application/json';
   const parsed = parseBody(bodyFormatOf(mediaType) ?? 'text', event.rawBody);
   return parsed.ok ? parsed.body : event.rawBody.toString('utf8');
 }

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
-import type { Knex } from 'knex';
-import type { Logger } from 'pino';
+import type { JsonObject } from '@bufbuild/protobuf';
 import type { WebhookConfig } from '../domain/webhook-config.js';
-import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
+import type { NewWebhookEvent } from '../domain/webhook-event.js';
 import { resolveClientIp, type TrustedProxies } from '../router/client-ip.js';
 import { extractIdempotencyKey } from '../router/idempotency-key.js';
 import { parseIpAllowList } from '../router/ip-allow-list.js';
@@ -11,14 +9,9 @@ import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
 import { secretHeadersOf, verifyRequest } from '../router/verification/verifiers.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
-import {
-  findWebhookEventByIdempotencyKey,
-  insertRunningWebhookEvent,
-  insertWebhookEvent,
-  noteRepeatedDelivery,
-} from '../store/webhook-events.js';
+import { insertWebhookEvent } from '../store/webhook-events.js';
+import { acceptEvent, type AcceptDeps, type AcceptResult } from './accept-event.js';
 import type { ConfigCache } from './config-cache.js';
-import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
 /** A webhook request as the transport hands it over; the body is read only once the route allows it. */
 export interface IncomingWebhook {
@@ -44,19 +37,11 @@ export type InboxResult =
   | { readonly kind: 'unauthorized' }
   | { readonly kind: 'invalid_body'; readonly error: string }
   | { readonly kind: 'unavailable' }
-  | { readonly kind: 'accepted'; readonly eventId: number; readonly repeated: boolean }
-  | { readonly kind: 'in_progress'; readonly eventId: number }
-  /** A sync event that ran, whose outcome could not be stored yet: the same idempotency key will answer it. */
-  | { readonly kind: 'unsettled'; readonly eventId: number }
-  | { readonly kind: 'succeeded'; readonly eventId: number; readonly repeated: boolean; readonly data: JsonValue; readonly httpResponse: DirectHttpResponse | null }
-  | { readonly kind: 'failed'; readonly eventId: number; readonly repeated: boolean; readonly errors: readonly string[] };
+  | AcceptResult;
 
-export interface InboxDeps extends AttemptDeps {
+export interface InboxDeps extends AcceptDeps {
   readonly configs: ConfigCache;
   readonly trustedProxies: TrustedProxies;
-  readonly defaultMaxAttempts: number;
-  /** Tells the local worker an async event is waiting. */
-  readonly onQueued: () => void;
 }
 
 export interface Inbox {
@@ -64,9 +49,10 @@ export interface Inbox {
 }
 
 /**
- * The dynamic router's pipeline: match, IP allow-list, media type, body limit, verification,
- * parsing, idempotency; then the event is committed before anything is answered, and run now
- * (sync) or by the workers (async). A store outage answers `unavailable` and acknowledges nothing.
+ * The dynamic router, a producer for the accept step: match, IP allow-list, media type, body limit,
+ * verification, parsing, idempotency key; then acceptEvent commits the event before anything is
+ * answered and runs it now (sync) or leaves it to the workers (async). A store outage answers
+ * `unavailable` and acknowledges nothing.
  */
 export function createInbox(deps: InboxDeps): Inbox {
   return {
@@ -119,47 +105,14 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   const parsed = parseBody(format, read.body);
   if (!parsed.ok) return { kind: 'invalid_body', error: parsed.error };
 
-  const idempotency = extractIdempotencyKey(config, webhook.headers, parsed.body);
-  trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
-  const fields = { ...eventFields(base, read.body), idempotencyKey: idempotency?.key ?? null };
-  if (config.responseMode === 'async') {
-    const queued = await insertWebhookEvent(deps.db, {
-      ...fields,
-      responseMode: 'async',
-      status: 'queued',
-      attempts: 0,
-      leaseOwner: null,
-      availableAt: receivedAt,
-    });
-    if (!queued) return repeatOf(deps, config, idempotency!.key, receivedAt);
-    deps.onQueued();
-    return { kind: 'accepted', eventId: queued.id, repeated: false };
-  }
-  const leaseSince = performance.now();
-  const running = await insertRunningWebhookEvent(deps.db, {
-    ...fields,
-    responseMode: 'sync',
-    status: 'processing',
-    attempts: 1,
-    leaseOwner: deps.workerId,
-    // The lease starts now, not at receipt: reading a slow body must not eat into the execution's time.
-    leaseMs: deps.policy.leaseMs,
+  return acceptEvent(deps, {
+    ...eventFields(base, read.body),
+    source: 'router',
+    config,
+    configKey: config.key,
+    idempotency: extractIdempotencyKey(config, webhook.headers, parsed.body),
+    responseMode: config.responseMode === 'async' ? 'async' : 'sync',
   });
-  if (!running) return repeatOf(deps, config, idempotency!.key, receivedAt);
-  const { event } = running;
-  const result = await runAttempt(deps, event, 'sync', { leaseSince, opened: { config, attemptId: running.attemptId } });
-  return result.kind === 'succeeded'
-    ? { kind: 'succeeded', eventId: event.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
-    : result.kind === 'failed'
-      ? { kind: 'failed', eventId: event.id, repeated: false, errors: result.errors }
-      : { kind: 'unsettled', eventId: event.id };
-}
-
-/** A repeated idempotency key: counts the repeat on the original and answers its stored outcome. */
-async function repeatOf(deps: InboxDeps, config: WebhookConfig, idempotencyKey: string, receivedAt: Date): Promise<InboxResult> {
-  const original = await findWebhookEventByIdempotencyKey(deps.db, config.id, idempotencyKey);
-  if (original) await noteRepeatedDelivery(deps.db, original.id, receivedAt);
-  return repeatOutcome(original);
 }
 
 interface Received {
@@ -171,13 +124,10 @@ interface Received {
   readonly trace: JsonObject;
 }
 
+/** What the router knows of a request, in the columns every event has. */
 function eventFields(received: Received, rawBody: Buffer) {
   const { webhook, config } = received;
   return {
-    configId: config.id,
-    configKey: config.key,
-    configVersion: config.version,
-    source: 'router',
     method: webhook.method.toUpperCase(),
     path: webhook.path,
     headers: redactHeaders(webhook.headers, secretHeadersOf(config.verification)),
@@ -185,7 +135,6 @@ function eventFields(received: Received, rawBody: Buffer) {
     rawBody,
     clientIp: received.clientIp,
     receivedAt: received.receivedAt,
-    maxAttempts: config.maxAttempts ?? received.deps.defaultMaxAttempts,
     trace: received.trace,
   } satisfies Partial<NewWebhookEvent>;
 }
@@ -202,8 +151,13 @@ async function storeRejected(received: Received, rawBody: Buffer): Promise<void>
   if (kept.length < rawBody.length) {
     received.trace.body = { bytes: rawBody.length, keptBytes: kept.length, sha256: createHash('sha256').update(rawBody).digest('hex') };
   }
+  const { config } = received;
   await insertWebhookEvent(received.deps.db, {
     ...eventFields(received, kept),
+    configId: config.id,
+    configKey: config.key,
+    configVersion: config.version,
+    source: 'router',
     idempotencyKey: null,
     responseMode: received.config.responseMode,
     status: 'rejected',
@@ -213,27 +167,3 @@ async function storeRejected(received: Received, rawBody: Buffer): Promise<void>
     leaseOwner: null,
   });
 }
-
-/** A repeated idempotency key: the stored outcome, without running anything. */
-function repeatOutcome(event: WebhookEvent | undefined): InboxResult {
-  if (!event) throw new Error('An idempotency conflict without a stored event');
-  switch (event.status) {
-    case 'succeeded':
-      return event.responseMode === 'async'
-        ? { kind: 'accepted', eventId: event.id, repeated: true }
-        : { kind: 'succeeded', eventId: event.id, repeated: true, data: event.result, httpResponse: event.httpResponse };
-    case 'failed':
-    case 'dead':
-      return event.responseMode === 'async'
-        ? { kind: 'accepted', eventId: event.id, repeated: true }
-        : { kind: 'failed', eventId: event.id, repeated: true, errors: event.errors ?? [] };
-    case 'queued':
-    case 'processing':
-      return event.responseMode === 'async' ? { kind: 'accepted', eventId: event.id, repeated: true } : { kind: 'in_progress', eventId: event.id };
-    case 'rejected':
-      throw new Error('Rejected events carry no idempotency key');
-    default:
-      return event.status satisfies never;
-  }
-}
-

@@ -8,7 +8,7 @@ import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
 import { untilAborted } from '../executors/execution-bounds.js';
 import { insertEventAttempt, markRunningAttemptsInterrupted, type AttemptFinish } from '../store/webhook-event-attempts.js';
-import { findWebhookConfigById } from '../store/webhook-configs.js';
+import { findWebhookConfigById, findWebhookConfigByKey } from '../store/webhook-configs.js';
 import type { EventSettlement } from '../store/webhook-events.js';
 import { toExecutionRequest } from './execution-request.js';
 import { keepLease, leaseMarginMs, type LeaseKeeper } from './lease-keeper.js';
@@ -86,7 +86,7 @@ async function attempt(
   const started = performance.now();
   const { config, attemptId } = opened ?? (await openAttempt(deps, event));
   const result = !config
-    ? notRun(`Configuration ${event.configId} no longer exists`)
+    ? notRun(event.configId === null ? `No enabled configuration has the key ${event.configKey}` : `Configuration ${event.configId} no longer exists`)
     : event.attempts > event.maxAttempts
       ? notRun('Not run: its attempts ran out, the last one cut off before it finished')
       : await execute(deps, event, config, lease.signal);
@@ -128,7 +128,7 @@ function delay(ms: number): Promise<undefined> {
 
 /** Loads the current config of a claimed event and notes the attempt's start (and any earlier one cut off). */
 async function openAttempt(deps: AttemptDeps, event: WebhookEvent): Promise<{ config: WebhookConfig | undefined; attemptId: number }> {
-  const config = event.configId === null ? undefined : await findWebhookConfigById(deps.db, event.configId);
+  const config = event.configId === null ? await reservedKeyConfig(deps, event) : await findWebhookConfigById(deps.db, event.configId);
   if (event.attempts > 1) await markRunningAttemptsInterrupted(deps.db, event.id, deps.clock());
   const attemptId = await insertEventAttempt(deps.db, {
     eventId: event.id,
@@ -138,6 +138,13 @@ async function openAttempt(deps: AttemptDeps, event: WebhookEvent): Promise<{ co
     startedAt: deps.clock(),
   });
   return { config, attemptId };
+}
+
+/** A provider's event stored without a configuration (replayed since) runs with its reserved key's, when enabled. */
+async function reservedKeyConfig(deps: AttemptDeps, event: WebhookEvent): Promise<WebhookConfig | undefined> {
+  if (event.source === 'router') return undefined;
+  const config = await findWebhookConfigByKey(deps.db, event.configKey);
+  return config?.isEnabled ? config : undefined;
 }
 
 type NotRun = { success: false; errors: string[]; logs: []; steps: [] };

@@ -3,13 +3,27 @@ import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 /**
  * Where an event is in its life. queued: due at `availableAt`; processing: leased by a worker until
  * `availableAt`; succeeded; failed: a sync execution that failed (the caller got the error); dead:
- * attempts ran out; rejected: refused by the IP allow-list or verification, kept for the trace only.
+ * attempts ran out; rejected: refused by the IP allow-list or verification, kept for the trace only;
+ * stored: a provider's notification accepted while no enabled configuration had its reserved key.
  */
-export const eventStatuses = ['queued', 'processing', 'succeeded', 'failed', 'dead', 'rejected'] as const;
+export const eventStatuses = ['queued', 'processing', 'succeeded', 'failed', 'dead', 'rejected', 'stored'] as const;
 export type EventStatus = (typeof eventStatuses)[number];
 
-/** Statuses from which an operator may replay an event. */
-export const replayableStatuses = ['succeeded', 'failed', 'dead'] as const satisfies readonly EventStatus[];
+/** Statuses from which an operator may replay an event (a stored one runs against its reserved key's configuration). */
+export const replayableStatuses = ['succeeded', 'failed', 'dead', 'stored'] as const satisfies readonly EventStatus[];
+
+/** What a provider's notification can be searched by (all optional; the router stores none). */
+export interface SearchableFields {
+  /** The provider's event name, e.g. `direct_debit.payment_successful`. */
+  readonly event?: string;
+  readonly accountId?: string;
+  readonly mandateId?: string;
+  readonly customerId?: string;
+  /** The provider's payment or transaction reference (Remita's RRR, a transaction reference). */
+  readonly reference?: string;
+  /** Minor units (kobo), an integer. */
+  readonly amountKobo?: number;
+}
 
 /** A response a result asks to send to the webhook's caller as is (handshakes, challenges). */
 export interface DirectHttpResponse {
@@ -40,6 +54,8 @@ export interface NewWebhookEvent {
   readonly leaseOwner: string | null;
   /** The decisions taken on the way in: match, ip, verification, dedup. */
   readonly trace: JsonObject;
+  /** A provider's normalised fields, the searchable ones among them; none for the router. */
+  readonly fields?: JsonObject;
 }
 
 export interface WebhookEvent extends NewWebhookEvent {

@@ -17,5 +17,6 @@ export function executionContextToJson(context: ExecutionContext | undefined): J
     eventId: Number(context.eventId),
     receivedAt: context.receivedAt ? timestampDate(context.receivedAt).toISOString() : null,
     attempt: context.attempt,
+    fields: context.fields ?? {},
   };
 }

@@ -10,6 +10,8 @@ export type RouteMatch =
 /** Enabled configurations indexed by normalised path and by key, for matching without the store. */
 export interface RouteTable {
   match(path: string, method: string): RouteMatch;
+  /** The enabled configuration with this key (case-insensitive), whatever its path and method: a provider's reserved key. */
+  byKey(key: string): WebhookConfig | undefined;
 }
 
 /**
@@ -43,5 +45,6 @@ export function createRouteTable(configs: readonly WebhookConfig[]): RouteTable 
       const config = keyed.find((candidate) => candidate.action === upper);
       return config ? { kind: 'matched', config, by: 'key' } : { kind: 'method_not_allowed', allow: keyed.map((c) => c.action).sort() };
     },
+    byKey: (key) => byKey.get(key.toLowerCase())?.[0],
   };
 }

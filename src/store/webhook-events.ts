@@ -1,6 +1,13 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
-import { replayableStatuses, type DirectHttpResponse, type EventStatus, type NewWebhookEvent, type WebhookEvent } from '../domain/webhook-event.js';
+import {
+  replayableStatuses,
+  type DirectHttpResponse,
+  type EventStatus,
+  type NewWebhookEvent,
+  type SearchableFields,
+  type WebhookEvent,
+} from '../domain/webhook-event.js';
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 import { finishEventAttempt, insertFirstAttemptOf, type AttemptFinish } from './webhook-event-attempts.js';
@@ -33,6 +40,8 @@ export interface WebhookEventRow {
   http_response: DirectHttpResponse | null;
   trace: JsonObject;
   completed_at: Date | string | null;
+  fields: JsonObject;
+  dedup_scope: string;
 }
 
 /** Which events a listing or a bulk replay covers. */
@@ -44,9 +53,14 @@ export interface WebhookEventFilter {
   readonly statuses?: readonly EventStatus[];
   readonly receivedFrom?: Date;
   readonly receivedTo?: Date;
+  /** Events whose searchable fields include all of these. */
+  readonly fields?: SearchableFields;
 }
 
-/** Stores a received event; undefined when an event with the same idempotency key exists for the config. */
+/**
+ * Stores a received event; undefined when an event with the same idempotency key exists in its dedup
+ * scope (the configuration for the router, the source for every other).
+ */
 export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promise<WebhookEvent | undefined> {
   const [row] = (await insertEvent(db, event)) as { id: string | number }[];
   return row && stored(event, row.id);
@@ -103,8 +117,9 @@ function insertEvent(db: Db, event: Omit<NewWebhookEvent, 'availableAt'> & { ava
       available_at: event.availableAt,
       lease_owner: event.leaseOwner,
       trace: toJsonbParam(event.trace),
+      fields: toJsonbParam(event.fields ?? {}),
     })
-    .onConflict(db.raw('(config_id, idempotency_key) WHERE idempotency_key IS NOT NULL'))
+    .onConflict(db.raw('(dedup_scope, idempotency_key) WHERE idempotency_key IS NOT NULL'))
     .ignore()
     .returning(['id', 'config_version', 'attempts', 'available_at']);
 }
@@ -114,23 +129,27 @@ export async function findWebhookEventById(db: Db, id: number): Promise<WebhookE
   return row && toWebhookEvent(row);
 }
 
-export async function findWebhookEventByIdempotencyKey(
+/**
+ * A repeated delivery of an idempotency key: counts it on the event holding the key in the dedup
+ * scope of `source` (and, for the router, `configId`) as `dedup.repeats` and `dedup.lastRepeatAt`,
+ * and returns that event, in one statement.
+ */
+export async function noteRepeatedDelivery(
   db: Db,
-  configId: number,
+  scope: { readonly source: string; readonly configId: number | null },
   idempotencyKey: string,
+  at: Date,
 ): Promise<WebhookEvent | undefined> {
-  const row = await db<WebhookEventRow>(table).where({ config_id: configId, idempotency_key: escapeStoredText(idempotencyKey) }).first();
-  return row && toWebhookEvent(row);
-}
-
-/** Counts a repeated delivery of an event (same idempotency key) in its trace: `dedup.repeats`, `dedup.lastRepeatAt`. */
-export async function noteRepeatedDelivery(db: Db, id: number, at: Date): Promise<void> {
-  await db.raw(
+  // The same rule as the generated dedup_scope column (migration 20261202070000).
+  const dedupScope = scope.source === 'router' ? `config:${scope.configId}` : scope.source;
+  const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(
     `UPDATE webhook_events SET trace = jsonb_set(trace, '{dedup}', coalesce(trace->'dedup', '{}'::jsonb) || jsonb_build_object(
        'repeats', coalesce((trace->'dedup'->>'repeats')::int, 0) + 1, 'lastRepeatAt', ?::text))
-     WHERE id = ?`,
-    [at.toISOString(), id],
+     WHERE dedup_scope = ? AND idempotency_key = ?
+     RETURNING *`,
+    [at.toISOString(), dedupScope, escapeStoredText(idempotencyKey)],
   );
+  return rows[0] && toWebhookEvent(rows[0]);
 }
 
 /** The state an attempt leaves its event in. */
@@ -227,6 +246,7 @@ function applyFilter(q: Knex.QueryBuilder, filter: WebhookEventFilter): void {
   if (filter.statuses) q.whereIn('status', filter.statuses);
   if (filter.receivedFrom) q.where('received_at', '>=', filter.receivedFrom);
   if (filter.receivedTo) q.where('received_at', '<', filter.receivedTo);
+  if (filter.fields && Object.keys(filter.fields).length > 0) q.whereRaw('fields @> ?::jsonb', [JSON.stringify(filter.fields)]);
 }
 
 /** A stored row as the domain sees it, with every escaped string restored (see jsonb-safe.ts). */
@@ -256,5 +276,6 @@ export function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
     errors: fromJsonbColumn(row.errors),
     httpResponse: fromJsonbColumn(row.http_response),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
+    fields: fromJsonbColumn(row.fields),
   };
 }

@@ -4,13 +4,15 @@ import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
 import {
-  defaultConnectionLimits,
-  defaultDeliverySettings,
-  loadConfig,
+  type ConfigCacheSettings,
   type ConnectionLimits,
   type DeliverySettings,
-  type ConfigCacheSettings,
   type ExecutorsConfig,
+  type ProvidersConfig,
+  defaultConnectionLimits,
+  defaultDeliverySettings,
+  defaultProvidersConfig,
+  loadConfig,
 } from '../../src/config/config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
@@ -42,6 +44,8 @@ export interface TestServiceOptions {
   /** Socket timeouts and the connection cap over the defaults (small ones make fault tests fast). */
   connections?: Partial<ConnectionLimits>;
   configCache?: ConfigCacheSettings;
+  /** Fixed endpoints' settings over the defaults (nothing configured). */
+  providers?: Partial<ProvidersConfig>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
 }
@@ -56,6 +60,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       delivery: { ...defaultDeliverySettings, ...options.delivery },
       connections: { ...defaultConnectionLimits, ...options.connections },
       ...(options.configCache && { configCache: options.configCache }),
+      providers: { ...defaultProvidersConfig, ...options.providers },
     },
     db,
     log: silentLog,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeStoredText, unescapeStoredText } from '../../src/store/jsonb-safe.js';
 import { finishEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
-import { findWebhookEventById, findWebhookEventByIdempotencyKey, insertRunningWebhookEvent, settleAttempt } from '../../src/store/webhook-events.js';
+import { findWebhookEventById, insertRunningWebhookEvent, noteRepeatedDelivery, settleAttempt } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { hostileJson, hostileString } from '../helpers/hostile-strings.js';
 
@@ -69,7 +69,7 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
           expect(event!.rawBody).toEqual(Buffer.from([0, 0xff, 0xfe, 0x00]));
           expect(event!.trace).toEqual({ dedup: { key: sample.key }, note: sample.note });
           expect(event!.httpResponse).toEqual(settlement.httpResponse);
-          expect((await findWebhookEventByIdempotencyKey(database.db, configId, sample.key))?.id).toBe(stored!.event.id);
+          expect((await noteRepeatedDelivery(database.db, { source: 'router', configId }, sample.key, at))?.id).toBe(stored!.event.id);
           const [attempt] = await listEventAttempts(database.db, stored!.event.id);
           expect(attempt).toMatchObject({ errors: [sample.error], logs: [sample.log], steps: [sample.note] });
         },

@@ -7,6 +7,7 @@ import { listWebhookEvents } from '../../store/webhook-events.js';
 import { defineCommand } from '../command.js';
 import { parsePage } from '../paging.js';
 import { parseEventFilter } from './event-filter.js';
+import { parseSearchableFilter } from './searchable-filter.js';
 import { toWebhookEventMessage } from './webhook-event-message.js';
 
 
@@ -23,7 +24,8 @@ export const getWebhookEventList = defineCommand({
     const { page, problems: pageProblems } = parsePage(input);
     const problems = [...filterProblems, ...pageProblems];
     if (problems.length > 0) throw invalidArgument('Validation failed', problems);
-    const found = await listWebhookEvents(ctx.db, filter, page);
+    const fields = parseSearchableFilter(input);
+    const found = await listWebhookEvents(ctx.db, { ...filter, ...(fields && { fields }) }, page);
     const { pageNumber, pageSize } = page;
     return {
       data: { items: found.items.map((event) => toWebhookEventMessage(event)), totalCount: found.totalCount, pageNumber, pageSize },

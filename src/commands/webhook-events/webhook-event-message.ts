@@ -31,6 +31,7 @@ export function toWebhookEventMessage(
     ...(event.status === 'succeeded' && { result: value(event.result) }),
     errors: [...(event.errors ?? [])],
     trace: event.trace,
+    fields: event.fields ?? {},
     attempts: attempts.map(toAttemptMessage),
   };
 }

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { Inbox, InboxResult } from '../../delivery/inbox.js';
 import { mediaType } from '../http/content-type.js';
+import { flatHeaders } from '../http/flat-headers.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
 import { readBody } from '../http/read-body.js';
-import { closeAfterResponse, sendFailure, sendJson, sendSuccess } from '../http/send-json.js';
+import { sendFailure, sendJson, sendSuccess } from '../http/send-json.js';
+import { sendRefusal } from './send-refusal.js';
 
 export interface WebhookIngressDeps {
   readonly inbox: Inbox;
@@ -43,32 +45,19 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
         { message: 'Method not allowed', errors: [`This webhook accepts ${result.allow.join(', ')}`] },
         { allow: result.allow.join(', ') },
       );
-    case 'forbidden':
-      return sendFailure(response, 403, { message: 'Forbidden', errors: ['The caller is not allowed'] });
     case 'unsupported_media_type':
       return sendFailure(response, 415, {
         message: 'Unsupported media type',
         errors: [`Send JSON, form-urlencoded, text or XML, not "${result.mediaType.slice(0, 100)}"`],
       });
-    case 'too_large':
+    case 'accepted':
+      return sendJson(response, 202, { success: true, data: { eventId: result.eventId }, message: 'Webhook accepted' }, eventHeaders(result));
+    case 'in_progress':
       return sendFailure(
         response,
-        413,
-        { message: 'Payload too large', errors: [`The body exceeds ${maxBodyBytes} bytes`] },
-        closeAfterResponse(request),
-      );
-    case 'aborted':
-      return void response.destroy();
-    case 'unauthorized':
-      return sendFailure(response, 401, { message: 'Unauthorized', errors: ['The request could not be verified'] });
-    case 'invalid_body':
-      return sendFailure(response, 400, { message: 'Invalid body', errors: [result.error] });
-    case 'unavailable':
-      return sendFailure(
-        response,
-        503,
-        { message: 'Service unavailable', errors: ['The webhook was not stored; retry later'] },
-        { 'retry-after': '5' },
+        409,
+        { message: 'Webhook is being processed', errors: ['An earlier request with this idempotency key has not finished'] },
+        { 'retry-after': '1', 'x-webhook-event-id': String(result.eventId) },
       );
     case 'unsettled':
       return sendFailure(
@@ -79,15 +68,6 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
           errors: ['The webhook was stored and run, but its outcome could not be recorded yet; retry with the same idempotency key to get it'],
         },
         { 'retry-after': '5', 'x-webhook-event-id': String(result.eventId) },
-      );
-    case 'accepted':
-      return sendJson(response, 202, { success: true, data: { eventId: result.eventId }, message: 'Webhook accepted' }, eventHeaders(result));
-    case 'in_progress':
-      return sendFailure(
-        response,
-        409,
-        { message: 'Webhook is being processed', errors: ['An earlier request with this idempotency key has not finished'] },
-        { 'retry-after': '1', 'x-webhook-event-id': String(result.eventId) },
       );
     case 'succeeded': {
       if (result.httpResponse) return sendDirect(response, result.httpResponse, eventHeaders(result));
@@ -100,6 +80,13 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
         { success: false, data: null, message: 'Webhook execution failed', errors: result.errors },
         eventHeaders(result),
       );
+    case 'forbidden':
+    case 'unauthorized':
+    case 'invalid_body':
+    case 'too_large':
+    case 'aborted':
+    case 'unavailable':
+      return sendRefusal(request, response, result, maxBodyBytes);
     default:
       return result satisfies never;
   }
@@ -125,15 +112,6 @@ function sendDirect(
     'content-length': Buffer.byteLength(text),
   });
   response.end(text);
-}
-
-function flatHeaders(request: HttpRequest): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (name.startsWith(':') || value === undefined) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
 }
 
 function safeDecode(path: string): string {

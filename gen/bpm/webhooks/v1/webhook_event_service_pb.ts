@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/webhook_event_service.proto.
  */
 export const file_bpm_webhooks_v1_webhook_event_service: GenFile = /*@__PURE__*/
-  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEioQIKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZUIMCgpfY29uZmlnX2lkIn0KEFdlYmhvb2tFdmVudFBhZ2USLAoFaXRlbXMYASADKAsyHS5icG0ud2ViaG9va3MudjEuV2ViaG9va0V2ZW50EhMKC3RvdGFsX2NvdW50GAIgASgFEhMKC3BhZ2VfbnVtYmVyGAMgASgFEhEKCXBhZ2Vfc2l6ZRgEIAEoBSJfChtHZXRXZWJob29rRXZlbnRMaXN0UmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIvCgRkYXRhGAIgASgLMiEuYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudFBhZ2UiJgoYR2V0V2ViaG9va0V2ZW50QnlJZFF1ZXJ5EgoKAmlkGAEgASgDIlsKG0dldFdlYmhvb2tFdmVudEJ5SWRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEisKBGRhdGEYAiABKAsyHS5icG0ud2ViaG9va3MudjEuV2ViaG9va0V2ZW50IogCChlSZXBsYXlXZWJob29rRXZlbnRDb21tYW5kEg8KAmlkGAEgASgDSACIAQESFgoJY29uZmlnX2lkGAIgASgDSAGIAQESCwoDa2V5GAMgASgJEg4KBnNvdXJjZRgEIAEoCRIOCgZzdGF0dXMYBSABKAkSMQoNcmVjZWl2ZWRfZnJvbRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVjZWl2ZWRfdG8YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKBWxpbWl0GAggASgFSAKIAQFCBQoDX2lkQgwKCl9jb25maWdfaWRCCAoGX2xpbWl0IjsKDlJlcGxheWVkRXZlbnRzEhYKDnJlcGxheWVkX2NvdW50GAEgASgFEhEKCWV2ZW50X2lkcxgCIAMoAyJcChpSZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi0KBGRhdGEYAiABKAsyHy5icG0ud2ViaG9va3MudjEuUmVwbGF5ZWRFdmVudHMy5AIKE1dlYmhvb2tFdmVudFNlcnZpY2USbgoTR2V0V2ViaG9va0V2ZW50TGlzdBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEm4KE0dldFdlYmhvb2tFdmVudEJ5SWQSKS5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFF1ZXJ5GiwuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudEJ5SWRSZXNwb25zZRJtChJSZXBsYXlXZWJob29rRXZlbnQSKi5icG0ud2ViaG9va3MudjEuUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBorLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZWIGcHJvdG8z", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
+  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiqgMKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVldmVudBgJIAEoCRISCgphY2NvdW50X2lkGAogASgJEhIKCm1hbmRhdGVfaWQYCyABKAkSEwoLY3VzdG9tZXJfaWQYDCABKAkSEQoJcmVmZXJlbmNlGA0gASgJEhgKC2Ftb3VudF9rb2JvGA4gASgDSAOIAQFCDgoMX3BhZ2VfbnVtYmVyQgwKCl9wYWdlX3NpemVCDAoKX2NvbmZpZ19pZEIOCgxfYW1vdW50X2tvYm8ifQoQV2ViaG9va0V2ZW50UGFnZRIsCgVpdGVtcxgBIAMoCzIdLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnQSEwoLdG90YWxfY291bnQYAiABKAUSEwoLcGFnZV9udW1iZXIYAyABKAUSEQoJcGFnZV9zaXplGAQgASgFIl8KG0dldFdlYmhvb2tFdmVudExpc3RSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi8KBGRhdGEYAiABKAsyIS5icG0ud2ViaG9va3MudjEuV2ViaG9va0V2ZW50UGFnZSImChhHZXRXZWJob29rRXZlbnRCeUlkUXVlcnkSCgoCaWQYASABKAMiWwobR2V0V2ViaG9va0V2ZW50QnlJZFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKwoEZGF0YRgCIAEoCzIdLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnQiiAIKGVJlcGxheVdlYmhvb2tFdmVudENvbW1hbmQSDwoCaWQYASABKANIAIgBARIWCgljb25maWdfaWQYAiABKANIAYgBARILCgNrZXkYAyABKAkSDgoGc291cmNlGAQgASgJEg4KBnN0YXR1cxgFIAEoCRIxCg1yZWNlaXZlZF9mcm9tGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWNlaXZlZF90bxgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoFbGltaXQYCCABKAVIAogBAUIFCgNfaWRCDAoKX2NvbmZpZ19pZEIICgZfbGltaXQiOwoOUmVwbGF5ZWRFdmVudHMSFgoOcmVwbGF5ZWRfY291bnQYASABKAUSEQoJZXZlbnRfaWRzGAIgAygDIlwKGlJlcGxheVdlYmhvb2tFdmVudFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLQoEZGF0YRgCIAEoCzIfLmJwbS53ZWJob29rcy52MS5SZXBsYXllZEV2ZW50czLkAgoTV2ViaG9va0V2ZW50U2VydmljZRJuChNHZXRXZWJob29rRXZlbnRMaXN0EikuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudExpc3RRdWVyeRosLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UmVzcG9uc2USbgoTR2V0V2ViaG9va0V2ZW50QnlJZBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRCeUlkUXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFJlc3BvbnNlEm0KElJlcGxheVdlYmhvb2tFdmVudBIqLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRDb21tYW5kGisuYnBtLndlYmhvb2tzLnYxLlJlcGxheVdlYmhvb2tFdmVudFJlc3BvbnNlYgZwcm90bzM", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
 
 /**
  * Newest first. Every filter is optional.
@@ -49,12 +49,14 @@ export type GetWebhookEventListQuery = Message<"bpm.webhooks.v1.GetWebhookEventL
   key: string;
 
   /**
+   * "router", "mono", "remita-payment" or "remita-collection".
+   *
    * @generated from field: string source = 5;
    */
   source: string;
 
   /**
-   * queued, processing, succeeded, failed, dead or rejected.
+   * queued, processing, succeeded, failed, dead, rejected or stored.
    *
    * @generated from field: string status = 6;
    */
@@ -73,6 +75,41 @@ export type GetWebhookEventListQuery = Message<"bpm.webhooks.v1.GetWebhookEventL
    * @generated from field: google.protobuf.Timestamp received_to = 8;
    */
   receivedTo?: Timestamp | undefined;
+
+  /**
+   * A provider's searchable fields; each one set must match exactly.
+   * The event name, e.g. "direct_debit.payment_successful".
+   *
+   * @generated from field: string event = 9;
+   */
+  event: string;
+
+  /**
+   * @generated from field: string account_id = 10;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string mandate_id = 11;
+   */
+  mandateId: string;
+
+  /**
+   * @generated from field: string customer_id = 12;
+   */
+  customerId: string;
+
+  /**
+   * A payment or transaction reference (Remita's RRR).
+   *
+   * @generated from field: string reference = 13;
+   */
+  reference: string;
+
+  /**
+   * @generated from field: optional int64 amount_kobo = 14;
+   */
+  amountKobo?: bigint | undefined;
 };
 
 /**
@@ -204,7 +241,7 @@ export type ReplayWebhookEventCommand = Message<"bpm.webhooks.v1.ReplayWebhookEv
   source: string;
 
   /**
-   * succeeded, failed or dead.
+   * succeeded, failed, dead or stored.
    *
    * @generated from field: string status = 5;
    */

@@ -1,0 +1,134 @@
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import type { WebhookConfig } from '../domain/webhook-config.js';
+import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
+import { insertRunningWebhookEvent, insertWebhookEvent, noteRepeatedDelivery } from '../store/webhook-events.js';
+import { runAttempt, type AttemptDeps } from './run-attempt.js';
+
+/**
+ * A verified, normalised event from any source (the dynamic router, a provider), ready to be
+ * stored: the request as received (headers and query already redacted), where it came from
+ * (`source`: `router`, `mono`, `remita-payment`, `remita-collection`), the configuration that runs
+ * it if any, and a provider's normalised `fields`.
+ */
+export interface VerifiedEvent
+  extends Pick<NewWebhookEvent, 'source' | 'method' | 'path' | 'headers' | 'query' | 'rawBody' | 'clientIp' | 'receivedAt' | 'fields'> {
+  /** The configuration that runs it; none stores it only (status `stored`). */
+  readonly config: WebhookConfig | undefined;
+  /** The configuration's key, or the reserved key a provider dispatches to. */
+  readonly configKey: string;
+  /** Unique within the source (per configuration for the router); none: never deduplicated. */
+  readonly idempotency: { readonly key: string; readonly source: string } | undefined;
+  readonly responseMode: 'sync' | 'async';
+  /** The decisions so far (match, ip, verification); the accept step adds `dedup`. */
+  readonly trace: JsonObject;
+}
+
+/** What accepting an event can come to. */
+export type AcceptResult =
+  | { readonly kind: 'accepted'; readonly eventId: number; readonly repeated: boolean }
+  | { readonly kind: 'in_progress'; readonly eventId: number }
+  /** A sync event that ran, whose outcome could not be stored yet: the same idempotency key will answer it. */
+  | { readonly kind: 'unsettled'; readonly eventId: number }
+  | { readonly kind: 'succeeded'; readonly eventId: number; readonly repeated: boolean; readonly data: JsonValue; readonly httpResponse: DirectHttpResponse | null }
+  | { readonly kind: 'failed'; readonly eventId: number; readonly repeated: boolean; readonly errors: readonly string[] };
+
+export interface AcceptDeps extends AttemptDeps {
+  readonly defaultMaxAttempts: number;
+  /** Tells the local worker an async event is waiting. */
+  readonly onQueued: () => void;
+}
+
+/**
+ * The one way in: commits the event before anything is answered, once per idempotency key (a
+ * repeat is counted on the original and answered with its outcome), then runs it now (sync), leaves
+ * it to the workers (async), or keeps it only (`stored`, no configuration).
+ */
+export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promise<AcceptResult> {
+  const { config, idempotency, receivedAt } = event;
+  event.trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
+  const fields = newEventFields(deps, event);
+  if (!config || event.responseMode === 'async') {
+    const inserted = await insertWebhookEvent(deps.db, {
+      ...fields,
+      responseMode: 'async',
+      status: config ? 'queued' : 'stored',
+      attempts: 0,
+      leaseOwner: null,
+      availableAt: config ? receivedAt : null,
+    });
+    if (!inserted) return repeatOf(deps, event, idempotency!.key);
+    if (config) deps.onQueued();
+    return { kind: 'accepted', eventId: inserted.id, repeated: false };
+  }
+  const leaseSince = performance.now();
+  const running = await insertRunningWebhookEvent(deps.db, {
+    ...fields,
+    responseMode: 'sync',
+    status: 'processing',
+    attempts: 1,
+    leaseOwner: deps.workerId,
+    // The lease starts now, not at receipt: reading a slow body must not eat into the execution's time.
+    leaseMs: deps.policy.leaseMs,
+  });
+  if (!running) return repeatOf(deps, event, idempotency!.key);
+  const stored = running.event;
+  const result = await runAttempt(deps, stored, 'sync', { leaseSince, opened: { config, attemptId: running.attemptId } });
+  return result.kind === 'succeeded'
+    ? { kind: 'succeeded', eventId: stored.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
+    : result.kind === 'failed'
+      ? { kind: 'failed', eventId: stored.id, repeated: false, errors: result.errors }
+      : { kind: 'unsettled', eventId: stored.id };
+}
+
+/** The columns every source's event shares, before its status. */
+function newEventFields(deps: AcceptDeps, event: VerifiedEvent) {
+  const { config } = event;
+  return {
+    configId: config?.id ?? null,
+    configKey: config?.key ?? event.configKey,
+    configVersion: config?.version ?? null,
+    source: event.source,
+    method: event.method.toUpperCase(),
+    path: event.path,
+    headers: event.headers,
+    query: event.query,
+    rawBody: event.rawBody,
+    clientIp: event.clientIp,
+    receivedAt: event.receivedAt,
+    idempotencyKey: event.idempotency?.key ?? null,
+    maxAttempts: config ? (config.maxAttempts ?? deps.defaultMaxAttempts) : 0,
+    trace: event.trace,
+    ...(event.fields && { fields: event.fields }),
+  } satisfies Partial<NewWebhookEvent>;
+}
+
+/** A repeated idempotency key: counts the repeat on the original and answers its stored outcome. */
+async function repeatOf(deps: AcceptDeps, event: VerifiedEvent, idempotencyKey: string): Promise<AcceptResult> {
+  const scope = { source: event.source, configId: event.config?.id ?? null };
+  return repeatOutcome(await noteRepeatedDelivery(deps.db, scope, idempotencyKey, event.receivedAt));
+}
+
+/** A repeated idempotency key: the stored outcome, without running anything. */
+function repeatOutcome(event: WebhookEvent | undefined): AcceptResult {
+  if (!event) throw new Error('An idempotency conflict without a stored event');
+  switch (event.status) {
+    case 'succeeded':
+      return event.responseMode === 'async'
+        ? { kind: 'accepted', eventId: event.id, repeated: true }
+        : { kind: 'succeeded', eventId: event.id, repeated: true, data: event.result, httpResponse: event.httpResponse };
+    case 'failed':
+    case 'dead':
+      return event.responseMode === 'async'
+        ? { kind: 'accepted', eventId: event.id, repeated: true }
+        : { kind: 'failed', eventId: event.id, repeated: true, errors: event.errors ?? [] };
+    case 'queued':
+    case 'processing':
+      return event.responseMode === 'async' ? { kind: 'accepted', eventId: event.id, repeated: true } : { kind: 'in_progress', eventId: event.id };
+    case 'stored':
+      return { kind: 'accepted', eventId: event.id, repeated: true };
+    case 'rejected':
+      throw new Error('Rejected events carry no idempotency key');
+    default:
+      return event.status satisfies never;
+  }
+}
