@@ -1,9 +1,13 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+import { maskChainSecrets } from './chain-step-secrets.js';
 import { executionTargetFields, type WebhookConfig } from '../../domain/webhook-config.js';
 
-/** The API form of a stored configuration. Secrets are never copied out: only how many there are. */
+/**
+ * The API form of a stored configuration. Secrets are never copied out: verification secrets only
+ * as how many there are, chain-step secrets (headers, credential-named parameters) as the mask.
+ */
 export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<typeof WebHookConfigSchema> {
   return {
     id: BigInt(config.id),
@@ -13,6 +17,10 @@ export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<
     path: config.path,
     action: config.action,
     ...executionTargetFields(config),
+    commandChain: maskChainSecrets(config.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as never,
+    })),
     allowableIps: config.allowableIps,
     responseMode: config.responseMode,
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
