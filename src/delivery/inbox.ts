@@ -9,6 +9,7 @@ import { extractIdempotencyKey } from '../router/idempotency-key.js';
 import { parseIpAllowList } from '../router/ip-allow-list.js';
 import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
+import { redactQuery } from '../router/redact-query.js';
 import { secretHeadersOf, verifyRequest } from '../router/verification/verifiers.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
 import {
@@ -176,7 +177,7 @@ function eventFields(received: Received, rawBody: Buffer) {
     method: webhook.method.toUpperCase(),
     path: webhook.path,
     headers: redactHeaders(webhook.headers, secretHeadersOf(config.verification)),
-    query: webhook.query,
+    query: redactQuery(webhook.query),
     rawBody,
     clientIp: received.clientIp,
     receivedAt: received.receivedAt,
