@@ -111,6 +111,7 @@ export function composeService(options: ServiceOptions): Service {
     configs,
     trustedProxies: parseTrustedProxies(options.config.trustedProxies ?? ''),
     defaultMaxAttempts: delivery.defaultMaxAttempts,
+    refusedStoredPerMinute: delivery.refusedStoredPerMinute,
     onQueued: () => worker.wake(),
   });
   const server = createServer({

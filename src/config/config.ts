@@ -70,6 +70,10 @@ export interface DeliverySettings {
   readonly retryBaseMs: number;
   /** Backoff ceiling. */
   readonly retryMaxMs: number;
+  /** Refused (401/403) requests stored as events per configuration per minute; the rest are only counted. */
+  readonly refusedStoredPerMinute: number;
+  /** Finished and rejected events older than this many days are purged; 0 keeps them forever. */
+  readonly eventRetentionDays: number;
 }
 
 export const defaultDeliverySettings: DeliverySettings = Object.freeze({
@@ -79,6 +83,8 @@ export const defaultDeliverySettings: DeliverySettings = Object.freeze({
   defaultMaxAttempts: 8,
   retryBaseMs: 1_000,
   retryMaxMs: 3_600_000,
+  refusedStoredPerMinute: 10,
+  eventRetentionDays: 0,
 });
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -110,6 +116,8 @@ const environmentSchema = z.object({
   DEFAULT_MAX_ATTEMPTS: integer(1, 100).default(defaultDeliverySettings.defaultMaxAttempts),
   RETRY_BASE_MS: integer(1, 3_600_000).default(defaultDeliverySettings.retryBaseMs),
   RETRY_MAX_MS: integer(1, 86_400_000).default(defaultDeliverySettings.retryMaxMs),
+  REFUSED_STORED_PER_MINUTE: integer(0, 100_000).default(defaultDeliverySettings.refusedStoredPerMinute),
+  EVENT_RETENTION_DAYS: integer(0, 36_500).default(defaultDeliverySettings.eventRetentionDays),
   COMMAND_MODULES: z.string().default(''),
   FORWARD_ALLOWED_HOSTS: z.string().default(''),
   FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
@@ -180,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS,
       retryBaseMs: e.RETRY_BASE_MS,
       retryMaxMs: e.RETRY_MAX_MS,
+      refusedStoredPerMinute: e.REFUSED_STORED_PER_MINUTE,
+      eventRetentionDays: e.EVENT_RETENTION_DAYS,
     }),
   });
 }

@@ -19,6 +19,7 @@ import {
   noteRepeatedDelivery,
 } from '../store/webhook-events.js';
 import type { ConfigCache } from './config-cache.js';
+import { mayStoreRefused } from './may-store-refused.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
 /** A webhook request as the transport hands it over; the body is read only once the route allows it. */
@@ -54,6 +55,8 @@ export interface InboxDeps extends AttemptDeps {
   readonly configs: ConfigCache;
   readonly trustedProxies: TrustedProxies;
   readonly defaultMaxAttempts: number;
+  /** REFUSED_STORED_PER_MINUTE: refused requests stored per configuration per minute (see may-store-refused.ts). */
+  readonly refusedStoredPerMinute: number;
   /** Tells the local worker an async event is waiting. */
   readonly onQueued: () => void;
 }
@@ -192,8 +195,12 @@ function eventFields(received: Received, rawBody: Buffer) {
  */
 const rejectedBodyKeptBytes = 4 * 1024;
 
-/** A refused request is kept for the trace, without an idempotency key: a forgery must not block the real one. */
+/**
+ * A refused request is counted, and kept for the trace at a bounded rate, without an idempotency
+ * key: a forgery must not block the real one.
+ */
 async function storeRejected(received: Received, rawBody: Buffer): Promise<void> {
+  if (!(await mayStoreRefused(received.deps, received.config, received.receivedAt))) return;
   const kept = rawBody.subarray(0, rejectedBodyKeptBytes);
   if (kept.length < rawBody.length) {
     received.trace.body = { bytes: rawBody.length, keptBytes: kept.length, sha256: createHash('sha256').update(rawBody).digest('hex') };

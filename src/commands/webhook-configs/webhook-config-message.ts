@@ -1,14 +1,19 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+import type { RefusedRequests } from '../../store/refused-requests.js';
 import { maskChainSecrets } from './chain-step-secrets.js';
 import { executionTargetFields, type WebhookConfig } from '../../domain/webhook-config.js';
 
 /**
  * The API form of a stored configuration. Secrets are never copied out: verification secrets only
  * as how many there are, chain-step secrets (headers, credential-named parameters) as the mask.
+ * Refused-request counts only when given (reading one configuration).
  */
-export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<typeof WebHookConfigSchema> {
+export function toWebHookConfigMessage(
+  config: WebhookConfig,
+  refused?: RefusedRequests,
+): MessageInitShape<typeof WebHookConfigSchema> {
   return {
     id: BigInt(config.id),
     key: config.key,
@@ -42,5 +47,8 @@ export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<
     updatedAt: timestampFromDate(config.updatedAt),
     ...(config.activatedAt && { activatedAt: timestampFromDate(config.activatedAt) }),
     ...(config.deactivatedAt && { deactivatedAt: timestampFromDate(config.deactivatedAt) }),
+    ...(refused && {
+      refusedRequests: { total: BigInt(refused.total), notStored: BigInt(refused.notStored), lastAt: timestampFromDate(refused.lastAt) },
+    }),
   };
 }
