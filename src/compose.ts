@@ -15,6 +15,7 @@ import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes
 import { defaultDeliverySettings, defaultProvidersConfig, type Config } from './config/config.js';
 import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
+import { createRetentionJob } from './delivery/retention-job.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
@@ -43,7 +44,7 @@ export interface ServiceOptions {
   readonly extraCommands?: readonly CommandDefinition[];
   /** Jitter source of the retry schedule. */
   readonly random?: () => number;
-  /** Starts the background worker (default true); tests that drive it by hand turn it off. */
+  /** Starts the background worker and, with EVENT_RETENTION_DAYS, the retention purge (default true); tests that drive them by hand turn it off. */
   readonly startWorker?: boolean;
 }
 
@@ -115,6 +116,7 @@ export function composeService(options: ServiceOptions): Service {
     configs,
     trustedProxies: parseTrustedProxies(options.config.trustedProxies ?? ''),
     defaultMaxAttempts: delivery.defaultMaxAttempts,
+    refusedStoredPerMinute: delivery.refusedStoredPerMinute,
     onQueued: () => worker.wake(),
   };
   const inbox = createInbox(inboxDeps);
@@ -135,7 +137,14 @@ export function composeService(options: ServiceOptions): Service {
       ...(options.routes ?? []),
     ],
   });
-  if (options.startWorker ?? true) worker.start();
+  const retention =
+    delivery.eventRetentionDays > 0
+      ? createRetentionJob({ db: options.db, log: options.log, clock, retentionDays: delivery.eventRetentionDays })
+      : undefined;
+  if (options.startWorker ?? true) {
+    worker.start();
+    retention?.start();
+  }
   return {
     bus,
     execution,
@@ -146,6 +155,7 @@ export function composeService(options: ServiceOptions): Service {
     async close(graceMs) {
       await server.close(graceMs);
       await worker.stop(graceMs);
+      await retention?.stop();
       await configs.close();
       await disposeExecutors(executors);
     },

@@ -143,6 +143,10 @@ export interface DeliverySettings {
   readonly retryBaseMs: number;
   /** Backoff ceiling. */
   readonly retryMaxMs: number;
+  /** Refused (401/403) requests stored as events per configuration per minute; the rest are only counted. */
+  readonly refusedStoredPerMinute: number;
+  /** Finished and rejected events older than this many days are purged; 0 keeps them forever. */
+  readonly eventRetentionDays: number;
 }
 
 export const defaultDeliverySettings: DeliverySettings = Object.freeze({
@@ -152,6 +156,8 @@ export const defaultDeliverySettings: DeliverySettings = Object.freeze({
   defaultMaxAttempts: 8,
   retryBaseMs: 1_000,
   retryMaxMs: 3_600_000,
+  refusedStoredPerMinute: 10,
+  eventRetentionDays: 0,
 });
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -195,6 +201,8 @@ const environmentSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.keepAliveTimeoutMs),
   H2_IDLE_TIMEOUT_MS: integer(100, 86_400_000).default(defaultConnectionLimits.h2IdleTimeoutMs),
   MAX_CONNECTIONS: integer(1, 1_000_000).default(defaultConnectionLimits.maxConnections),
+  REFUSED_STORED_PER_MINUTE: integer(0, 100_000).default(defaultDeliverySettings.refusedStoredPerMinute),
+  EVENT_RETENTION_DAYS: integer(0, 36_500).default(defaultDeliverySettings.eventRetentionDays),
   COMMAND_MODULES: z.string().default(''),
   FORWARD_ALLOWED_HOSTS: z.string().default(''),
   FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
@@ -275,6 +283,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS,
       retryBaseMs: e.RETRY_BASE_MS,
       retryMaxMs: e.RETRY_MAX_MS,
+      refusedStoredPerMinute: e.REFUSED_STORED_PER_MINUTE,
+      eventRetentionDays: e.EVENT_RETENTION_DAYS,
     }),
     connections: Object.freeze({
       firstByteTimeoutMs: e.FIRST_BYTE_TIMEOUT_MS,

@@ -7,11 +7,13 @@ import { extractIdempotencyKey } from '../router/idempotency-key.js';
 import { parseIpAllowList } from '../router/ip-allow-list.js';
 import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
+import { redactQuery } from '../router/redact-query.js';
 import { secretHeadersOf, verifyRequest } from '../router/verification/verifiers.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
 import { insertWebhookEvent } from '../store/webhook-events.js';
 import { acceptEvent, type AcceptDeps, type AcceptResult } from './accept-event.js';
 import type { ConfigCache } from './config-cache.js';
+import { mayStoreRefused } from './may-store-refused.js';
 
 /** A webhook request as the transport hands it over; the body is read only once the route allows it. */
 export interface IncomingWebhook {
@@ -42,6 +44,8 @@ export type InboxResult =
 export interface InboxDeps extends AcceptDeps {
   readonly configs: ConfigCache;
   readonly trustedProxies: TrustedProxies;
+  /** REFUSED_STORED_PER_MINUTE: refused requests stored per configuration per minute (see may-store-refused.ts). */
+  readonly refusedStoredPerMinute: number;
 }
 
 export interface Inbox {
@@ -131,7 +135,7 @@ function eventFields(received: Received, rawBody: Buffer) {
     method: webhook.method.toUpperCase(),
     path: webhook.path,
     headers: redactHeaders(webhook.headers, secretHeadersOf(config.verification)),
-    query: webhook.query,
+    query: redactQuery(webhook.query),
     rawBody,
     clientIp: received.clientIp,
     receivedAt: received.receivedAt,
@@ -145,8 +149,12 @@ function eventFields(received: Received, rawBody: Buffer) {
  */
 const rejectedBodyKeptBytes = 4 * 1024;
 
-/** A refused request is kept for the trace, without an idempotency key: a forgery must not block the real one. */
+/**
+ * A refused request is counted, and kept for the trace at a bounded rate, without an idempotency
+ * key: a forgery must not block the real one.
+ */
 async function storeRejected(received: Received, rawBody: Buffer): Promise<void> {
+  if (!(await mayStoreRefused(received.deps, received.config, received.receivedAt))) return;
   const kept = rawBody.subarray(0, rejectedBodyKeptBytes);
   if (kept.length < rawBody.length) {
     received.trace.body = { bytes: rawBody.length, keptBytes: kept.length, sha256: createHash('sha256').update(rawBody).digest('hex') };

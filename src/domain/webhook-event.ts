@@ -66,6 +66,15 @@ export interface WebhookEvent extends NewWebhookEvent {
   readonly completedAt: Date | null;
 }
 
+/** How much of a body an event list carries. */
+export const bodyPreviewBytes = 1024;
+
+/** An event as a list shows it: the body cut to `bodyPreviewBytes` (in SQL), with its full length. */
+export interface ListedWebhookEvent extends Omit<WebhookEvent, 'rawBody'> {
+  readonly bodyPreview: Buffer;
+  readonly bodyBytes: number;
+}
+
 export const attemptOutcomes = ['running', 'succeeded', 'failed', 'interrupted'] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 

@@ -1,9 +1,11 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import {
+  bodyPreviewBytes,
   replayableStatuses,
   type DirectHttpResponse,
   type EventStatus,
+  type ListedWebhookEvent,
   type NewWebhookEvent,
   type SearchableFields,
   type WebhookEvent,
@@ -187,18 +189,40 @@ export async function settleAttempt(
   return Number(count) === 1;
 }
 
-/** One page of events, newest first, with the total that matches. */
+/** One page of events, newest first, bodies cut to a preview, with the total that matches. */
 export async function listWebhookEvents(
   db: Db,
   filter: WebhookEventFilter,
   page: { offset: number; limit: number },
-): Promise<{ items: WebhookEvent[]; totalCount: number }> {
+): Promise<{ items: ListedWebhookEvent[]; totalCount: number }> {
   const query = db<WebhookEventRow>(table).modify((q) => applyFilter(q, filter));
   const [counted] = await query.clone().count<{ count: string | number }[]>({ count: '*' });
-  const rows = await query.orderBy([{ column: 'received_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+  const rows = (await query
+    .select(
+      ...listedColumns,
+      db.raw('substring(raw_body from 1 for ?) as raw_body', [bodyPreviewBytes]),
+      db.raw('octet_length(raw_body) as body_bytes'),
+    )
+    .orderBy([{ column: 'received_at', order: 'desc' }, { column: 'id', order: 'desc' }])
     .offset(page.offset)
-    .limit(page.limit);
-  return { items: rows.map(toWebhookEvent), totalCount: Number(counted?.count ?? 0) };
+    .limit(page.limit)) as (WebhookEventRow & { body_bytes: number })[];
+  return { items: rows.map(toListedWebhookEvent), totalCount: Number(counted?.count ?? 0) };
+}
+
+/**
+ * Every column but raw_body, which a list cuts to a preview in SQL: a page never loads whole bodies.
+ * Written as a record so that a column added to WebhookEventRow but not here fails to compile.
+ */
+const listedColumns = Object.keys({
+  id: true, config_id: true, config_key: true, config_version: true, source: true, method: true, path: true,
+  headers: true, query: true, client_ip: true, received_at: true, idempotency_key: true, response_mode: true,
+  status: true, attempts: true, max_attempts: true, available_at: true, lease_owner: true, result: true,
+  errors: true, http_response: true, trace: true, completed_at: true, fields: true, dedup_scope: true,
+} satisfies Record<Exclude<keyof WebhookEventRow, 'raw_body'>, true>);
+
+function toListedWebhookEvent(row: WebhookEventRow & { body_bytes: number }): ListedWebhookEvent {
+  const { rawBody, ...event } = toWebhookEvent(row);
+  return { ...event, bodyPreview: rawBody, bodyBytes: Number(row.body_bytes) };
 }
 
 /**
@@ -246,7 +270,7 @@ function applyFilter(q: Knex.QueryBuilder, filter: WebhookEventFilter): void {
   if (filter.statuses) q.whereIn('status', filter.statuses);
   if (filter.receivedFrom) q.where('received_at', '>=', filter.receivedFrom);
   if (filter.receivedTo) q.where('received_at', '<', filter.receivedTo);
-  if (filter.fields && Object.keys(filter.fields).length > 0) q.whereRaw('fields @> ?::jsonb', [JSON.stringify(filter.fields)]);
+  if (filter.fields && Object.keys(filter.fields).length > 0) q.whereRaw('fields @> ?::jsonb', [toJsonbParam(filter.fields)]);
 }
 
 /** A stored row as the domain sees it, with every escaped string restored (see jsonb-safe.ts). */

@@ -69,7 +69,7 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
       },
       trace: { verification: { scheme: 'mono-webhook-secret', form: 'secret', passed: true }, dedup: { repeats: 1 } },
     });
-    expect(stored!.rawBody.toString()).toBe(JSON.stringify(monoDebitSuccessful));
+    expect(stored!.bodyPreview.toString()).toBe(JSON.stringify(monoDebitSuccessful));
   });
 
   it('recognises mandate and account events, dedups on a body hash without event_id, and filters the list by mandate', async () => {
@@ -122,7 +122,7 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
       ['110007752969', 'stored', expect.objectContaining({ channel: 'INTERNET', amountKobo: 1250050 })],
     ]);
     expect(stored[0]!.query).toEqual({ token: '[redacted]' });
-    expect(JSON.parse(stored[1]!.rawBody.toString())).toEqual(remitaPayments[1]);
+    expect(JSON.parse(stored[1]!.bodyPreview.toString())).toEqual(remitaPayments[1]);
     expect(stored[0]!.trace).toMatchObject({ batch: { index: 0, count: 2 }, verification: { scheme: 'token', passed: true } });
     expect(stored[1]!.trace).toMatchObject({ dedup: { repeats: 1 } });
   });
@@ -153,7 +153,7 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
         { event: 'collection', customerId: 'CUST-0043', mandateId: '200007681299', amountKobo: 3000000, deductionDate: '2026-11-28', status: 'SUCCESSFUL' },
       ],
     ]);
-    expect(JSON.parse(stored[0]!.rawBody.toString())).toMatchObject({ employerName: 'Federal Ministry of Works' });
+    expect(JSON.parse(stored[0]!.bodyPreview.toString())).toMatchObject({ employerName: 'Federal Ministry of Works' });
     expect(stored.map((event) => event.trace.dedup)).toMatchObject([{ repeats: 1 }, { repeats: 1 }]);
   });
 

@@ -3,11 +3,13 @@ import {
   GetWebHookConfigByIdResponseSchema,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { notFound } from '../../errors.js';
+import { findRefusedRequests } from '../../store/refused-requests.js';
 import { findWebhookConfigById } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
 import { isStoredId } from './stored-config.js';
 import { toWebHookConfigMessage } from './webhook-config-message.js';
 
+/** One configuration, with the counts of the requests refused for it. */
 export const getWebHookConfigById = defineCommand({
   name: GetWebHookConfigByIdQuerySchema.name,
   input: GetWebHookConfigByIdQuerySchema,
@@ -18,6 +20,7 @@ export const getWebHookConfigById = defineCommand({
   async handle(input, ctx) {
     const config = isStoredId(input.id) ? await findWebhookConfigById(ctx.db, Number(input.id)) : undefined;
     if (!config) throw notFound('Configuration not found', ['No webhook configuration found with the specified ID']);
-    return { data: toWebHookConfigMessage(config) };
+    const refused = await findRefusedRequests(ctx.db, config.id);
+    return { data: toWebHookConfigMessage(config, refused) };
   },
 });

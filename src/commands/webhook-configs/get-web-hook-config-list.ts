@@ -29,7 +29,7 @@ export const getWebHookConfigList = defineCommand({
     const found = await listWebhookConfigs(ctx.db, filter, page);
     const { pageNumber, pageSize } = page;
     return {
-      data: { items: found.items.map(toWebHookConfigMessage), totalCount: found.totalCount, pageNumber, pageSize },
+      data: { items: found.items.map((config) => toWebHookConfigMessage(config)), totalCount: found.totalCount, pageNumber, pageSize },
     };
   },
 });

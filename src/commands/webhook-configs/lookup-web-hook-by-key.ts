@@ -18,7 +18,7 @@ export const lookupWebHookByKey = defineCommand({
   runnableFromWebhook: false,
   async handle(input, ctx) {
     const key = input.key.trim();
-    if (key === '') return { data: (await listAllWebhookConfigs(ctx.db)).map(toWebHookConfigMessage) };
+    if (key === '') return { data: (await listAllWebhookConfigs(ctx.db)).map((config) => toWebHookConfigMessage(config)) };
     const config = await findWebhookConfigByKey(ctx.db, key);
     if (!config) throw notFound('Lookup failed', ['No webhook configuration found with the specified key']);
     return { data: [toWebHookConfigMessage(config)] };

@@ -14,6 +14,7 @@ import {
   type WebhookConfig,
   type WebhookConfigFields,
 } from '../../domain/webhook-config.js';
+import { keepMaskedSecrets } from './chain-step-secrets.js';
 
 /** Configuration fields as requested, before validation: the execution type may still be missing. */
 export type WebhookConfigDraft = Omit<WebhookConfigFields, 'executionType'> & { executionType: number | undefined };
@@ -27,7 +28,7 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     action: input.action.trim().toUpperCase(),
     executionType: input.executionType,
     commandName: emptyToNull(input.commandName),
-    commandChain: toChain(input.commandChain),
+    commandChain: toChain(input.commandChain, null),
     executionCode: emptyToNull(input.executionCode),
     processDefinitionId: input.processDefinitionId === undefined ? null : Number(input.processDefinitionId),
     allowableIps: input.allowableIps.trim(),
@@ -54,7 +55,8 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     action: input.action?.trim().toUpperCase() ?? base.action,
     executionType: input.executionType ?? base.executionType,
     commandName: input.commandName === undefined ? base.commandName : emptyToNull(input.commandName),
-    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain) : base.commandChain,
+    commandChain:
+      input.commandChain.length > 0 ? toChain(input.commandChain, existing.commandChain) : base.commandChain,
     executionCode: input.executionCode === undefined ? base.executionCode : emptyToNull(input.executionCode),
     processDefinitionId:
       input.processDefinitionId === undefined ? base.processDefinitionId : Number(input.processDefinitionId),
@@ -87,9 +89,14 @@ function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft
   return { ...draft, commandName: null, commandChain: steps };
 }
 
-function toChain(steps: readonly CommandChainStepMessage[]): CommandChainStep[] | null {
+/** Steps as sent, where a secret sent back as the mask keeps its stored value (see chain-step-secrets.ts). */
+function toChain(
+  steps: readonly CommandChainStepMessage[],
+  stored: readonly CommandChainStep[] | null,
+): CommandChainStep[] | null {
   if (steps.length === 0) return null;
-  return steps.map((step) => ({ commandName: step.commandName.trim(), parameters: step.parameters ?? ({} as JsonObject) }));
+  const chain = steps.map((step) => ({ commandName: step.commandName.trim(), parameters: step.parameters ?? ({} as JsonObject) }));
+  return keepMaskedSecrets(chain, stored);
 }
 
 /** Secrets are write-only: an update that omits them keeps the stored ones. An empty scheme removes verification. */

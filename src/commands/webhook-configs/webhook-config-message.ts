@@ -1,10 +1,19 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+import type { RefusedRequests } from '../../store/refused-requests.js';
+import { maskChainSecrets } from './chain-step-secrets.js';
 import { executionTargetFields, type WebhookConfig } from '../../domain/webhook-config.js';
 
-/** The API form of a stored configuration. Secrets are never copied out: only how many there are. */
-export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<typeof WebHookConfigSchema> {
+/**
+ * The API form of a stored configuration. Secrets are never copied out: verification secrets only
+ * as how many there are, chain-step secrets (headers, credential-named parameters) as the mask.
+ * Refused-request counts only when given (reading one configuration).
+ */
+export function toWebHookConfigMessage(
+  config: WebhookConfig,
+  refused?: RefusedRequests,
+): MessageInitShape<typeof WebHookConfigSchema> {
   return {
     id: BigInt(config.id),
     key: config.key,
@@ -13,6 +22,10 @@ export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<
     path: config.path,
     action: config.action,
     ...executionTargetFields(config),
+    commandChain: maskChainSecrets(config.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as never,
+    })),
     allowableIps: config.allowableIps,
     responseMode: config.responseMode,
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
@@ -34,5 +47,8 @@ export function toWebHookConfigMessage(config: WebhookConfig): MessageInitShape<
     updatedAt: timestampFromDate(config.updatedAt),
     ...(config.activatedAt && { activatedAt: timestampFromDate(config.activatedAt) }),
     ...(config.deactivatedAt && { deactivatedAt: timestampFromDate(config.deactivatedAt) }),
+    ...(refused && {
+      refusedRequests: { total: BigInt(refused.total), notStored: BigInt(refused.notStored), lastAt: timestampFromDate(refused.lastAt) },
+    }),
   };
 }

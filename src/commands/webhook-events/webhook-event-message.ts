@@ -1,11 +1,14 @@
 import { fromJson, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
 import { ValueSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { WebhookEventAttemptSchema, WebhookEventSchema } from '../../../gen/bpm/webhooks/v1/webhook_event_pb.js';
-import type { EventAttempt, WebhookEvent } from '../../domain/webhook-event.js';
+import { bodyPreviewBytes, type EventAttempt, type ListedWebhookEvent, type WebhookEvent } from '../../domain/webhook-event.js';
 
-/** The API form of a stored event; attempts only when given (reading one event). */
+/**
+ * The API form of a stored event: one read by id has its whole body and its attempts, one from a
+ * list only the body's preview and length.
+ */
 export function toWebhookEventMessage(
-  event: WebhookEvent,
+  event: WebhookEvent | ListedWebhookEvent,
   attempts: readonly EventAttempt[] = [],
 ): MessageInitShape<typeof WebhookEventSchema> {
   return {
@@ -18,7 +21,7 @@ export function toWebhookEventMessage(
     path: event.path,
     headers: { ...event.headers },
     query: { ...event.query },
-    body: event.rawBody.toString('utf8'),
+    ...bodyFields(event),
     clientIp: event.clientIp,
     receivedAt: timestampFromDate(event.receivedAt),
     idempotencyKey: event.idempotencyKey ?? '',
@@ -33,6 +36,17 @@ export function toWebhookEventMessage(
     trace: event.trace,
     fields: event.fields ?? {},
     attempts: attempts.map(toAttemptMessage),
+  };
+}
+
+function bodyFields(event: WebhookEvent | ListedWebhookEvent) {
+  if ('bodyPreview' in event) {
+    return { bodyPreview: event.bodyPreview.toString('utf8'), bodyBytes: event.bodyBytes };
+  }
+  return {
+    body: event.rawBody.toString('utf8'),
+    bodyPreview: event.rawBody.subarray(0, bodyPreviewBytes).toString('utf8'),
+    bodyBytes: event.rawBody.length,
   };
 }
 

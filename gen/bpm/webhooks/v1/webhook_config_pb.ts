@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/webhook_config.proto.
  */
 export const file_bpm_webhooks_v1_webhook_config: GenFile = /*@__PURE__*/
-  fileDesc("CiRicG0vd2ViaG9va3MvdjEvd2ViaG9va19jb25maWcucHJvdG8SD2JwbS53ZWJob29rcy52MSLiBQoNV2ViSG9va0NvbmZpZxIKCgJpZBgBIAEoAxILCgNrZXkYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEgoKaXNfZW5hYmxlZBgEIAEoCBIMCgRwYXRoGAUgASgJEg4KBmFjdGlvbhgGIAEoCRIWCg5leGVjdXRpb25fdHlwZRgHIAEoBRIUCgxjb21tYW5kX25hbWUYCCABKAkSOAoNY29tbWFuZF9jaGFpbhgJIAMoCzIhLmJwbS53ZWJob29rcy52MS5Db21tYW5kQ2hhaW5TdGVwEhYKDmV4ZWN1dGlvbl9jb2RlGAogASgJEiIKFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgLIAEoA0gAiAEBEiMKDWFsbG93YWJsZV9pcHMYDCABKAlSDGFsbG93YWJsZUlQcxIVCg1yZXNwb25zZV9tb2RlGA0gASgJEhcKCnRpbWVvdXRfbXMYDiABKAVIAYgBARIZCgxtYXhfYXR0ZW1wdHMYDyABKAVIAogBARIXCg9pZGVtcG90ZW5jeV9rZXkYECABKAkSMwoMdmVyaWZpY2F0aW9uGBEgASgLMh0uYnBtLndlYmhvb2tzLnYxLlZlcmlmaWNhdGlvbhIPCgd2ZXJzaW9uGBIgASgFEi4KCmNyZWF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGFjdGl2YXRlZF9hdBgVIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOZGVhY3RpdmF0ZWRfYXQYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQhgKFl9wcm9jZXNzX2RlZmluaXRpb25faWRCDQoLX3RpbWVvdXRfbXNCDwoNX21heF9hdHRlbXB0cyJVChBDb21tYW5kQ2hhaW5TdGVwEhQKDGNvbW1hbmRfbmFtZRgBIAEoCRIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCK9AQoMVmVyaWZpY2F0aW9uEg4KBnNjaGVtZRgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2VjcmV0cxgDIAMoCRIOCgZoZWFkZXIYBCABKAkSDgoGcHJlZml4GAUgASgJEhAKCGVuY29kaW5nGAYgASgJEh4KEXRvbGVyYW5jZV9zZWNvbmRzGAcgASgFSACIAQESFAoMc2VjcmV0X2NvdW50GAggASgFQhQKEl90b2xlcmFuY2Vfc2Vjb25kc2IGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiRicG0vd2ViaG9va3MvdjEvd2ViaG9va19jb25maWcucHJvdG8SD2JwbS53ZWJob29rcy52MSKeBgoNV2ViSG9va0NvbmZpZxIKCgJpZBgBIAEoAxILCgNrZXkYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEgoKaXNfZW5hYmxlZBgEIAEoCBIMCgRwYXRoGAUgASgJEg4KBmFjdGlvbhgGIAEoCRIWCg5leGVjdXRpb25fdHlwZRgHIAEoBRIUCgxjb21tYW5kX25hbWUYCCABKAkSOAoNY29tbWFuZF9jaGFpbhgJIAMoCzIhLmJwbS53ZWJob29rcy52MS5Db21tYW5kQ2hhaW5TdGVwEhYKDmV4ZWN1dGlvbl9jb2RlGAogASgJEiIKFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgLIAEoA0gAiAEBEiMKDWFsbG93YWJsZV9pcHMYDCABKAlSDGFsbG93YWJsZUlQcxIVCg1yZXNwb25zZV9tb2RlGA0gASgJEhcKCnRpbWVvdXRfbXMYDiABKAVIAYgBARIZCgxtYXhfYXR0ZW1wdHMYDyABKAVIAogBARIXCg9pZGVtcG90ZW5jeV9rZXkYECABKAkSMwoMdmVyaWZpY2F0aW9uGBEgASgLMh0uYnBtLndlYmhvb2tzLnYxLlZlcmlmaWNhdGlvbhIPCgd2ZXJzaW9uGBIgASgFEi4KCmNyZWF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGFjdGl2YXRlZF9hdBgVIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOZGVhY3RpdmF0ZWRfYXQYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKEHJlZnVzZWRfcmVxdWVzdHMYKCABKAsyIC5icG0ud2ViaG9va3MudjEuUmVmdXNlZFJlcXVlc3RzQhgKFl9wcm9jZXNzX2RlZmluaXRpb25faWRCDQoLX3RpbWVvdXRfbXNCDwoNX21heF9hdHRlbXB0cyJhCg9SZWZ1c2VkUmVxdWVzdHMSDQoFdG90YWwYASABKAMSEgoKbm90X3N0b3JlZBgCIAEoAxIrCgdsYXN0X2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJVChBDb21tYW5kQ2hhaW5TdGVwEhQKDGNvbW1hbmRfbmFtZRgBIAEoCRIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCK9AQoMVmVyaWZpY2F0aW9uEg4KBnNjaGVtZRgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2VjcmV0cxgDIAMoCRIOCgZoZWFkZXIYBCABKAkSDgoGcHJlZml4GAUgASgJEhAKCGVuY29kaW5nGAYgASgJEh4KEXRvbGVyYW5jZV9zZWNvbmRzGAcgASgFSACIAQESFAoMc2VjcmV0X2NvdW50GAggASgFQhQKEl90b2xlcmFuY2Vfc2Vjb25kc2IGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * A webhook configuration: which incoming call it matches, who may make it, and what it runs.
@@ -159,6 +159,13 @@ export type WebHookConfig = Message<"bpm.webhooks.v1.WebHookConfig"> & {
    * @generated from field: google.protobuf.Timestamp deactivated_at = 22;
    */
   deactivatedAt?: Timestamp | undefined;
+
+  /**
+   * Requests refused with 401/403 (GetWebHookConfigByIdQuery only; absent when none was refused).
+   *
+   * @generated from field: bpm.webhooks.v1.RefusedRequests refused_requests = 40;
+   */
+  refusedRequests?: RefusedRequests | undefined;
 };
 
 /**
@@ -167,6 +174,38 @@ export type WebHookConfig = Message<"bpm.webhooks.v1.WebHookConfig"> & {
  */
 export const WebHookConfigSchema: GenMessage<WebHookConfig> = /*@__PURE__*/
   messageDesc(file_bpm_webhooks_v1_webhook_config, 0);
+
+/**
+ * A configuration's refused requests: each is counted; at most REFUSED_STORED_PER_MINUTE a minute
+ * are also stored as `rejected` events, the rest only counted here.
+ *
+ * @generated from message bpm.webhooks.v1.RefusedRequests
+ */
+export type RefusedRequests = Message<"bpm.webhooks.v1.RefusedRequests"> & {
+  /**
+   * @generated from field: int64 total = 1;
+   */
+  total: bigint;
+
+  /**
+   * Counted only, not stored as events (over the rate bound).
+   *
+   * @generated from field: int64 not_stored = 2;
+   */
+  notStored: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_at = 3;
+   */
+  lastAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.RefusedRequests.
+ * Use `create(RefusedRequestsSchema)` to create a new message.
+ */
+export const RefusedRequestsSchema: GenMessage<RefusedRequests> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 1);
 
 /**
  * One step of a command chain.
@@ -190,7 +229,7 @@ export type CommandChainStep = Message<"bpm.webhooks.v1.CommandChainStep"> & {
  * Use `create(CommandChainStepSchema)` to create a new message.
  */
 export const CommandChainStepSchema: GenMessage<CommandChainStep> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 1);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 2);
 
 /**
  * How an incoming webhook proves who sent it.
@@ -260,5 +299,5 @@ export type Verification = Message<"bpm.webhooks.v1.Verification"> & {
  * Use `create(VerificationSchema)` to create a new message.
  */
 export const VerificationSchema: GenMessage<Verification> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 2);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 3);
 
