@@ -20,13 +20,18 @@ import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
 import { parseTrustedProxies } from './router/client-ip.js';
+import { createMetrics } from './metrics/create-metrics.js';
+import { countAttempt, instrumentInbox } from './metrics/instrument-inbox.js';
+import { instrumentExecution } from './metrics/instrument-execution.js';
+import type { Metrics } from './metrics/metrics.js';
+import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> & Partial<Pick<Config, 'trustedProxies' | 'delivery'>>;
+  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> & Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'operations'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -41,6 +46,8 @@ export interface ServiceOptions {
   readonly random?: () => number;
   /** Starts the background worker (default true); tests that drive it by hand turn it off. */
   readonly startWorker?: boolean;
+  /** Node process metrics on /metrics (default true). */
+  readonly processMetrics?: boolean;
 }
 
 export interface Service {
@@ -51,6 +58,7 @@ export interface Service {
   readonly inbox: Inbox;
   readonly worker: Worker;
   readonly configs: ConfigCache;
+  readonly metrics: Metrics;
   /** Stops the server, then the worker (in-flight events finish or are released), then the executors. */
   close(graceMs?: number): Promise<void>;
 }
@@ -62,6 +70,8 @@ export interface Service {
 export function composeService(options: ServiceOptions): Service {
   const clock = options.clock ?? (() => new Date());
   const delivery = options.config.delivery ?? defaultDeliverySettings;
+  const operations = options.config.operations ?? { metricsToken: undefined, grpcReflection: true };
+  const metrics = createMetrics({ db: options.db, clock, log: options.log, processMetrics: options.processMetrics ?? true });
   const configs = createConfigCache(options.db, options.log);
   const bus = createCommandBus({
     commands: [
@@ -89,7 +99,7 @@ export function composeService(options: ServiceOptions): Service {
     script: options.config.executors.script,
     ...(options.clock && { clock: options.clock }),
   });
-  const execution = createInProcessExecutionClient(executors);
+  const execution = instrumentExecution(createInProcessExecutionClient(executors), metrics);
   const attemptDeps = {
     db: options.db,
     execution,
@@ -104,23 +114,30 @@ export function composeService(options: ServiceOptions): Service {
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
     leaseMs: delivery.leaseMs,
-    run: (event) => runAttempt(attemptDeps, event, 'async'),
+    run: async (event) => {
+      // Every log line of an attempt carries the request id the event came in with.
+      const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;
+      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async'));
+    },
   });
-  const inbox = createInbox({
+  const inbox = instrumentInbox(createInbox({
     ...attemptDeps,
     configs,
     trustedProxies: parseTrustedProxies(options.config.trustedProxies ?? ''),
     defaultMaxAttempts: delivery.defaultMaxAttempts,
     onQueued: () => worker.wake(),
-  });
+  }), metrics, 'router');
   const server = createServer({
     bus,
     authenticate: options.authenticate,
     log: options.log,
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
+    metrics,
+    grpcReflection: operations.grpcReflection,
     routes: [
       createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
+      createMetricsRoute(metrics, operations.metricsToken),
       ...(options.routes ?? []),
     ],
   });
@@ -132,11 +149,13 @@ export function composeService(options: ServiceOptions): Service {
     inbox,
     worker,
     configs,
+    metrics,
     async close(graceMs) {
       await server.close(graceMs);
       await worker.stop(graceMs);
       await configs.close();
       await disposeExecutors(executors);
+      metrics.close();
     },
   };
 }

@@ -6,11 +6,17 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CommandBus } from './commands/command-bus.js';
-import { createConnectRoutes, translateErrors } from './transport/connect/connect-routes.js';
+import type { Metrics } from './metrics/metrics.js';
+import { rpcMetrics } from './metrics/rpc-metrics.js';
+import { Health } from '../gen/grpc/health/v1/health_pb.js';
+import { createConnectRoutes, managementServices, translateErrors } from './transport/connect/connect-routes.js';
+import { addHealthService } from './transport/connect/health-service.js';
+import { addReflectionServices, reflectionServices } from './transport/connect/reflection-service.js';
 import { createBpmCommandGateway } from './transport/gateway/bpm-command-gateway.js';
 import { createHealthRoutes } from './transport/http/health-routes.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { routeRequests } from './transport/http/route-requests.js';
+import { withRequestId } from './transport/http/with-request-id.js';
 
 export interface ServerDeps {
   readonly bus: CommandBus;
@@ -21,6 +27,10 @@ export interface ServerDeps {
   readonly isReady: () => Promise<boolean>;
   /** Further plain endpoints (webhook ingress, JWKS, metrics), checked after the built-in ones. */
   readonly routes?: readonly HttpRoute[];
+  /** Counts requests and RPCs (see metrics/); absent in tools that need none. */
+  readonly metrics?: Metrics;
+  /** Serves gRPC server reflection (default true; GRPC_REFLECTION=false turns it off). */
+  readonly grpcReflection?: boolean;
 }
 
 export interface AppServer {
@@ -43,16 +53,22 @@ export function createServer(deps: ServerDeps): AppServer {
     createBpmCommandGateway(deps),
     ...(deps.routes ?? []),
   ];
+  const connectRoutes = createConnectRoutes(deps);
   const handler = connectNodeAdapter({
-    routes: createConnectRoutes(deps),
-    interceptors: [translateErrors],
+    routes: (router) => {
+      connectRoutes(router);
+      addHealthService(router, { services: managementServices, isReady: deps.isReady });
+      if (deps.grpcReflection ?? true) addReflectionServices(router, [...managementServices, Health, ...reflectionServices]);
+    },
+    // Outermost first: metrics see the code each failure leaves with.
+    interceptors: [...(deps.metrics ? [rpcMetrics(deps.metrics)] : []), translateErrors],
     // The same MAX_BODY_BYTES as the plain endpoints (Connect's own default is 4 GiB), also after
     // decompression: a call is refused before its body is buffered, whoever sends it.
     readMaxBytes: deps.maxBodyBytes,
-    fallback: routeRequests(plainRoutes, deps.log),
+    fallback: routeRequests(plainRoutes, deps.log, deps.metrics),
   });
-  const http1 = http.createServer(handler);
-  const h2c = http2.createServer(handler);
+  const http1 = http.createServer(withRequestId(handler));
+  const h2c = http2.createServer(withRequestId(handler));
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2c.on('session', (session) => {

@@ -33,6 +33,15 @@ export interface Config {
   /** Proxies whose X-Forwarded-For is believed: comma-separated addresses and CIDRs; empty trusts none. */
   readonly trustedProxies: string;
   readonly delivery: DeliverySettings;
+  readonly operations: OperationsConfig;
+}
+
+/** What operators' tools see: metrics and gRPC reflection. */
+export interface OperationsConfig {
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
+  /** Serve gRPC server reflection (v1 and v1alpha). */
+  readonly grpcReflection: boolean;
 }
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
@@ -133,6 +142,8 @@ const environmentSchema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
   // Leeway for exp/nbf between this host's clock and the token issuer's.
   AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
 }).refine((e) => [e.AUTH_HS256_SECRET, e.AUTH_PUBLIC_KEY_FILE, e.AUTH_JWKS_URL].filter(Boolean).length <= 1, {
   message: 'set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL',
   path: ['AUTH_*'],
@@ -181,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.RETRY_BASE_MS,
       retryMaxMs: e.RETRY_MAX_MS,
     }),
+    operations: Object.freeze({ metricsToken: e.METRICS_TOKEN, grpcReflection: e.GRPC_REFLECTION === 'true' }),
   });
 }
 

@@ -40,10 +40,13 @@ export interface NewWebhookEvent {
   readonly leaseOwner: string | null;
   /** The decisions taken on the way in: match, ip, verification, dedup. */
   readonly trace: JsonObject;
+  /** The x-request-id of the request that brought it (given or generated). */
+  readonly requestId?: string | null;
 }
 
 export interface WebhookEvent extends NewWebhookEvent {
   readonly id: number;
+  readonly requestId: string | null;
   readonly result: JsonValue | null;
   readonly errors: readonly string[] | null;
   readonly httpResponse: DirectHttpResponse | null;

@@ -32,6 +32,7 @@ interface WebhookEventRow {
   http_response: DirectHttpResponse | null;
   trace: JsonObject;
   completed_at: Date | string | null;
+  request_id: string | null;
 }
 
 /** Which events a listing or a bulk replay covers. */
@@ -70,7 +71,7 @@ export async function insertRunningWebhookEvent(
 
 /** The event as just stored: what was inserted, with its id; the raw body does not travel back from the database. */
 function stored(event: NewWebhookEvent, id: string | number): WebhookEvent {
-  return { ...event, id: Number(id), result: null, errors: null, httpResponse: null, completedAt: null };
+  return { ...event, requestId: event.requestId ?? null, id: Number(id), result: null, errors: null, httpResponse: null, completedAt: null };
 }
 
 function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
@@ -95,6 +96,7 @@ function insertEvent(db: Db, event: NewWebhookEvent): Knex.QueryBuilder {
       available_at: event.availableAt,
       lease_owner: event.leaseOwner,
       trace: JSON.stringify(event.trace),
+      request_id: event.requestId ?? null,
     })
     .onConflict(db.raw('(config_id, idempotency_key) WHERE idempotency_key IS NOT NULL'))
     .ignore()
@@ -278,5 +280,6 @@ function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
     errors: row.errors,
     httpResponse: row.http_response,
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
+    requestId: row.request_id,
   };
 }

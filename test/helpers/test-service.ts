@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
-import { defaultDeliverySettings, loadConfig, type DeliverySettings, type ExecutorsConfig } from '../../src/config/config.js';
+import { defaultDeliverySettings, loadConfig, type DeliverySettings, type ExecutorsConfig, type OperationsConfig } from '../../src/config/config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
@@ -33,6 +34,10 @@ export interface TestServiceOptions {
   delivery?: Partial<DeliverySettings>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
+  /** METRICS_TOKEN and GRPC_REFLECTION. */
+  operations?: OperationsConfig;
+  /** Defaults to a silent logger. */
+  log?: Logger;
 }
 
 /** The real service on a free port, over a test database. */
@@ -43,9 +48,12 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       executors: { ...defaultExecutors, ...options.executors },
       trustedProxies: options.trustedProxies ?? '',
       delivery: { ...defaultDeliverySettings, ...options.delivery },
+      ...(options.operations && { operations: options.operations }),
     },
     db,
-    log: silentLog,
+    log: options.log ?? silentLog,
+    // Node's process metrics are the same for every service in a test process: skip their collectors.
+    processMetrics: false,
     authenticate: options.authenticate ?? createTestAuthenticator(),
     ...(options.routes && { routes: options.routes }),
     ...(options.clock && { clock: options.clock }),
