@@ -18,5 +18,5 @@ export function cliContext(command: Command, output: Output): CliContext {
 
 /** Prints a response for scripts: protobuf JSON (int64 as strings, timestamps in RFC 3339). */
 export function printJson<S extends DescMessage>(context: CliContext, schema: S, message: MessageShape<S>): void {
-  context.output.out(JSON.stringify(toJson(schema, message), null, 2));
+  context.output.out(JSON.stringify(toJson(schema, message, { alwaysEmitImplicit: true }), null, 2));
 }

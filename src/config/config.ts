@@ -149,6 +149,9 @@ const environmentSchema = z.object({
   path: ['AUTH_*'],
 });
 
+/** Every environment variable the service reads (README's configuration table lists each one). */
+export const configVariableNames: readonly string[] = Object.freeze(Object.keys(environmentSchema.shape));
+
 /** Parses and validates the environment; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(withoutEmptyValues(env));
