@@ -14,7 +14,8 @@ const program = new Command('bpm-webhooks')
   .option('--json', 'print protobuf JSON for scripts instead of tables')
   .exitOverride()
   .showHelpAfterError();
-for (const command of [...localCommands(), configsCommand(processOutput), eventsCommand(processOutput)]) program.addCommand(command);
+for (const command of [...localCommands(), configsCommand(processOutput), eventsCommand(processOutput)])
+  program.addCommand(command);
 // Every level throws instead of exiting, so a usage mistake anywhere exits with exitCodes.usage.
 const throwOnErrors = (command: Command): void => void command.exitOverride().commands.forEach(throwOnErrors);
 throwOnErrors(program);

@@ -15,7 +15,7 @@ import {
   WebHookConfigService,
 } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { executionTypeNames } from '../executors/executor.js';
-import { cliContext, printJson, type CliContext } from './cli-context.js';
+import { cliContext, printJson } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
 import { formatTable, type Output } from './output.js';
@@ -49,7 +49,9 @@ export function configsCommand(output: Output): Command {
       if (context.json) return printJson(context, GetWebHookConfigListResponseSchema, response);
       const page = response.data;
       output.out(configTable(page?.items ?? []));
-      output.out(`page ${page?.pageNumber ?? 1} of ${Math.max(1, Math.ceil((page?.totalCount ?? 0) / (page?.pageSize || 1)))}, ${page?.totalCount ?? 0} in all`);
+      output.out(
+        `page ${page?.pageNumber ?? 1} of ${Math.max(1, Math.ceil((page?.totalCount ?? 0) / (page?.pageSize || 1)))}, ${page?.totalCount ?? 0} in all`,
+      );
     });
 
   configs
@@ -62,31 +64,51 @@ export function configsCommand(output: Output): Command {
       output.out(configDetails(response.data));
     });
 
-  withConfigFields(configs.command('create').description('create a configuration from flags and/or a JSON/YAML file').option('--key <key>', 'unique key'))
-    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { context, api } = client(command);
-      const fields = await configFields(options);
-      const request = parse(() => fromJson(CreateWebHookConfigCommandSchema, fields));
-      const response = await api.createWebHookConfig(request);
-      if (context.json) return printJson(context, CreateWebHookConfigResponseSchema, response);
-      output.out(`${response.message}: id ${response.data?.id}, key ${response.data?.key}`);
-    });
+  withConfigFields(
+    configs
+      .command('create')
+      .description('create a configuration from flags and/or a JSON/YAML file')
+      .option('--key <key>', 'unique key'),
+  ).action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
+    const { context, api } = client(command);
+    const fields = await configFields(options);
+    const request = parse(() => fromJson(CreateWebHookConfigCommandSchema, fields));
+    const response = await api.createWebHookConfig(request);
+    if (context.json) return printJson(context, CreateWebHookConfigResponseSchema, response);
+    output.out(`${response.message}: id ${response.data?.id}, key ${response.data?.key}`);
+  });
 
-  withConfigFields(configs.command('update <id>').description('change a configuration (fields not given stay as they are)'))
-    .action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { context, api } = client(command);
-      const fields = { ...(await configFields(options)), id: String(int64(id)) };
-      const request = parse(() => fromJson(UpdateWebHookConfigCommandSchema, fields));
-      const response = await api.updateWebHookConfig(request);
-      if (context.json) return printJson(context, UpdateWebHookConfigResponseSchema, response);
-      output.out(`${response.message}: id ${response.data?.id}, version ${response.data?.version}`);
-    });
+  withConfigFields(
+    configs.command('update <id>').description('change a configuration (fields not given stay as they are)'),
+  ).action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
+    const { context, api } = client(command);
+    const fields = { ...(await configFields(options)), id: String(int64(id)) };
+    const request = parse(() => fromJson(UpdateWebHookConfigCommandSchema, fields));
+    const response = await api.updateWebHookConfig(request);
+    if (context.json) return printJson(context, UpdateWebHookConfigResponseSchema, response);
+    output.out(`${response.message}: id ${response.data?.id}, version ${response.data?.version}`);
+  });
 
   const idCommands = [
     ['activate', 'enable a configuration', (api, id) => api.activateWebHookConfig({ id }), ActivateWebHookConfigResponseSchema],
-    ['deactivate', 'disable a configuration', (api, id) => api.deactivateWebHookConfig({ id }), DeactivateWebHookConfigResponseSchema],
-    ['delete', 'delete a configuration (its key may be reused)', (api, id) => api.deleteWebHookConfig({ id }), DeleteWebHookConfigResponseSchema],
-  ] as const satisfies readonly [string, string, (api: ReturnType<typeof client>['api'], id: bigint) => Promise<unknown>, unknown][];
+    [
+      'deactivate',
+      'disable a configuration',
+      (api, id) => api.deactivateWebHookConfig({ id }),
+      DeactivateWebHookConfigResponseSchema,
+    ],
+    [
+      'delete',
+      'delete a configuration (its key may be reused)',
+      (api, id) => api.deleteWebHookConfig({ id }),
+      DeleteWebHookConfigResponseSchema,
+    ],
+  ] as const satisfies readonly [
+    string,
+    string,
+    (api: ReturnType<typeof client>['api'], id: bigint) => Promise<unknown>,
+    unknown,
+  ][];
   for (const [name, description, call, schema] of idCommands) {
     configs
       .command(`${name} <id>`)
@@ -152,7 +174,8 @@ function parse<T>(build: () => T): T {
 
 function executionType(value: string): number {
   const index = /^\d$/.test(value) ? Number(value) : (executionTypeNames as readonly string[]).indexOf(value);
-  if (index < 0 || index >= executionTypeNames.length) throw new UsageError(`Unknown execution type ${value}: use 0-3 or ${executionTypeNames.join(', ')}`);
+  if (index < 0 || index >= executionTypeNames.length)
+    throw new UsageError(`Unknown execution type ${value}: use 0-3 or ${executionTypeNames.join(', ')}`);
   return index;
 }
 
@@ -188,7 +211,9 @@ function configTable(items: readonly WebHookConfig[]): string {
 
 function configDetails(config: WebHookConfig | undefined): string {
   if (!config) return '';
-  const target = config.commandName || (config.commandChain.length > 0 ? config.commandChain.map((step) => step.commandName).join(' -> ') : '');
+  const target =
+    config.commandName ||
+    (config.commandChain.length > 0 ? config.commandChain.map((step) => step.commandName).join(' -> ') : '');
   const rows: [string, string][] = [
     ['id', String(config.id)],
     ['key', config.key],

@@ -15,7 +15,8 @@ import { createManagementClient } from './management-client.js';
 import { formatTable, type Output } from './output.js';
 
 /** The filter fields of a list query (everything but paging). */
-type Filter = Pick<GetWebhookEventListQuery, 'status' | 'key' | 'source'> & Partial<Pick<GetWebhookEventListQuery, 'configId' | 'receivedFrom' | 'receivedTo'>>;
+type Filter = Pick<GetWebhookEventListQuery, 'status' | 'key' | 'source'> &
+  Partial<Pick<GetWebhookEventListQuery, 'configId' | 'receivedFrom' | 'receivedTo'>>;
 
 /** `events list|show|replay`: the inbox of a running server. */
 export function eventsCommand(output: Output): Command {
@@ -50,19 +51,33 @@ export function eventsCommand(output: Output): Command {
       const event = response.data;
       if (!event) return;
       output.out(eventTable([event]));
-      output.out(`\nattempts\n${formatTable(
-        ['attempt', 'outcome', 'started', 'ms', 'errors'],
-        event.attempts.map((a) => [String(a.attempt), a.outcome, date(a.startedAt), a.durationMs.toFixed(1), a.errors.join('; ')]),
-      )}`);
+      output.out(
+        `\nattempts\n${formatTable(
+          ['attempt', 'outcome', 'started', 'ms', 'errors'],
+          event.attempts.map((a) => [
+            String(a.attempt),
+            a.outcome,
+            date(a.startedAt),
+            a.durationMs.toFixed(1),
+            a.errors.join('; '),
+          ]),
+        )}`,
+      );
       if (event.errors.length > 0) output.out(`\nerrors: ${event.errors.join('; ')}`);
     });
 
-  withFilter(events.command('replay [ids...]').description('replay events by id, or every event a filter matches (default status dead)'))
+  withFilter(
+    events.command('replay [ids...]').description('replay events by id, or every event a filter matches (default status dead)'),
+  )
     .option('--limit <n>', 'at most this many events when filtering', '100')
     .action(async (ids: string[], options: Record<string, string | undefined>, command: Command) => {
       const { context, api } = client(command);
-      if (ids.length === 0 && !hasFilter(options)) throw new UsageError('Give event ids, or a filter (--status, --key, --config-id, --source, --from, --to)');
-      const targets = ids.length > 0 ? ids.map(int64) : await matching(api, { status: 'dead', ...filterOf(options) }, positive(options.limit, '--limit'));
+      if (ids.length === 0 && !hasFilter(options))
+        throw new UsageError('Give event ids, or a filter (--status, --key, --config-id, --source, --from, --to)');
+      const targets =
+        ids.length > 0
+          ? ids.map(int64)
+          : await matching(api, { status: 'dead', ...filterOf(options) }, positive(options.limit, '--limit'));
       const replayed: string[] = [];
       const failed: { id: string; error: string; exitCode: number }[] = [];
       for (const id of targets) {
@@ -70,9 +85,14 @@ export function eventsCommand(output: Output): Command {
           await api.replayWebhookEvent({ id });
           replayed.push(String(id));
         } catch (error) {
-          failed.push({ id: String(id), error: error instanceof Error ? error.message : String(error), exitCode: exitCodeOf(error) });
+          failed.push({
+            id: String(id),
+            error: error instanceof Error ? error.message : String(error),
+            exitCode: exitCodeOf(error),
+          });
         }
-        if (!context.json) output.err(`\rreplaying ${replayed.length + failed.length}/${targets.length} (${failed.length} failed)`);
+        if (!context.json)
+          output.err(`\rreplaying ${replayed.length + failed.length}/${targets.length} (${failed.length} failed)`);
       }
       if (!context.json && targets.length > 0) output.err('\n');
       if (context.json) output.out(JSON.stringify({ replayed, failed: failed.map(({ id, error }) => ({ id, error })) }, null, 2));
@@ -111,7 +131,11 @@ function filterOf(options: Record<string, string | undefined>): Partial<Filter> 
 
 /** The ids of up to `limit` events matching the filter, newest first, read page by page. */
 async function matching(
-  api: { getWebhookEventList(query: MessageInitShape<typeof GetWebhookEventListQuerySchema>): Promise<{ data?: { items: WebhookEvent[]; totalCount: number } }> },
+  api: {
+    getWebhookEventList(
+      query: MessageInitShape<typeof GetWebhookEventListQuerySchema>,
+    ): Promise<{ data?: { items: WebhookEvent[]; totalCount: number } }>;
+  },
   filter: Partial<Filter>,
   limit: number,
 ): Promise<bigint[]> {
@@ -146,6 +170,14 @@ const date = (timestamp: Timestamp | undefined) => (timestamp ? timestampDate(ti
 function eventTable(items: readonly WebhookEvent[]): string {
   return formatTable(
     ['id', 'key', 'source', 'status', 'attempts', 'received', 'request id'],
-    items.map((item) => [String(item.id), item.key, item.source, item.status, `${item.attemptCount}/${item.maxAttempts}`, date(item.receivedAt), item.requestId]),
+    items.map((item) => [
+      String(item.id),
+      item.key,
+      item.source,
+      item.status,
+      `${item.attemptCount}/${item.maxAttempts}`,
+      date(item.receivedAt),
+      item.requestId,
+    ]),
   );
 }

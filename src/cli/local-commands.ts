@@ -10,7 +10,9 @@ import { Command } from 'commander';
  */
 export function localCommands(): Command[] {
   return [
-    passThrough('serve', 'start the service (configured by environment variables, see README)', '../main', ['--no-node-snapshot']),
+    passThrough('serve', 'start the service (configured by environment variables, see README)', '../main', [
+      '--no-node-snapshot',
+    ]),
     passThrough('migrate', 'apply pending migrations to the configured database', './migrate'),
     passThrough('token', 'print a bearer token signed with the service key (--scope "...", --ttl, --sub)', './token'),
   ];

@@ -31,12 +31,19 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
   const storeErrors = counter('bpm_store_errors_total', 'Failed store queries and pool connections', ['kind']);
   const metrics: Metrics = {
     registry,
-    httpRequests: counter('bpm_http_requests_total', 'Plain HTTP requests by route pattern, method and status', ['route', 'method', 'status']),
+    httpRequests: counter('bpm_http_requests_total', 'Plain HTTP requests by route pattern, method and status', [
+      'route',
+      'method',
+      'status',
+    ]),
     httpDuration: histogram('bpm_http_request_duration_seconds', 'Plain HTTP request latency', ['route', 'method']),
     rpcRequests: counter('bpm_rpc_requests_total', 'RPCs (gRPC, gRPC-Web, Connect) by method and code', ['method', 'code']),
     rpcDuration: histogram('bpm_rpc_duration_seconds', 'RPC latency', ['method']),
     webhooksAccepted: counter('bpm_webhooks_accepted_total', 'Webhooks stored for execution', ['source', 'mode']),
-    webhooksRefused: counter('bpm_webhooks_refused_total', 'Webhooks answered without being executed, by reason', ['source', 'reason']),
+    webhooksRefused: counter('bpm_webhooks_refused_total', 'Webhooks answered without being executed, by reason', [
+      'source',
+      'reason',
+    ]),
     executions: counter('bpm_executions_total', 'Executions by config key, execution type and outcome', [
       'config_key',
       'execution_type',
@@ -49,7 +56,12 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
     scriptTimeouts: counter('bpm_script_timeouts_total', 'Scripts cut off by their timeout', ['config_key']),
     scriptMemoryBreaches: counter('bpm_script_memory_breaches_total', 'Scripts cut off by their memory limit', ['config_key']),
     scriptHostRestarts: counter('bpm_script_host_restarts_total', 'Script host processes restarted', ['reason']),
-    processInstances: new Gauge({ name: 'bpm_process_instances', help: 'BPMN process instances by status', labelNames: ['status'], registers }),
+    processInstances: new Gauge({
+      name: 'bpm_process_instances',
+      help: 'BPMN process instances by status',
+      labelNames: ['status'],
+      registers,
+    }),
     storeErrors,
   };
   registerInboxGauges(registry, options);

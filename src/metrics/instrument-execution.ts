@@ -4,7 +4,10 @@ import { executionTypeNames } from '../executors/executor.js';
 import type { Metrics } from './metrics.js';
 
 /** Counts and times every call of the ExecutionService, by config key, execution type and outcome. */
-export function instrumentExecution(execution: Client<typeof ExecutionService>, metrics: Metrics): Client<typeof ExecutionService> {
+export function instrumentExecution(
+  execution: Client<typeof ExecutionService>,
+  metrics: Metrics,
+): Client<typeof ExecutionService> {
   return {
     async execute(request, options) {
       const labels = {

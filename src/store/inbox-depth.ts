@@ -17,7 +17,12 @@ export async function countInboxBySource(db: Db, now: Date): Promise<InboxDepth[
     .select(db.raw(`count(*) FILTER (WHERE status = 'processing') AS processing`))
     .select(db.raw(`min(available_at) FILTER (WHERE status = 'queued' AND available_at <= ?) AS oldest_due`, [now]))
     .whereIn('status', ['queued', 'processing'])
-    .groupBy('source')) as { source: string; queued: string | number; processing: string | number; oldest_due: Date | string | null }[];
+    .groupBy('source')) as {
+    source: string;
+    queued: string | number;
+    processing: string | number;
+    oldest_due: Date | string | null;
+  }[];
   return rows.map((row) => ({
     source: row.source,
     queued: Number(row.queued),

@@ -55,13 +55,32 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
   });
 
   it('manages configurations from flags and from a YAML file, in tables and in JSON', async () => {
-    const created = await remote(['configs', 'create', '--key', 'echo', '--path', 'echo', '--action', 'POST', '--type', 'ExecuteNativeCommand', '--command', 'EchoCommand']);
+    const created = await remote([
+      'configs',
+      'create',
+      '--key',
+      'echo',
+      '--path',
+      'echo',
+      '--action',
+      'POST',
+      '--type',
+      'ExecuteNativeCommand',
+      '--command',
+      'EchoCommand',
+    ]);
     expect(created).toMatchObject({ code: 0, stdout: 'Webhook configuration created successfully: id 1, key echo\n' });
     const file = join(folder, 'settlement.yaml');
-    await writeFile(file, 'key: settlement\npath: /settlement\naction: POST\nexecutionType: 0\ncommandName: FailingTestCommand\nresponseMode: async\nmaxAttempts: 1\n');
+    await writeFile(
+      file,
+      'key: settlement\npath: /settlement\naction: POST\nexecutionType: 0\ncommandName: FailingTestCommand\nresponseMode: async\nmaxAttempts: 1\n',
+    );
     const fromFile = await remote(['--json', 'configs', 'create', '--file', file, '--disabled']);
     expect(fromFile.code).toBe(0);
-    expect(JSON.parse(fromFile.stdout)).toMatchObject({ message: 'Webhook configuration created successfully', data: { id: '2', key: 'settlement', isEnabled: false } });
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({
+      message: 'Webhook configuration created successfully',
+      data: { id: '2', key: 'settlement', isEnabled: false },
+    });
 
     const [table, json, shown] = await Promise.all([
       remote(['configs', 'list']),
@@ -85,7 +104,10 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
 
   it('lists, shows and replays events in bulk with a progress line', async () => {
     for (const n of [1, 2]) {
-      const response = await callWebhook(service.baseUrl, 'settlement', { body: JSON.stringify({ n }), headers: { 'x-request-id': `cli-${n}` } });
+      const response = await callWebhook(service.baseUrl, 'settlement', {
+        body: JSON.stringify({ n }),
+        headers: { 'x-request-id': `cli-${n}` },
+      });
       expect(response.status).toBe(202);
     }
     await service.worker.drain();
@@ -115,7 +137,10 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
       cli(['--url', service.baseUrl, '--token', 'not-a-jwt', 'configs', 'list']),
       cli(['--url', 'http://127.0.0.1:1', 'events', 'list']),
     ]);
-    expect(missing).toMatchObject({ code: 1, stderr: 'error: Configuration not found: No webhook configuration found with the specified ID (NotFound)\n' });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: 'error: Configuration not found: No webhook configuration found with the specified ID (NotFound)\n',
+    });
     expect(usage.code).toBe(2);
     expect(badFile).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: Cannot read /) });
     expect(unauthorized).toMatchObject({ code: 3, stderr: expect.stringContaining('(Unauthenticated)') });

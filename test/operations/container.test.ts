@@ -52,7 +52,10 @@ describe('the container files', () => {
 
   it('compose runs the service on PostgreSQL with a configuration the service accepts', async () => {
     const compose = parse(await read('compose.yaml')) as {
-      services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
+      services: Record<
+        string,
+        { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown> }
+      >;
     };
     expect(compose.services.postgres?.image).toMatch(/^postgres:15/);
     const service = compose.services.webhooks!;

@@ -77,7 +77,9 @@ describe('gRPC health and server reflection', () => {
       codec(HealthCheckResponseSchema).deserialize,
       create(HealthCheckRequestSchema, { service: '' }),
     );
-    const first = await new Promise<ServingStatus>((resolve) => call.once('data', (message: { status: ServingStatus }) => resolve(message.status)));
+    const first = await new Promise<ServingStatus>((resolve) =>
+      call.once('data', (message: { status: ServingStatus }) => resolve(message.status)),
+    );
     call.on('error', () => {});
     call.cancel();
     expect(first).toBe(ServingStatus.SERVING);
@@ -96,39 +98,56 @@ describe('gRPC health and server reflection', () => {
       call.on('error', reject);
     });
     call.write(create(ServerReflectionRequestSchema, { messageRequest: { case: 'listServices', value: '' } }));
-    call.write(create(ServerReflectionRequestSchema, { messageRequest: { case: 'fileContainingSymbol', value: 'bpm.webhooks.v1.WebHookConfigService.CreateWebHookConfig' } }));
+    call.write(
+      create(ServerReflectionRequestSchema, {
+        messageRequest: { case: 'fileContainingSymbol', value: 'bpm.webhooks.v1.WebHookConfigService.CreateWebHookConfig' },
+      }),
+    );
     call.write(create(ServerReflectionRequestSchema, { messageRequest: { case: 'fileByFilename', value: 'missing.proto' } }));
     await done;
     const [list, file, missing] = answers;
-    expect(list?.messageResponse.case === 'listServicesResponse' && list.messageResponse.value.service.map((s) => s.name).sort()).toEqual(allServices);
+    expect(
+      list?.messageResponse.case === 'listServicesResponse' && list.messageResponse.value.service.map((s) => s.name).sort(),
+    ).toEqual(allServices);
     expect(file?.messageResponse.case).toBe('fileDescriptorResponse');
-    expect(file?.messageResponse.case === 'fileDescriptorResponse' && file.messageResponse.value.fileDescriptorProto.length).toBeGreaterThan(1);
+    expect(
+      file?.messageResponse.case === 'fileDescriptorResponse' && file.messageResponse.value.fileDescriptorProto.length,
+    ).toBeGreaterThan(1);
     expect(missing?.messageResponse).toMatchObject({ case: 'errorResponse', value: { errorCode: grpc.status.NOT_FOUND } });
   });
 
   const bufCurl = (args: string[]) => run('npx', ['buf', 'curl', '--http2-prior-knowledge', ...args], { timeout: 60_000 });
 
-  it.each(['grpc', 'connect'])('lets buf curl list the services and call a method through reflection alone, over %s', async (protocol) => {
-    const listed = await bufCurl(['--protocol', protocol, '--list-services', service.baseUrl]);
-    expect(listed.stdout.trim().split('\n').sort()).toEqual(allServices);
-    const methods = await bufCurl(['--protocol', protocol, '--list-methods', service.baseUrl]);
-    expect(methods.stdout).toContain('bpm.webhooks.v1.WebHookConfigService/CreateWebHookConfig');
-    const called = await bufCurl([
-      '--protocol',
-      protocol,
-      '-H',
-      `authorization: Bearer ${service.adminToken}`,
-      '-d',
-      '{"pageSize": 5}',
-      `${service.baseUrl}/bpm.webhooks.v1.WebHookConfigService/GetWebHookConfigList`,
-    ]);
-    expect(JSON.parse(called.stdout)).toMatchObject({ message: 'Webhook configurations retrieved successfully' });
-  });
+  it.each(['grpc', 'connect'])(
+    'lets buf curl list the services and call a method through reflection alone, over %s',
+    async (protocol) => {
+      const listed = await bufCurl(['--protocol', protocol, '--list-services', service.baseUrl]);
+      expect(listed.stdout.trim().split('\n').sort()).toEqual(allServices);
+      const methods = await bufCurl(['--protocol', protocol, '--list-methods', service.baseUrl]);
+      expect(methods.stdout).toContain('bpm.webhooks.v1.WebHookConfigService/CreateWebHookConfig');
+      const called = await bufCurl([
+        '--protocol',
+        protocol,
+        '-H',
+        `authorization: Bearer ${service.adminToken}`,
+        '-d',
+        '{"pageSize": 5}',
+        `${service.baseUrl}/bpm.webhooks.v1.WebHookConfigService/GetWebHookConfigList`,
+      ]);
+      expect(JSON.parse(called.stdout)).toMatchObject({ message: 'Webhook configurations retrieved successfully' });
+    },
+  );
 
   it('serves no reflection with GRPC_REFLECTION=false, and health still', async () => {
-    const refused = await bufCurl(['--protocol', 'grpc', '--list-services', plain.baseUrl]).catch((error: { stderr: string }) => error);
+    const refused = await bufCurl(['--protocol', 'grpc', '--list-services', plain.baseUrl]).catch(
+      (error: { stderr: string }) => error,
+    );
     expect('stderr' in refused && refused.stderr).toMatch(/unimplemented|not implemented|reflection/i);
-    const health = await fetch(`${plain.baseUrl}/grpc.health.v1.Health/Check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const health = await fetch(`${plain.baseUrl}/grpc.health.v1.Health/Check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(await health.json()).toEqual({ status: 'SERVING' });
   });
 });

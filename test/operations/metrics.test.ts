@@ -41,7 +41,13 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
     fetch(`${service.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
 
   it('counts the requests, RPCs, webhooks, attempts, retries and dead letters that real traffic caused', async () => {
-    await createConfig(service.baseUrl, { key: 'echo', path: '/echo', action: 'POST', executionType: 0, commandName: 'EchoCommand' });
+    await createConfig(service.baseUrl, {
+      key: 'echo',
+      path: '/echo',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
     await createConfig(service.baseUrl, {
       key: 'core-banking',
       path: '/core',
@@ -51,7 +57,8 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
       responseMode: 'async',
       maxAttempts: 2,
     });
-    for (const n of [1, 2]) expect((await callWebhook(service.baseUrl, 'echo', { body: JSON.stringify({ n }) })).status).toBe(200);
+    for (const n of [1, 2])
+      expect((await callWebhook(service.baseUrl, 'echo', { body: JSON.stringify({ n }) })).status).toBe(200);
     expect((await callWebhook(service.baseUrl, 'nowhere', { body: '{}' })).status).toBe(404);
     expect((await callWebhook(service.baseUrl, 'core', { body: '{}' })).status).toBe(202);
     await service.worker.drain();
@@ -70,7 +77,12 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
     expect(value('bpm_http_requests_total', { route: '/api/webhook/*', method: 'POST', status: '404' })).toBe(1);
     expect(value('bpm_http_requests_total', { route: '/api/bpm/cmd', method: 'POST', status: '200' })).toBe(2);
     expect(value('bpm_http_request_duration_seconds_count', { route: '/api/webhook/*', method: 'POST' })).toBe(4);
-    expect(value('bpm_rpc_requests_total', { method: '/bpm.webhooks.v1.WebHookConfigService/GetWebHookConfigById', code: 'not_found' })).toBe(1);
+    expect(
+      value('bpm_rpc_requests_total', {
+        method: '/bpm.webhooks.v1.WebHookConfigService/GetWebHookConfigById',
+        code: 'not_found',
+      }),
+    ).toBe(1);
     expect(value('bpm_webhooks_accepted_total', { source: 'router', mode: 'sync' })).toBe(2);
     expect(value('bpm_webhooks_accepted_total', { source: 'router', mode: 'async' })).toBe(1);
     expect(value('bpm_webhooks_refused_total', { source: 'router', reason: 'not_found' })).toBe(1);
@@ -86,8 +98,16 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
   });
 
   it('reports the inbox depth and the age of the oldest due event per source', async () => {
-    await createConfig(service.baseUrl, { key: 'later', path: '/later', action: 'POST', executionType: 0, commandName: 'EchoCommand', responseMode: 'async' });
-    for (const n of [1, 2]) expect((await callWebhook(service.baseUrl, 'later', { body: JSON.stringify({ n }) })).status).toBe(202);
+    await createConfig(service.baseUrl, {
+      key: 'later',
+      path: '/later',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+      responseMode: 'async',
+    });
+    for (const n of [1, 2])
+      expect((await callWebhook(service.baseUrl, 'later', { body: JSON.stringify({ n }) })).status).toBe(202);
     now = new Date(now.getTime() + 90_000);
     const text = await (await scrape()).text();
     expect(sampleValue(text, 'bpm_inbox_events', { source: 'router', status: 'queued' })).toBe(2);
@@ -103,7 +123,15 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
   });
 
   it('keeps a valid x-request-id, returns it, stores it on the event and logs it with every attempt', async () => {
-    await createConfig(service.baseUrl, { key: 'traced', path: '/traced', action: 'POST', executionType: 0, commandName: 'FailingTestCommand', responseMode: 'async', maxAttempts: 1 });
+    await createConfig(service.baseUrl, {
+      key: 'traced',
+      path: '/traced',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'FailingTestCommand',
+      responseMode: 'async',
+      maxAttempts: 1,
+    });
     const response = await callWebhook(service.baseUrl, 'traced', { body: '{}', headers: { 'x-request-id': 'bank-req.42:a' } });
     expect(response.status).toBe(202);
     expect(response.headers.get('x-request-id')).toBe('bank-req.42:a');

@@ -1,7 +1,10 @@
-import { toBinary, type DescEnum, type DescFile, type DescMessage, type DescService } from '@bufbuild/protobuf';
+import { toBinary, type DescFile, type DescMessage, type DescService } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { Code, type ConnectRouter } from '@connectrpc/connect';
-import { ServerReflection as ServerReflectionV1, type ServerReflectionRequest } from '../../../gen/grpc/reflection/v1/reflection_pb.js';
+import {
+  ServerReflection as ServerReflectionV1,
+  type ServerReflectionRequest,
+} from '../../../gen/grpc/reflection/v1/reflection_pb.js';
 import { ServerReflection as ServerReflectionV1alpha } from '../../../gen/grpc/reflection/v1alpha/reflection_pb.js';
 
 /** The reflection services themselves, for the list a server serves. */
@@ -17,7 +20,11 @@ type ReflectionRequest = ServerReflectionRequest;
  */
 export function addReflectionServices(router: ConnectRouter, services: readonly DescService[]): void {
   const index = indexFiles(services.map((service) => service.file));
-  const answer = (request: ReflectionRequest) => ({ validHost: request.host, originalRequest: request, messageResponse: respond(index, services, request) });
+  const answer = (request: ReflectionRequest) => ({
+    validHost: request.host,
+    originalRequest: request,
+    messageResponse: respond(index, services, request),
+  });
   for (const service of [ServerReflectionV1, ServerReflectionV1alpha]) {
     // Both versions carry the same messages under two package names.
     router.service(service as typeof ServerReflectionV1, {
@@ -37,13 +44,19 @@ function respond(index: FileIndex, services: readonly DescService[], request: Re
   const { messageRequest } = request;
   switch (messageRequest.case) {
     case 'listServices':
-      return { case: 'listServicesResponse' as const, value: { service: services.map((service) => ({ name: service.typeName })) } };
+      return {
+        case: 'listServicesResponse' as const,
+        value: { service: services.map((service) => ({ name: service.typeName })) },
+      };
     case 'fileByFilename':
       return filesAnswer(index.byName.get(messageRequest.value), `File not found: ${messageRequest.value}`);
     case 'fileContainingSymbol':
       return filesAnswer(index.bySymbol.get(messageRequest.value), `Symbol not found: ${messageRequest.value}`);
     case 'fileContainingExtension':
-      return errorAnswer(Code.NotFound, `Extension not found: ${messageRequest.value.containingType}(${messageRequest.value.extensionNumber})`);
+      return errorAnswer(
+        Code.NotFound,
+        `Extension not found: ${messageRequest.value.containingType}(${messageRequest.value.extensionNumber})`,
+      );
     case 'allExtensionNumbersOfType':
       return index.bySymbol.has(messageRequest.value)
         ? { case: 'allExtensionNumbersResponse' as const, value: { baseTypeName: messageRequest.value, extensionNumber: [] } }
@@ -58,7 +71,10 @@ function respond(index: FileIndex, services: readonly DescService[], request: Re
 function filesAnswer(file: DescFile | undefined, notFound: string) {
   if (!file) return errorAnswer(Code.NotFound, notFound);
   const files = [file, ...dependenciesOf(file)];
-  return { case: 'fileDescriptorResponse' as const, value: { fileDescriptorProto: files.map((f) => toBinary(FileDescriptorProtoSchema, f.proto)) } };
+  return {
+    case: 'fileDescriptorResponse' as const,
+    value: { fileDescriptorProto: files.map((f) => toBinary(FileDescriptorProtoSchema, f.proto)) },
+  };
 }
 
 function errorAnswer(code: Code, message: string) {
@@ -83,22 +99,21 @@ function dependenciesOf(file: DescFile): DescFile[] {
 function indexFiles(roots: readonly DescFile[]): FileIndex {
   const byName = new Map<string, DescFile>();
   const bySymbol = new Map<string, DescFile>();
-  const addMessage = (file: DescFile, message: DescMessage) => {
+  const addMessage = (file: DescFile, message: DescMessage): void => {
     bySymbol.set(message.typeName, file);
-    message.nestedMessages.forEach((nested) => addMessage(file, nested));
-    message.nestedEnums.forEach((nested) => addEnum(file, nested));
+    for (const nested of message.nestedMessages) addMessage(file, nested);
+    for (const nested of message.nestedEnums) bySymbol.set(nested.typeName, file);
   };
-  const addEnum = (file: DescFile, descEnum: DescEnum) => bySymbol.set(descEnum.typeName, file);
   for (const file of roots.flatMap((root) => [root, ...dependenciesOf(root)])) {
     if (byName.has(file.proto.name)) continue;
     byName.set(file.proto.name, file);
-    file.messages.forEach((message) => addMessage(file, message));
-    file.enums.forEach((descEnum) => addEnum(file, descEnum));
+    for (const message of file.messages) addMessage(file, message);
+    for (const descEnum of file.enums) bySymbol.set(descEnum.typeName, file);
+    for (const extension of file.extensions) bySymbol.set(extension.typeName, file);
     for (const service of file.services) {
       bySymbol.set(service.typeName, file);
-      service.methods.forEach((method) => bySymbol.set(`${service.typeName}.${method.name}`, file));
+      for (const method of service.methods) bySymbol.set(`${service.typeName}.${method.name}`, file);
     }
-    file.extensions.forEach((extension) => bySymbol.set(extension.typeName, file));
   }
   return { byName, bySymbol };
 }
