@@ -1,5 +1,4 @@
 import { fromJson, type JsonObject } from '@bufbuild/protobuf';
-import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { Command, Option } from 'commander';
 import type { WebHookConfig } from '../../gen/bpm/webhooks/v1/webhook_config_pb.js';
 import {
@@ -18,6 +17,7 @@ import { executionTypeNames } from '../executors/executor.js';
 import { cliContext, printJson } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
+import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { formatTable, type Output } from './output.js';
 import { readInputFile } from './read-input-file.js';
 
@@ -40,8 +40,8 @@ export function configsCommand(output: Output): Command {
     .action(async (options: Record<string, string | undefined>, command: Command) => {
       const { context, api } = client(command);
       const response = await api.getWebHookConfigList({
-        pageNumber: positive(options.page, '--page'),
-        pageSize: positive(options.pageSize, '--page-size'),
+        pageNumber: parsePositive(options.page, '--page'),
+        pageSize: parsePositive(options.pageSize, '--page-size'),
         searchText: options.search ?? '',
         ...(options.enabled !== undefined && { isEnabled: options.enabled === 'true' }),
         ...(options.type !== undefined && { executionType: executionType(options.type) }),
@@ -59,7 +59,7 @@ export function configsCommand(output: Output): Command {
     .description('show one configuration')
     .action(async (id: string, _options: unknown, command: Command) => {
       const { context, api } = client(command);
-      const response = await api.getWebHookConfigById({ id: int64(id) });
+      const response = await api.getWebHookConfigById({ id: parseId(id) });
       if (context.json) return printJson(context, GetWebHookConfigByIdResponseSchema, response);
       output.out(configDetails(response.data));
     });
@@ -82,7 +82,7 @@ export function configsCommand(output: Output): Command {
     configs.command('update <id>').description('change a configuration (fields not given stay as they are)'),
   ).action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
     const { context, api } = client(command);
-    const fields = { ...(await configFields(options)), id: String(int64(id)) };
+    const fields = { ...(await configFields(options)), id: String(parseId(id)) };
     const request = parse(() => fromJson(UpdateWebHookConfigCommandSchema, fields));
     const response = await api.updateWebHookConfig(request);
     if (context.json) return printJson(context, UpdateWebHookConfigResponseSchema, response);
@@ -115,7 +115,7 @@ export function configsCommand(output: Output): Command {
       .description(description)
       .action(async (id: string, _options: unknown, command: Command) => {
         const { context, api } = client(command);
-        const response = await call(api, int64(id));
+        const response = await call(api, parseId(id));
         if (context.json) return printJson(context, schema as typeof ActivateWebHookConfigResponseSchema, response as never);
         output.out(`${(response as { message: string }).message}: id ${id}`);
       });
@@ -156,8 +156,8 @@ async function configFields(options: Record<string, string | boolean | undefined
     processDefinitionId: text('processDefinitionId'),
     allowableIPs: text('allowableIps'),
     responseMode: text('responseMode'),
-    timeoutMs: text('timeoutMs') === undefined ? undefined : positive(text('timeoutMs'), '--timeout-ms'),
-    maxAttempts: text('maxAttempts') === undefined ? undefined : positive(text('maxAttempts'), '--max-attempts'),
+    timeoutMs: text('timeoutMs') === undefined ? undefined : parsePositive(text('timeoutMs'), '--timeout-ms'),
+    maxAttempts: text('maxAttempts') === undefined ? undefined : parsePositive(text('maxAttempts'), '--max-attempts'),
     isEnabled: options.enabled ? true : options.disabled ? false : undefined,
   };
   const given = Object.entries(flags).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined);
@@ -179,19 +179,6 @@ function executionType(value: string): number {
   return index;
 }
 
-function positive(value: string | undefined, flag: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} must be a positive whole number`);
-  return number;
-}
-
-function int64(value: string): bigint {
-  if (!/^\d{1,18}$/.test(value)) throw new UsageError(`Not an id: ${value}`);
-  return BigInt(value);
-}
-
-const date = (timestamp: Timestamp | undefined) => (timestamp ? timestampDate(timestamp).toISOString() : '');
-
 function configTable(items: readonly WebHookConfig[]): string {
   return formatTable(
     ['id', 'key', 'enabled', 'action', 'path', 'type', 'mode', 'version', 'updated'],
@@ -204,7 +191,7 @@ function configTable(items: readonly WebHookConfig[]): string {
       executionTypeNames[item.executionType] ?? String(item.executionType),
       item.responseMode || 'sync',
       String(item.version),
-      date(item.updatedAt),
+      formatTimestamp(item.updatedAt),
     ]),
   );
 }
@@ -225,8 +212,8 @@ function configDetails(config: WebHookConfig | undefined): string {
     ['allowable IPs', config.allowableIps || 'any'],
     ['verification', config.verification?.scheme || 'none'],
     ['version', String(config.version)],
-    ['created', date(config.createdAt)],
-    ['updated', date(config.updatedAt)],
+    ['created', formatTimestamp(config.createdAt)],
+    ['updated', formatTimestamp(config.updatedAt)],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');

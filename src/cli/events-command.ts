@@ -1,4 +1,4 @@
-import { timestampDate, timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { Command } from 'commander';
 import type { WebhookEvent } from '../../gen/bpm/webhooks/v1/webhook_event_pb.js';
 import {
@@ -12,6 +12,7 @@ import type { GetWebhookEventListQuerySchema } from '../../gen/bpm/webhooks/v1/w
 import { cliContext, printJson } from './cli-context.js';
 import { exitCodeOf, exitCodes, UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
+import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { formatTable, type Output } from './output.js';
 
 /** The filter fields of a list query (everything but paging). */
@@ -33,8 +34,8 @@ export function eventsCommand(output: Output): Command {
       const { context, api } = client(command);
       const response = await api.getWebhookEventList({
         ...filterOf(options),
-        pageNumber: positive(options.page, '--page'),
-        pageSize: positive(options.pageSize, '--page-size'),
+        pageNumber: parsePositive(options.page, '--page'),
+        pageSize: parsePositive(options.pageSize, '--page-size'),
       });
       if (context.json) return printJson(context, GetWebhookEventListResponseSchema, response);
       output.out(eventTable(response.data?.items ?? []));
@@ -46,7 +47,7 @@ export function eventsCommand(output: Output): Command {
     .description('one event with its trace and attempts')
     .action(async (id: string, _options: unknown, command: Command) => {
       const { context, api } = client(command);
-      const response = await api.getWebhookEventById({ id: int64(id) });
+      const response = await api.getWebhookEventById({ id: parseId(id) });
       if (context.json) return printJson(context, GetWebhookEventByIdResponseSchema, response);
       const event = response.data;
       if (!event) return;
@@ -57,7 +58,7 @@ export function eventsCommand(output: Output): Command {
           event.attempts.map((a) => [
             String(a.attempt),
             a.outcome,
-            date(a.startedAt),
+            formatTimestamp(a.startedAt),
             a.durationMs.toFixed(1),
             a.errors.join('; '),
           ]),
@@ -76,8 +77,8 @@ export function eventsCommand(output: Output): Command {
         throw new UsageError('Give event ids, or a filter (--status, --key, --config-id, --source, --from, --to)');
       const targets =
         ids.length > 0
-          ? ids.map(int64)
-          : await matching(api, { status: 'dead', ...filterOf(options) }, positive(options.limit, '--limit'));
+          ? ids.map(parseId)
+          : await matching(api, { status: 'dead', ...filterOf(options) }, parsePositive(options.limit, '--limit'));
       const replayed: string[] = [];
       const failed: { id: string; error: string; exitCode: number }[] = [];
       for (const id of targets) {
@@ -123,7 +124,7 @@ function filterOf(options: Record<string, string | undefined>): Partial<Filter> 
     ...(options.status && { status: options.status }),
     ...(options.key && { key: options.key }),
     ...(options.source && { source: options.source }),
-    ...(options.configId && { configId: int64(options.configId) }),
+    ...(options.configId && { configId: parseId(options.configId) }),
     ...(options.from && { receivedFrom: time(options.from, '--from') }),
     ...(options.to && { receivedTo: time(options.to, '--to') }),
   };
@@ -154,19 +155,6 @@ function time(value: string, flag: string): Timestamp {
   return timestampFromDate(parsed);
 }
 
-function positive(value: string | undefined, flag: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} must be a positive whole number`);
-  return number;
-}
-
-function int64(value: string): bigint {
-  if (!/^\d{1,18}$/.test(value)) throw new UsageError(`Not an id: ${value}`);
-  return BigInt(value);
-}
-
-const date = (timestamp: Timestamp | undefined) => (timestamp ? timestampDate(timestamp).toISOString() : '');
-
 function eventTable(items: readonly WebhookEvent[]): string {
   return formatTable(
     ['id', 'key', 'source', 'status', 'attempts', 'received', 'request id'],
@@ -176,7 +164,7 @@ function eventTable(items: readonly WebhookEvent[]): string {
       item.source,
       item.status,
       `${item.attemptCount}/${item.maxAttempts}`,
-      date(item.receivedAt),
+      formatTimestamp(item.receivedAt),
       item.requestId,
     ]),
   );
