@@ -23,6 +23,11 @@ import { createInProcessExecutionClient, disposeExecutors } from './executors/ex
 import { createProviderInbox } from './providers/provider-inbox.js';
 import { createProviders } from './providers/providers.js';
 import { parseTrustedProxies } from './router/client-ip.js';
+import { createMetrics } from './metrics/create-metrics.js';
+import { countAttempt, instrumentInbox, instrumentProviderInbox } from './metrics/instrument-inbox.js';
+import { instrumentExecution } from './metrics/instrument-execution.js';
+import type { Metrics } from './metrics/metrics.js';
+import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
@@ -31,7 +36,7 @@ import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-
 
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
-    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers'>>;
+    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -46,6 +51,8 @@ export interface ServiceOptions {
   readonly random?: () => number;
   /** Starts the background worker and, with EVENT_RETENTION_DAYS, the retention purge (default true); tests that drive them by hand turn it off. */
   readonly startWorker?: boolean;
+  /** Node process metrics on /metrics (default true). */
+  readonly processMetrics?: boolean;
 }
 
 export interface Service {
@@ -56,6 +63,7 @@ export interface Service {
   readonly inbox: Inbox;
   readonly worker: Worker;
   readonly configs: ConfigCache;
+  readonly metrics: Metrics;
   /** Stops the server, then the worker (in-flight events finish or are released), then the executors. */
   close(graceMs?: number): Promise<void>;
 }
@@ -67,6 +75,8 @@ export interface Service {
 export function composeService(options: ServiceOptions): Service {
   const clock = options.clock ?? (() => new Date());
   const delivery = options.config.delivery ?? defaultDeliverySettings;
+  const operations = options.config.operations ?? { metricsToken: undefined, grpcReflection: true };
+  const metrics = createMetrics({ db: options.db, clock, log: options.log, processMetrics: options.processMetrics ?? true });
   const configs = createConfigCache(options.db, options.log, options.config.configCache);
   const bus = createCommandBus({
     commands: [
@@ -94,7 +104,7 @@ export function composeService(options: ServiceOptions): Service {
     script: options.config.executors.script,
     ...(options.clock && { clock: options.clock }),
   });
-  const execution = createInProcessExecutionClient(executors);
+  const execution = instrumentExecution(createInProcessExecutionClient(executors), metrics);
   const attemptDeps = {
     db: options.db,
     execution,
@@ -109,7 +119,11 @@ export function composeService(options: ServiceOptions): Service {
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
     leaseMs: delivery.leaseMs,
-    run: (event, leaseSince) => runAttempt(attemptDeps, event, 'async', { leaseSince }),
+    run: async (event, leaseSince) => {
+      // Every log line of an attempt carries the request id the event came in with.
+      const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;
+      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async', { leaseSince }));
+    },
   });
   const inboxDeps = {
     ...attemptDeps,
@@ -119,8 +133,8 @@ export function composeService(options: ServiceOptions): Service {
     refusedStoredPerMinute: delivery.refusedStoredPerMinute,
     onQueued: () => worker.wake(),
   };
-  const inbox = createInbox(inboxDeps);
-  const providerInbox = createProviderInbox(inboxDeps);
+  const inbox = instrumentInbox(createInbox(inboxDeps), metrics, 'router');
+  const providerInbox = instrumentProviderInbox(createProviderInbox(inboxDeps), metrics);
   const providers = createProviders(options.config.providers ?? defaultProvidersConfig);
   const server = createServer({
     bus,
@@ -129,11 +143,14 @@ export function composeService(options: ServiceOptions): Service {
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
     ...(options.config.connections && { connections: options.config.connections }),
+    metrics,
+    grpcReflection: operations.grpcReflection,
     routes: [
       createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
       ...Object.values(providers).map((provider) =>
         createProviderRoute(provider, { inbox: providerInbox, maxBodyBytes: options.config.maxBodyBytes }),
       ),
+      createMetricsRoute(metrics, operations.metricsToken),
       ...(options.routes ?? []),
     ],
   });
@@ -152,12 +169,14 @@ export function composeService(options: ServiceOptions): Service {
     inbox,
     worker,
     configs,
+    metrics,
     async close(graceMs) {
       await server.close(graceMs);
       await worker.stop(graceMs);
       await retention?.stop();
       await configs.close();
       await disposeExecutors(executors);
+      metrics.close();
     },
   };
 }

@@ -8,13 +8,19 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { CommandBus } from './commands/command-bus.js';
 import { defaultConnectionLimits, type ConnectionLimits } from './config/config.js';
 import { authenticateRpcCalls } from './transport/connect/authenticate-rpc-calls.js';
-import { createConnectRoutes, translateErrors } from './transport/connect/connect-routes.js';
+import { createConnectRoutes, managementServices, translateErrors } from './transport/connect/connect-routes.js';
+import type { Metrics } from './metrics/metrics.js';
+import { rpcMetrics } from './metrics/rpc-metrics.js';
+import { Health } from '../gen/grpc/health/v1/health_pb.js';
+import { addHealthService } from './transport/connect/health-service.js';
+import { addReflectionServices, reflectionServices } from './transport/connect/reflection-service.js';
 import { createBpmCommandGateway } from './transport/gateway/bpm-command-gateway.js';
 import { createHealthRoutes } from './transport/http/health-routes.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { routeRequests } from './transport/http/route-requests.js';
 import { limitH2Session } from './transport/sockets/limit-h2-session.js';
 import { sniffProtocol } from './transport/sockets/sniff-protocol.js';
+import { withRequestId } from './transport/http/with-request-id.js';
 
 export interface ServerDeps {
   readonly bus: CommandBus;
@@ -27,6 +33,10 @@ export interface ServerDeps {
   readonly routes?: readonly HttpRoute[];
   /** Timeouts and the connection cap (defaults: `defaultConnectionLimits`). */
   readonly connections?: ConnectionLimits;
+  /** Counts requests and RPCs (see metrics/); absent in tools that need none. */
+  readonly metrics?: Metrics;
+  /** Serves gRPC server reflection (default true; GRPC_REFLECTION=false turns it off). */
+  readonly grpcReflection?: boolean;
 }
 
 export interface AppServer {
@@ -48,16 +58,22 @@ export function createServer(deps: ServerDeps): AppServer {
     ...(deps.routes ?? []),
   ];
   const rpcAuthentication = authenticateRpcCalls(deps.authenticate);
+  const connectRoutes = createConnectRoutes(deps);
   const connectHandler = connectNodeAdapter({
-    routes: createConnectRoutes(deps),
+    routes: (router) => {
+      connectRoutes(router);
+      addHealthService(router, { services: managementServices, isReady: deps.isReady });
+      if (deps.grpcReflection ?? true) addReflectionServices(router, [...managementServices, Health, ...reflectionServices]);
+    },
     contextValues: rpcAuthentication.contextValues,
-    interceptors: [translateErrors],
+    // Outermost first: metrics see the code each failure leaves with.
+    interceptors: [...(deps.metrics ? [rpcMetrics(deps.metrics)] : []), translateErrors],
     // The same MAX_BODY_BYTES as the plain endpoints (Connect's own default is 4 GiB), also after
     // decompression: a call is refused before its body is buffered, whoever sends it.
     readMaxBytes: deps.maxBodyBytes,
-    fallback: routeRequests(plainRoutes, deps.log),
+    fallback: routeRequests(plainRoutes, deps.log, deps.metrics),
   });
-  const handler = rpcAuthentication.wrap(connectHandler);
+  const handler = withRequestId(rpcAuthentication.wrap(connectHandler));
   const limits = deps.connections ?? defaultConnectionLimits;
   const http1 = http.createServer(
     {

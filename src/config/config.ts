@@ -62,6 +62,15 @@ export interface Config {
   readonly connections: ConnectionLimits;
   readonly configCache: ConfigCacheSettings;
   readonly providers: ProvidersConfig;
+  readonly operations: OperationsConfig;
+}
+
+/** What operators' tools see: metrics and gRPC reflection. */
+export interface OperationsConfig {
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
+  /** Serve gRPC server reflection (v1 and v1alpha). */
+  readonly grpcReflection: boolean;
 }
 
 /** How long a client may hold a connection at each stage, and how many it may hold at once. */
@@ -233,6 +242,8 @@ const environmentSchema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
   // Leeway for exp/nbf between this host's clock and the token issuer's.
   AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
 }).refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
   message: 'must not exceed REQUEST_TIMEOUT_MS',
   path: ['HEADERS_TIMEOUT_MS'],
@@ -240,6 +251,9 @@ const environmentSchema = z.object({
   message: 'set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL',
   path: ['AUTH_*'],
 });
+
+/** Every environment variable the service reads (README's configuration table lists each one). */
+export const configVariableNames: readonly string[] = Object.freeze(Object.keys(environmentSchema.shape));
 
 /** Parses and validates the environment; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -301,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       remitaAllowAnyIp: e.REMITA_ALLOW_ANY_IP === 'true',
       remitaNotificationToken: e.REMITA_NOTIFICATION_TOKEN,
     }),
+    operations: Object.freeze({ metricsToken: e.METRICS_TOKEN, grpcReflection: e.GRPC_REFLECTION === 'true' }),
   });
 }
 

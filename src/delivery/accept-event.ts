@@ -11,7 +11,7 @@ import { runAttempt, type AttemptDeps } from './run-attempt.js';
  * it if any, and a provider's normalised `fields`.
  */
 export interface VerifiedEvent
-  extends Pick<NewWebhookEvent, 'source' | 'method' | 'path' | 'headers' | 'query' | 'rawBody' | 'clientIp' | 'receivedAt' | 'fields'> {
+  extends Pick<NewWebhookEvent, 'source' | 'method' | 'path' | 'headers' | 'query' | 'rawBody' | 'clientIp' | 'receivedAt' | 'fields' | 'requestId'> {
   /** The configuration that runs it; none stores it only (status `stored`). */
   readonly config: WebhookConfig | undefined;
   /** The configuration's key, or the reserved key a provider dispatches to. */
@@ -98,6 +98,7 @@ function newEventFields(deps: AcceptDeps, event: VerifiedEvent) {
     idempotencyKey: event.idempotency?.key ?? null,
     maxAttempts: config ? (config.maxAttempts ?? deps.defaultMaxAttempts) : 0,
     trace: event.trace,
+    requestId: event.requestId ?? null,
     ...(event.fields && { fields: event.fields }),
   } satisfies Partial<NewWebhookEvent>;
 }

@@ -25,6 +25,8 @@ export interface IncomingWebhook {
   readonly headers: Readonly<Record<string, string>>;
   readonly peerAddress: string;
   readonly mediaType: string;
+  /** The request's x-request-id: stored on the event and in every log line about it. */
+  readonly requestId?: string;
   readBody(): Promise<{ kind: 'ok'; body: Buffer } | { kind: 'too_large' } | { kind: 'aborted' }>;
 }
 
@@ -61,11 +63,12 @@ export interface Inbox {
 export function createInbox(deps: InboxDeps): Inbox {
   return {
     async receive(webhook) {
+      const scoped = webhook.requestId ? { ...deps, log: deps.log.child({ requestId: webhook.requestId }) } : deps;
       try {
-        return await receive(deps, webhook);
+        return await receive(scoped, webhook);
       } catch (error) {
         if (!isStoreUnavailable(error)) throw error;
-        deps.log.warn({ err: error }, 'store unavailable; webhook refused with 503');
+        scoped.log.warn({ err: error }, 'store unavailable; webhook refused with 503');
         return { kind: 'unavailable' };
       }
     },
@@ -140,6 +143,7 @@ function eventFields(received: Received, rawBody: Buffer) {
     clientIp: received.clientIp,
     receivedAt: received.receivedAt,
     trace: received.trace,
+    requestId: webhook.requestId ?? null,
   } satisfies Partial<NewWebhookEvent>;
 }
 

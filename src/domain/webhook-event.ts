@@ -56,10 +56,13 @@ export interface NewWebhookEvent {
   readonly trace: JsonObject;
   /** A provider's normalised fields, the searchable ones among them; none for the router. */
   readonly fields?: JsonObject;
+  /** The x-request-id of the request that brought it (given or generated). */
+  readonly requestId?: string | null;
 }
 
 export interface WebhookEvent extends NewWebhookEvent {
   readonly id: number;
+  readonly requestId: string | null;
   readonly result: JsonValue | null;
   readonly errors: readonly string[] | null;
   readonly httpResponse: DirectHttpResponse | null;

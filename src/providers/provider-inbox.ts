@@ -12,6 +12,8 @@ export interface IncomingNotification {
   /** Lower-case names, repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string>>;
   readonly peerAddress: string;
+  /** The request's x-request-id (given or generated at the edge). */
+  readonly requestId?: string;
   readBody(): Promise<{ kind: 'ok'; body: Buffer } | { kind: 'too_large' } | { kind: 'aborted' }>;
 }
 
@@ -104,6 +106,7 @@ async function receive(deps: ProviderInboxDeps, provider: Provider, notification
       idempotency: { key: item.idempotencyKey, source: item.keySource },
       responseMode: 'async',
       fields: item.fields,
+      requestId: notification.requestId ?? null,
       trace,
     });
     eventIds.push(outcome.eventId);

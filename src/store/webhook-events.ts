@@ -44,6 +44,7 @@ export interface WebhookEventRow {
   completed_at: Date | string | null;
   fields: JsonObject;
   dedup_scope: string;
+  request_id: string | null;
 }
 
 /** Which events a listing or a bulk replay covers. */
@@ -94,7 +95,7 @@ export function leaseEnd(db: Db, leaseMs: number): Knex.Raw {
 
 /** The event as just stored: what was inserted, with its id; the raw body does not travel back from the database. */
 function stored(event: NewWebhookEvent, id: string | number): WebhookEvent {
-  return { ...event, id: Number(id), result: null, errors: null, httpResponse: null, completedAt: null };
+  return { ...event, requestId: event.requestId ?? null, id: Number(id), result: null, errors: null, httpResponse: null, completedAt: null };
 }
 
 function insertEvent(db: Db, event: Omit<NewWebhookEvent, 'availableAt'> & { availableAt: Date | null | Knex.Raw }): Knex.QueryBuilder {
@@ -120,6 +121,7 @@ function insertEvent(db: Db, event: Omit<NewWebhookEvent, 'availableAt'> & { ava
       lease_owner: event.leaseOwner,
       trace: toJsonbParam(event.trace),
       fields: toJsonbParam(event.fields ?? {}),
+      request_id: event.requestId ?? null,
     })
     .onConflict(db.raw('(dedup_scope, idempotency_key) WHERE idempotency_key IS NOT NULL'))
     .ignore()
@@ -218,6 +220,7 @@ const listedColumns = Object.keys({
   headers: true, query: true, client_ip: true, received_at: true, idempotency_key: true, response_mode: true,
   status: true, attempts: true, max_attempts: true, available_at: true, lease_owner: true, result: true,
   errors: true, http_response: true, trace: true, completed_at: true, fields: true, dedup_scope: true,
+  request_id: true,
 } satisfies Record<Exclude<keyof WebhookEventRow, 'raw_body'>, true>);
 
 function toListedWebhookEvent(row: WebhookEventRow & { body_bytes: number }): ListedWebhookEvent {
@@ -301,5 +304,6 @@ export function toWebhookEvent(row: WebhookEventRow): WebhookEvent {
     httpResponse: fromJsonbColumn(row.http_response),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
     fields: fromJsonbColumn(row.fields),
+    requestId: row.request_id,
   };
 }

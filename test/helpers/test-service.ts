@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
@@ -8,6 +9,7 @@ import {
   type ConnectionLimits,
   type DeliverySettings,
   type ExecutorsConfig,
+  type OperationsConfig,
   type ProvidersConfig,
   defaultConnectionLimits,
   defaultDeliverySettings,
@@ -48,6 +50,10 @@ export interface TestServiceOptions {
   providers?: Partial<ProvidersConfig>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
+  /** METRICS_TOKEN and GRPC_REFLECTION. */
+  operations?: OperationsConfig;
+  /** Defaults to a silent logger. */
+  log?: Logger;
 }
 
 /** The real service on a free port, over a test database. */
@@ -61,9 +67,12 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       connections: { ...defaultConnectionLimits, ...options.connections },
       ...(options.configCache && { configCache: options.configCache }),
       providers: { ...defaultProvidersConfig, ...options.providers },
+      ...(options.operations && { operations: options.operations }),
     },
     db,
-    log: silentLog,
+    log: options.log ?? silentLog,
+    // Node's process metrics are the same for every service in a test process: skip their collectors.
+    processMetrics: false,
     authenticate: options.authenticate ?? createTestAuthenticator(),
     ...(options.routes && { routes: options.routes }),
     ...(options.clock && { clock: options.clock }),

@@ -25,6 +25,7 @@ export function toWebhookEventMessage(
     clientIp: event.clientIp,
     receivedAt: timestampFromDate(event.receivedAt),
     idempotencyKey: event.idempotencyKey ?? '',
+    requestId: event.requestId ?? '',
     responseMode: event.responseMode,
     status: event.status,
     attemptCount: event.attempts,

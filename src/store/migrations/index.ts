@@ -5,6 +5,7 @@ import * as createAuditLog from './20261128010100-create-audit-log.js';
 import * as createWebhookEvents from './20261128020000-create-webhook-events.js';
 import * as createRefusedRequests from './20261202040000-create-refused-requests.js';
 import * as addEventSourceDedupAndFields from './20261202070000-add-event-source-dedup-and-fields.js';
+import * as addWebhookEventRequestId from './20261202080000-add-webhook-event-request-id.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128020000-create-webhook-events': createWebhookEvents,
   '20261202040000-create-refused-requests': createRefusedRequests,
   '20261202070000-add-event-source-dedup-and-fields': addEventSourceDedupAndFields,
+  '20261202080000-add-webhook-event-request-id': addWebhookEventRequestId,
 };
 
 /**

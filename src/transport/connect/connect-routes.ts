@@ -20,6 +20,9 @@ export interface ConnectRoutesDeps {
 /** Services whose every RPC is the command named like its request message. */
 const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService];
 
+/** Every management service these routes serve (for health and reflection). */
+export const managementServices: readonly DescService[] = [...commandServices, BpmService];
+
 /**
  * The gRPC / gRPC-Web / Connect routes: each RPC runs the command named like its request message, as
  * the operator the edge authenticated (authenticate-rpc-calls.ts); a call without one is refused.

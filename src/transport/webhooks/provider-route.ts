@@ -23,6 +23,7 @@ export function createProviderRoute(provider: Provider, deps: ProviderRouteDeps)
         query: Object.fromEntries(url.searchParams),
         headers: flatHeaders(request),
         peerAddress: request.socket.remoteAddress ?? '',
+        requestId: String(request.headers['x-request-id'] ?? ''),
         readBody: () => readBody(request, deps.maxBodyBytes),
       });
       respond(request, response, result, deps.maxBodyBytes);

@@ -27,6 +27,7 @@ export function createWebhookIngressRoute(deps: WebhookIngressDeps): HttpRoute {
         headers: flatHeaders(request),
         peerAddress: request.socket.remoteAddress ?? '',
         mediaType: mediaType(request),
+        requestId: String(request.headers['x-request-id'] ?? ''),
         readBody: () => readBody(request, deps.maxBodyBytes),
       });
       respond(request, response, result, deps.maxBodyBytes);

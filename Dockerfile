@@ -1,0 +1,38 @@
+# bpm-webhooks: a multi-stage image. The build stage compiles TypeScript and builds isolated-vm's
+# native addon; the runtime stage holds only production dependencies and dist/, runs as a non-root
+# user, and starts the service exactly as `npm start` does (test/operations/container.test.ts checks).
+# Build: docker build -t bpm-webhooks .    Run with PostgreSQL: docker compose up
+
+FROM node:20.20.2-bookworm-slim AS build
+WORKDIR /app
+# isolated-vm compiles a native addon on install.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json buf.yaml buf.gen.yaml ./
+COPY proto ./proto
+COPY gen ./gen
+COPY src ./src
+RUN npm run build
+RUN npm prune --omit=dev
+
+FROM node:20.20.2-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=8080 \
+    HOST=0.0.0.0 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+# Ready = the store answers and is migrated (GET /readyz); gRPC probes can use grpc.health.v1.Health.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# --no-node-snapshot: isolated-vm needs it on Node 20 (see docs/architecture.md).
+CMD ["node", "--no-node-snapshot", "dist/src/main.js"]

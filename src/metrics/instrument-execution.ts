@@ -1,0 +1,30 @@
+import type { Client } from '@connectrpc/connect';
+import type { ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import { executionTypeNames } from '../executors/executor.js';
+import type { Metrics } from './metrics.js';
+
+/** Counts and times every call of the ExecutionService, by config key, execution type and outcome. */
+export function instrumentExecution(
+  execution: Client<typeof ExecutionService>,
+  metrics: Metrics,
+): Client<typeof ExecutionService> {
+  return {
+    async execute(request, options) {
+      const labels = {
+        config_key: request.context?.key ?? '',
+        execution_type: executionTypeNames[request.executionType ?? 0] ?? 'unknown',
+      };
+      const stop = metrics.executionDuration.startTimer(labels);
+      try {
+        const result = await execution.execute(request, options);
+        metrics.executions.inc({ ...labels, outcome: result.success ? 'succeeded' : 'failed' });
+        return result;
+      } catch (error) {
+        metrics.executions.inc({ ...labels, outcome: 'error' });
+        throw error;
+      } finally {
+        stop();
+      }
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Db } from './open-database.js';
+
+/** Events waiting or running for one source, and how long the oldest due one has waited. */
+export interface InboxDepth {
+  readonly source: string;
+  readonly queued: number;
+  readonly processing: number;
+  /** Seconds since the oldest queued event became due (0 when none is due). */
+  readonly oldestDueAgeSeconds: number;
+}
+
+/** The inbox's backlog per source, read at scrape time; uses the partial index on pending events. */
+export async function countInboxBySource(db: Db, now: Date): Promise<InboxDepth[]> {
+  const rows = (await db('webhook_events')
+    .select('source')
+    .select(db.raw(`count(*) FILTER (WHERE status = 'queued') AS queued`))
+    .select(db.raw(`count(*) FILTER (WHERE status = 'processing') AS processing`))
+    .select(db.raw(`min(available_at) FILTER (WHERE status = 'queued' AND available_at <= ?) AS oldest_due`, [now]))
+    .whereIn('status', ['queued', 'processing'])
+    .groupBy('source')) as {
+    source: string;
+    queued: string | number;
+    processing: string | number;
+    oldest_due: Date | string | null;
+  }[];
+  return rows.map((row) => ({
+    source: row.source,
+    queued: Number(row.queued),
+    processing: Number(row.processing),
+    oldestDueAgeSeconds: row.oldest_due === null ? 0 : Math.max(0, (now.getTime() - new Date(row.oldest_due).getTime()) / 1_000),
+  }));
+}

@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { testSecret } from '../helpers/tokens.js';
+import { callWebhook } from '../helpers/webhook-calls.js';
+import { failingCommand } from '../helpers/test-commands.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The CLI as a child process, run from source through tsx: the same code `npm run build` compiles
+ * into the `bin`, without a build in the test run (see the package.json test below).
+ */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bpm-webhooks.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, BPM_WEBHOOKS_URL: '', BPM_WEBHOOKS_TOKEN: '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The service runs on PGlite: the CLI only speaks to it over the wire. */
+describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, () => {
+  let database: TestDatabase;
+  let service: RunningService;
+  let folder: string;
+  let remote: (args: string[]) => Promise<CliRun>;
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    service = await startTestService(database.db, { extraCommands: [failingCommand], startWorker: false });
+    folder = await mkdtemp(join(tmpdir(), 'bpm-cli-'));
+    remote = (args) => cli(['--url', service.baseUrl, ...args], { BPM_WEBHOOKS_TOKEN: service.adminToken });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.destroy();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('manages configurations from flags and from a YAML file, in tables and in JSON', async () => {
+    const created = await remote([
+      'configs',
+      'create',
+      '--key',
+      'echo',
+      '--path',
+      'echo',
+      '--action',
+      'POST',
+      '--type',
+      'ExecuteNativeCommand',
+      '--command',
+      'EchoCommand',
+    ]);
+    expect(created).toMatchObject({ code: 0, stdout: 'Webhook configuration created successfully: id 1, key echo\n' });
+    const file = join(folder, 'settlement.yaml');
+    await writeFile(
+      file,
+      'key: settlement\npath: /settlement\naction: POST\nexecutionType: 0\ncommandName: FailingTestCommand\nresponseMode: async\nmaxAttempts: 1\n',
+    );
+    const fromFile = await remote(['--json', 'configs', 'create', '--file', file, '--disabled']);
+    expect(fromFile.code).toBe(0);
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({
+      message: 'Webhook configuration created successfully',
+      data: { id: '2', key: 'settlement', isEnabled: false },
+    });
+
+    const [table, json, shown] = await Promise.all([
+      remote(['configs', 'list']),
+      remote(['--json', 'configs', 'list', '--enabled', 'false']),
+      remote(['configs', 'get', '1']),
+    ]);
+    const activated = await remote(['configs', 'activate', '2']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+KEY\s+ENABLED\s+ACTION\s+PATH\s+TYPE/);
+    expect(table.stdout).toMatch(/\n1\s+echo\s+yes\s+POST\s+echo\s+ExecuteNativeCommand/);
+    expect(JSON.parse(json.stdout).data.items.map((item: { key: string }) => item.key)).toEqual(['settlement']);
+    expect(activated).toMatchObject({ code: 0, stdout: 'Webhook configuration activated successfully: id 2\n' });
+    expect(shown.stdout).toMatch(/^execution\s+ExecuteNativeCommand \(EchoCommand\)$/m);
+
+    const updated = await remote(['configs', 'update', '1', '--description', 'echoes']);
+    expect(updated).toMatchObject({ code: 0, stdout: 'Webhook configuration updated successfully: id 1, version 2\n' });
+    const deactivated = await remote(['--json', 'configs', 'deactivate', '1']);
+    expect(JSON.parse(deactivated.stdout)).toMatchObject({ data: { id: '1', isEnabled: false, description: 'echoes' } });
+    const deleted = await remote(['configs', 'delete', '1']);
+    expect(deleted).toMatchObject({ code: 0, stdout: 'Webhook configuration deleted successfully: id 1\n' });
+  });
+
+  it('lists, shows and replays events in bulk with a progress line', async () => {
+    for (const n of [1, 2]) {
+      const response = await callWebhook(service.baseUrl, 'settlement', {
+        body: JSON.stringify({ n }),
+        headers: { 'x-request-id': `cli-${n}` },
+      });
+      expect(response.status).toBe(202);
+    }
+    await service.worker.drain();
+    const [table, json, shown] = await Promise.all([
+      remote(['events', 'list', '--status', 'dead']),
+      remote(['--json', 'events', 'list', '--key', 'settlement']),
+      remote(['events', 'show', '1']),
+    ]);
+    expect(table.stdout).toMatch(/^ID\s+KEY\s+SOURCE\s+STATUS\s+ATTEMPTS\s+RECEIVED\s+REQUEST ID$/m);
+    expect(table.stdout).toMatch(/^2\s+settlement\s+router\s+dead\s+1\/1\s+\S+\s+cli-2$/m);
+    expect(JSON.parse(json.stdout).data.totalCount).toBe(2);
+    expect(shown.stdout).toMatch(/^1\s+failed\s+\S+\s+[\d.]+\s+Core banking is unreachable$/m);
+
+    const replayed = await remote(['events', 'replay', '--status', 'dead', '--key', 'settlement']);
+    expect(replayed).toMatchObject({ code: 0, stdout: 'replayed 2 of 2 event(s)\n' });
+    expect(replayed.stderr).toContain('\rreplaying 2/2 (0 failed)');
+    const again = await remote(['--json', 'events', 'replay', '1', '999']);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ replayed: [], failed: [{ id: '1' }, { id: '999' }] });
+  });
+
+  it('exits 1 when the server refuses, 2 on a usage mistake, 3 without a valid token, 4 when it cannot connect', async () => {
+    const [missing, usage, badFile, unauthorized, unreachable] = await Promise.all([
+      remote(['configs', 'get', '424242']),
+      remote(['configs', 'frobnicate']),
+      remote(['configs', 'create', '--file', join(folder, 'missing.yaml')]),
+      cli(['--url', service.baseUrl, '--token', 'not-a-jwt', 'configs', 'list']),
+      cli(['--url', 'http://127.0.0.1:1', 'events', 'list']),
+    ]);
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: 'error: Configuration not found: No webhook configuration found with the specified ID (NotFound)\n',
+    });
+    expect(usage.code).toBe(2);
+    expect(badFile).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: Cannot read /) });
+    expect(unauthorized).toMatchObject({ code: 3, stderr: expect.stringContaining('(Unauthenticated)') });
+    expect(unreachable.code).toBe(4);
+  });
+
+  it('runs token and migrate through the same entry points as npm run token and npm run migrate', async () => {
+    const [token, migrate] = await Promise.all([
+      cli(['token', '--scope', 'events:read', '--sub', 'ci'], { AUTH_HS256_SECRET: testSecret }),
+      cli(['migrate'], { DATABASE_URL: 'memory://' }),
+    ]);
+    expect(token.code).toBe(0);
+    const listed = await cli(['--url', service.baseUrl, '--token', token.stdout.trim(), '--json', 'events', 'list']);
+    expect(listed.code).toBe(0);
+    expect(migrate).toMatchObject({ code: 0, stdout: 'migrations applied (pglite)\n' });
+  });
+});
+
+describe('the bpm-webhooks bin', () => {
+  it('is the compiled CLI, which starts with a node shebang', async () => {
+    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(manifest.bin).toEqual({ 'bpm-webhooks': 'dist/src/cli/bpm-webhooks.js' });
+    const source = await readFile(join(root, 'src/cli/bpm-webhooks.ts'), 'utf8');
+    expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+});

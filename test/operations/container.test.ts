@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/config/config.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const read = (file: string) => readFile(join(root, file), 'utf8');
+
+/** Dockerfile instructions, continuation lines joined. */
+async function dockerfile(): Promise<{ instruction: string; args: string }[]> {
+  const text = (await read('Dockerfile')).replace(/\\\n/g, ' ');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [instruction = '', ...rest] = line.split(/\s+/);
+      return { instruction: instruction.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+/** CI builds no image: these checks keep the Dockerfile and compose.yaml from drifting from package.json. */
+describe('the container files', () => {
+  it('start the service the way npm start does, after the build npm run build does', async () => {
+    const manifest = JSON.parse(await read('package.json')) as { scripts: Record<string, string>; engines: { node: string } };
+    const steps = await dockerfile();
+    const cmd = steps.filter((step) => step.instruction === 'CMD').at(-1);
+    expect((JSON.parse(cmd!.args) as string[]).join(' ')).toBe(manifest.scripts.start);
+    const runs = steps.filter((step) => step.instruction === 'RUN').map((step) => step.args);
+    for (const run of runs.filter((r) => r.startsWith('npm run '))) expect(manifest.scripts).toHaveProperty(run.split(' ')[2]!);
+    expect(runs).toContain('npm ci');
+    expect(runs.indexOf('npm ci')).toBeLessThan(runs.indexOf('npm run build'));
+
+    const bases = steps.filter((step) => step.instruction === 'FROM').map((step) => /^node:(\d+)\.(\d+)\.(\d+)/.exec(step.args));
+    const [, major, minor] = /(\d+)\.(\d+)/.exec(manifest.engines.node)!;
+    for (const base of bases) {
+      expect(base).not.toBeNull();
+      expect(Number(base![1])).toBe(Number(major));
+      expect(Number(base![2])).toBeGreaterThanOrEqual(Number(minor));
+    }
+    expect(bases.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('run as a non-root user with a health check on /readyz and the snapshot flag isolated-vm needs', async () => {
+    const steps = await dockerfile();
+    const runtime = steps.slice(steps.findLastIndex((step) => step.instruction === 'FROM'));
+    expect(runtime.find((step) => step.instruction === 'USER')?.args).toBe('node');
+    expect(runtime.find((step) => step.instruction === 'HEALTHCHECK')?.args).toContain('/readyz');
+    expect(runtime.find((step) => step.instruction === 'CMD')?.args).toContain('--no-node-snapshot');
+  });
+
+  it('compose runs the service on PostgreSQL with a configuration the service accepts', async () => {
+    const compose = parse(await read('compose.yaml')) as {
+      services: Record<
+        string,
+        { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown> }
+      >;
+    };
+    expect(compose.services.postgres?.image).toMatch(/^postgres:15/);
+    const service = compose.services.webhooks!;
+    expect(service.build).toBe('.');
+    expect(service.depends_on).toHaveProperty('postgres');
+    const config = loadConfig(service.environment);
+    expect(config.database).toMatchObject({ engine: 'postgres', url: expect.stringContaining('@postgres:5432/') });
+  });
+});
