@@ -82,9 +82,18 @@ function isStale(owner: DataDirOwner): boolean {
   if (owner.pid === process.pid) return true; // not in heldByThisProcess: left by an earlier life of this pid
   try {
     process.kill(owner.pid, 0);
-    return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  return isZombie(owner.pid);
+}
+
+/** A killed process its parent has not reaped yet still answers kill(pid, 0); on Linux its state says so. */
+function isZombie(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 
