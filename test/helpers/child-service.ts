@@ -29,7 +29,11 @@ export async function startChildService(env: Record<string, string>, timeoutMs =
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A child that missed its deadline must not outlive the test (it would hold its port, folder and CPU).
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start in ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
     void exited.then((code) => reject(new Error(`service exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
