@@ -88,6 +88,7 @@ export function composeService(options: ServiceOptions): Service {
   const executors = createExecutorCatalog(bus, {
     script: options.config.executors.script,
     ...(options.clock && { clock: options.clock }),
+    log: options.log,
   });
   const execution = createInProcessExecutionClient(executors);
   const attemptDeps = {
