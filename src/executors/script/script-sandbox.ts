@@ -110,23 +110,29 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
       request.signal?.addEventListener('abort', onAbort, { once: true });
       const hardDeadline = setTimeout(() => stop('timeout'), request.timeoutMs + hardDeadlineGraceMs);
       try {
-        const ended = await Promise.race([result, stopped]);
-        if (ended === 'timeout' || ended === 'cancelled') {
+        let ended = await Promise.race([result, stopped]);
+        if (ended === 'cancelled') {
           host.cancel(id);
-          return failed(ended === 'timeout' ? timeoutMessage : cancelled);
+          return failed(cancelled);
+        }
+        if (ended === 'timeout') {
+          // The host answers a cancel at once, unless the script is bringing it down (a heap
+          // breach): wait for that answer, so the run reports what really ended it.
+          host.cancel(id);
+          state.timedOut = true;
+          ended = await result;
         }
         if (request.signal?.aborted) return failed(cancelled);
-        if (state.timedOut) return failed(timeoutMessage);
-        if ('reply' in ended) return readReply(ended.reply, capture);
+        if ('reply' in ended) return state.timedOut ? failed(timeoutMessage) : readReply(ended.reply, capture);
         switch (ended.failure) {
           case 'timeout':
             return failed(timeoutMessage);
           case 'memory':
             return failed('Script exceeded its memory limit');
           case 'cancelled':
-            return failed(cancelled);
+            return failed(state.timedOut ? timeoutMessage : cancelled);
           case 'crashed':
-            return failed('Script host crashed');
+            return failed(state.timedOut ? timeoutMessage : 'Script host crashed');
           case 'error':
             return failed(`Script failed: ${ended.message}`);
           default:

@@ -12,9 +12,13 @@ export interface IsolatePool {
   dispose(): void;
 }
 
+/** Temporary isolates for nested runs kept for the next ones: a lockdown costs 50-100 ms. */
+const spareOverflow = 2;
+
 /** A fixed number of warm, locked-down isolates in a script host, each running one script at a time. */
 export function createIsolatePool(options: { size: number; memoryMb: number }): IsolatePool {
   const idle: HostIsolate[] = [];
+  const overflowIdle: HostIsolate[] = [];
   const waiting: { resolve: (lease: HostIsolate) => void; reject: (error: Error) => void }[] = [];
   const pooled = new Set<HostIsolate>();
   let disposed = false;
@@ -38,7 +42,7 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
       signal?.throwIfAborted();
       const free = idle.pop();
       if (free) return free;
-      if (overflow) return spawn();
+      if (overflow) return overflowIdle.pop() ?? spawn();
       return new Promise((resolve, reject) => {
         const waiter = {
           resolve: (lease: HostIsolate) => {
@@ -61,6 +65,10 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
     },
     release(lease, broken) {
       const isPooled = pooled.has(lease);
+      if (!isPooled && !broken && !disposed && overflowIdle.length < spareOverflow) {
+        overflowIdle.push(lease);
+        return;
+      }
       if (!isPooled || broken || disposed) {
         if (!lease.isolate.isDisposed) lease.isolate.dispose();
         pooled.delete(lease);
@@ -75,8 +83,9 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
     },
     dispose() {
       disposed = true;
-      for (const lease of pooled) if (!lease.isolate.isDisposed) lease.isolate.dispose();
+      for (const lease of [...pooled, ...overflowIdle]) if (!lease.isolate.isDisposed) lease.isolate.dispose();
       pooled.clear();
+      overflowIdle.length = 0;
       idle.length = 0;
       for (const waiter of waiting.splice(0)) waiter.reject(new Error('The script sandbox has been disposed'));
     },
