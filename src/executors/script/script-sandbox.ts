@@ -132,7 +132,9 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
           case 'cancelled':
             return failed(state.timedOut ? timeoutMessage : cancelled);
           case 'crashed':
-            return failed(state.timedOut ? timeoutMessage : 'Script host crashed');
+            // Also a host that stopped answering after the timeout and was killed (isolated-vm can hang
+            // disposing an isolate that broke its heap limit).
+            return failed('Script host crashed');
           case 'error':
             return failed(`Script failed: ${ended.message}`);
           default:
