@@ -147,7 +147,7 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
 
   it('does not let prototype pollution or global tampering reach the next run', async () => {
     const same = { configId: 41n, configVersion: 1 };
-    // Intrinsics are frozen by lockdown: tampering throws. The run's own globals may change, for that run only.
+    // Intrinsics and the global object are frozen: tampering throws. doCmd is the run's own parameter.
     const polluter = await run(
       `const tries = {
          proto: () => { Object.prototype.polluted = 'yes'; },
@@ -163,7 +163,7 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
        return outcome;`,
       same,
     );
-    expect(dataOf(polluter)).toEqual({ proto: 'TypeError', map: 'TypeError', json: 'TypeError', global: 'changed', doCmd: 'changed' });
+    expect(dataOf(polluter)).toEqual({ proto: 'TypeError', map: 'TypeError', json: 'TypeError', global: 'TypeError', doCmd: 'changed' });
     const next = await run(
       `return { polluted: typeof ({}).polluted, leak: typeof leak, mapped: [1, 2].map((n) => n * 2),
                 json: JSON.stringify({ a: 1 }), echo: doCmd('EchoCommand', 1).data };`,

@@ -22,8 +22,9 @@ describe('script sandbox', () => {
       const inner = await sandbox.run(request(`return doCmd('Again', body.n + 1);`, nested(depth + 1)));
       return { isSuccessful: inner.ok, message: inner.ok ? 'ok' : inner.error, data: inner.ok ? inner.result : (data as JsonValue), errors: [] };
     };
-    // One pooled isolate: nested runs take temporary ones instead of waiting for the busy one (no deadlock).
-    const outcome = await sandbox.run(request(`return doCmd('Again', body.n);`, nested(1)));
+    // One pooled isolate: nested runs take temporary ones instead of waiting for the busy one (no
+    // deadlock). The first ones are locked down on demand: slow on a loaded machine, hence the timeout.
+    const outcome = await sandbox.run({ ...request(`return doCmd('Again', body.n);`, nested(1)), timeoutMs: 15_000 });
     expect(outcome.ok).toBe(true);
     expect(depths).toEqual(Array.from({ length: maxScriptNesting }, (_, i) => i + 1));
     const innermost = JSON.stringify(outcome.ok && outcome.result);

@@ -11,6 +11,8 @@ export type ScriptHostEvent =
 export interface ScriptHostStats {
   readonly hosts: number;
   readonly live: number;
+  /** Process ids of the live hosts (for RSS and for operators). */
+  readonly pids: readonly number[];
   readonly starts: number;
   readonly crashes: number;
   readonly memoryAborts: number;
@@ -115,7 +117,8 @@ export function createScriptHostPool(options: ScriptHostPoolOptions): ScriptHost
       }
     },
     stats() {
-      return { hosts: slots.length, live: slots.filter((slot) => slot.host?.ready).length, ...counters };
+      const live = slots.flatMap(({ host }) => (host?.ready && host.pid !== undefined ? [host.pid] : []));
+      return { hosts: slots.length, live: live.length, pids: live, ...counters };
     },
     dispose() {
       disposed = true;

@@ -10,6 +10,8 @@ export type HostRunResult =
 
 /** What one run sends to a host. */
 export interface HostRunInput {
+  /** Compiled once per key in each isolate (the code is compared too). */
+  readonly cacheKey: string;
   readonly code: string;
   /** `{"context": ...}` as JSON. */
   readonly input: string;

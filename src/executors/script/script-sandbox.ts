@@ -102,7 +102,7 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
       const timeoutMessage = `Script timed out after ${request.timeoutMs} ms`;
       const onCommand = hostCommand(request, limits, depth, state, timeoutMessage);
       const input = JSON.stringify({ context: request.context });
-      const { id, result } = host.run({ code: request.code, input, timeoutMs: request.timeoutMs, nested: depth > 0 }, onCommand);
+      const { id, result } = host.run({ cacheKey: request.cacheKey, code: request.code, input, timeoutMs: request.timeoutMs, nested: depth > 0 }, onCommand);
       // A script blocked in a doCmd, or a host that does not answer, is stopped shortly after its timeout.
       let stop: (reason: 'timeout' | 'cancelled') => void = () => {};
       const stopped = new Promise<'timeout' | 'cancelled'>((resolve) => (stop = resolve));

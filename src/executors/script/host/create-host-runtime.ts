@@ -43,7 +43,7 @@ export function createHostRuntime(limits: HostLimits, send: (message: FromHost) 
     try {
       const reply = await lease.runner.apply(
         undefined,
-        [message.code, message.input, hostCmd, limits.maxLogLines, limits.maxLogLineChars, limits.maxResultBytes],
+        [message.cacheKey, message.code, message.input, hostCmd, limits.maxLogLines, limits.maxLogLineChars, limits.maxResultBytes],
         { timeout: message.timeoutMs },
       );
       send({ t: 'done', id: message.id, reply: String(reply) });
@@ -63,6 +63,14 @@ export function createHostRuntime(limits: HostLimits, send: (message: FromHost) 
   }
 
   return {
+    /** Locks down the spare isolates for nested runs between runs, once the host is ready. */
+    warmSpares(): void {
+      const next = () => {
+        if (runs.size > 0) setTimeout(next, 50).unref();
+        else if (pool.warmSpare()) setImmediate(next);
+      };
+      setImmediate(next);
+    },
     receive(message: ToHost): void {
       switch (message.t) {
         case 'run':

@@ -9,6 +9,8 @@ export interface IsolatePool {
   acquire(options: { overflow: boolean; signal?: AbortSignal }): Promise<HostIsolate>;
   /** Returns an isolate; a broken one (timed out, over its memory, cancelled) is disposed and replaced. */
   release(lease: HostIsolate, broken: boolean): void;
+  /** Prepares the spare isolates nested runs take, one per call; false once there are enough. */
+  warmSpare(): boolean;
   dispose(): void;
 }
 
@@ -80,6 +82,11 @@ export function createIsolatePool(options: { size: number; memoryMb: number }): 
         pooled.add(fresh);
         hand(fresh);
       }
+    },
+    warmSpare() {
+      if (disposed || overflowIdle.length >= spareOverflow) return false;
+      overflowIdle.push(spawn());
+      return true;
     },
     dispose() {
       disposed = true;

@@ -1,8 +1,9 @@
 /**
  * The function every run goes through inside a host's isolate, evaluated once per isolate after SES
- * `lockdown()` froze every intrinsic. Each call makes a new `Compartment` whose only globals are the
- * run's `context`, `body`, `doCmd` and `console`: nothing a script writes survives its run, and the
- * shared intrinsics cannot be changed at all. Everything crosses the boundary as JSON strings.
+ * `lockdown()` froze every intrinsic. User code is compiled once per cache key, in one `Compartment`
+ * whose global object is frozen too, as a function of the run's `context`, `body`, `doCmd` and
+ * `console`: every object a run can reach is either frozen or made for that run, so nothing it writes
+ * survives it. Everything crosses the boundary as JSON strings.
  */
 export const sandboxRunnerSource = String.raw`(function () {
   'use strict';
@@ -30,7 +31,22 @@ export const sandboxRunnerSource = String.raw`(function () {
     }
   }
 
-  return harden(function run(code, inputJson, hostCmd, maxLines, maxLineChars, maxResultChars) {
+  const compartment = new Compartment({ __options__: true, globals: {} });
+  const shared = harden(compartment.globalThis);
+  const compiled = new Map();
+  function compile(cacheKey, code) {
+    const known = compiled.get(cacheKey);
+    if (known !== undefined && known.code === code) return known.fn;
+    // The inner function keeps the body a scope of its own: it may declare its own 'body'.
+    const fn = compartment.evaluate(
+      '(function (context, body, doCmd, console) { return (function () {\n' + code + '\n}).call(this); })',
+    );
+    if (compiled.size >= 200) compiled.delete(compiled.keys().next().value);
+    compiled.set(cacheKey, { code, fn });
+    return fn;
+  }
+
+  return harden(function run(cacheKey, code, inputJson, hostCmd, maxLines, maxLineChars, maxResultChars) {
     const input = parse(inputJson);
     const logs = [];
     let lines = 0;
@@ -53,25 +69,17 @@ export const sandboxRunnerSource = String.raw`(function () {
     const end = (fields) => stringify({ lines, logs, ...fields });
 
     const context = input.context;
-    const compartment = new Compartment({
-      __options__: true,
-      globals: harden({
-        context,
-        body: context === null || context === undefined ? null : context.body,
-        doCmd,
-        console: {
-          log: (...args) => write('log', args),
-          info: (...args) => write('info', args),
-          warn: (...args) => write('warn', args),
-          error: (...args) => write('error', args),
-          debug: (...args) => write('log', args),
-        },
-      }),
-    });
+    const console = {
+      log: (...args) => write('log', args),
+      info: (...args) => write('info', args),
+      warn: (...args) => write('warn', args),
+      error: (...args) => write('error', args),
+      debug: (...args) => write('log', args),
+    };
     let result;
     try {
-      const userFn = compartment.evaluate('(function () {\n' + code + '\n})');
-      result = userFn.call(compartment.globalThis);
+      const userFn = compile(cacheKey, code);
+      result = userFn.call(shared, context, context === null || context === undefined ? null : context.body, doCmd, console);
     } catch (error) {
       return end({ error: describe(error) });
     }

@@ -17,3 +17,4 @@ process.on('disconnect', () => {
   process.exit(0);
 });
 send({ t: 'ready' });
+runtime.warmSpares();
