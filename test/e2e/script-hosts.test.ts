@@ -109,7 +109,7 @@ describe('script hosts: a script that takes its host down ends only its own run'
 
   it('ends a Map that grows without end with the memory error; the event follows its retry policy', async () => {
     await expectRetriedThenDead('map', 'Script exceeded its memory limit');
-  });
+  }, 120_000);
 
   it('ends new Array(2 ** 26).fill(1) with the memory or crash error, and dead-letters it at maxAttempts 1', async () => {
     now = new Date(now.getTime() + 60_000);
@@ -122,7 +122,7 @@ describe('script hosts: a script that takes its host down ends only its own run'
     expect(event).toMatchObject({ status: 'dead', attempts: 1 });
     expect(event?.errors?.[0]).toMatch(/^(Script exceeded its memory limit|Script host crashed)$/);
     expect(await service.execution.execute(scriptRequest(code))).toMatchObject({ success: true });
-  });
+  }, 120_000);
 
   it('fails the run with "Script host crashed" when its host is killed mid-run, and replaces the host', async () => {
     let killed = 0;
@@ -136,7 +136,7 @@ describe('script hosts: a script that takes its host down ends only its own run'
     });
     expect(killed).toBeGreaterThan(0);
     await eventually(async () => ((await scriptHostPids()).length === defaultExecutors.script.hosts ? true : undefined), 20_000);
-  });
+  }, 120_000);
 
   it('bounds a script that allocates across a loop of doCmd calls, and one that floods the console', async () => {
     const commands = await callWebhook(service.baseUrl, 'paystack/map', { body: JSON.stringify({ run: 'commands' }) });
@@ -147,5 +147,5 @@ describe('script hosts: a script that takes its host down ends only its own run'
     expect(allocated?.errors?.[0]).toMatch(/^(Error: Script exceeded 50 doCmd calls|Script exceeded its memory limit)$/);
     const flooded = await findWebhookEventById(database.db, (flood.json.data as { eventId: number }).eventId);
     expect(flooded).toMatchObject({ status: 'succeeded' });
-  });
+  }, 120_000);
 });

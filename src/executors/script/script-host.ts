@@ -157,6 +157,7 @@ export function startScriptHost(limits: HostLimits, listener: ScriptHostListener
       run.killTimer.unref();
     },
     kill() {
+      ready = false;
       if (!exited) child.kill('SIGKILL');
     },
   };

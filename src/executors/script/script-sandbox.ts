@@ -97,6 +97,8 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
         if (request.signal?.aborted) return failed(cancelled);
         throw error;
       }
+      // Aborted in the same turn as the host was picked: never send it.
+      if (request.signal?.aborted) return failed(cancelled);
 
       const state = { timedOut: false };
       const timeoutMessage = `Script timed out after ${request.timeoutMs} ms`;
