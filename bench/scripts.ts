@@ -76,7 +76,8 @@ const local = createHostIsolate(64);
 const input = JSON.stringify({ context });
 const compartmentRun = () => JSON.parse(local.runner.applySync(undefined, ['bench', code, input, null, 100, 2_000, 1_048_576], { timeout: 1_000 }) as string);
 
-const limits = { ...loadConfig({}).executors.script, hosts: 2, poolSize: 2 };
+// A generous timeout: the first runs on a loaded machine may wait for a host to be scheduled.
+const limits = { ...loadConfig({}).executors.script, hosts: 2, poolSize: 2, timeoutMs: 10_000 };
 const sandbox = createScriptSandbox(limits);
 // No doCmd here: the bus is never called.
 const executor = createScriptExecutor({ sandbox, bus: {} as CommandBus, timeoutMs: limits.timeoutMs });
