@@ -1,14 +1,23 @@
 /**
- * Script benchmark: calls per second of one small transforming script, run natively, in node:vm
- * and in the isolated-vm sandbox that ExecuteCode uses, in one run on the same machine.
- *   npm run bench:scripts            (BENCH_SECONDS=2 per case by default)
+ * Script benchmark: runs per second of one small transforming script through the real ExecuteCode
+ * path (script hosts, channel, SES compartment per run), beside the same function called natively and
+ * beside the previous path (a fresh V8 context per run, in process), in one run on the same machine;
+ * then the RSS of the service and of the hosts over BENCH_RUNS runs.
+ *   npm run bench:scripts            (BENCH_SECONDS=3 per case, BENCH_RUNS=100000)
  */
-import vm from 'node:vm';
+import { readFileSync } from 'node:fs';
+import { create, fromJson } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import ivm from 'isolated-vm';
+import { ExecutionRequestSchema } from '../gen/bpm/webhooks/v1/execution_pb.js';
+import type { CommandBus } from '../src/commands/command-bus.js';
 import { loadConfig } from '../src/config/config.js';
+import { createHostIsolate } from '../src/executors/script/host/host-isolate.js';
+import { createScriptExecutor } from '../src/executors/script/script-executor.js';
 import { createScriptSandbox } from '../src/executors/script/script-sandbox.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 2);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rssRuns = Number(process.env.BENCH_RUNS ?? 100_000);
 
 const code = `
   const items = body.data.items.map((item) => ({ sku: item.sku, kobo: Math.round(item.amount * 100) }));
@@ -40,54 +49,100 @@ async function measure({ name, run, concurrency = 1 }: Case): Promise<{ name: st
     }),
   );
   const elapsed = (performance.now() - started) / 1_000;
-  return { name, perSecond: Math.round(calls / elapsed), microseconds: Math.round((elapsed * 1e6) / calls) };
+  return { name, perSecond: Math.round(calls / elapsed), microseconds: Math.round((elapsed * 1e6 * concurrency) / calls) };
 }
 
 const native = new Function('context', 'body', code) as (context: unknown, body: unknown) => unknown;
 
-const vmScript = new vm.Script(`(function (context, body) {${code}\n})`);
-const reusedVmContext = vm.createContext({});
-const reusedVmFunction = vmScript.runInContext(reusedVmContext) as (context: unknown, body: unknown) => unknown;
+// The previous ExecuteCode path: a fresh V8 context per run in the service's own isolate.
+const oldIsolate = new ivm.Isolate({ memoryLimit: 64 });
+const oldScript = oldIsolate.compileScriptSync(
+  `(function (json) { const context = JSON.parse(json); const body = context.body; return JSON.stringify((function () {${code}\n})()); })`,
+);
+const freshContextRun = async () => {
+  const fresh = await oldIsolate.createContext();
+  try {
+    const fn = (await oldScript.run(fresh, { reference: true })) as ivm.Reference<(json: string) => string>;
+    const out = await fn.apply(undefined, [JSON.stringify(context)], { timeout: 1_000 });
+    fn.release();
+    return JSON.parse(out);
+  } finally {
+    fresh.release();
+  }
+};
 
-const limits = { ...loadConfig({}).executors.script, poolSize: 2 };
+// One locked-down isolate in this process: the sandbox's own cost, without hosts and channel.
+const local = createHostIsolate(64);
+const input = JSON.stringify({ context });
+const compartmentRun = () => JSON.parse(local.runner.applySync(undefined, ['bench', code, input, null, 100, 2_000, 1_048_576], { timeout: 1_000 }) as string);
+
+// A generous timeout: the first runs on a loaded machine may wait for a host to be scheduled.
+const limits = { ...loadConfig({}).executors.script, hosts: 2, poolSize: 2, timeoutMs: 10_000 };
 const sandbox = createScriptSandbox(limits);
-const sandboxRun = () =>
-  sandbox.run({
-    cacheKey: 'bench',
-    code,
-    context,
-    timeoutMs: 1_000,
-    runCommand: async () => ({ isSuccessful: true, message: '', data: null, errors: [] }),
-  });
+// No doCmd here: the bus is never called.
+const executor = createScriptExecutor({ sandbox, bus: {} as CommandBus, timeoutMs: limits.timeoutMs });
+const request = create(ExecutionRequestSchema, {
+  executionType: 2,
+  executionCode: code,
+  configId: 1n,
+  configVersion: 1,
+  context: { body: fromJson(ValueSchema, body), method: 'POST', path: 'paystack/charge', key: 'paystack-charge', eventId: 1n, attempt: 1 },
+});
+const signal = new AbortController().signal;
+const executeCode = async () => {
+  const result = await executor.execute(request, { signal });
+  if (!result.success) throw new Error(`The benchmark script failed: ${(result.errors ?? []).join('; ')}`);
+  return result;
+};
 
-const isolate = new ivm.Isolate({ memoryLimit: 64 });
-const ivmContext = isolate.createContextSync();
-const ivmTransform = isolate
-  .compileScriptSync(`(function (json) { const context = JSON.parse(json); const body = context.body; return JSON.stringify((function () {${code}\n})()); })`)
-  .runSync(ivmContext, { reference: true }) as ivm.Reference<(json: string) => string>;
-
+await executeCode();
 const cases: Case[] = [
   { name: 'native function (no isolation)', run: () => native(context, body) },
-  { name: 'node:vm, one reused context (no isolation between runs)', run: () => reusedVmFunction(context, body) },
-  {
-    name: 'node:vm, fresh context per call (not a security boundary)',
-    run: () => (vmScript.runInContext(vm.createContext({})) as typeof native)(structuredClone(context), structuredClone(body)),
-  },
-  {
-    name: 'isolated-vm, one reused context, JSON in/out (no isolation between runs)',
-    run: () => JSON.parse(ivmTransform.applySync(undefined, [JSON.stringify(context)], { timeout: 1_000 })),
-  },
-  { name: 'ExecuteCode sandbox, 1 caller (fresh context per run)', run: sandboxRun },
-  { name: `ExecuteCode sandbox, ${limits.poolSize} callers, pool of ${limits.poolSize}`, run: sandboxRun, concurrency: limits.poolSize },
+  { name: 'previous path: fresh V8 context per run, in process, 1 caller', run: freshContextRun },
+  { name: 'SES sandbox, one isolate in process (no hosts), 1 caller', run: compartmentRun },
+  { name: 'ExecuteCode: 2 script hosts, SES sandbox, 1 caller', run: executeCode },
+  { name: 'ExecuteCode: 2 script hosts, SES sandbox, 2 callers', run: executeCode, concurrency: 2 },
 ];
 
-const first = await sandboxRun();
-if (!first.ok) throw new Error(`The benchmark script failed: ${first.error}`);
-console.log(`script benchmark: ${seconds} s per case, node ${process.version}\n`);
-console.log('| case | calls/s | µs per call |\n|---|---:|---:|');
+console.log(`script benchmark: ${seconds} s per case, node ${process.version}, load average ${loadAverage()}\n`);
+console.log('| case | runs/s | µs per run |\n|---|---:|---:|');
+const results: Record<string, number> = {};
 for (const benchCase of cases) {
   const { name, perSecond, microseconds } = await measure(benchCase);
+  results[name] = perSecond;
   console.log(`| ${name} | ${perSecond.toLocaleString('en')} | ${microseconds.toLocaleString('en')} |`);
 }
+const twoCallers = results[cases[4]!.name]!;
+const previous = results[cases[1]!.name]!;
+console.log(`\nExecuteCode with 2 callers: ${(twoCallers / previous).toFixed(1)}x the previous path with 1 caller`);
+
+console.log(`\nRSS over ${rssRuns.toLocaleString('en')} runs (2 callers):`);
+console.log('| runs | service MB | hosts MB |\n|---:|---:|---:|');
+const rss = (done: number) => {
+  const hosts = (sandbox.stats?.().pids ?? []).map(rssOfPid).reduce((sum, mb) => sum + mb, 0);
+  console.log(`| ${done.toLocaleString('en')} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} | ${hosts.toFixed(0)} |`);
+};
+rss(0);
+let done = 0;
+const step = rssRuns / 4;
+await Promise.all(
+  Array.from({ length: 2 }, async () => {
+    while (done < rssRuns) {
+      await executeCode();
+      done += 1;
+      if (done % step === 0) rss(done);
+    }
+  }),
+);
 sandbox.dispose();
-isolate.dispose();
+oldIsolate.dispose();
+local.isolate.dispose();
+
+function rssOfPid(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}

@@ -103,6 +103,7 @@ export function composeService(options: ServiceOptions): Service {
   const executors = createExecutorCatalog(bus, {
     script: options.config.executors.script,
     ...(options.clock && { clock: options.clock }),
+    log: options.log,
   });
   const execution = instrumentExecution(createInProcessExecutionClient(executors), metrics);
   const attemptDeps = {

@@ -132,6 +132,8 @@ export interface ScriptLimits {
   readonly timeoutMs: number;
   readonly memoryMb: number;
   readonly poolSize: number;
+  /** Script host processes (SCRIPT_HOSTS); the pool's isolates are spread over them. */
+  readonly hosts: number;
   readonly maxLogLines: number;
   readonly maxLogLineChars: number;
   readonly maxResultBytes: number;
@@ -218,6 +220,7 @@ const environmentSchema = z.object({
   SCRIPT_TIMEOUT_MS: integer(1, 300_000).default(1_000),
   SCRIPT_MEMORY_MB: integer(8, 4_096).default(64),
   SCRIPT_POOL_SIZE: integer(1, 256).default(2),
+  SCRIPT_HOSTS: integer(1, 64).default(2),
   SCRIPT_MAX_LOG_LINES: integer(0, 100_000).default(100),
   SCRIPT_MAX_LOG_LINE_CHARS: integer(1, 1_000_000).default(2_000),
   SCRIPT_MAX_RESULT_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
@@ -283,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         timeoutMs: e.SCRIPT_TIMEOUT_MS,
         memoryMb: e.SCRIPT_MEMORY_MB,
         poolSize: e.SCRIPT_POOL_SIZE,
+        hosts: e.SCRIPT_HOSTS,
         maxLogLines: e.SCRIPT_MAX_LOG_LINES,
         maxLogLineChars: e.SCRIPT_MAX_LOG_LINE_CHARS,
         maxResultBytes: e.SCRIPT_MAX_RESULT_BYTES,

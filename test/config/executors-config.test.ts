@@ -11,6 +11,7 @@ describe('executor settings from the environment', () => {
         timeoutMs: 1_000,
         memoryMb: 64,
         poolSize: 2,
+        hosts: 2,
         maxLogLines: 100,
         maxLogLineChars: 2_000,
         maxResultBytes: 1024 * 1024,
@@ -25,10 +26,11 @@ describe('executor settings from the environment', () => {
       FORWARD_ALLOWED_HOSTS: 'core.bank.ng:8443,*.nibss-plc.com.ng, 10.0.0.0/8',
       SCRIPT_TIMEOUT_MS: '250',
       SCRIPT_POOL_SIZE: '4',
+      SCRIPT_HOSTS: '3',
     });
     expect(executors.commandModules).toEqual(['./bank/nibss.js', './bank/core.js']);
     expect(executors.forwardAllowedHosts).toEqual(['core.bank.ng:8443', '*.nibss-plc.com.ng', '10.0.0.0/8']);
-    expect(executors.script).toMatchObject({ timeoutMs: 250, poolSize: 4 });
+    expect(executors.script).toMatchObject({ timeoutMs: 250, poolSize: 4, hosts: 3 });
     expect(Object.isFrozen(executors.script)).toBe(true);
   });
 

@@ -1,5 +1,4 @@
 import ivm from 'isolated-vm';
-import { wrapFunctionBody } from './sandbox-bootstrap.js';
 
 const checkMemoryMb = 32;
 const checkTimeoutMs = 250;
@@ -31,4 +30,9 @@ function compileChecker(): { isolate: ivm.Isolate; context: ivm.Context } {
     checker = { isolate, context: isolate.createContextSync() };
   }
   return checker;
+}
+
+/** Wraps a function body so that its first line is line 1 of the compiled script (see `lineOffset`). */
+function wrapFunctionBody(code: string): string {
+  return `(function () {\n${code}\n})`;
 }

@@ -1,10 +1,10 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import ivm from 'isolated-vm';
 import type { ScriptLimits } from '../../config/config.js';
 import { createConsoleCapture, type CapturedLine, type ConsoleCapture } from './console-capture.js';
 import { findScriptSyntaxError } from './find-script-syntax-error.js';
-import { createIsolatePool, type IsolatePool, type PooledIsolate } from './isolate-pool.js';
+import type { ScriptHost } from './script-host.js';
+import { createScriptHostPool, type ScriptHostEvent, type ScriptHostStats } from './script-host-pool.js';
 
 /** What `doCmd(name, data)` returns inside a script. */
 export interface ScriptCommandReply {
@@ -31,9 +31,11 @@ export type ScriptOutcome =
   | { readonly ok: true; readonly result: JsonValue; readonly logs: readonly CapturedLine[] }
   | { readonly ok: false; readonly error: string; readonly logs: readonly CapturedLine[] };
 
-/** The isolated-vm sandbox shared by ExecuteCode and (later) BPMN script tasks. */
+/** The isolated-vm sandbox shared by ExecuteCode and BPMN script tasks. */
 export interface ScriptSandbox {
   run(request: ScriptRunRequest): Promise<ScriptOutcome>;
+  /** Host supervision counters (starts, crashes, memory aborts, backoffs); absent in sandboxes without hosts. */
+  stats?(): ScriptHostStats;
   dispose(): void;
 }
 
@@ -44,9 +46,30 @@ const hardDeadlineGraceMs = 100;
 const syntaxMemoSize = 1_000;
 const nesting = new AsyncLocalStorage<number>();
 
-/** Creates the sandbox: a pool of warm isolates with the service-wide limits. */
-export function createScriptSandbox(limits: ScriptLimits, clock: () => Date = () => new Date()): ScriptSandbox {
-  const pool = createIsolatePool({ size: limits.poolSize, memoryMb: limits.memoryMb });
+/** Wiring of the sandbox beyond its limits. */
+export interface ScriptSandboxOptions {
+  readonly clock?: () => Date;
+  /** Host starts, deaths and backoffs, for logs and metrics. */
+  readonly onHostEvent?: (event: ScriptHostEvent) => void;
+}
+
+/**
+ * Creates the sandbox: `SCRIPT_HOSTS` supervised script host processes, each holding warm, locked-down
+ * isolates; the service keeps doCmd, the console checks and every limit that is not CPU or heap.
+ */
+export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandboxOptions = {}): ScriptSandbox {
+  const clock = options.clock ?? (() => new Date());
+  const hosts = createScriptHostPool({
+    hosts: limits.hosts,
+    limits: {
+      memoryMb: limits.memoryMb,
+      isolates: Math.max(1, Math.ceil(limits.poolSize / limits.hosts)),
+      maxLogLines: limits.maxLogLines,
+      maxLogLineChars: limits.maxLogLineChars,
+      maxResultBytes: limits.maxResultBytes,
+    },
+    ...(options.onHostEvent && { onHostEvent: options.onHostEvent }),
+  });
   const syntaxErrors = new Map<string, { code: string; error: string | undefined }>();
   const syntaxErrorOf = (cacheKey: string, code: string) => {
     const known = syntaxErrors.get(cacheKey);
@@ -65,73 +88,68 @@ export function createScriptSandbox(limits: ScriptLimits, clock: () => Date = ()
       if (depth >= maxScriptNesting) return failed(`Scripts may nest at most ${maxScriptNesting} deep`);
       const syntaxError = syntaxErrorOf(request.cacheKey, request.code);
       if (syntaxError) return failed(`Execution code does not compile: ${syntaxError}`);
-      if (request.signal?.aborted) return failed('Script was cancelled');
-
-      const lease = await acquireUnlessCancelled(pool, depth > 0, request.signal);
-      if (!lease) return failed('Script was cancelled');
-      const handles: { release(): void }[] = [];
-      const state = { timedOut: false, cancelled: false };
-      const timeoutMessage = `Script timed out after ${request.timeoutMs} ms`;
-      const kill = (reason: keyof typeof state) => {
-        state[reason] = true;
-        if (!lease.isolate.isDisposed) lease.isolate.dispose();
-      };
-      const onAbort = () => kill('cancelled');
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-      let hardDeadline: NodeJS.Timeout | undefined;
+      const cancelled = 'Script was cancelled';
+      if (request.signal?.aborted) return failed(cancelled);
+      let host: ScriptHost;
       try {
-        const script = await lease.script(request.cacheKey, request.code);
-        const context = await lease.context();
-        handles.push(context);
-        const userFn = await script.run(context, { reference: true, timeout: request.timeoutMs });
-        const runner = await lease.bootstrap.run(context, { reference: true });
-        const hostCmd = new ivm.Reference(hostCommand(request, limits, depth, state, timeoutMessage));
-        const hostLog = new ivm.Reference((level: unknown, text: unknown) => capture.add(level, text));
-        handles.push(userFn, runner, hostCmd, hostLog);
-        hardDeadline = setTimeout(() => kill('timedOut'), request.timeoutMs + hardDeadlineGraceMs);
-        const input = JSON.stringify({ context: request.context });
-        const reply: unknown = await runner.apply(
-          undefined,
-          [userFn.derefInto(), hostCmd, hostLog, input, limits.maxLogLines, limits.maxLogLineChars, limits.maxResultBytes],
-          { timeout: request.timeoutMs },
-        );
-        if (state.timedOut) return failed(timeoutMessage);
-        return readReply(reply, capture);
+        host = await hosts.pick(request.signal);
       } catch (error) {
-        if (state.cancelled) return failed('Script was cancelled');
-        if (state.timedOut || (error as Error).message === 'Script execution timed out.') return failed(timeoutMessage);
-        if (lease.isolate.isDisposed) return failed('Script exceeded its memory limit');
-        return failed(`Script failed: ${(error as Error).message}`);
+        if (request.signal?.aborted) return failed(cancelled);
+        throw error;
+      }
+      // Aborted in the same turn as the host was picked: never send it.
+      if (request.signal?.aborted) return failed(cancelled);
+
+      const state = { timedOut: false };
+      const timeoutMessage = `Script timed out after ${request.timeoutMs} ms`;
+      const onCommand = hostCommand(request, limits, depth, state, timeoutMessage);
+      const input = JSON.stringify({ context: request.context });
+      const { id, result } = host.run({ cacheKey: request.cacheKey, code: request.code, input, timeoutMs: request.timeoutMs, nested: depth > 0 }, onCommand);
+      // A script blocked in a doCmd, or a host that does not answer, is stopped shortly after its timeout.
+      let stop: (reason: 'timeout' | 'cancelled') => void = () => {};
+      const stopped = new Promise<'timeout' | 'cancelled'>((resolve) => (stop = resolve));
+      const onAbort = () => stop('cancelled');
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      const hardDeadline = setTimeout(() => stop('timeout'), request.timeoutMs + hardDeadlineGraceMs);
+      try {
+        let ended = await Promise.race([result, stopped]);
+        if (ended === 'cancelled') {
+          host.cancel(id);
+          return failed(cancelled);
+        }
+        if (ended === 'timeout') {
+          // The host answers a cancel at once, unless the script is bringing it down (a heap
+          // breach): wait for that answer, so the run reports what really ended it.
+          host.cancel(id);
+          state.timedOut = true;
+          ended = await result;
+        }
+        if (request.signal?.aborted) return failed(cancelled);
+        if ('reply' in ended) return state.timedOut ? failed(timeoutMessage) : readReply(ended.reply, capture);
+        switch (ended.failure) {
+          case 'timeout':
+            return failed(timeoutMessage);
+          case 'memory':
+            return failed('Script exceeded its memory limit');
+          case 'cancelled':
+            return failed(state.timedOut ? timeoutMessage : cancelled);
+          case 'crashed':
+            // Also a host that stopped answering after the timeout and was killed (isolated-vm can hang
+            // disposing an isolate that broke its heap limit).
+            return failed('Script host crashed');
+          case 'error':
+            return failed(`Script failed: ${ended.message}`);
+          default:
+            return ended.failure satisfies never;
+        }
       } finally {
         clearTimeout(hardDeadline);
         request.signal?.removeEventListener('abort', onAbort);
-        for (const handle of handles) releaseQuietly(handle);
-        // A timed-out isolate still works, but it is replaced anyway: nothing of that run may linger.
-        pool.release(lease, lease.isolate.isDisposed || state.timedOut);
       }
     },
-    dispose: () => pool.dispose(),
+    stats: () => hosts.stats(),
+    dispose: () => hosts.dispose(),
   };
-}
-
-/**
- * An isolate for a run, or undefined once its signal has aborted: a run cancelled while it waited for
- * a busy pool must never start later (its doCmd calls would happen after its attempt was settled).
- */
-async function acquireUnlessCancelled(pool: IsolatePool, overflow: boolean, signal: AbortSignal | undefined): Promise<PooledIsolate | undefined> {
-  let lease: PooledIsolate;
-  try {
-    lease = await pool.acquire({ overflow, signal });
-  } catch (error) {
-    if (signal?.aborted) return undefined;
-    throw error;
-  }
-  // Handed over in the same turn as the abort: give it back unused.
-  if (signal?.aborted) {
-    pool.release(lease, false);
-    return undefined;
-  }
-  return lease;
 }
 
 /** The host side of `doCmd`: bounded in number and time; always answers JSON, never throws into the isolate. */
@@ -176,13 +194,17 @@ function hostCommand(
 }
 
 function readReply(reply: unknown, capture: ConsoleCapture): ScriptOutcome {
-  let parsed: { lines?: unknown; error?: unknown; result?: JsonValue } | undefined;
+  let parsed: { lines?: unknown; logs?: unknown; error?: unknown; result?: JsonValue } | undefined;
   try {
     parsed = typeof reply === 'string' ? (JSON.parse(reply) as typeof parsed) : undefined;
   } catch {
     parsed = undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return { ok: false, error: 'The script result could not be read', logs: capture.lines };
+  if (Array.isArray(parsed.logs)) {
+    for (const line of parsed.logs) if (Array.isArray(line)) capture.add(line[0], line[1]);
+    if (typeof parsed.lines === 'number' && parsed.lines > parsed.logs.length) capture.add('truncated', '');
+  }
   if (typeof parsed.lines === 'number') capture.finish(parsed.lines);
   if (typeof parsed.error === 'string') return { ok: false, error: parsed.error.slice(0, 1_000), logs: capture.lines };
   return { ok: true, result: parsed.result ?? null, logs: capture.lines };
@@ -201,13 +223,5 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'tim
     return await Promise.race([promise, expiry]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function releaseQuietly(handle: { release(): void }): void {
-  try {
-    handle.release();
-  } catch {
-    // Handles of a disposed isolate are already gone.
   }
 }

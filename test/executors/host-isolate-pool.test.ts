@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createIsolatePool } from '../../src/executors/script/isolate-pool.js';
+import { createIsolatePool } from '../../src/executors/script/host/isolate-pool.js';
 
-describe('isolate pool', () => {
+describe('script host isolate pool', () => {
   const pool = createIsolatePool({ size: 1, memoryMb: 32 });
   afterAll(() => pool.dispose());
 
