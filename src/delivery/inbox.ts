@@ -135,7 +135,6 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     deps.onQueued();
     return { kind: 'accepted', eventId: queued.id, repeated: false };
   }
-  const leaseSince = performance.now();
   const running = await insertRunningWebhookEvent(deps.db, {
     ...fields,
     responseMode: 'sync',
@@ -147,7 +146,7 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   });
   if (!running) return repeatOf(deps, config, idempotency!.key, receivedAt);
   const { event } = running;
-  const result = await runAttempt(deps, event, 'sync', { leaseSince, opened: { config, attemptId: running.attemptId } });
+  const result = await runAttempt(deps, event, 'sync', { leaseSince: running.leaseSince, opened: { config, attemptId: running.attemptId } });
   return result.kind === 'succeeded'
     ? { kind: 'succeeded', eventId: event.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
     : result.kind === 'failed'
