@@ -60,7 +60,6 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
     if (config) deps.onQueued();
     return { kind: 'accepted', eventId: inserted.id, repeated: false };
   }
-  const leaseSince = performance.now();
   const running = await insertRunningWebhookEvent(deps.db, {
     ...fields,
     responseMode: 'sync',
@@ -72,7 +71,7 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
   });
   if (!running) return repeatOf(deps, event, idempotency!.key);
   const stored = running.event;
-  const result = await runAttempt(deps, stored, 'sync', { leaseSince, opened: { config, attemptId: running.attemptId } });
+  const result = await runAttempt(deps, stored, 'sync', { leaseSince: running.leaseSince, opened: { config, attemptId: running.attemptId } });
   return result.kind === 'succeeded'
     ? { kind: 'succeeded', eventId: stored.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
     : result.kind === 'failed'

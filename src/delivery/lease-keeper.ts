@@ -18,7 +18,7 @@ export interface LeaseKeeperOptions {
   readonly owner: string;
   readonly attempt: number;
   readonly leaseMs: number;
-  /** `performance.now()` just before the statement that took the lease was sent. */
+  /** `performance.now()` when the statement that took the lease was sent (see noteSent). */
   readonly since: number;
 }
 
@@ -55,9 +55,15 @@ export function keepLease(options: LeaseKeeperOptions): LeaseKeeper {
   const extend = async () => {
     if (extending || stopped) return;
     extending = true;
-    const sentAt = performance.now();
+    let sentAt = performance.now();
     try {
-      const held = await extendEventLease(options.db, { id: options.eventId, owner: options.owner, attempt: options.attempt, leaseMs: options.leaseMs });
+      const held = await extendEventLease(options.db, {
+        id: options.eventId,
+        owner: options.owner,
+        attempt: options.attempt,
+        leaseMs: options.leaseMs,
+        sent: (at) => void (sentAt = at),
+      });
       if (stopped) return;
       if (!held) return lose('another worker holds the event now, or it was released');
       heldUntil = sentAt + options.leaseMs;

@@ -43,7 +43,7 @@ export interface OpenedAttempt {
 
 /** Where an attempt starts: when its lease was taken, and the attempt the inbox opened with a sync event. */
 export interface AttemptStart {
-  /** `performance.now()` just before the statement that took the lease (claim or insert) was sent. */
+  /** `performance.now()` when the statement that took the lease (claim or insert) was sent on its connection. */
   readonly leaseSince: number;
   readonly opened?: OpenedAttempt;
 }

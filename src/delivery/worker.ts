@@ -14,7 +14,7 @@ export interface WorkerOptions {
   readonly leaseMs: number;
   /**
    * Runs one claimed event to its next state; never throws for a failed execution. `leaseSince`:
-   * `performance.now()` just before the claim that leased it was sent.
+   * `performance.now()` when the claim that leased it was sent on its connection.
    */
   readonly run: (event: WebhookEvent, leaseSince: number) => Promise<unknown>;
 }
@@ -47,8 +47,9 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const claim = async (limit: number): Promise<{ events: WebhookEvent[]; leaseSince: number }> => {
-    const leaseSince = performance.now();
-    const events = await claimDueEvents(options.db, { owner: options.workerId, now: options.clock(), leaseMs: options.leaseMs, limit });
+    let leaseSince = performance.now();
+    const sent = (at: number) => void (leaseSince = at);
+    const events = await claimDueEvents(options.db, { owner: options.workerId, now: options.clock(), leaseMs: options.leaseMs, limit, sent });
     return { events, leaseSince };
   };
 

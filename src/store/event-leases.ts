@@ -11,10 +11,10 @@ import type { WebhookEvent } from '../domain/webhook-event.js';
  */
 export async function claimDueEvents(
   db: Db,
-  claim: { owner: string; now: Date; leaseMs: number; limit: number },
+  claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
 ): Promise<WebhookEvent[]> {
   const due = `((status = 'queued' AND available_at <= :now) OR (status = 'processing' AND available_at <= now()))`;
-  const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(
+  const query = db.raw<{ rows: WebhookEventRow[] }>(
     `UPDATE webhook_events SET status = 'processing', lease_owner = :owner, available_at = :leaseEnd, attempts = attempts + 1
      WHERE id IN (
        SELECT id FROM webhook_events
@@ -24,6 +24,7 @@ export async function claimDueEvents(
      RETURNING *`,
     { owner: claim.owner, now: claim.now, leaseEnd: leaseEnd(db, claim.leaseMs), limit: claim.limit },
   );
+  const { rows } = await noteSent(query, claim.sent);
   return rows.map(toWebhookEvent);
 }
 
@@ -33,12 +34,24 @@ export async function claimDueEvents(
  */
 export async function extendEventLease(
   db: Db,
-  lease: { readonly id: number; readonly owner: string; readonly attempt: number; readonly leaseMs: number },
+  lease: { readonly id: number; readonly owner: string; readonly attempt: number; readonly leaseMs: number; readonly sent?: LeaseClock },
 ): Promise<boolean> {
-  const count = await db('webhook_events')
+  const query = db('webhook_events')
     .where({ id: lease.id, lease_owner: lease.owner, attempts: lease.attempt, status: 'processing' })
     .update({ available_at: leaseEnd(db, lease.leaseMs) });
-  return Number(count) === 1;
+  return Number(await noteSent(query, lease.sent)) === 1;
+}
+
+/**
+ * Told `performance.now()` when a statement that takes or extends a lease is sent on its connection,
+ * after any wait for one: the lease cannot start before that moment.
+ */
+export type LeaseClock = (at: number) => void;
+
+/** Calls `sent` as knex hands the statement to its connection. */
+function noteSent<T extends { on(event: 'query', listener: () => void): unknown }>(query: T, sent: LeaseClock | undefined): T {
+  if (sent) query.on('query', () => sent(performance.now()));
+  return query;
 }
 
 /**

@@ -76,16 +76,18 @@ export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promis
 export async function insertRunningWebhookEvent(
   db: Db,
   event: Omit<NewWebhookEvent, 'availableAt'> & { readonly status: 'processing'; readonly leaseOwner: string; readonly leaseMs: number },
-): Promise<{ event: WebhookEvent; attemptId: number } | undefined> {
+): Promise<{ event: WebhookEvent; attemptId: number; leaseSince: number } | undefined> {
   const { leaseMs, ...fields } = event;
+  let leaseSince = performance.now();
   // The lease runs on the database's clock, as every lease comparison does (see event-leases.ts).
   const [row]: { id: string | number; available_at: Date | string; attempt_id: string | number }[] = await db
     .with('inserted', insertEvent(db, { ...fields, availableAt: leaseEnd(db, leaseMs) }))
     .with('attempt', insertFirstAttemptOf(db, 'inserted', { worker: event.leaseOwner, startedAt: event.receivedAt }))
     .select('inserted.id', 'inserted.available_at', 'attempt.id as attempt_id')
     .from('inserted')
-    .crossJoin(db.raw('attempt'));
-  return row && { event: stored({ ...fields, availableAt: new Date(row.available_at) }, row.id), attemptId: Number(row.attempt_id) };
+    .crossJoin(db.raw('attempt'))
+    .on('query', () => void (leaseSince = performance.now()));
+  return row && { event: stored({ ...fields, availableAt: new Date(row.available_at) }, row.id), attemptId: Number(row.attempt_id), leaseSince };
 }
 
 /** `now() + leaseMs` on the database's clock. */
