@@ -34,6 +34,8 @@ describe.each(engines)('provider dedup under 1,000 concurrent posts on %s', (eng
   });
   beforeEach(async () => {
     await database.truncate();
+    // The truncate's change notification may arrive late: a previous test's reserved-key config must not linger.
+    service.configs.invalidate();
     counting.runs.clear();
   });
 

@@ -35,6 +35,8 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
   });
   beforeEach(async () => {
     await database.truncate();
+    // The truncate's change notification may arrive late: a previous test's reserved-key config must not linger.
+    service.configs.invalidate();
   });
 
   const events = async (source?: string) =>
