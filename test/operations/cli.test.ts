@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { testSecret } from '../helpers/tokens.js';
-import { callWebhook } from '../helpers/webhook-calls.js';
+import { callWebhook, createConfig } from '../helpers/webhook-calls.js';
 import { failingCommand } from '../helpers/test-commands.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -103,8 +103,17 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
   });
 
   it('lists, shows and replays events in bulk with a progress line', async () => {
+    await createConfig(service.baseUrl, {
+      key: 'payouts',
+      path: '/payouts',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'FailingTestCommand',
+      responseMode: 'async',
+      maxAttempts: 1,
+    });
     for (const n of [1, 2]) {
-      const response = await callWebhook(service.baseUrl, 'settlement', {
+      const response = await callWebhook(service.baseUrl, 'payouts', {
         body: JSON.stringify({ n }),
         headers: { 'x-request-id': `cli-${n}` },
       });
@@ -113,15 +122,15 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
     await service.worker.drain();
     const [table, json, shown] = await Promise.all([
       remote(['events', 'list', '--status', 'dead']),
-      remote(['--json', 'events', 'list', '--key', 'settlement']),
+      remote(['--json', 'events', 'list', '--key', 'payouts']),
       remote(['events', 'show', '1']),
     ]);
     expect(table.stdout).toMatch(/^ID\s+KEY\s+SOURCE\s+STATUS\s+ATTEMPTS\s+RECEIVED\s+REQUEST ID$/m);
-    expect(table.stdout).toMatch(/^2\s+settlement\s+router\s+dead\s+1\/1\s+\S+\s+cli-2$/m);
+    expect(table.stdout).toMatch(/^2\s+payouts\s+router\s+dead\s+1\/1\s+\S+\s+cli-2$/m);
     expect(JSON.parse(json.stdout).data.totalCount).toBe(2);
     expect(shown.stdout).toMatch(/^1\s+failed\s+\S+\s+[\d.]+\s+Core banking is unreachable$/m);
 
-    const replayed = await remote(['events', 'replay', '--status', 'dead', '--key', 'settlement']);
+    const replayed = await remote(['events', 'replay', '--status', 'dead', '--key', 'payouts']);
     expect(replayed).toMatchObject({ code: 0, stdout: 'replayed 2 of 2 event(s)\n' });
     expect(replayed.stderr).toContain('\rreplaying 2/2 (0 failed)');
     const again = await remote(['--json', 'events', 'replay', '1', '999']);
