@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: the webhook service beside its baselines, in one run on one machine.
+ *
+ * Every server runs in a process of its own; this process only generates load (autocannon over
+ * HTTP/1.1 keep-alive; a small loop for gRPC). For each connection level, every scenario first
+ * warms up, then is measured for a fixed time. Baselines (on PostgreSQL): a bare node:http server
+ * parsing the same JSON, and the same with one durable pg INSERT per request. Scenarios, on
+ * PostgreSQL and on in-memory PGlite: async ingest (202 after commit), sync EchoCommand, sync small
+ * script, the management API (GetWebHookConfigByIdQuery over /api/bpm/cmd and gRPC), and the drain
+ * of a queued backlog (idle, and while async ingest runs at half its measured maximum).
+ *
+ *   npm run bench -- [--engines postgres,pglite] [--connections 16,64,256] [--seconds 10] [--warmup 3]
+ *                    [--scenarios async-echo,sync-echo,...] [--drain-events 10000] [--soak 300]
+ *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
+ */
+import { parseArgs } from 'node:util';
+import { SignJWT } from 'jose';
+import autocannon from 'autocannon';
+import { runHttpLoad, type LoadResult } from './lib/http-load.js';
+import { markdownTable, machineLine, saveResults, type Row } from './lib/report.js';
+import { runGrpcLoad } from './lib/rpc-load.js';
+import { paymentNotification, scenarioConfigs } from './lib/scenario-configs.js';
+import { startTarget, type TargetProcess } from './lib/target-process.js';
+
+const { values: args } = parseArgs({
+  options: {
+    engines: { type: 'string', default: 'postgres,pglite' },
+    connections: { type: 'string', default: '16,64,256' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    scenarios: { type: 'string', default: 'async-echo,sync-echo,sync-script,gateway-get,grpc-get,drain' },
+    'drain-events': { type: 'string', default: '10000' },
+    soak: { type: 'string' },
+  },
+});
+const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionLevels = list(args.connections).map(Number);
+const seconds = Number(args.seconds);
+const warmupSeconds = Number(args.warmup);
+const scenarios = list(args.scenarios);
+const drainEvents = Number(args['drain-events']);
+const tokenSecret = 'bench-secret-that-is-at-least-32-bytes-long!';
+const token = await new SignJWT({ sub: 'bench', scope: 'webhooks:read webhooks:write events:read' })
+  .setProtectedHeader({ alg: 'HS256' })
+  .setExpirationTime('2h')
+  .sign(new TextEncoder().encode(tokenSecret));
+const payload = paymentNotification();
+
+type Engine = 'postgres' | 'pglite';
+const engineEnv = (engine: Engine): Record<string, string> => ({
+  BENCH_TOKEN_SECRET: tokenSecret,
+  ...(engine === 'postgres' && { BENCH_DATABASE_URL: databaseUrl }),
+});
+
+const rows: Row[] = [];
+const baselines = new Map<string, LoadResult>();
+
+/** Warms the target up at this level, then measures it. */
+async function measure(run: (seconds: number) => Promise<LoadResult>): Promise<LoadResult> {
+  if (warmupSeconds > 0) await run(warmupSeconds);
+  return run(seconds);
+}
+
+function record(engine: Row['engine'], scenario: string, connections: number | null, result: LoadResult, rssMiB: number | null, note?: string): void {
+  const ratioTo = (name: string) => {
+    const base = connections === null ? undefined : baselines.get(`${name}:${connections}`);
+    return base && base.rps > 0 ? result.rps / base.rps : null;
+  };
+  const row: Row = { engine, scenario, connections, ...result, rssMiB, vsBareHttp: ratioTo('bare-http'), vsBareInsert: ratioTo('bare-insert'), ...(note && { note }) };
+  rows.push(row);
+  console.log(markdownTable([row]).split('\n')[2]);
+}
+
+async function withTarget<T>(name: string, env: Record<string, string>, use: (target: TargetProcess) => Promise<T>): Promise<T> {
+  const target = await startTarget(name, env);
+  try {
+    return await use(target);
+  } finally {
+    await target.stop();
+  }
+}
+
+const post = (url: string, expectedStatus: number, connections: number) => (s: number) =>
+  runHttpLoad({ url, body: payload, connections, seconds: s, expectedStatus });
+
+async function runBaselines(): Promise<void> {
+  for (const [name, status] of [['bare-http', 200], ['bare-insert', 202]] as const) {
+    await withTarget(name, { BENCH_DATABASE_URL: databaseUrl }, async (target) => {
+      for (const connections of connectionLevels) {
+        const result = await measure(post(`${target.url}/`, status, connections));
+        baselines.set(`${name}:${connections}`, result);
+        record('-', name, connections, result, await target.ask({ kind: 'rss' }));
+      }
+    });
+  }
+}
+
+const ingestScenarios: Record<string, { path: string; status: number }> = {
+  'async-echo': { path: scenarioConfigs['async-echo'].path, status: 202 },
+  'sync-echo': { path: scenarioConfigs['sync-echo'].path, status: 200 },
+  'sync-script': { path: scenarioConfigs['sync-script'].path, status: 200 },
+};
+
+async function runScenario(engine: Engine, scenario: string): Promise<void> {
+  const env = engineEnv(engine);
+  const ingest = ingestScenarios[scenario];
+  if (ingest) {
+    await withTarget('service', env, async (target) => {
+      for (const connections of connectionLevels) {
+        const result = await measure(post(`${target.url}/api/webhook/${ingest.path}`, ingest.status, connections));
+        record(engine, scenario, connections, result, await target.ask({ kind: 'rss' }));
+      }
+    });
+    return;
+  }
+  if (scenario === 'gateway-get' || scenario === 'grpc-get') {
+    await withTarget('service', env, async (target) => {
+      const id = await target.ask<number>({ kind: 'configId', key: 'sync-echo' });
+      for (const connections of connectionLevels) {
+        const result =
+          scenario === 'grpc-get'
+            ? await measure((s) => runGrpcLoad({ baseUrl: target.url, token, id, callers: connections, seconds: s }))
+            : await measure((s) =>
+                runHttpLoad({
+                  url: `${target.url}/api/bpm/cmd`,
+                  body: JSON.stringify({ $type: 'GetWebHookConfigByIdQuery', id }),
+                  headers: { authorization: `Bearer ${token}` },
+                  connections,
+                  seconds: s,
+                  expectedStatus: 200,
+                }),
+              );
+        record(engine, scenario, connections, result, await target.ask({ kind: 'rss' }));
+      }
+    });
+    return;
+  }
+  if (scenario === 'drain') {
+    await runDrain(engine, 'idle');
+    await runDrain(engine, 'ingest');
+    return;
+  }
+  throw new Error(`unknown scenario ${scenario}`);
+}
+
+/** Queues `drainEvents` events with the workers stopped, then times the workers to all final. */
+async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void> {
+  await withTarget('service', { ...engineEnv(engine), BENCH_START_WORKER: 'false' }, async (target) => {
+    await fill(`${target.url}/api/webhook/${scenarioConfigs['drain-echo'].path}`, drainEvents);
+    const asyncMax = rows.find((r) => r.engine === engine && r.scenario === 'async-echo' && r.connections === 64)?.rps;
+    const pace = during === 'ingest' ? Math.max(1, Math.round((asyncMax ?? 1_000) / 2)) : undefined;
+    const background = pace
+      ? autocannon({
+          url: `${target.url}/api/webhook/${scenarioConfigs['async-echo'].path}`,
+          method: 'POST',
+          body: payload,
+          headers: { 'content-type': 'application/json' },
+          connections: 64,
+          overallRate: pace,
+          duration: 600,
+        }, () => {})
+      : undefined;
+    const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({ kind: 'drain', key: 'drain-echo' });
+    background?.stop();
+    const result: LoadResult = { rps: drained.perSecond, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: drained.events };
+    const note = pace ? `${drained.events} events drained while async ingest ran at ${pace} req/s` : `${drained.events} events drained, ingest idle`;
+    record(engine, `drain (${during})`, null, result, await target.ask({ kind: 'rss' }), note);
+  });
+}
+
+/** Sends exactly `count` async webhooks (64 at a time) and checks every one was accepted. */
+async function fill(url: string, count: number): Promise<void> {
+  const result = await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections: 64, amount: count });
+  const accepted = result.statusCodeStats?.['202' as keyof typeof result.statusCodeStats]?.count ?? 0;
+  if (accepted !== count) throw new Error(`queued ${accepted} of ${count} events`);
+}
+
+/** --soak S: async ingest on PostgreSQL for S seconds at 64 connections, RSS every 10 s. */
+async function soak(totalSeconds: number): Promise<void> {
+  await withTarget('service', engineEnv('postgres'), async (target) => {
+    const url = `${target.url}/api/webhook/${scenarioConfigs['async-echo'].path}`;
+    await runHttpLoad({ url, body: payload, connections: 64, seconds: Math.max(warmupSeconds, 5), expectedStatus: 202 });
+    const afterWarmup = await target.ask<number>({ kind: 'rss' });
+    console.log(`soak: RSS after warm-up ${afterWarmup} MiB`);
+    const load = runHttpLoad({ url, body: payload, connections: 64, seconds: totalSeconds, expectedStatus: 202 });
+    const sampler = setInterval(async () => console.log(`soak: RSS ${await target.ask<number>({ kind: 'rss' })} MiB`), 10_000);
+    const result = await load;
+    clearInterval(sampler);
+    const atEnd = await target.ask<number>({ kind: 'rss' });
+    console.log(`soak: ${result.rps.toFixed(0)} req/s, ${result.errors} errors; RSS ${afterWarmup} -> ${atEnd} MiB (${(((atEnd - afterWarmup) / afterWarmup) * 100).toFixed(1)}%)`);
+  });
+}
+
+console.log(`bench on ${machineLine()}: ${seconds} s per measurement after ${warmupSeconds} s warm-up, connections ${connectionLevels.join('/')}`);
+if (args.soak) {
+  await soak(Number(args.soak));
+} else {
+  await runBaselines();
+  for (const engine of list(args.engines) as Engine[]) {
+    for (const scenario of scenarios) await runScenario(engine, scenario);
+  }
+  console.log(`\n${markdownTable(rows)}\n`);
+  const settings = { seconds, warmupSeconds, connectionLevels, drainEvents };
+  console.log(`results: ${await saveResults(rows, settings)}`);
+}
