@@ -87,6 +87,7 @@ export function composeService(options: ServiceOptions): Service {
   });
   const executors = createExecutorCatalog(bus, {
     script: options.config.executors.script,
+    db: options.db,
     ...(options.clock && { clock: options.clock }),
   });
   const execution = createInProcessExecutionClient(executors);

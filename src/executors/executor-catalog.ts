@@ -1,22 +1,25 @@
 import type { CommandBus } from '../commands/command-bus.js';
 import type { ScriptLimits } from '../config/config.js';
-import { createChainExecutor } from './chain/chain-executor.js';
+import type { ExecutionTypeName } from '../domain/webhook-config.js';
 import type { ExecutorCatalog } from './executor.js';
-import { createNativeExecutor } from './native/native-executor.js';
-import { createScriptExecutor } from './script/script-executor.js';
 import { createScriptSandbox } from './script/script-sandbox.js';
-import { createUnavailableExecutor } from './unavailable-executor.js';
+import type { ExecutorDeps } from './types/execution-type-descriptor.js';
+import { executionTypes } from './types/execution-types.js';
+import type { Knex } from 'knex';
 
-/** The executor of each execution type. */
-export function createExecutorCatalog(bus: CommandBus, options: { script: ScriptLimits; clock?: () => Date }): ExecutorCatalog {
-  return {
-    ExecuteNativeCommand: createNativeExecutor(bus),
-    ExecuteCommandChain: createChainExecutor(bus),
-    ExecuteCode: createScriptExecutor({
-      sandbox: createScriptSandbox(options.script, options.clock),
-      bus,
-      timeoutMs: options.script.timeoutMs,
-    }),
-    StartProcess: createUnavailableExecutor('StartProcess'),
+/** The executor of each execution type, made by its descriptor; scripts and processes share one sandbox. */
+export function createExecutorCatalog(
+  bus: CommandBus,
+  options: { script: ScriptLimits; db: Knex; clock?: () => Date },
+): ExecutorCatalog {
+  const clock = options.clock ?? (() => new Date());
+  const deps: ExecutorDeps = {
+    bus,
+    db: options.db,
+    clock,
+    script: options.script,
+    sandbox: createScriptSandbox(options.script, options.clock),
   };
+  const names = Object.keys(executionTypes) as ExecutionTypeName[];
+  return Object.fromEntries(names.map((name) => [name, executionTypes[name].createExecutor(deps)])) as ExecutorCatalog;
 }
