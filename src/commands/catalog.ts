@@ -2,6 +2,9 @@ import { getAuditLog } from './audit/get-audit-log.js';
 import type { CommandDefinition } from './command.js';
 import { getCommandList } from './registry/get-command-list.js';
 import { echoCommand } from './native/echo-command.js';
+import { deployProcessDefinition } from './processes/deploy-process-definition.js';
+import { getProcessDefinitionById } from './processes/get-process-definition-by-id.js';
+import { getProcessDefinitionList } from './processes/get-process-definition-list.js';
 import { createForwardWebhookCommand, type ForwardWebhookOptions } from './native/forward-webhook-command.js';
 import { activateWebHookConfig } from './webhook-configs/activate-web-hook-config.js';
 import { createWebHookConfig } from './webhook-configs/create-web-hook-config.js';
@@ -30,6 +33,9 @@ export const builtInCommands = {
   GetWebhookEventListQuery: getWebhookEventList,
   GetWebhookEventByIdQuery: getWebhookEventById,
   EchoCommand: echoCommand,
+  DeployProcessDefinitionCommand: deployProcessDefinition,
+  GetProcessDefinitionListQuery: getProcessDefinitionList,
+  GetProcessDefinitionByIdQuery: getProcessDefinitionById,
 } satisfies Record<string, CommandDefinition>;
 
 /** Built-in commands that need settings from the configuration. */

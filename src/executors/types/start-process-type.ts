@@ -1,4 +1,5 @@
 import { ExecutionType } from '../../domain/webhook-config.js';
+import { findProcessDefinitionById } from '../../store/process-definitions.js';
 import { createUnavailableExecutor } from '../unavailable-executor.js';
 import type { ExecutionTypeDescriptor } from './execution-type-descriptor.js';
 
@@ -7,7 +8,10 @@ export const startProcessType: ExecutionTypeDescriptor = {
   code: ExecutionType.StartProcess,
   targetField: 'processDefinitionId',
   fieldLabel: 'Process definition id',
-  // Process definitions are deployed through the BPMN engine, which is not part of this service yet.
-  targetProblems: async (draft) => [`Process definition ${draft.processDefinitionId} does not exist`],
+  async targetProblems(draft, context) {
+    const id = draft.processDefinitionId ?? 0;
+    const exists = Number.isSafeInteger(id) && id > 0 && (await findProcessDefinitionById(context.db, id));
+    return exists ? [] : [`Process definition ${id} does not exist`];
+  },
   createExecutor: () => createUnavailableExecutor('StartProcess'),
 };

@@ -3,6 +3,7 @@ import * as createWebhookConfigs from './20261128000000-create-webhook-configs.j
 import * as createSigningKeys from './20261128010000-create-signing-keys.js';
 import * as createAuditLog from './20261128010100-create-audit-log.js';
 import * as createWebhookEvents from './20261128020000-create-webhook-events.js';
+import * as createProcessDefinitions from './20261202060000-create-process-definitions.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128010000-create-signing-keys': createSigningKeys,
   '20261128010100-create-audit-log': createAuditLog,
   '20261128020000-create-webhook-events': createWebhookEvents,
+  '20261202060000-create-process-definitions': createProcessDefinitions,
 };
 
 /**
