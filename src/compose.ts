@@ -12,13 +12,17 @@ import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
 import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
-import { defaultDeliverySettings, type Config } from './config/config.js';
+import { defaultDeliverySettings, defaultProcessSettings, type Config } from './config/config.js';
 import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
+import { createProcessRuntime } from './executors/process/process-runtime.js';
+import { runWebhookCommand } from './executors/run-webhook-command.js';
+import { createScriptSandbox } from './executors/script/script-sandbox.js';
+import { toScriptReply } from './executors/script/script-executor.js';
 import { parseTrustedProxies } from './router/client-ip.js';
 import { createServer, type AppServer } from './server.js';
 import type { HttpRoute } from './transport/http/http-types.js';
@@ -26,7 +30,8 @@ import { isDatabaseReady } from './store/migrate.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
 export interface ServiceOptions {
-  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> & Partial<Pick<Config, 'trustedProxies' | 'delivery'>>;
+  readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
+    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'processes'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -63,7 +68,21 @@ export function composeService(options: ServiceOptions): Service {
   const clock = options.clock ?? (() => new Date());
   const delivery = options.config.delivery ?? defaultDeliverySettings;
   const configs = createConfigCache(options.db, options.log);
-  const bus = createCommandBus({
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const sandbox = createScriptSandbox(options.config.executors.script, options.clock);
+  const processes = createProcessRuntime({
+    db: options.db,
+    clock,
+    log: options.log,
+    owner: workerId,
+    sandbox,
+    scriptTimeoutMs: options.config.executors.script.timeoutMs,
+    settings: options.config.processes ?? defaultProcessSettings,
+    // Scripts in processes run commands with a webhook's rights, as ExecuteCode scripts do.
+    runCommand: async (name, data) =>
+      toScriptReply(await runWebhookCommand(bus, name, data, { key: 'process', requestId: `process-${randomBytes(4).toString('hex')}` })),
+  });
+  const bus: CommandBus = createCommandBus({
     commands: [
       ...Object.values(builtInCommands),
       ...Object.values(
@@ -73,6 +92,7 @@ export function composeService(options: ServiceOptions): Service {
             timeoutMs: options.config.executors.forwardTimeoutMs,
           },
           replay: { defaultMaxAttempts: delivery.defaultMaxAttempts },
+          processes,
         }),
       ),
       ...(options.extraCommands ?? []),
@@ -88,6 +108,8 @@ export function composeService(options: ServiceOptions): Service {
   const executors = createExecutorCatalog(bus, {
     script: options.config.executors.script,
     db: options.db,
+    sandbox,
+    processes,
     ...(options.clock && { clock: options.clock }),
   });
   const execution = createInProcessExecutionClient(executors);
@@ -97,7 +119,7 @@ export function composeService(options: ServiceOptions): Service {
     clock,
     random: options.random ?? Math.random,
     log: options.log,
-    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    workerId,
     policy: delivery,
   };
   const worker = createWorker({
@@ -125,7 +147,10 @@ export function composeService(options: ServiceOptions): Service {
       ...(options.routes ?? []),
     ],
   });
-  if (options.startWorker ?? true) worker.start();
+  if (options.startWorker ?? true) {
+    worker.start();
+    processes.startPolling();
+  }
   return {
     bus,
     execution,
@@ -136,6 +161,7 @@ export function composeService(options: ServiceOptions): Service {
     async close(graceMs) {
       await server.close(graceMs);
       await worker.stop(graceMs);
+      await processes.dispose();
       await configs.close();
       await disposeExecutors(executors);
     },

@@ -33,7 +33,30 @@ export interface Config {
   /** Proxies whose X-Forwarded-For is believed: comma-separated addresses and CIDRs; empty trusts none. */
   readonly trustedProxies: string;
   readonly delivery: DeliverySettings;
+  readonly processes: ProcessSettings;
 }
+
+/** How BPMN process instances run (PROCESS_*). */
+export interface ProcessSettings {
+  /** Activities an instance may end in all before it is stopped in ERROR (a cycle of automatic tasks). */
+  readonly maxSteps: number;
+  /** Bound on an instance's variables as JSON, in bytes. */
+  readonly maxVariablesBytes: number;
+  /** How long a Supervised start (or a sync StartProcess webhook) waits for the instance to complete, fail or wait. */
+  readonly supervisedTimeoutMs: number;
+  /** How long one service process owns an instance it advances before another may take it over. */
+  readonly leaseMs: number;
+  /** How often due timers and runs abandoned by a dead process are looked for. */
+  readonly pollMs: number;
+}
+
+export const defaultProcessSettings: ProcessSettings = Object.freeze({
+  maxSteps: 1_000,
+  maxVariablesBytes: 256 * 1024,
+  supervisedTimeoutMs: 30_000,
+  leaseMs: 30_000,
+  pollMs: 1_000,
+});
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
 export interface ExecutorsConfig {
@@ -120,6 +143,11 @@ const environmentSchema = z.object({
   SCRIPT_MAX_LOG_LINE_CHARS: integer(1, 1_000_000).default(2_000),
   SCRIPT_MAX_RESULT_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   SCRIPT_MAX_COMMAND_CALLS: integer(0, 10_000).default(50),
+  PROCESS_MAX_STEPS: integer(1, 1_000_000).default(defaultProcessSettings.maxSteps),
+  PROCESS_MAX_VARIABLES_BYTES: integer(1_024, 64 * 1024 * 1024).default(defaultProcessSettings.maxVariablesBytes),
+  PROCESS_SUPERVISED_TIMEOUT_MS: integer(1, 3_600_000).default(defaultProcessSettings.supervisedTimeoutMs),
+  PROCESS_LEASE_MS: integer(1_000, 3_600_000).default(defaultProcessSettings.leaseMs),
+  PROCESS_TIMER_POLL_MS: integer(10, 60_000).default(defaultProcessSettings.pollMs),
   // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
   AUTH_HS256_SECRET: z
     .string()
@@ -180,6 +208,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS,
       retryBaseMs: e.RETRY_BASE_MS,
       retryMaxMs: e.RETRY_MAX_MS,
+    }),
+    processes: Object.freeze({
+      maxSteps: e.PROCESS_MAX_STEPS,
+      maxVariablesBytes: e.PROCESS_MAX_VARIABLES_BYTES,
+      supervisedTimeoutMs: e.PROCESS_SUPERVISED_TIMEOUT_MS,
+      leaseMs: e.PROCESS_LEASE_MS,
+      pollMs: e.PROCESS_TIMER_POLL_MS,
     }),
   });
 }

@@ -3,7 +3,14 @@ import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
-import { defaultDeliverySettings, loadConfig, type DeliverySettings, type ExecutorsConfig } from '../../src/config/config.js';
+import {
+  defaultDeliverySettings,
+  defaultProcessSettings,
+  loadConfig,
+  type DeliverySettings,
+  type ExecutorsConfig,
+  type ProcessSettings,
+} from '../../src/config/config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
@@ -31,6 +38,7 @@ export interface TestServiceOptions {
   random?: () => number;
   trustedProxies?: string;
   delivery?: Partial<DeliverySettings>;
+  processes?: Partial<ProcessSettings>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
 }
@@ -43,6 +51,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       executors: { ...defaultExecutors, ...options.executors },
       trustedProxies: options.trustedProxies ?? '',
       delivery: { ...defaultDeliverySettings, ...options.delivery },
+      processes: { ...defaultProcessSettings, ...options.processes },
     },
     db,
     log: silentLog,

@@ -5,6 +5,7 @@ import type { WebhookConfigDraft } from '../../commands/webhook-configs/webhook-
 import type { ScriptLimits } from '../../config/config.js';
 import type { ExecutionType } from '../../domain/webhook-config.js';
 import type { Executor } from '../executor.js';
+import type { ProcessRuntime } from '../process/process-runtime.js';
 import type { ScriptSandbox } from '../script/script-sandbox.js';
 
 /** The configuration field that names a type's work; each type owns exactly one. */
@@ -23,6 +24,7 @@ export interface ExecutorDeps {
   readonly script: ScriptLimits;
   readonly db: Knex;
   readonly clock: () => Date;
+  readonly processes: ProcessRuntime;
 }
 
 /**

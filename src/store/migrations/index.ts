@@ -4,6 +4,7 @@ import * as createSigningKeys from './20261128010000-create-signing-keys.js';
 import * as createAuditLog from './20261128010100-create-audit-log.js';
 import * as createWebhookEvents from './20261128020000-create-webhook-events.js';
 import * as createProcessDefinitions from './20261202060000-create-process-definitions.js';
+import * as createProcessInstances from './20261202060100-create-process-instances.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128010100-create-audit-log': createAuditLog,
   '20261128020000-create-webhook-events': createWebhookEvents,
   '20261202060000-create-process-definitions': createProcessDefinitions,
+  '20261202060100-create-process-instances': createProcessInstances,
 };
 
 /**

@@ -6,13 +6,17 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { ProcessDefinition } from "./process_definition_pb.js";
 import { file_bpm_webhooks_v1_process_definition } from "./process_definition_pb.js";
-import type { Message } from "@bufbuild/protobuf";
+import type { ProcessInstance, StartedProcessInstance } from "./process_instance_pb.js";
+import { file_bpm_webhooks_v1_process_instance } from "./process_instance_pb.js";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file bpm/webhooks/v1/process_service.proto.
  */
 export const file_bpm_webhooks_v1_process_service: GenFile = /*@__PURE__*/
-  fileDesc("CiVicG0vd2ViaG9va3MvdjEvcHJvY2Vzc19zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiVQoeRGVwbG95UHJvY2Vzc0RlZmluaXRpb25Db21tYW5kEgwKBG5hbWUYASABKAkSEAoIYnBtbl94bWwYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkiZAofRGVwbG95UHJvY2Vzc0RlZmluaXRpb25SZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjAKBGRhdGEYAiABKAsyIi5icG0ud2ViaG9va3MudjEuUHJvY2Vzc0RlZmluaXRpb24ikgEKHUdldFByb2Nlc3NEZWZpbml0aW9uTGlzdFF1ZXJ5EhgKC3BhZ2VfbnVtYmVyGAEgASgFSACIAQESFgoJcGFnZV9zaXplGAIgASgFSAGIAQESEwoLc2VhcmNoX3RleHQYAyABKAkSDAoEbmFtZRgEIAEoCUIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZSKHAQoVUHJvY2Vzc0RlZmluaXRpb25QYWdlEjEKBWl0ZW1zGAEgAygLMiIuYnBtLndlYmhvb2tzLnYxLlByb2Nlc3NEZWZpbml0aW9uEhMKC3RvdGFsX2NvdW50GAIgASgFEhMKC3BhZ2VfbnVtYmVyGAMgASgFEhEKCXBhZ2Vfc2l6ZRgEIAEoBSJpCiBHZXRQcm9jZXNzRGVmaW5pdGlvbkxpc3RSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjQKBGRhdGEYAiABKAsyJi5icG0ud2ViaG9va3MudjEuUHJvY2Vzc0RlZmluaXRpb25QYWdlIisKHUdldFByb2Nlc3NEZWZpbml0aW9uQnlJZFF1ZXJ5EgoKAmlkGAEgASgDImUKIEdldFByb2Nlc3NEZWZpbml0aW9uQnlJZFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSMAoEZGF0YRgCIAEoCzIiLmJwbS53ZWJob29rcy52MS5Qcm9jZXNzRGVmaW5pdGlvbjKMAwoOUHJvY2Vzc1NlcnZpY2USfAoXRGVwbG95UHJvY2Vzc0RlZmluaXRpb24SLy5icG0ud2ViaG9va3MudjEuRGVwbG95UHJvY2Vzc0RlZmluaXRpb25Db21tYW5kGjAuYnBtLndlYmhvb2tzLnYxLkRlcGxveVByb2Nlc3NEZWZpbml0aW9uUmVzcG9uc2USfQoYR2V0UHJvY2Vzc0RlZmluaXRpb25MaXN0Ei4uYnBtLndlYmhvb2tzLnYxLkdldFByb2Nlc3NEZWZpbml0aW9uTGlzdFF1ZXJ5GjEuYnBtLndlYmhvb2tzLnYxLkdldFByb2Nlc3NEZWZpbml0aW9uTGlzdFJlc3BvbnNlEn0KGEdldFByb2Nlc3NEZWZpbml0aW9uQnlJZBIuLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzRGVmaW5pdGlvbkJ5SWRRdWVyeRoxLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzRGVmaW5pdGlvbkJ5SWRSZXNwb25zZWIGcHJvdG8z", [file_bpm_webhooks_v1_process_definition]);
+  fileDesc("CiVicG0vd2ViaG9va3MvdjEvcHJvY2Vzc19zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiVQoeRGVwbG95UHJvY2Vzc0RlZmluaXRpb25Db21tYW5kEgwKBG5hbWUYASABKAkSEAoIYnBtbl94bWwYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkiZAofRGVwbG95UHJvY2Vzc0RlZmluaXRpb25SZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjAKBGRhdGEYAiABKAsyIi5icG0ud2ViaG9va3MudjEuUHJvY2Vzc0RlZmluaXRpb24ikgEKHUdldFByb2Nlc3NEZWZpbml0aW9uTGlzdFF1ZXJ5EhgKC3BhZ2VfbnVtYmVyGAEgASgFSACIAQESFgoJcGFnZV9zaXplGAIgASgFSAGIAQESEwoLc2VhcmNoX3RleHQYAyABKAkSDAoEbmFtZRgEIAEoCUIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZSKHAQoVUHJvY2Vzc0RlZmluaXRpb25QYWdlEjEKBWl0ZW1zGAEgAygLMiIuYnBtLndlYmhvb2tzLnYxLlByb2Nlc3NEZWZpbml0aW9uEhMKC3RvdGFsX2NvdW50GAIgASgFEhMKC3BhZ2VfbnVtYmVyGAMgASgFEhEKCXBhZ2Vfc2l6ZRgEIAEoBSJpCiBHZXRQcm9jZXNzRGVmaW5pdGlvbkxpc3RSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjQKBGRhdGEYAiABKAsyJi5icG0ud2ViaG9va3MudjEuUHJvY2Vzc0RlZmluaXRpb25QYWdlIisKHUdldFByb2Nlc3NEZWZpbml0aW9uQnlJZFF1ZXJ5EgoKAmlkGAEgASgDImUKIEdldFByb2Nlc3NEZWZpbml0aW9uQnlJZFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSMAoEZGF0YRgCIAEoCzIiLmJwbS53ZWJob29rcy52MS5Qcm9jZXNzRGVmaW5pdGlvbiKAAQobU3RhcnRQcm9jZXNzSW5zdGFuY2VDb21tYW5kEh0KFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgBIAEoAxIqCgl2YXJpYWJsZXMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhYKDmV4ZWN1dGlvbl9tb2RlGAMgASgJImYKHFN0YXJ0UHJvY2Vzc0luc3RhbmNlUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRI1CgRkYXRhGAIgASgLMicuYnBtLndlYmhvb2tzLnYxLlN0YXJ0ZWRQcm9jZXNzSW5zdGFuY2UiKQobR2V0UHJvY2Vzc0luc3RhbmNlQnlJZFF1ZXJ5EgoKAmlkGAEgASgDImEKHkdldFByb2Nlc3NJbnN0YW5jZUJ5SWRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi4KBGRhdGEYAiABKAsyIC5icG0ud2ViaG9va3MudjEuUHJvY2Vzc0luc3RhbmNlIp0CChtHZXRQcm9jZXNzSW5zdGFuY2VMaXN0UXVlcnkSGAoLcGFnZV9udW1iZXIYASABKAVIAIgBARIWCglwYWdlX3NpemUYAiABKAVIAYgBARIiChVwcm9jZXNzX2RlZmluaXRpb25faWQYAyABKANIAogBARIOCgZzdGF0dXMYBCABKAkSMAoMc3RhcnRlZF9mcm9tGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydGVkX3RvGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZUIYChZfcHJvY2Vzc19kZWZpbml0aW9uX2lkIoMBChNQcm9jZXNzSW5zdGFuY2VQYWdlEi8KBWl0ZW1zGAEgAygLMiAuYnBtLndlYmhvb2tzLnYxLlByb2Nlc3NJbnN0YW5jZRITCgt0b3RhbF9jb3VudBgCIAEoBRITCgtwYWdlX251bWJlchgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUiZQoeR2V0UHJvY2Vzc0luc3RhbmNlTGlzdFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSMgoEZGF0YRgCIAEoCzIkLmJwbS53ZWJob29rcy52MS5Qcm9jZXNzSW5zdGFuY2VQYWdlInAKHFNpZ25hbFByb2Nlc3NJbnN0YW5jZUNvbW1hbmQSEwoLaW5zdGFuY2VfaWQYASABKAMSDwoHdGFza19pZBgCIAEoCRIqCgl2YXJpYWJsZXMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0ImAKHVNpZ25hbFByb2Nlc3NJbnN0YW5jZVJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLgoEZGF0YRgCIAEoCzIgLmJwbS53ZWJob29rcy52MS5Qcm9jZXNzSW5zdGFuY2UiQwocQ2FuY2VsUHJvY2Vzc0luc3RhbmNlQ29tbWFuZBITCgtpbnN0YW5jZV9pZBgBIAEoAxIOCgZyZWFzb24YAiABKAkiYAodQ2FuY2VsUHJvY2Vzc0luc3RhbmNlUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIuCgRkYXRhGAIgASgLMiAuYnBtLndlYmhvb2tzLnYxLlByb2Nlc3NJbnN0YW5jZTLjBwoOUHJvY2Vzc1NlcnZpY2USfAoXRGVwbG95UHJvY2Vzc0RlZmluaXRpb24SLy5icG0ud2ViaG9va3MudjEuRGVwbG95UHJvY2Vzc0RlZmluaXRpb25Db21tYW5kGjAuYnBtLndlYmhvb2tzLnYxLkRlcGxveVByb2Nlc3NEZWZpbml0aW9uUmVzcG9uc2USfQoYR2V0UHJvY2Vzc0RlZmluaXRpb25MaXN0Ei4uYnBtLndlYmhvb2tzLnYxLkdldFByb2Nlc3NEZWZpbml0aW9uTGlzdFF1ZXJ5GjEuYnBtLndlYmhvb2tzLnYxLkdldFByb2Nlc3NEZWZpbml0aW9uTGlzdFJlc3BvbnNlEn0KGEdldFByb2Nlc3NEZWZpbml0aW9uQnlJZBIuLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzRGVmaW5pdGlvbkJ5SWRRdWVyeRoxLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzRGVmaW5pdGlvbkJ5SWRSZXNwb25zZRJzChRTdGFydFByb2Nlc3NJbnN0YW5jZRIsLmJwbS53ZWJob29rcy52MS5TdGFydFByb2Nlc3NJbnN0YW5jZUNvbW1hbmQaLS5icG0ud2ViaG9va3MudjEuU3RhcnRQcm9jZXNzSW5zdGFuY2VSZXNwb25zZRJ3ChZHZXRQcm9jZXNzSW5zdGFuY2VCeUlkEiwuYnBtLndlYmhvb2tzLnYxLkdldFByb2Nlc3NJbnN0YW5jZUJ5SWRRdWVyeRovLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzSW5zdGFuY2VCeUlkUmVzcG9uc2USdwoWR2V0UHJvY2Vzc0luc3RhbmNlTGlzdBIsLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzSW5zdGFuY2VMaXN0UXVlcnkaLy5icG0ud2ViaG9va3MudjEuR2V0UHJvY2Vzc0luc3RhbmNlTGlzdFJlc3BvbnNlEnYKFVNpZ25hbFByb2Nlc3NJbnN0YW5jZRItLmJwbS53ZWJob29rcy52MS5TaWduYWxQcm9jZXNzSW5zdGFuY2VDb21tYW5kGi4uYnBtLndlYmhvb2tzLnYxLlNpZ25hbFByb2Nlc3NJbnN0YW5jZVJlc3BvbnNlEnYKFUNhbmNlbFByb2Nlc3NJbnN0YW5jZRItLmJwbS53ZWJob29rcy52MS5DYW5jZWxQcm9jZXNzSW5zdGFuY2VDb21tYW5kGi4uYnBtLndlYmhvb2tzLnYxLkNhbmNlbFByb2Nlc3NJbnN0YW5jZVJlc3BvbnNlYgZwcm90bzM", [file_bpm_webhooks_v1_process_definition, file_bpm_webhooks_v1_process_instance, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * Validates a BPMN 2.0 document (well formed, no DTD, bounded size, an executable process, every
@@ -200,6 +204,300 @@ export const GetProcessDefinitionByIdResponseSchema: GenMessage<GetProcessDefini
   messageDesc(file_bpm_webhooks_v1_process_service, 6);
 
 /**
+ * Starts an instance of a definition. "Supervised" (the default) answers once the instance has
+ * completed, failed or is waiting (bounded by PROCESS_SUPERVISED_TIMEOUT_MS); "FireAndForget" answers
+ * once the instance is stored.
+ *
+ * @generated from message bpm.webhooks.v1.StartProcessInstanceCommand
+ */
+export type StartProcessInstanceCommand = Message<"bpm.webhooks.v1.StartProcessInstanceCommand"> & {
+  /**
+   * @generated from field: int64 process_definition_id = 1;
+   */
+  processDefinitionId: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Struct variables = 2;
+   */
+  variables?: JsonObject | undefined;
+
+  /**
+   * "Supervised" or "FireAndForget".
+   *
+   * @generated from field: string execution_mode = 3;
+   */
+  executionMode: string;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.StartProcessInstanceCommand.
+ * Use `create(StartProcessInstanceCommandSchema)` to create a new message.
+ */
+export const StartProcessInstanceCommandSchema: GenMessage<StartProcessInstanceCommand> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 7);
+
+/**
+ * @generated from message bpm.webhooks.v1.StartProcessInstanceResponse
+ */
+export type StartProcessInstanceResponse = Message<"bpm.webhooks.v1.StartProcessInstanceResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.StartedProcessInstance data = 2;
+   */
+  data?: StartedProcessInstance | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.StartProcessInstanceResponse.
+ * Use `create(StartProcessInstanceResponseSchema)` to create a new message.
+ */
+export const StartProcessInstanceResponseSchema: GenMessage<StartProcessInstanceResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 8);
+
+/**
+ * @generated from message bpm.webhooks.v1.GetProcessInstanceByIdQuery
+ */
+export type GetProcessInstanceByIdQuery = Message<"bpm.webhooks.v1.GetProcessInstanceByIdQuery"> & {
+  /**
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetProcessInstanceByIdQuery.
+ * Use `create(GetProcessInstanceByIdQuerySchema)` to create a new message.
+ */
+export const GetProcessInstanceByIdQuerySchema: GenMessage<GetProcessInstanceByIdQuery> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 9);
+
+/**
+ * @generated from message bpm.webhooks.v1.GetProcessInstanceByIdResponse
+ */
+export type GetProcessInstanceByIdResponse = Message<"bpm.webhooks.v1.GetProcessInstanceByIdResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.ProcessInstance data = 2;
+   */
+  data?: ProcessInstance | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetProcessInstanceByIdResponse.
+ * Use `create(GetProcessInstanceByIdResponseSchema)` to create a new message.
+ */
+export const GetProcessInstanceByIdResponseSchema: GenMessage<GetProcessInstanceByIdResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 10);
+
+/**
+ * Newest first. Every filter is optional.
+ *
+ * @generated from message bpm.webhooks.v1.GetProcessInstanceListQuery
+ */
+export type GetProcessInstanceListQuery = Message<"bpm.webhooks.v1.GetProcessInstanceListQuery"> & {
+  /**
+   * @generated from field: optional int32 page_number = 1;
+   */
+  pageNumber?: number | undefined;
+
+  /**
+   * @generated from field: optional int32 page_size = 2;
+   */
+  pageSize?: number | undefined;
+
+  /**
+   * @generated from field: optional int64 process_definition_id = 3;
+   */
+  processDefinitionId?: bigint | undefined;
+
+  /**
+   * RUNNING, WAITING, COMPLETED, ERROR or CANCELLED.
+   *
+   * @generated from field: string status = 4;
+   */
+  status: string;
+
+  /**
+   * Started at or after.
+   *
+   * @generated from field: google.protobuf.Timestamp started_from = 5;
+   */
+  startedFrom?: Timestamp | undefined;
+
+  /**
+   * Started before.
+   *
+   * @generated from field: google.protobuf.Timestamp started_to = 6;
+   */
+  startedTo?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetProcessInstanceListQuery.
+ * Use `create(GetProcessInstanceListQuerySchema)` to create a new message.
+ */
+export const GetProcessInstanceListQuerySchema: GenMessage<GetProcessInstanceListQuery> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 11);
+
+/**
+ * @generated from message bpm.webhooks.v1.ProcessInstancePage
+ */
+export type ProcessInstancePage = Message<"bpm.webhooks.v1.ProcessInstancePage"> & {
+  /**
+   * @generated from field: repeated bpm.webhooks.v1.ProcessInstance items = 1;
+   */
+  items: ProcessInstance[];
+
+  /**
+   * @generated from field: int32 total_count = 2;
+   */
+  totalCount: number;
+
+  /**
+   * @generated from field: int32 page_number = 3;
+   */
+  pageNumber: number;
+
+  /**
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ProcessInstancePage.
+ * Use `create(ProcessInstancePageSchema)` to create a new message.
+ */
+export const ProcessInstancePageSchema: GenMessage<ProcessInstancePage> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 12);
+
+/**
+ * @generated from message bpm.webhooks.v1.GetProcessInstanceListResponse
+ */
+export type GetProcessInstanceListResponse = Message<"bpm.webhooks.v1.GetProcessInstanceListResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.ProcessInstancePage data = 2;
+   */
+  data?: ProcessInstancePage | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetProcessInstanceListResponse.
+ * Use `create(GetProcessInstanceListResponseSchema)` to create a new message.
+ */
+export const GetProcessInstanceListResponseSchema: GenMessage<GetProcessInstanceListResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 13);
+
+/**
+ * Completes a waiting user or receive task (or catch event); `task_id` may be left out when only one
+ * waits. `variables` are merged into the process variables first.
+ *
+ * @generated from message bpm.webhooks.v1.SignalProcessInstanceCommand
+ */
+export type SignalProcessInstanceCommand = Message<"bpm.webhooks.v1.SignalProcessInstanceCommand"> & {
+  /**
+   * @generated from field: int64 instance_id = 1;
+   */
+  instanceId: bigint;
+
+  /**
+   * @generated from field: string task_id = 2;
+   */
+  taskId: string;
+
+  /**
+   * @generated from field: google.protobuf.Struct variables = 3;
+   */
+  variables?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.SignalProcessInstanceCommand.
+ * Use `create(SignalProcessInstanceCommandSchema)` to create a new message.
+ */
+export const SignalProcessInstanceCommandSchema: GenMessage<SignalProcessInstanceCommand> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 14);
+
+/**
+ * @generated from message bpm.webhooks.v1.SignalProcessInstanceResponse
+ */
+export type SignalProcessInstanceResponse = Message<"bpm.webhooks.v1.SignalProcessInstanceResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.ProcessInstance data = 2;
+   */
+  data?: ProcessInstance | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.SignalProcessInstanceResponse.
+ * Use `create(SignalProcessInstanceResponseSchema)` to create a new message.
+ */
+export const SignalProcessInstanceResponseSchema: GenMessage<SignalProcessInstanceResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 15);
+
+/**
+ * @generated from message bpm.webhooks.v1.CancelProcessInstanceCommand
+ */
+export type CancelProcessInstanceCommand = Message<"bpm.webhooks.v1.CancelProcessInstanceCommand"> & {
+  /**
+   * @generated from field: int64 instance_id = 1;
+   */
+  instanceId: bigint;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.CancelProcessInstanceCommand.
+ * Use `create(CancelProcessInstanceCommandSchema)` to create a new message.
+ */
+export const CancelProcessInstanceCommandSchema: GenMessage<CancelProcessInstanceCommand> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 16);
+
+/**
+ * @generated from message bpm.webhooks.v1.CancelProcessInstanceResponse
+ */
+export type CancelProcessInstanceResponse = Message<"bpm.webhooks.v1.CancelProcessInstanceResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.ProcessInstance data = 2;
+   */
+  data?: ProcessInstance | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.CancelProcessInstanceResponse.
+ * Use `create(CancelProcessInstanceResponseSchema)` to create a new message.
+ */
+export const CancelProcessInstanceResponseSchema: GenMessage<CancelProcessInstanceResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_process_service, 17);
+
+/**
  * BPMN process definitions and instances. Permissions processes:read and processes:write.
  *
  * @generated from service bpm.webhooks.v1.ProcessService
@@ -228,6 +526,46 @@ export const ProcessService: GenService<{
     methodKind: "unary";
     input: typeof GetProcessDefinitionByIdQuerySchema;
     output: typeof GetProcessDefinitionByIdResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.ProcessService.StartProcessInstance
+   */
+  startProcessInstance: {
+    methodKind: "unary";
+    input: typeof StartProcessInstanceCommandSchema;
+    output: typeof StartProcessInstanceResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.ProcessService.GetProcessInstanceById
+   */
+  getProcessInstanceById: {
+    methodKind: "unary";
+    input: typeof GetProcessInstanceByIdQuerySchema;
+    output: typeof GetProcessInstanceByIdResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.ProcessService.GetProcessInstanceList
+   */
+  getProcessInstanceList: {
+    methodKind: "unary";
+    input: typeof GetProcessInstanceListQuerySchema;
+    output: typeof GetProcessInstanceListResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.ProcessService.SignalProcessInstance
+   */
+  signalProcessInstance: {
+    methodKind: "unary";
+    input: typeof SignalProcessInstanceCommandSchema;
+    output: typeof SignalProcessInstanceResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.ProcessService.CancelProcessInstance
+   */
+  cancelProcessInstance: {
+    methodKind: "unary";
+    input: typeof CancelProcessInstanceCommandSchema;
+    output: typeof CancelProcessInstanceResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_bpm_webhooks_v1_process_service, 0);
