@@ -7,6 +7,7 @@ const table = 'process_instances';
 interface ProcessInstanceRow {
   id: string | number;
   definition_id: string | number;
+  event_id: string | number | null;
   status: ProcessStatus;
   variables: Record<string, unknown>;
   engine_state: unknown;
@@ -36,11 +37,19 @@ export interface ProcessInstanceChange {
 /** A new instance, leased to its starter for `leaseMs`. */
 export async function insertProcessInstance(
   db: Db,
-  fields: { definitionId: number; variables: Record<string, unknown>; now: Date; owner: string; leaseMs: number },
+  fields: {
+    definitionId: number;
+    variables: Record<string, unknown>;
+    now: Date;
+    owner: string;
+    leaseMs: number;
+    eventId?: number;
+  },
 ): Promise<ProcessInstance> {
   const [row] = await db(table)
     .insert({
       definition_id: fields.definitionId,
+      event_id: fields.eventId ?? null,
       status: 'RUNNING',
       variables: JSON.stringify(fields.variables),
       lease_owner: fields.owner,
@@ -50,6 +59,12 @@ export async function insertProcessInstance(
     })
     .returning('*');
   return toProcessInstance(row as ProcessInstanceRow);
+}
+
+/** The instance a webhook event started, if any. */
+export async function findProcessInstanceByEventId(db: Db, eventId: number): Promise<ProcessInstance | undefined> {
+  const row = await db<ProcessInstanceRow>(table).where({ event_id: eventId }).first();
+  return row && toProcessInstance(row);
 }
 
 export async function findProcessInstanceById(db: Db, id: number): Promise<ProcessInstance | undefined> {

@@ -134,3 +134,59 @@ describe.each(engines)('process instances on %s', (engine) => {
     expect((await fetch(`${service.baseUrl}/healthz`)).status).toBe(200);
   });
 });
+
+describe.each(engines)('StartProcess webhooks on %s', (engine) => {
+  let database: TestDatabase;
+  let service: RunningService;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    service = await startTestService(database.db, { delivery: { workerPollMs: 50 } });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.destroy();
+  });
+
+  it('starts the definition: sync answers with the instance, async once it is stored', async () => {
+    const admin = createManagementClient('gateway', service.baseUrl, service.adminToken);
+    const deployed = await admin.call('DeployProcessDefinitionCommand', { name: 'loan', bpmnXml: loanApprovalProcess });
+    const processDefinitionId = (deployed.data as { id: number }).id;
+    for (const responseMode of ['sync', 'async']) {
+      const created = await admin.call('CreateWebHookConfigCommand', {
+        key: `loan-${responseMode}`,
+        path: `loans/${responseMode}`,
+        action: 'POST',
+        executionType: 3,
+        processDefinitionId,
+        responseMode,
+      });
+      expect(created.errors).toEqual([]);
+    }
+    const post = (path: string, body: object) =>
+      fetch(`${service.baseUrl}/api/webhook/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not-for-the-process' },
+        body: JSON.stringify(body),
+      });
+
+    const sync = await post('loans/sync', { amount: 250000, mandateRef: 'MR-1' });
+    expect(sync.status).toBe(200);
+    const answer = (await sync.json()) as { data: { instanceId: number; status: string; currentTaskId: string; variables: Record<string, unknown> } };
+    expect(answer.data).toMatchObject({
+      status: 'WAITING',
+      currentTaskId: 'approve',
+      variables: { amount: 250000, mandateRef: 'MR-1', riskBand: 'high', webhook: { method: 'POST', path: 'loans/sync' } },
+    });
+    const webhook = answer.data.variables.webhook as { headers: Record<string, string>; eventId: number };
+    expect(webhook.headers.authorization).toBe('[redacted]');
+    expect(webhook.eventId).toBeGreaterThan(0);
+
+    const async = await post('loans/async', { amount: 10 });
+    expect(async.status).toBe(202);
+    const list = await eventually(
+      () => admin.call('GetProcessInstanceListQuery', { processDefinitionId, status: 'COMPLETED' }),
+      (outcome) => (outcome.data as { totalCount: number }).totalCount === 1,
+    );
+    expect(list.data).toMatchObject({ totalCount: 1, items: [{ variables: { amount: 10, decision: 'approved' } }] });
+  });
+});

@@ -10,6 +10,7 @@ import { findProcessDefinitionById } from '../../store/process-definitions.js';
 import {
   claimDueProcessInstances,
   claimProcessInstance,
+  findProcessInstanceByEventId,
   findProcessInstanceById,
   insertProcessInstance,
   saveProcessInstance,
@@ -100,8 +101,17 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
 
   return {
     /** Stores a new instance and runs it: Supervised waits (bounded) for it to complete, fail or wait. */
-    async start(definitionId: number, variables: Record<string, unknown>, mode: ExecutionMode): Promise<ProcessInstance> {
+    async start(
+      definitionId: number,
+      variables: Record<string, unknown>,
+      mode: ExecutionMode,
+      eventId?: number,
+    ): Promise<ProcessInstance> {
       const definition = await requireDefinition(definitionId);
+      // A webhook attempt retried after its instance was stored finds that instance (the poller
+      // resumes it if its run was lost) instead of starting a second one.
+      const existing = eventId === undefined ? undefined : await findProcessInstanceByEventId(options.db, eventId);
+      if (existing) return existing;
       if (Buffer.byteLength(JSON.stringify(variables)) > options.settings.maxVariablesBytes) {
         throw invalidArgument('Validation failed', [`Variables must be at most ${options.settings.maxVariablesBytes} bytes`]);
       }
@@ -110,6 +120,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
         variables,
         now: options.clock(),
         ...lease,
+        ...(eventId !== undefined && { eventId }),
       });
       const run = advance(instance, definition, { kind: 'start' });
       if (mode === 'Supervised') await withTimeout(run, options.settings.supervisedTimeoutMs);
@@ -175,11 +186,16 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       tick();
     },
 
-    async dispose() {
+    /** Stops polling and waits a bounded time for runs in flight; an unfinished one keeps its stored state and is taken over once its lease ends. */
+    async dispose(graceMs = 5_000) {
       closed = true;
       clearTimeout(poller);
-      await polling;
-      await Promise.all([...active.values()]);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.all([polling, ...active.values()]), grace]);
+      clearTimeout(timer);
     },
   };
 }

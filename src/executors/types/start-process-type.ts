@@ -1,6 +1,6 @@
 import { ExecutionType } from '../../domain/webhook-config.js';
 import { findProcessDefinitionById } from '../../store/process-definitions.js';
-import { createUnavailableExecutor } from '../unavailable-executor.js';
+import { createStartProcessExecutor } from '../process/start-process-executor.js';
 import type { ExecutionTypeDescriptor } from './execution-type-descriptor.js';
 
 /** Type 3: a deployed BPMN process definition. */
@@ -13,5 +13,5 @@ export const startProcessType: ExecutionTypeDescriptor = {
     const exists = Number.isSafeInteger(id) && id > 0 && (await findProcessDefinitionById(context.db, id));
     return exists ? [] : [`Process definition ${id} does not exist`];
   },
-  createExecutor: () => createUnavailableExecutor('StartProcess'),
+  createExecutor: (deps) => createStartProcessExecutor(deps.processes),
 };

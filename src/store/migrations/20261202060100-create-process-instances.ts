@@ -13,6 +13,8 @@ export async function up(db: Knex): Promise<void> {
     t.timestamp('timer_due_at', { useTz: true }).nullable().comment('the earliest armed timer; a poller resumes the instance then');
     t.text('lease_owner').nullable().comment('the service process advancing the instance');
     t.timestamp('lease_until', { useTz: true }).nullable().comment('after this, another process may take the instance over');
+    t.bigInteger('event_id').nullable().unique({ indexName: 'process_instances_event_unique' })
+      .comment('the webhook event that started it: a retried attempt finds its instance instead of starting another');
     t.integer('steps').notNullable().defaultTo(0).comment('activities ended so far, bounded by PROCESS_MAX_STEPS');
     t.timestamp('started_at', { useTz: true }).notNullable();
     t.timestamp('updated_at', { useTz: true }).notNullable();
