@@ -12,7 +12,7 @@ import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
 import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
-import { defaultDeliverySettings, defaultProvidersConfig, type Config } from './config/config.js';
+import { defaultDeliverySettings, defaultProcessSettings, defaultProvidersConfig, type Config } from './config/config.js';
 import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
 import { createRetentionJob } from './delivery/retention-job.js';
@@ -22,6 +22,11 @@ import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
 import { createProviderInbox } from './providers/provider-inbox.js';
 import { createProviders } from './providers/providers.js';
+import { createProcessRuntime } from './executors/process/process-runtime.js';
+import { runWebhookCommand } from './executors/run-webhook-command.js';
+import { createScriptSandbox } from './executors/script/script-sandbox.js';
+import { toScriptReply } from './executors/script/script-executor.js';
+import { logScriptHostEvent } from './executors/script/log-script-host-event.js';
 import { parseTrustedProxies } from './router/client-ip.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { countAttempt, instrumentInbox, instrumentProviderInbox } from './metrics/instrument-inbox.js';
@@ -36,7 +41,7 @@ import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-
 
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
-    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations'>>;
+    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes'>>;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -78,7 +83,24 @@ export function composeService(options: ServiceOptions): Service {
   const operations = options.config.operations ?? { metricsToken: undefined, grpcReflection: true };
   const metrics = createMetrics({ db: options.db, clock, log: options.log, processMetrics: options.processMetrics ?? true });
   const configs = createConfigCache(options.db, options.log, options.config.configCache);
-  const bus = createCommandBus({
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const sandbox = createScriptSandbox(options.config.executors.script, {
+    ...(options.clock && { clock: options.clock }),
+    onHostEvent: logScriptHostEvent(options.log),
+  });
+  const processes = createProcessRuntime({
+    db: options.db,
+    clock,
+    log: options.log,
+    owner: workerId,
+    sandbox,
+    scriptTimeoutMs: options.config.executors.script.timeoutMs,
+    settings: options.config.processes ?? defaultProcessSettings,
+    // Scripts in processes run commands with a webhook's rights, as ExecuteCode scripts do.
+    runCommand: async (name, data) =>
+      toScriptReply(await runWebhookCommand(bus, name, data, { key: 'process', requestId: `process-${randomBytes(4).toString('hex')}` })),
+  });
+  const bus: CommandBus = createCommandBus({
     commands: [
       ...Object.values(builtInCommands),
       ...Object.values(
@@ -88,6 +110,7 @@ export function composeService(options: ServiceOptions): Service {
             timeoutMs: options.config.executors.forwardTimeoutMs,
           },
           replay: { defaultMaxAttempts: delivery.defaultMaxAttempts },
+          processes,
         }),
       ),
       ...(options.extraCommands ?? []),
@@ -102,8 +125,10 @@ export function composeService(options: ServiceOptions): Service {
   });
   const executors = createExecutorCatalog(bus, {
     script: options.config.executors.script,
+    db: options.db,
+    sandbox,
+    processes,
     ...(options.clock && { clock: options.clock }),
-    log: options.log,
   });
   const execution = instrumentExecution(createInProcessExecutionClient(executors), metrics);
   const attemptDeps = {
@@ -112,7 +137,7 @@ export function composeService(options: ServiceOptions): Service {
     clock,
     random: options.random ?? Math.random,
     log: options.log,
-    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    workerId,
     policy: delivery,
   };
   const worker = createWorker({
@@ -162,6 +187,7 @@ export function composeService(options: ServiceOptions): Service {
   if (options.startWorker ?? true) {
     worker.start();
     retention?.start();
+    processes.startPolling();
   }
   return {
     bus,
@@ -175,6 +201,7 @@ export function composeService(options: ServiceOptions): Service {
       await server.close(graceMs);
       await worker.stop(graceMs);
       await retention?.stop();
+      await processes.dispose();
       await configs.close();
       await disposeExecutors(executors);
       metrics.close();

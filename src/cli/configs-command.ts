@@ -13,7 +13,7 @@ import {
   UpdateWebHookConfigResponseSchema,
   WebHookConfigService,
 } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import { executionTypeNames } from '../executors/executor.js';
+import { findExecutionType, listExecutionTypes } from '../executors/types/execution-types.js';
 import { cliContext, printJson } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
@@ -173,10 +173,10 @@ function parse<T>(build: () => T): T {
 }
 
 function executionType(value: string): number {
-  const index = /^\d$/.test(value) ? Number(value) : (executionTypeNames as readonly string[]).indexOf(value);
-  if (index < 0 || index >= executionTypeNames.length)
-    throw new UsageError(`Unknown execution type ${value}: use 0-3 or ${executionTypeNames.join(', ')}`);
-  return index;
+  const types = listExecutionTypes();
+  const type = /^\d$/.test(value) ? findExecutionType(Number(value)) : types.find((t) => t.name === value);
+  if (!type) throw new UsageError(`Unknown execution type ${value}: use ${types.map((t) => `${t.code} or ${t.name}`).join(', ')}`);
+  return type.code;
 }
 
 function configTable(items: readonly WebHookConfig[]): string {
@@ -188,7 +188,7 @@ function configTable(items: readonly WebHookConfig[]): string {
       item.isEnabled ? 'yes' : 'no',
       item.action,
       item.path,
-      executionTypeNames[item.executionType] ?? String(item.executionType),
+      findExecutionType(item.executionType)?.name ?? String(item.executionType),
       item.responseMode || 'sync',
       String(item.version),
       formatTimestamp(item.updatedAt),
@@ -207,7 +207,7 @@ function configDetails(config: WebHookConfig | undefined): string {
     ['description', config.description],
     ['enabled', config.isEnabled ? 'yes' : 'no'],
     ['route', `${config.action} /api/webhook/${config.path}`],
-    ['execution', `${executionTypeNames[config.executionType] ?? config.executionType}${target ? ` (${target})` : ''}`],
+    ['execution', `${findExecutionType(config.executionType)?.name ?? config.executionType}${target ? ` (${target})` : ''}`],
     ['response mode', config.responseMode || 'sync'],
     ['allowable IPs', config.allowableIps || 'any'],
     ['verification', config.verification?.scheme || 'none'],

@@ -2,6 +2,15 @@ import { getAuditLog } from './audit/get-audit-log.js';
 import type { CommandDefinition } from './command.js';
 import { getCommandList } from './registry/get-command-list.js';
 import { echoCommand } from './native/echo-command.js';
+import { deployProcessDefinition } from './processes/deploy-process-definition.js';
+import { getProcessDefinitionById } from './processes/get-process-definition-by-id.js';
+import { getProcessDefinitionList } from './processes/get-process-definition-list.js';
+import { createCancelProcessInstance } from './processes/cancel-process-instance.js';
+import { getProcessInstanceById } from './processes/get-process-instance-by-id.js';
+import { getProcessInstanceList } from './processes/get-process-instance-list.js';
+import { createSignalProcessInstance } from './processes/signal-process-instance.js';
+import { createStartProcessInstance } from './processes/start-process-instance.js';
+import type { ProcessRuntime } from '../executors/process/process-runtime.js';
 import { createForwardWebhookCommand, type ForwardWebhookOptions } from './native/forward-webhook-command.js';
 import { activateWebHookConfig } from './webhook-configs/activate-web-hook-config.js';
 import { createWebHookConfig } from './webhook-configs/create-web-hook-config.js';
@@ -30,11 +39,23 @@ export const builtInCommands = {
   GetWebhookEventListQuery: getWebhookEventList,
   GetWebhookEventByIdQuery: getWebhookEventById,
   EchoCommand: echoCommand,
+  DeployProcessDefinitionCommand: deployProcessDefinition,
+  GetProcessDefinitionListQuery: getProcessDefinitionList,
+  GetProcessDefinitionByIdQuery: getProcessDefinitionById,
+  GetProcessInstanceByIdQuery: getProcessInstanceById,
+  GetProcessInstanceListQuery: getProcessInstanceList,
 } satisfies Record<string, CommandDefinition>;
 
 /** Built-in commands that need settings from the configuration. */
-export function createConfiguredCommands(options: { forward: ForwardWebhookOptions; replay: ReplayOptions }) {
+export function createConfiguredCommands(options: {
+  forward: ForwardWebhookOptions;
+  replay: ReplayOptions;
+  processes: ProcessRuntime;
+}) {
   return {
+    StartProcessInstanceCommand: createStartProcessInstance(options.processes),
+    SignalProcessInstanceCommand: createSignalProcessInstance(options.processes),
+    CancelProcessInstanceCommand: createCancelProcessInstance(options.processes),
     ReplayWebhookEventCommand: createReplayWebhookEvent(options.replay),
     ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
   } satisfies Record<string, CommandDefinition>;

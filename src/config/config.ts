@@ -63,6 +63,7 @@ export interface Config {
   readonly configCache: ConfigCacheSettings;
   readonly providers: ProvidersConfig;
   readonly operations: OperationsConfig;
+  readonly processes: ProcessSettings;
 }
 
 /** What operators' tools see: metrics and gRPC reflection. */
@@ -115,6 +116,28 @@ export const defaultProvidersConfig: ProvidersConfig = Object.freeze({
   remitaAllowedIps: '',
   remitaAllowAnyIp: false,
   remitaNotificationToken: undefined,
+});
+
+/** How BPMN process instances run (PROCESS_*). */
+export interface ProcessSettings {
+  /** Activities an instance may end in all before it is stopped in ERROR (a cycle of automatic tasks). */
+  readonly maxSteps: number;
+  /** Bound on an instance's variables as JSON, in bytes. */
+  readonly maxVariablesBytes: number;
+  /** How long a Supervised start (or a sync StartProcess webhook) waits for the instance to complete, fail or wait. */
+  readonly supervisedTimeoutMs: number;
+  /** How long one service process owns an instance it advances before another may take it over. */
+  readonly leaseMs: number;
+  /** How often due timers and runs abandoned by a dead process are looked for. */
+  readonly pollMs: number;
+}
+
+export const defaultProcessSettings: ProcessSettings = Object.freeze({
+  maxSteps: 1_000,
+  maxVariablesBytes: 256 * 1024,
+  supervisedTimeoutMs: 30_000,
+  leaseMs: 30_000,
+  pollMs: 1_000,
 });
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
@@ -232,6 +255,11 @@ const environmentSchema = z.object({
     .refine((text) => parseIpAllowList(text).invalid.length === 0, 'must be comma-separated IP addresses or CIDR ranges'),
   REMITA_ALLOW_ANY_IP: z.enum(['true', 'false']).default('false'),
   REMITA_NOTIFICATION_TOKEN: z.string().optional(),
+  PROCESS_MAX_STEPS: integer(1, 1_000_000).default(defaultProcessSettings.maxSteps),
+  PROCESS_MAX_VARIABLES_BYTES: integer(1_024, 64 * 1024 * 1024).default(defaultProcessSettings.maxVariablesBytes),
+  PROCESS_SUPERVISED_TIMEOUT_MS: integer(1, 3_600_000).default(defaultProcessSettings.supervisedTimeoutMs),
+  PROCESS_LEASE_MS: integer(1_000, 3_600_000).default(defaultProcessSettings.leaseMs),
+  PROCESS_TIMER_POLL_MS: integer(10, 60_000).default(defaultProcessSettings.pollMs),
   // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
   AUTH_HS256_SECRET: z
     .string()
@@ -320,6 +348,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       remitaNotificationToken: e.REMITA_NOTIFICATION_TOKEN,
     }),
     operations: Object.freeze({ metricsToken: e.METRICS_TOKEN, grpcReflection: e.GRPC_REFLECTION === 'true' }),
+    processes: Object.freeze({
+      maxSteps: e.PROCESS_MAX_STEPS,
+      maxVariablesBytes: e.PROCESS_MAX_VARIABLES_BYTES,
+      supervisedTimeoutMs: e.PROCESS_SUPERVISED_TIMEOUT_MS,
+      leaseMs: e.PROCESS_LEASE_MS,
+      pollMs: e.PROCESS_TIMER_POLL_MS,
+    }),
   });
 }
 

@@ -11,6 +11,7 @@ export function toExecutionRequest(event: WebhookEvent, config: WebhookConfig): 
     configId: BigInt(config.id),
     configVersion: config.version,
     ...executionTargetFields(config),
+    responseMode: event.responseMode,
     context: {
       body: fromJson(ValueSchema, storedBody(event)),
       rawBody: event.rawBody,

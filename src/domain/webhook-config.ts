@@ -6,6 +6,7 @@ export const ExecutionType = {
   StartProcess: 3,
 } as const;
 export type ExecutionType = (typeof ExecutionType)[keyof typeof ExecutionType];
+export type ExecutionTypeName = keyof typeof ExecutionType;
 
 export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof httpMethods)[number];

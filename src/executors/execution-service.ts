@@ -1,14 +1,15 @@
 import { createClient, createRouterTransport, type Client, type ServiceImpl } from '@connectrpc/connect';
 import { ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import { toAppError } from '../errors.js';
-import { executionTypeNames, failedResult, type ExecutorCatalog } from './executor.js';
+import { failedResult, type ExecutorCatalog } from './executor.js';
+import { findExecutionType } from './types/execution-types.js';
 
 /** ExecutionService: picks the executor for the request's type, times it, and never throws for a failed execution. */
 export function createExecutionService(executors: ExecutorCatalog): ServiceImpl<typeof ExecutionService> {
   return {
     async execute(request, context) {
       const started = performance.now();
-      const typeName = executionTypeNames[request.executionType];
+      const typeName = findExecutionType(request.executionType)?.name;
       const result = typeName
         ? await executors[typeName].execute(request, { signal: context.signal }).catch((error: unknown) => {
             const failure = toAppError(error);

@@ -1,27 +1,27 @@
-import type { Logger } from 'pino';
 import type { CommandBus } from '../commands/command-bus.js';
 import type { ScriptLimits } from '../config/config.js';
-import { createChainExecutor } from './chain/chain-executor.js';
+import type { ExecutionTypeName } from '../domain/webhook-config.js';
 import type { ExecutorCatalog } from './executor.js';
-import { createNativeExecutor } from './native/native-executor.js';
-import { logScriptHostEvent } from './script/log-script-host-event.js';
-import { createScriptExecutor } from './script/script-executor.js';
-import { createScriptSandbox } from './script/script-sandbox.js';
-import { createUnavailableExecutor } from './unavailable-executor.js';
+import type { ProcessRuntime } from './process/process-runtime.js';
+import type { ScriptSandbox } from './script/script-sandbox.js';
+import type { ExecutorDeps } from './types/execution-type-descriptor.js';
+import { executionTypes } from './types/execution-types.js';
+import type { Knex } from 'knex';
 
-/** The executor of each execution type. */
-export function createExecutorCatalog(bus: CommandBus, options: { script: ScriptLimits; clock?: () => Date; log?: Logger }): ExecutorCatalog {
-  return {
-    ExecuteNativeCommand: createNativeExecutor(bus),
-    ExecuteCommandChain: createChainExecutor(bus),
-    ExecuteCode: createScriptExecutor({
-      sandbox: createScriptSandbox(options.script, {
-        ...(options.clock && { clock: options.clock }),
-        ...(options.log && { onHostEvent: logScriptHostEvent(options.log) }),
-      }),
-      bus,
-      timeoutMs: options.script.timeoutMs,
-    }),
-    StartProcess: createUnavailableExecutor('StartProcess'),
+/** The executor of each execution type, made by its descriptor; scripts and processes share one sandbox. */
+export function createExecutorCatalog(
+  bus: CommandBus,
+  options: { script: ScriptLimits; db: Knex; sandbox: ScriptSandbox; processes: ProcessRuntime; clock?: () => Date },
+): ExecutorCatalog {
+  const clock = options.clock ?? (() => new Date());
+  const deps: ExecutorDeps = {
+    bus,
+    db: options.db,
+    clock,
+    script: options.script,
+    sandbox: options.sandbox,
+    processes: options.processes,
   };
+  const names = Object.keys(executionTypes) as ExecutionTypeName[];
+  return Object.fromEntries(names.map((name) => [name, executionTypes[name].createExecutor(deps)])) as ExecutorCatalog;
 }

@@ -1,5 +1,6 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { ExecutionRequest, ExecutionResultSchema } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { ExecutionTypeName } from '../domain/webhook-config.js';
 
 export type ExecutionResultInit = MessageInitShape<typeof ExecutionResultSchema>;
 
@@ -11,8 +12,6 @@ export interface Executor {
   dispose(): Promise<void>;
 }
 
-export const executionTypeNames = ['ExecuteNativeCommand', 'ExecuteCommandChain', 'ExecuteCode', 'StartProcess'] as const;
-export type ExecutionTypeName = (typeof executionTypeNames)[number];
 
 /** One executor per execution type: a missing kind does not compile. */
 export type ExecutorCatalog = Record<ExecutionTypeName, Executor>;

@@ -1,6 +1,6 @@
 import type { Client } from '@connectrpc/connect';
 import type { ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
-import { executionTypeNames } from '../executors/executor.js';
+import { findExecutionType } from '../executors/types/execution-types.js';
 import type { Metrics } from './metrics.js';
 
 /** Counts and times every call of the ExecutionService, by config key, execution type and outcome. */
@@ -12,7 +12,7 @@ export function instrumentExecution(
     async execute(request, options) {
       const labels = {
         config_key: request.context?.key ?? '',
-        execution_type: executionTypeNames[request.executionType ?? 0] ?? 'unknown',
+        execution_type: findExecutionType(request.executionType ?? 0)?.name ?? 'unknown',
       };
       const stop = metrics.executionDuration.startTimer(labels);
       try {

@@ -1,6 +1,7 @@
 import type { Db } from './open-database.js';
 import type { WebhookConfig, WebhookConfigFields } from '../domain/webhook-config.js';
 import { normalizePath } from '../router/normalize-path.js';
+import { escapeLike } from './escape-like.js';
 
 const table = 'webhook_configs';
 
@@ -190,8 +191,4 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     activatedAt: row.activated_at && new Date(row.activated_at),
     deactivatedAt: row.deactivated_at && new Date(row.deactivated_at),
   };
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

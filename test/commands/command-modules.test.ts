@@ -116,10 +116,13 @@ describe('commands from a module, on the bus', () => {
 
       const runnable = await client.call('GetCommandListQuery', { runnableFromWebhook: true, searchText: 'command' });
       expect((runnable.data as { name: string }[]).map((command) => command.name)).toEqual([
+        'CancelProcessInstanceCommand',
         'EchoCommand',
         'ForwardWebhookCommand',
         'ProcessNibssPaymentNotificationCommand',
         'SignalProbeCommand',
+        'SignalProcessInstanceCommand',
+        'StartProcessInstanceCommand',
       ]);
     } finally {
       client.close();

@@ -7,6 +7,7 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import { ErrorDetailsSchema } from '../../gen/bpm/webhooks/v1/errors_pb.js';
 import { AuditService } from '../../gen/bpm/webhooks/v1/audit_service_pb.js';
 import { CommandService } from '../../gen/bpm/webhooks/v1/command_service_pb.js';
+import { ProcessService } from '../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { WebhookEventService } from '../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import { messageToJson } from '../../src/commands/message-json.js';
@@ -32,7 +33,7 @@ export type ClientKind = 'gateway' | 'connect' | 'grpc';
 export const clientKinds: ClientKind[] = ['gateway', 'connect', 'grpc'];
 
 /** The services whose RPCs the clients can call, each RPC taking the message named like its `$type`. */
-const services: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService];
+const services: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService, ProcessService];
 
 /**
  * What a client sends as `Authorization`: a token (sent as `Bearer <token>`), a raw header value,

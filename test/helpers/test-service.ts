@@ -10,9 +10,11 @@ import {
   type DeliverySettings,
   type ExecutorsConfig,
   type OperationsConfig,
+  type ProcessSettings,
   type ProvidersConfig,
   defaultConnectionLimits,
   defaultDeliverySettings,
+  defaultProcessSettings,
   defaultProvidersConfig,
   loadConfig,
 } from '../../src/config/config.js';
@@ -48,6 +50,7 @@ export interface TestServiceOptions {
   configCache?: ConfigCacheSettings;
   /** Fixed endpoints' settings over the defaults (nothing configured). */
   providers?: Partial<ProvidersConfig>;
+  processes?: Partial<ProcessSettings>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
   /** METRICS_TOKEN and GRPC_REFLECTION. */
@@ -68,6 +71,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       ...(options.configCache && { configCache: options.configCache }),
       providers: { ...defaultProvidersConfig, ...options.providers },
       ...(options.operations && { operations: options.operations }),
+      processes: { ...defaultProcessSettings, ...options.processes },
     },
     db,
     log: options.log ?? silentLog,

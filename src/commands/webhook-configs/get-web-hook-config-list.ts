@@ -4,6 +4,7 @@ import {
   type GetWebHookConfigListQuery,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { invalidArgument } from '../../errors.js';
+import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
 import { listWebhookConfigs } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
 import { parsePage, type Page } from '../paging.js';
@@ -41,8 +42,8 @@ function validateQuery(input: GetWebHookConfigListQuery): Page {
     ...(input.searchText.length > maxSearchLength
       ? [`Search text must be at most ${maxSearchLength} characters`]
       : []),
-    ...(input.executionType !== undefined && (input.executionType < 0 || input.executionType > 3)
-      ? ['Execution type must be between 0 and 3']
+    ...(input.executionType !== undefined && !findExecutionType(input.executionType)
+      ? [`Execution type must be between 0 and ${listExecutionTypes().length - 1}`]
       : []),
   ];
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);

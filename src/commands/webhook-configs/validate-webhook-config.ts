@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { ExecutionType, httpMethods, responseModes, type WebhookConfigFields } from '../../domain/webhook-config.js';
+import { httpMethods, responseModes, type WebhookConfigFields } from '../../domain/webhook-config.js';
 import { AppError } from '../../errors.js';
-import { findScriptSyntaxError } from '../../executors/script/find-script-syntax-error.js';
+import { clip } from '../../domain/clip.js';
+import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
 import { decodeStandardWebhooksKey, minStandardWebhooksKeyBytes } from '../../router/verification/standard-webhooks-key.js';
@@ -14,12 +15,10 @@ export const limits = {
   keyLength: 100,
   descriptionLength: 1_000,
   pathLength: 500,
-  codeLength: 64 * 1024,
   allowableIpsLength: 4_000,
   timeoutMs: 300_000,
   maxAttempts: 100,
 } as const;
-
 
 /** What validation needs to know beyond the fields themselves. */
 export interface ValidationContext {
@@ -37,7 +36,7 @@ export async function validateWebhookConfig(
   draft: WebhookConfigDraft,
   context: ValidationContext,
 ): Promise<WebhookConfigFields> {
-  const problems = findFieldProblems(draft, context.commands);
+  const problems = await findFieldProblems(draft, context);
   const conflicts = await findConflicts(draft, context);
   if (problems.length > 0) throw new AppError('invalid_argument', 'Validation failed', [...problems, ...conflicts]);
   if (conflicts.length > 0) throw new AppError('already_exists', 'Validation failed', conflicts);
@@ -63,12 +62,12 @@ async function findConflicts(draft: WebhookConfigDraft, context: ValidationConte
   return conflicts;
 }
 
-function findFieldProblems(draft: WebhookConfigDraft, commands: CommandCatalog): string[] {
+async function findFieldProblems(draft: WebhookConfigDraft, context: ValidationContext): Promise<string[]> {
   return [
     ...keyProblems(draft.key),
     ...textProblems(draft),
     ...actionProblems(draft.action),
-    ...executionProblems(draft, commands),
+    ...(await executionProblems(draft, context)),
     ...parseIpAllowList(draft.allowableIps).invalid.map(
       (entry) => `Allowable IP "${clip(entry)}" is not a valid IP address or CIDR range`,
     ),
@@ -106,61 +105,21 @@ function actionProblems(action: string): string[] {
   return [];
 }
 
-const typeNames = ['ExecuteNativeCommand', 'ExecuteCommandChain', 'ExecuteCode', 'StartProcess'];
-
-/** The field the execution type needs, present and sound, and no field of another type. */
-function executionProblems(draft: WebhookConfigDraft, commands: CommandCatalog): string[] {
-  const type = draft.executionType;
-  if (type === undefined) return ['Execution type is required'];
-  if (!Number.isInteger(type) || type < 0 || type > 3) {
-    return ['Execution type must be 0 (ExecuteNativeCommand), 1 (ExecuteCommandChain), 2 (ExecuteCode) or 3 (StartProcess)'];
+/** The field the execution type needs, present and sound, and no field of another type: the type's descriptor decides. */
+async function executionProblems(draft: WebhookConfigDraft, context: ValidationContext): Promise<string[]> {
+  if (draft.executionType === undefined) return ['Execution type is required'];
+  const type = findExecutionType(draft.executionType);
+  if (!type) {
+    const choices = listExecutionTypes().map((t) => `${t.code} (${t.name})`);
+    return [`Execution type must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`];
   }
-  const typeName = typeNames[type];
-  const present = {
-    [ExecutionType.ExecuteNativeCommand]: draft.commandName !== null,
-    [ExecutionType.ExecuteCommandChain]: draft.commandChain !== null,
-    [ExecutionType.ExecuteCode]: draft.executionCode !== null,
-    [ExecutionType.StartProcess]: draft.processDefinitionId !== null,
-  };
-  const fieldNames = ['Command name', 'Command chain', 'Execution code', 'Process definition id'];
-  const problems = fieldNames.flatMap((field, fieldType) => {
-    if (fieldType === type) return present[fieldType as ExecutionType] ? [] : [`${field} is required for ${typeName}`];
-    return present[fieldType as ExecutionType] ? [`${field} is only used by ${typeNames[fieldType]}`] : [];
+  const problems = listExecutionTypes().flatMap((other) => {
+    const present = draft[other.targetField] !== null;
+    if (other.code === type.code) return present ? [] : [`${other.fieldLabel} is required for ${type.name}`];
+    return present ? [`${other.fieldLabel} is only used by ${other.name}`] : [];
   });
-  return [...problems, ...typeFieldProblems(draft, commands)];
-}
-
-function typeFieldProblems(draft: WebhookConfigDraft, commands: CommandCatalog): string[] {
-  const commandNames = [
-    ...(draft.commandName === null ? [] : [draft.commandName]),
-    ...(draft.commandChain ?? []).map((step) => step.commandName),
-  ];
-  const problems = commandNames.flatMap((name) => runnableCommandProblems(name, commands));
-  (draft.commandChain ?? []).forEach((step, index) => {
-    const stepProblems = commands.find(step.commandName)?.parameterProblems?.(step.parameters) ?? [];
-    problems.push(...stepProblems.map((problem) => `Step ${index + 1} (${step.commandName}): ${problem}`));
-  });
-  if (draft.executionCode !== null) problems.push(...scriptProblems(draft.executionCode));
-  if (draft.processDefinitionId !== null) {
-    // Process definitions are deployed through the BPMN engine, which is not part of this service yet.
-    problems.push(`Process definition ${draft.processDefinitionId} does not exist`);
-  }
-  return problems;
-}
-
-function runnableCommandProblems(name: string, commands: CommandCatalog): string[] {
-  if (name === '') return ['Command name must not be empty'];
-  const command = commands.find(name);
-  if (!command) return [`Command "${clip(name)}" is not registered`];
-  if (!command.runnableFromWebhook) return [`Command "${name}" cannot be run from a webhook`];
-  return [];
-}
-
-function scriptProblems(code: string): string[] {
-  if (code.length > limits.codeLength) return [`Execution code must be at most ${limits.codeLength} characters`];
-  // Compiled in an isolate without running it: a syntax error is reported now, not at the first call.
-  const syntaxError = findScriptSyntaxError(code);
-  return syntaxError ? [`Execution code does not compile: ${syntaxError}`] : [];
+  if (draft[type.targetField] === null) return problems;
+  return [...problems, ...(await type.targetProblems(draft, context))];
 }
 
 function deliveryProblems(draft: WebhookConfigDraft): string[] {
@@ -201,7 +160,3 @@ function standardWebhooksSecretProblems(secrets: readonly string[]): string[] {
   });
 }
 
-/** Echoes user input into messages without letting a 10,000-character value flood them. */
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

@@ -7,6 +7,8 @@ import type {
   CreateWebHookConfigCommand,
   UpdateWebHookConfigCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import type { TargetField } from '../../executors/types/execution-type-descriptor.js';
+import { executionTypes } from '../../executors/types/execution-types.js';
 import {
   ExecutionType,
   type CommandChainStep,
@@ -70,12 +72,9 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
   });
 }
 
-const withoutTypeFields = {
-  commandName: null,
-  commandChain: null,
-  executionCode: null,
-  processDefinitionId: null,
-} as const satisfies Partial<WebhookConfigDraft>;
+const withoutTypeFields = Object.fromEntries(
+  Object.values(executionTypes).map((type) => [type.targetField, null]),
+) as Record<TargetField, null>;
 
 /** A chain may be given as `commandName: "A,B,C"`; it is stored as steps. */
 function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft {

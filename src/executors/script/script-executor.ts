@@ -41,7 +41,7 @@ export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
               ? { commandName: name, success: true, data: fromJson(ValueSchema, result.data), durationMs }
               : { commandName: name, success: false, error: result.errors.join('; '), durationMs },
           );
-          return toReply(result);
+          return toScriptReply(result);
         },
       });
       const logs = outcome.logs.map((line) => ({ level: line.level, message: line.message, at: timestampFromDate(line.at) }));
@@ -60,7 +60,8 @@ function cacheKeyOf(request: ExecutionRequest): string {
   return `code:${createHash('sha256').update(request.executionCode).digest('base64url')}`;
 }
 
-function toReply(result: Awaited<ReturnType<typeof runWebhookCommand>>): ScriptCommandReply {
+/** A command's outcome as `doCmd` returns it inside a script. */
+export function toScriptReply(result: Awaited<ReturnType<typeof runWebhookCommand>>): ScriptCommandReply {
   return result.success
     ? { isSuccessful: true, message: result.message, data: result.data, errors: [] }
     : { isSuccessful: false, message: result.message, data: null as JsonValue, errors: result.errors };

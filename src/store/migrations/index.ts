@@ -6,6 +6,8 @@ import * as createWebhookEvents from './20261128020000-create-webhook-events.js'
 import * as createRefusedRequests from './20261202040000-create-refused-requests.js';
 import * as addEventSourceDedupAndFields from './20261202070000-add-event-source-dedup-and-fields.js';
 import * as addWebhookEventRequestId from './20261202080000-add-webhook-event-request-id.js';
+import * as createProcessDefinitions from './20261202060000-create-process-definitions.js';
+import * as createProcessInstances from './20261202060100-create-process-instances.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -16,6 +18,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202040000-create-refused-requests': createRefusedRequests,
   '20261202070000-add-event-source-dedup-and-fields': addEventSourceDedupAndFields,
   '20261202080000-add-webhook-event-request-id': addWebhookEventRequestId,
+  '20261202060000-create-process-definitions': createProcessDefinitions,
+  '20261202060100-create-process-instances': createProcessInstances,
 };
 
 /**

@@ -2,6 +2,7 @@ import type { DescMethodUnary, DescService, Message } from '@bufbuild/protobuf';
 import type { ConnectRouter, HandlerContext, Interceptor, ServiceImpl } from '@connectrpc/connect';
 import { AuditService } from '../../../gen/bpm/webhooks/v1/audit_service_pb.js';
 import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
+import { ProcessService } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { BpmService } from '../../../gen/bpm/webhooks/v1/bpm_service_pb.js';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
@@ -18,7 +19,7 @@ export interface ConnectRoutesDeps {
 }
 
 /** Services whose every RPC is the command named like its request message. */
-const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService];
+const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService, ProcessService];
 
 /** Every management service these routes serve (for health and reflection). */
 export const managementServices: readonly DescService[] = [...commandServices, BpmService];

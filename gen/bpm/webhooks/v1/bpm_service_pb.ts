@@ -8,6 +8,8 @@ import type { GetAuditLogQuery } from "./audit_service_pb.js";
 import { file_bpm_webhooks_v1_audit_service } from "./audit_service_pb.js";
 import type { GetCommandListQuery } from "./command_service_pb.js";
 import { file_bpm_webhooks_v1_command_service } from "./command_service_pb.js";
+import type { CancelProcessInstanceCommand, DeployProcessDefinitionCommand, GetProcessDefinitionByIdQuery, GetProcessDefinitionListQuery, GetProcessInstanceByIdQuery, GetProcessInstanceListQuery, SignalProcessInstanceCommand, StartProcessInstanceCommand } from "./process_service_pb.js";
+import { file_bpm_webhooks_v1_process_service } from "./process_service_pb.js";
 import type { ActivateWebHookConfigCommand, CreateWebHookConfigCommand, DeactivateWebHookConfigCommand, DeleteWebHookConfigCommand, GetWebHookConfigByIdQuery, GetWebHookConfigListQuery, LookupWebHookByKeyCommand, UpdateWebHookConfigCommand } from "./webhook_config_service_pb.js";
 import { file_bpm_webhooks_v1_webhook_config_service } from "./webhook_config_service_pb.js";
 import type { GetWebhookEventByIdQuery, GetWebhookEventListQuery, ReplayWebhookEventCommand } from "./webhook_event_service_pb.js";
@@ -20,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/bpm_service.proto.
  */
 export const file_bpm_webhooks_v1_bpm_service: GenFile = /*@__PURE__*/
-  fileDesc("CiFicG0vd2ViaG9va3MvdjEvYnBtX3NlcnZpY2UucHJvdG8SD2JwbS53ZWJob29rcy52MSLeCAoKQnBtQ29tbWFuZBJVCh5jcmVhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYASABKAsyKy5icG0ud2ViaG9va3MudjEuQ3JlYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJZCiBhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgCIAEoCzItLmJwbS53ZWJob29rcy52MS5BY3RpdmF0ZVdlYkhvb2tDb25maWdDb21tYW5kSAASXQoiZGVhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgDIAEoCzIvLmJwbS53ZWJob29rcy52MS5EZWFjdGl2YXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh51cGRhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBCABKAsyKy5icG0ud2ViaG9va3MudjEuVXBkYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh5kZWxldGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBSABKAsyKy5icG0ud2ViaG9va3MudjEuRGVsZXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJUCh5nZXRfd2ViX2hvb2tfY29uZmlnX2xpc3RfcXVlcnkYBiABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0xpc3RRdWVyeUgAElUKH2dldF93ZWJfaG9va19jb25maWdfYnlfaWRfcXVlcnkYByABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0J5SWRRdWVyeUgAElQKHmxvb2t1cF93ZWJfaG9va19ieV9rZXlfY29tbWFuZBgIIAEoCzIqLmJwbS53ZWJob29rcy52MS5Mb29rdXBXZWJIb29rQnlLZXlDb21tYW5kSAASQAoTZ2V0X2F1ZGl0X2xvZ19xdWVyeRgUIAEoCzIhLmJwbS53ZWJob29rcy52MS5HZXRBdWRpdExvZ1F1ZXJ5SAASRgoWZ2V0X2NvbW1hbmRfbGlzdF9xdWVyeRgyIAEoCzIkLmJwbS53ZWJob29rcy52MS5HZXRDb21tYW5kTGlzdFF1ZXJ5SAASUQocZ2V0X3dlYmhvb2tfZXZlbnRfbGlzdF9xdWVyeRgeIAEoCzIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UXVlcnlIABJSCh1nZXRfd2ViaG9va19ldmVudF9ieV9pZF9xdWVyeRgfIAEoCzIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRCeUlkUXVlcnlIABJSChxyZXBsYXlfd2ViaG9va19ldmVudF9jb21tYW5kGCAgASgLMiouYnBtLndlYmhvb2tzLnYxLlJlcGxheVdlYmhvb2tFdmVudENvbW1hbmRIAEIJCgdjb21tYW5kIkIKCUJwbVJlc3VsdBIPCgdtZXNzYWdlGAEgASgJEiQKBGRhdGEYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUyUAoKQnBtU2VydmljZRJCCgdFeGVjdXRlEhsuYnBtLndlYmhvb2tzLnYxLkJwbUNvbW1hbmQaGi5icG0ud2ViaG9va3MudjEuQnBtUmVzdWx0YgZwcm90bzM", [file_bpm_webhooks_v1_audit_service, file_bpm_webhooks_v1_command_service, file_bpm_webhooks_v1_webhook_config_service, file_bpm_webhooks_v1_webhook_event_service, file_google_protobuf_struct]);
+  fileDesc("CiFicG0vd2ViaG9va3MvdjEvYnBtX3NlcnZpY2UucHJvdG8SD2JwbS53ZWJob29rcy52MSK2DgoKQnBtQ29tbWFuZBJVCh5jcmVhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYASABKAsyKy5icG0ud2ViaG9va3MudjEuQ3JlYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJZCiBhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgCIAEoCzItLmJwbS53ZWJob29rcy52MS5BY3RpdmF0ZVdlYkhvb2tDb25maWdDb21tYW5kSAASXQoiZGVhY3RpdmF0ZV93ZWJfaG9va19jb25maWdfY29tbWFuZBgDIAEoCzIvLmJwbS53ZWJob29rcy52MS5EZWFjdGl2YXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh51cGRhdGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBCABKAsyKy5icG0ud2ViaG9va3MudjEuVXBkYXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJVCh5kZWxldGVfd2ViX2hvb2tfY29uZmlnX2NvbW1hbmQYBSABKAsyKy5icG0ud2ViaG9va3MudjEuRGVsZXRlV2ViSG9va0NvbmZpZ0NvbW1hbmRIABJUCh5nZXRfd2ViX2hvb2tfY29uZmlnX2xpc3RfcXVlcnkYBiABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0xpc3RRdWVyeUgAElUKH2dldF93ZWJfaG9va19jb25maWdfYnlfaWRfcXVlcnkYByABKAsyKi5icG0ud2ViaG9va3MudjEuR2V0V2ViSG9va0NvbmZpZ0J5SWRRdWVyeUgAElQKHmxvb2t1cF93ZWJfaG9va19ieV9rZXlfY29tbWFuZBgIIAEoCzIqLmJwbS53ZWJob29rcy52MS5Mb29rdXBXZWJIb29rQnlLZXlDb21tYW5kSAASQAoTZ2V0X2F1ZGl0X2xvZ19xdWVyeRgUIAEoCzIhLmJwbS53ZWJob29rcy52MS5HZXRBdWRpdExvZ1F1ZXJ5SAASRgoWZ2V0X2NvbW1hbmRfbGlzdF9xdWVyeRgyIAEoCzIkLmJwbS53ZWJob29rcy52MS5HZXRDb21tYW5kTGlzdFF1ZXJ5SAASUQocZ2V0X3dlYmhvb2tfZXZlbnRfbGlzdF9xdWVyeRgeIAEoCzIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UXVlcnlIABJSCh1nZXRfd2ViaG9va19ldmVudF9ieV9pZF9xdWVyeRgfIAEoCzIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRCeUlkUXVlcnlIABJSChxyZXBsYXlfd2ViaG9va19ldmVudF9jb21tYW5kGCAgASgLMiouYnBtLndlYmhvb2tzLnYxLlJlcGxheVdlYmhvb2tFdmVudENvbW1hbmRIABJcCiFkZXBsb3lfcHJvY2Vzc19kZWZpbml0aW9uX2NvbW1hbmQYRiABKAsyLy5icG0ud2ViaG9va3MudjEuRGVwbG95UHJvY2Vzc0RlZmluaXRpb25Db21tYW5kSAASWwohZ2V0X3Byb2Nlc3NfZGVmaW5pdGlvbl9saXN0X3F1ZXJ5GEcgASgLMi4uYnBtLndlYmhvb2tzLnYxLkdldFByb2Nlc3NEZWZpbml0aW9uTGlzdFF1ZXJ5SAASXAoiZ2V0X3Byb2Nlc3NfZGVmaW5pdGlvbl9ieV9pZF9xdWVyeRhIIAEoCzIuLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzRGVmaW5pdGlvbkJ5SWRRdWVyeUgAElYKHnN0YXJ0X3Byb2Nlc3NfaW5zdGFuY2VfY29tbWFuZBhJIAEoCzIsLmJwbS53ZWJob29rcy52MS5TdGFydFByb2Nlc3NJbnN0YW5jZUNvbW1hbmRIABJYCiBnZXRfcHJvY2Vzc19pbnN0YW5jZV9ieV9pZF9xdWVyeRhKIAEoCzIsLmJwbS53ZWJob29rcy52MS5HZXRQcm9jZXNzSW5zdGFuY2VCeUlkUXVlcnlIABJXCh9nZXRfcHJvY2Vzc19pbnN0YW5jZV9saXN0X3F1ZXJ5GEsgASgLMiwuYnBtLndlYmhvb2tzLnYxLkdldFByb2Nlc3NJbnN0YW5jZUxpc3RRdWVyeUgAElgKH3NpZ25hbF9wcm9jZXNzX2luc3RhbmNlX2NvbW1hbmQYTCABKAsyLS5icG0ud2ViaG9va3MudjEuU2lnbmFsUHJvY2Vzc0luc3RhbmNlQ29tbWFuZEgAElgKH2NhbmNlbF9wcm9jZXNzX2luc3RhbmNlX2NvbW1hbmQYTSABKAsyLS5icG0ud2ViaG9va3MudjEuQ2FuY2VsUHJvY2Vzc0luc3RhbmNlQ29tbWFuZEgAQgkKB2NvbW1hbmQiQgoJQnBtUmVzdWx0Eg8KB21lc3NhZ2UYASABKAkSJAoEZGF0YRgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZTJQCgpCcG1TZXJ2aWNlEkIKB0V4ZWN1dGUSGy5icG0ud2ViaG9va3MudjEuQnBtQ29tbWFuZBoaLmJwbS53ZWJob29rcy52MS5CcG1SZXN1bHRiBnByb3RvMw", [file_bpm_webhooks_v1_audit_service, file_bpm_webhooks_v1_command_service, file_bpm_webhooks_v1_process_service, file_bpm_webhooks_v1_webhook_config_service, file_bpm_webhooks_v1_webhook_event_service, file_google_protobuf_struct]);
 
 /**
  * One member per command, named after its `$type`. Field numbers are grouped by area:
@@ -110,6 +112,54 @@ export type BpmCommand = Message<"bpm.webhooks.v1.BpmCommand"> & {
      */
     value: ReplayWebhookEventCommand;
     case: "replayWebhookEventCommand";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.DeployProcessDefinitionCommand deploy_process_definition_command = 70;
+     */
+    value: DeployProcessDefinitionCommand;
+    case: "deployProcessDefinitionCommand";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.GetProcessDefinitionListQuery get_process_definition_list_query = 71;
+     */
+    value: GetProcessDefinitionListQuery;
+    case: "getProcessDefinitionListQuery";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.GetProcessDefinitionByIdQuery get_process_definition_by_id_query = 72;
+     */
+    value: GetProcessDefinitionByIdQuery;
+    case: "getProcessDefinitionByIdQuery";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.StartProcessInstanceCommand start_process_instance_command = 73;
+     */
+    value: StartProcessInstanceCommand;
+    case: "startProcessInstanceCommand";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.GetProcessInstanceByIdQuery get_process_instance_by_id_query = 74;
+     */
+    value: GetProcessInstanceByIdQuery;
+    case: "getProcessInstanceByIdQuery";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.GetProcessInstanceListQuery get_process_instance_list_query = 75;
+     */
+    value: GetProcessInstanceListQuery;
+    case: "getProcessInstanceListQuery";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.SignalProcessInstanceCommand signal_process_instance_command = 76;
+     */
+    value: SignalProcessInstanceCommand;
+    case: "signalProcessInstanceCommand";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.CancelProcessInstanceCommand cancel_process_instance_command = 77;
+     */
+    value: CancelProcessInstanceCommand;
+    case: "cancelProcessInstanceCommand";
   } | { case: undefined; value?: undefined };
 };
 

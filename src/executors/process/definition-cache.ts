@@ -1,0 +1,32 @@
+import * as Elements from 'bpmn-elements';
+import BpmnModdle from 'bpmn-moddle';
+import serializer, { TypeResolver, type SerializableContext } from 'moddle-context-serializer';
+import type { ProcessDefinition } from '../../domain/process-definition.js';
+
+const maxCached = 200;
+
+/**
+ * Parsed definitions, one per deployed version (a version never changes):
+ * bpmn-engine then skips the XML parse, which costs more than the run of a short process.
+ */
+export function createDefinitionCache() {
+  const typeResolver = TypeResolver({ ...Elements } as never);
+  const cache = new Map<string, Promise<SerializableContext>>();
+  return {
+    sourceContextOf(definition: ProcessDefinition): Promise<SerializableContext> {
+      // The deployment time guards against an id handed out again (a restored or truncated store).
+      const key = `${definition.id}:${definition.deployedAt.getTime()}:${definition.bpmnXml.length}`;
+      const cached = cache.get(key);
+      if (cached) return cached;
+      if (cache.size >= maxCached) cache.delete(cache.keys().next().value as string);
+      const parsed = new BpmnModdle()
+        .fromXML(definition.bpmnXml)
+        .then((moddleContext) => serializer(moddleContext as never, typeResolver));
+      parsed.catch(() => cache.delete(key));
+      cache.set(key, parsed);
+      return parsed;
+    },
+  };
+}
+
+export type DefinitionCache = ReturnType<typeof createDefinitionCache>;

@@ -1,0 +1,246 @@
+import type { Extension, IScripts } from 'bpmn-elements';
+import { Timers } from 'bpmn-elements';
+import { Engine } from 'bpmn-engine';
+import type { ProcessDefinition } from '../../domain/process-definition.js';
+import type { ActivityRecord, ProcessInstance, ProcessStatus, WaitingTask } from '../../domain/process-instance.js';
+import type { Db } from '../../store/open-database.js';
+import { saveProcessInstance } from '../../store/process-instances.js';
+import type { DefinitionCache } from './definition-cache.js';
+import { publicVariables } from './process-variables.js';
+
+/** What advances an instance: its first run, a resume after a restart or a timer, or a signal to a waiting task. */
+export type Advance =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'resume' }
+  | { readonly kind: 'signal'; readonly taskId: string; readonly variables: Record<string, unknown> };
+
+export interface RunDeps {
+  readonly db: Db;
+  readonly clock: () => Date;
+  readonly owner: string;
+  readonly maxSteps: number;
+  readonly maxVariablesBytes: number;
+  readonly definitions: DefinitionCache;
+  /** A fresh bpmn-engine `scripts` object (the sandbox) per run. */
+  createScripts(): IScripts;
+  /** bpmn-engine `extensions` for this run (service tasks). */
+  readonly extensions?: Record<string, Extension>;
+}
+
+/** Where a run stopped, as stored. */
+export interface RunOutcome {
+  readonly status: ProcessStatus;
+  readonly variables: Record<string, unknown>;
+  readonly waiting: readonly WaitingTask[];
+  readonly errors: readonly string[];
+}
+
+const maxHistory = 500;
+
+interface ActivityEventContent {
+  readonly id: string;
+  readonly type: string;
+  readonly name?: string;
+  readonly executionId: string;
+  readonly expireAt?: string | Date;
+  readonly isRootScope?: boolean;
+}
+
+/**
+ * Runs an instance on bpmn-engine until it completes, fails or only waits (user or receive tasks,
+ * messages, timers), storing its engine state at the end of every task and at the wait point; the
+ * caller holds the instance's lease. A waiting instance is stopped and lives on only in the store.
+ */
+export async function runInstance(
+  deps: RunDeps,
+  instance: ProcessInstance,
+  definition: ProcessDefinition,
+  advance: Advance,
+): Promise<RunOutcome> {
+  const sourceContext = await deps.definitions.sourceContextOf(definition);
+  let settle: (outcome: { status: ProcessStatus; error?: string }) => void = () => {};
+  const fail = (error: unknown) => settle({ status: 'ERROR', error: error instanceof Error ? error.message : String(error) });
+  const options = {
+    name: `process-instance-${instance.id}`,
+    sourceContext,
+    scripts: deps.createScripts(),
+    timers: guardedTimers(fail),
+    ...(deps.extensions && { extensions: deps.extensions }),
+  };
+  const fresh = advance.kind === 'start' || instance.engineState === null;
+  const engine = fresh
+    ? new Engine({ ...options, variables: { ...instance.variables } })
+    : new Engine(options).recover(structuredClone(instance.engineState) as never, options);
+
+  const tracker = createTracker(instance, deps);
+  const settled = new Promise<{ status: ProcessStatus; error?: string }>((resolve) => {
+    settle = resolve;
+  });
+  const checkStall = () =>
+    setImmediate(() => {
+      if (engine.state === 'running' && engine.activityStatus !== 'executing') settle({ status: 'WAITING' });
+    });
+  let saving: Promise<unknown> = Promise.resolve();
+  let finished = false;
+  const environment = () => processEnvironment(engine);
+  const saveRunning = () => {
+    saving = saving.then(async () => {
+      if (finished || engine.state !== 'running') return;
+      const state = await engine.getState();
+      await saveProcessInstance(deps.db, instance.id, tracker.change('RUNNING', publicVariables(environment().variables), state), {
+        owner: deps.owner,
+        now: deps.clock(),
+        release: false,
+      });
+    });
+  };
+
+  const on = (event: string, handler: (content: ActivityEventContent) => void) =>
+    engine.broker.subscribeTmp('event', event, (_key, message) => handler(message.content as ActivityEventContent), {
+      noAck: true,
+    });
+  on('activity.start', (content) => tracker.started(content));
+  on('activity.wait', (content) => {
+    tracker.waits(content);
+    checkStall();
+  });
+  on('activity.timer', (content) => {
+    tracker.timer(content);
+    checkStall();
+  });
+  on('activity.leave', (content) => tracker.left(content));
+  on('activity.error', (content) => tracker.ended(content, 'error'));
+  on('activity.end', (content) => {
+    tracker.ended(content, 'completed');
+    if (tracker.steps > deps.maxSteps) {
+      const error = new Error(`Process stopped after ${deps.maxSteps} steps (PROCESS_MAX_STEPS)`);
+      fail(error);
+      // A cycle of automatic tasks runs synchronously and stop() cannot interrupt it: throwing out of
+      // the engine's own call stack can. It surfaces where the engine was entered (execute, resume,
+      // signal, a guarded timer or a script callback), each of which reports it as the run's failure.
+      throw error;
+    }
+    saveRunning();
+  });
+  engine.once('end', () => settle({ status: 'COMPLETED' }));
+  engine.once('error', (error: Error) => settle({ status: 'ERROR', error: error.message }));
+
+  try {
+    if (fresh) await engine.execute();
+    else await engine.resume();
+    if (advance.kind === 'signal') {
+      processEnvironment(engine).assignVariables(advance.variables);
+      engine.execution.signal({ id: advance.taskId });
+    }
+    checkStall();
+  } catch (error) {
+    fail(error);
+  }
+
+  const outcome = await settled;
+  finished = true;
+  await saving.catch(() => {});
+  const variables = publicVariables(environment().variables);
+  let status = outcome.status;
+  const errors = outcome.error ? [outcome.error] : [];
+  if (Buffer.byteLength(JSON.stringify(variables)) > deps.maxVariablesBytes) {
+    status = 'ERROR';
+    errors.push(`Process variables exceed ${deps.maxVariablesBytes} bytes`);
+  }
+  const state = status === 'WAITING' ? await engine.getState() : null;
+  // An engine broken out of a cycle may never confirm its stop.
+  if (engine.state === 'running') await Promise.race([engine.stop(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  const waiting = status === 'WAITING' ? tracker.waitingList() : [];
+  const change = {
+    ...tracker.change(status, variables, state),
+    waiting,
+    errors,
+    timerDueAt: status === 'WAITING' ? tracker.nextTimer() : null,
+    completedAt: status === 'WAITING' ? null : deps.clock(),
+  };
+  await saveProcessInstance(deps.db, instance.id, change, { owner: deps.owner, now: deps.clock(), release: true });
+  return { status, variables, waiting, errors };
+}
+
+/** bpmn-engine's timers, with callbacks whose failures end the run instead of the service. */
+function guardedTimers(onError: (error: unknown) => void) {
+  return new Timers({
+    setTimeout: ((callback: (...args: unknown[]) => void, delay: number, ...args: unknown[]) =>
+      setTimeout(() => {
+        try {
+          callback(...args);
+        } catch (error) {
+          onError(error);
+        }
+      }, delay)) as typeof setTimeout,
+    clearTimeout,
+  });
+}
+
+interface ProcessEnvironment {
+  readonly variables: Record<string, unknown>;
+  assignVariables(variables: object): void;
+}
+
+/**
+ * The executable process's own environment: scripts read and write process variables there (the
+ * engine's and the definition's environments are copies taken at start).
+ */
+function processEnvironment(engine: Engine): ProcessEnvironment {
+  const definition = engine.execution?.definitions[0] as unknown as { getProcesses(): { environment: ProcessEnvironment }[] } | undefined;
+  return definition?.getProcesses()[0]?.environment ?? (engine.environment as unknown as ProcessEnvironment);
+}
+
+/** Follows activities for the instance's history, its waiting tasks and armed timers. */
+function createTracker(instance: ProcessInstance, deps: RunDeps) {
+  const history: ActivityRecord[] = [...instance.history];
+  const waiting = new Map<string, WaitingTask>();
+  const timers = new Map<string, Date>();
+  let steps = instance.steps;
+  const now = () => deps.clock().toISOString();
+  const isActivity = (content: ActivityEventContent) => !content.isRootScope || content.type !== 'bpmn:Process';
+  return {
+    get steps() {
+      return steps;
+    },
+    started(content: ActivityEventContent) {
+      if (!isActivity(content)) return;
+      history.push({ id: content.id, name: content.name ?? '', type: content.type, startedAt: now(), endedAt: null, outcome: 'running' });
+      if (history.length > maxHistory) history.splice(0, history.length - maxHistory);
+    },
+    ended(content: ActivityEventContent, outcome: string) {
+      const record = history.findLast((entry) => entry.id === content.id && entry.endedAt === null);
+      if (record) history[history.lastIndexOf(record)] = { ...record, endedAt: now(), outcome };
+      if (outcome === 'completed') steps += 1;
+    },
+    waits(content: ActivityEventContent) {
+      waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type });
+    },
+    timer(content: ActivityEventContent) {
+      if (content.expireAt) timers.set(content.executionId, new Date(content.expireAt));
+      waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type });
+    },
+    left(content: ActivityEventContent) {
+      waiting.delete(content.executionId);
+      timers.delete(content.executionId);
+    },
+    waitingList: () => [...new Map([...waiting.values()].map((task) => [task.id, task])).values()],
+    nextTimer(): Date | null {
+      const times = [...timers.values()].map((date) => date.getTime());
+      return times.length > 0 ? new Date(Math.min(...times)) : null;
+    },
+    change(status: ProcessStatus, variables: Record<string, unknown>, engineState: unknown) {
+      return {
+        status,
+        variables,
+        engineState,
+        waiting: [...new Map([...waiting.values()].map((task) => [task.id, task])).values()],
+        history: [...history],
+        errors: [] as string[],
+        timerDueAt: null as Date | null,
+        steps,
+        completedAt: null as Date | null,
+      };
+    },
+  };
+}

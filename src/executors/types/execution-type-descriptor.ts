@@ -1,0 +1,42 @@
+import type { Knex } from 'knex';
+import type { CommandBus } from '../../commands/command-bus.js';
+import type { CommandCatalog } from '../../commands/command.js';
+import type { WebhookConfigDraft } from '../../commands/webhook-configs/webhook-config-draft.js';
+import type { ScriptLimits } from '../../config/config.js';
+import type { ExecutionType } from '../../domain/webhook-config.js';
+import type { Executor } from '../executor.js';
+import type { ProcessRuntime } from '../process/process-runtime.js';
+import type { ScriptSandbox } from '../script/script-sandbox.js';
+
+/** The configuration field that names a type's work; each type owns exactly one. */
+export type TargetField = 'commandName' | 'commandChain' | 'executionCode' | 'processDefinitionId';
+
+/** What a type's validation may consult besides the draft. */
+export interface TargetValidationContext {
+  readonly db: Knex;
+  readonly commands: CommandCatalog;
+}
+
+/** What every executor factory is given: one bus, one sandbox, one clock for all types. */
+export interface ExecutorDeps {
+  readonly bus: CommandBus;
+  readonly sandbox: ScriptSandbox;
+  readonly script: ScriptLimits;
+  readonly db: Knex;
+  readonly clock: () => Date;
+  readonly processes: ProcessRuntime;
+}
+
+/**
+ * Everything the service knows about one execution type: its documented number, the field that
+ * names its work, how that field is validated and how its executor is made.
+ */
+export interface ExecutionTypeDescriptor {
+  readonly code: ExecutionType;
+  readonly targetField: TargetField;
+  /** The field as validation messages name it ("Command name"). */
+  readonly fieldLabel: string;
+  /** One sentence per problem with the target field, which is known to be present. */
+  targetProblems(draft: WebhookConfigDraft, context: TargetValidationContext): Promise<string[]>;
+  createExecutor(deps: ExecutorDeps): Executor;
+}
