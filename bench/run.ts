@@ -33,7 +33,11 @@ const { values: args } = parseArgs({
     soak: { type: 'string' },
   },
 });
-const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const connectionLevels = list(args.connections).map(Number);
 const seconds = Number(args.seconds);
@@ -62,12 +66,28 @@ async function measure(run: (seconds: number) => Promise<LoadResult>): Promise<L
   return run(seconds);
 }
 
-function record(engine: Row['engine'], scenario: string, connections: number | null, result: LoadResult, rssMiB: number | null, note?: string): void {
+function record(
+  engine: Row['engine'],
+  scenario: string,
+  connections: number | null,
+  result: LoadResult,
+  rssMiB: number | null,
+  note?: string,
+): void {
   const ratioTo = (name: string) => {
     const base = connections === null ? undefined : baselines.get(`${name}:${connections}`);
     return base && base.rps > 0 ? result.rps / base.rps : null;
   };
-  const row: Row = { engine, scenario, connections, ...result, rssMiB, vsBareHttp: ratioTo('bare-http'), vsBareInsert: ratioTo('bare-insert'), ...(note && { note }) };
+  const row: Row = {
+    engine,
+    scenario,
+    connections,
+    ...result,
+    rssMiB,
+    vsBareHttp: ratioTo('bare-http'),
+    vsBareInsert: ratioTo('bare-insert'),
+    ...(note && { note }),
+  };
   rows.push(row);
   console.log(markdownTable([row]).split('\n')[2]);
 }
@@ -85,7 +105,10 @@ const post = (url: string, expectedStatus: number, connections: number) => (s: n
   runHttpLoad({ url, body: payload, connections, seconds: s, expectedStatus });
 
 async function runBaselines(): Promise<void> {
-  for (const [name, status] of [['bare-http', 200], ['bare-insert', 202]] as const) {
+  for (const [name, status] of [
+    ['bare-http', 200],
+    ['bare-insert', 202],
+  ] as const) {
     await withTarget(name, { BENCH_DATABASE_URL: databaseUrl }, async (target) => {
       for (const connections of connectionLevels) {
         const result = await measure(post(`${target.url}/`, status, connections));
@@ -151,27 +174,42 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void
     const asyncMax = rows.find((r) => r.engine === engine && r.scenario === 'async-echo' && r.connections === 64)?.rps;
     const pace = during === 'ingest' ? Math.max(1, Math.round((asyncMax ?? 1_000) / 2)) : undefined;
     const background = pace
-      ? autocannon({
-          url: `${target.url}/api/webhook/${scenarioConfigs['async-echo'].path}`,
-          method: 'POST',
-          body: payload,
-          headers: { 'content-type': 'application/json' },
-          connections: 64,
-          overallRate: pace,
-          duration: 600,
-        }, () => {})
+      ? autocannon(
+          {
+            url: `${target.url}/api/webhook/${scenarioConfigs['async-echo'].path}`,
+            method: 'POST',
+            body: payload,
+            headers: { 'content-type': 'application/json' },
+            connections: 64,
+            overallRate: pace,
+            duration: 600,
+          },
+          () => {},
+        )
       : undefined;
-    const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({ kind: 'drain', key: 'drain-echo' });
+    const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({
+      kind: 'drain',
+      key: 'drain-echo',
+    });
     background?.stop();
     const result: LoadResult = { rps: drained.perSecond, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: drained.events };
-    const note = pace ? `${drained.events} events drained while async ingest ran at ${pace} req/s` : `${drained.events} events drained, ingest idle`;
+    const note = pace
+      ? `${drained.events} events drained while async ingest ran at ${pace} req/s`
+      : `${drained.events} events drained, ingest idle`;
     record(engine, `drain (${during})`, null, result, await target.ask({ kind: 'rss' }), note);
   });
 }
 
 /** Sends exactly `count` async webhooks (64 at a time) and checks every one was accepted. */
 async function fill(url: string, count: number): Promise<void> {
-  const result = await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections: 64, amount: count });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body: payload,
+    headers: { 'content-type': 'application/json' },
+    connections: 64,
+    amount: count,
+  });
   const accepted = result.statusCodeStats?.['202' as keyof typeof result.statusCodeStats]?.count ?? 0;
   if (accepted !== count) throw new Error(`queued ${accepted} of ${count} events`);
 }
@@ -188,11 +226,15 @@ async function soak(totalSeconds: number): Promise<void> {
     const result = await load;
     clearInterval(sampler);
     const atEnd = await target.ask<number>({ kind: 'rss' });
-    console.log(`soak: ${result.rps.toFixed(0)} req/s, ${result.errors} errors; RSS ${afterWarmup} -> ${atEnd} MiB (${(((atEnd - afterWarmup) / afterWarmup) * 100).toFixed(1)}%)`);
+    console.log(
+      `soak: ${result.rps.toFixed(0)} req/s, ${result.errors} errors; RSS ${afterWarmup} -> ${atEnd} MiB (${(((atEnd - afterWarmup) / afterWarmup) * 100).toFixed(1)}%)`,
+    );
   });
 }
 
-console.log(`bench on ${machineLine()}: ${seconds} s per measurement after ${warmupSeconds} s warm-up, connections ${connectionLevels.join('/')}`);
+console.log(
+  `bench on ${machineLine()}: ${seconds} s per measurement after ${warmupSeconds} s warm-up, connections ${connectionLevels.join('/')}`,
+);
 if (args.soak) {
   await soak(Number(args.soak));
 } else {

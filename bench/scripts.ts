@@ -74,7 +74,10 @@ const freshContextRun = async () => {
 // One locked-down isolate in this process: the sandbox's own cost, without hosts and channel.
 const local = createHostIsolate(64);
 const input = JSON.stringify({ context });
-const compartmentRun = () => JSON.parse(local.runner.applySync(undefined, ['bench', code, input, null, 100, 2_000, 1_048_576], { timeout: 1_000 }) as string);
+const compartmentRun = () =>
+  JSON.parse(
+    local.runner.applySync(undefined, ['bench', code, input, null, 100, 2_000, 1_048_576], { timeout: 1_000 }) as string,
+  );
 
 // A generous timeout: the first runs on a loaded machine may wait for a host to be scheduled.
 const limits = { ...loadConfig({}).executors.script, hosts: 2, poolSize: 2, timeoutMs: 10_000 };
@@ -86,7 +89,14 @@ const request = create(ExecutionRequestSchema, {
   executionCode: code,
   configId: 1n,
   configVersion: 1,
-  context: { body: fromJson(ValueSchema, body), method: 'POST', path: 'paystack/charge', key: 'paystack-charge', eventId: 1n, attempt: 1 },
+  context: {
+    body: fromJson(ValueSchema, body),
+    method: 'POST',
+    path: 'paystack/charge',
+    key: 'paystack-charge',
+    eventId: 1n,
+    attempt: 1,
+  },
 });
 const signal = new AbortController().signal;
 const executeCode = async () => {

@@ -41,7 +41,9 @@ import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-
 
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
-    Partial<Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes'>>;
+    Partial<
+      Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes'>
+    >;
   /** An open, migrated database. */
   readonly db: Knex;
   readonly log: Logger;
@@ -98,7 +100,9 @@ export function composeService(options: ServiceOptions): Service {
     settings: options.config.processes ?? defaultProcessSettings,
     // Scripts in processes run commands with a webhook's rights, as ExecuteCode scripts do.
     runCommand: async (name, data) =>
-      toScriptReply(await runWebhookCommand(bus, name, data, { key: 'process', requestId: `process-${randomBytes(4).toString('hex')}` })),
+      toScriptReply(
+        await runWebhookCommand(bus, name, data, { key: 'process', requestId: `process-${randomBytes(4).toString('hex')}` }),
+      ),
   });
   const bus: CommandBus = createCommandBus({
     commands: [

@@ -50,7 +50,6 @@ export function toAppError(error: unknown): AppError {
 export const invalidArgument = (message: string, errors: readonly string[] = []) =>
   new AppError('invalid_argument', message, errors);
 export const notFound = (message: string, errors: readonly string[] = []) => new AppError('not_found', message, errors);
-export const alreadyExists = (message: string, errors: readonly string[] = []) =>
-  new AppError('already_exists', message, errors);
+export const alreadyExists = (message: string, errors: readonly string[] = []) => new AppError('already_exists', message, errors);
 export const failedPrecondition = (message: string, errors: readonly string[] = []) =>
   new AppError('failed_precondition', message, errors);

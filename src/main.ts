@@ -17,9 +17,17 @@ async function main(): Promise<void> {
   const auth = await createAuth(config.auth, {
     db,
     log,
-    keyFile: config.database.engine === 'pglite' && config.database.dataDir ? signingKeyFilePath(config.database.dataDir) : undefined,
+    keyFile:
+      config.database.engine === 'pglite' && config.database.dataDir ? signingKeyFilePath(config.database.dataDir) : undefined,
   });
-  const service = composeService({ config, db, log, authenticate: auth.authenticate, routes: auth.routes, extraCommands: moduleCommands });
+  const service = composeService({
+    config,
+    db,
+    log,
+    authenticate: auth.authenticate,
+    routes: auth.routes,
+    extraCommands: moduleCommands,
+  });
   const address = await service.server.listen(config.port, config.host);
   log.info(
     { port: address.port, host: address.address, database: config.database.engine, auth: config.auth.key.kind },

@@ -52,11 +52,7 @@ export interface AppServer {
  * whether it goes to the HTTP/2 or the HTTP/1.1 server.
  */
 export function createServer(deps: ServerDeps): AppServer {
-  const plainRoutes = [
-    ...createHealthRoutes(deps.isReady),
-    createBpmCommandGateway(deps),
-    ...(deps.routes ?? []),
-  ];
+  const plainRoutes = [...createHealthRoutes(deps.isReady), createBpmCommandGateway(deps), ...(deps.routes ?? [])];
   const rpcAuthentication = authenticateRpcCalls(deps.authenticate);
   const connectRoutes = createConnectRoutes(deps);
   const connectHandler = connectNodeAdapter({
@@ -102,7 +98,9 @@ export function createServer(deps: ServerDeps): AppServer {
     // As Node's own servers do for the connections they accept: small answers go out at once.
     socket.setNoDelay(true);
     socket.once('close', () => sockets.delete(socket));
-    sniffProtocol(socket, limits.firstByteTimeoutMs, (protocol) => (protocol === 'http2' ? h2c : http1).emit('connection', socket));
+    sniffProtocol(socket, limits.firstByteTimeoutMs, (protocol) =>
+      (protocol === 'http2' ? h2c : http1).emit('connection', socket),
+    );
   });
   // Beyond the cap, Node closes a new connection as soon as it is accepted.
   listener.maxConnections = limits.maxConnections;

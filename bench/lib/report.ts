@@ -13,16 +13,32 @@ export interface Row extends LoadResult {
   readonly note?: string;
 }
 
-const number = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const number = (n: number | null, digits = 0) =>
+  n === null || Number.isNaN(n)
+    ? ''
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (n: number | null) => (n === null ? '' : `${n.toFixed(2)}x`);
 
 /** The table as Markdown: printed by the bench and copied into BENCHMARKS.md, never typed by hand. */
 export function markdownTable(rows: readonly Row[]): string {
-  const header = '| engine | scenario | conns | req/s | p50 ms | p99 ms | max ms | errors | RSS MiB | vs bare http | vs bare+INSERT | note |';
+  const header =
+    '| engine | scenario | conns | req/s | p50 ms | p99 ms | max ms | errors | RSS MiB | vs bare http | vs bare+INSERT | note |';
   const rule = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
   const lines = rows.map((r) =>
-    [r.engine, r.scenario, r.connections ?? '', number(r.rps), number(r.p50), number(r.p99), number(r.max), number(r.errors), number(r.rssMiB), ratio(r.vsBareHttp), ratio(r.vsBareInsert), r.note ?? '']
-      .join(' | '),
+    [
+      r.engine,
+      r.scenario,
+      r.connections ?? '',
+      number(r.rps),
+      number(r.p50),
+      number(r.p99),
+      number(r.max),
+      number(r.errors),
+      number(r.rssMiB),
+      ratio(r.vsBareHttp),
+      ratio(r.vsBareInsert),
+      r.note ?? '',
+    ].join(' | '),
   );
   return [header, rule, ...lines.map((line) => `| ${line} |`)].join('\n');
 }

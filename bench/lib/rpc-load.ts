@@ -8,7 +8,13 @@ import type { LoadResult } from './http-load.js';
  * GetWebHookConfigById over gRPC (h2c, one HTTP/2 connection per caller), `callers` at once, for
  * `seconds`. autocannon speaks HTTP/1.1 only, so gRPC gets this small loop with the same summary.
  */
-export async function runGrpcLoad(options: { baseUrl: string; token: string; id: number; callers: number; seconds: number }): Promise<LoadResult> {
+export async function runGrpcLoad(options: {
+  baseUrl: string;
+  token: string;
+  id: number;
+  callers: number;
+  seconds: number;
+}): Promise<LoadResult> {
   const request = create(GetWebHookConfigByIdQuerySchema, { id: BigInt(options.id) });
   const headers = { authorization: `Bearer ${options.token}` };
   const latencies: number[] = [];

@@ -23,10 +23,18 @@ const server = http.createServer((request, response) => {
   request.on('end', () => {
     const raw = Buffer.concat(chunks);
     const body = JSON.parse(raw.toString('utf8')) as unknown;
-    pool.query<{ id: string }>(`INSERT INTO ${schema}.events (raw_body, body) VALUES ($1, $2) RETURNING id`, [raw, JSON.stringify(body)]).then(
-      ({ rows }) => response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ success: true, data: { eventId: Number(rows[0]!.id) } })),
-      () => response.writeHead(503).end(),
-    );
+    pool
+      .query<{ id: string }>(`INSERT INTO ${schema}.events (raw_body, body) VALUES ($1, $2) RETURNING id`, [
+        raw,
+        JSON.stringify(body),
+      ])
+      .then(
+        ({ rows }) =>
+          response
+            .writeHead(202, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ success: true, data: { eventId: Number(rows[0]!.id) } })),
+        () => response.writeHead(503).end(),
+      );
   });
 });
 server.keepAliveTimeout = 65_000;

@@ -24,7 +24,10 @@ const schema = `bench_service_${randomBytes(4).toString('hex')}`;
 const config = loadConfig({ ...process.env, DATABASE_URL: url ?? 'memory://', LOG_LEVEL: 'silent' });
 const log = pino({ level: 'silent' });
 const db = url
-  ? await openDatabase({ engine: 'postgres', url, poolMax: config.database.engine === 'postgres' ? config.database.poolMax : 10 }, { searchPath: schema })
+  ? await openDatabase(
+      { engine: 'postgres', url, poolMax: config.database.engine === 'postgres' ? config.database.poolMax : 10 },
+      { searchPath: schema },
+    )
   : await openDatabase({ engine: 'pglite', dataDir: undefined });
 if (url) await db.raw(`CREATE SCHEMA ${schema}`);
 await migrateToLatest(db);
@@ -33,7 +36,11 @@ const service = composeService({
   config,
   db,
   log,
-  authenticate: createJwtAuthenticator({ verifier: hs256Verifier(process.env.BENCH_TOKEN_SECRET!), clockToleranceSeconds: 30, log }),
+  authenticate: createJwtAuthenticator({
+    verifier: hs256Verifier(process.env.BENCH_TOKEN_SECRET!),
+    clockToleranceSeconds: 30,
+    log,
+  }),
   startWorker: process.env.BENCH_START_WORKER !== 'false',
 });
 const configIds: Record<string, number> = {};
@@ -49,7 +56,9 @@ for (const [key, fields] of Object.entries(scenarioConfigs)) {
 /** Starts the workers and waits until no event of `key` is queued or processing; events per second. */
 async function drain(key: string): Promise<{ events: number; seconds: number; perSecond: number }> {
   const count = async () =>
-    Number((await db('webhook_events').where({ config_key: key }).whereIn('status', ['queued', 'processing']).count({ n: '*' }))[0]?.n);
+    Number(
+      (await db('webhook_events').where({ config_key: key }).whereIn('status', ['queued', 'processing']).count({ n: '*' }))[0]?.n,
+    );
   const events = count();
   const started = performance.now();
   service.worker.start();

@@ -8,13 +8,7 @@ import type { Authenticator } from './authenticator.js';
 import { createJwtAuthenticator } from './jwt-authenticator.js';
 import { ensureSigningKey } from './signing-key.js';
 import { writeSigningKeyFile } from './signing-key-file.js';
-import {
-  hs256Verifier,
-  jwksVerifier,
-  localJwksVerifier,
-  publicKeyFileVerifier,
-  type TokenVerifier,
-} from './token-verifier.js';
+import { hs256Verifier, jwksVerifier, localJwksVerifier, publicKeyFileVerifier, type TokenVerifier } from './token-verifier.js';
 
 /** Authentication as the service runs it: the authenticator and the routes it publishes (the JWKS). */
 export interface Auth {

@@ -1,6 +1,14 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWK, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JWK,
+  type JWTVerifyOptions,
+  type JWTVerifyResult,
+} from 'jose';
 
 /** A key (or key set) and the only JWS algorithms it may be used with: no `none`, no HS/RS confusion. */
 export interface TokenVerifier {
@@ -28,7 +36,9 @@ export async function publicKeyFileVerifier(file: string): Promise<TokenVerifier
   }
   const algorithms = algorithmsForKey(key);
   if (algorithms.length === 0) {
-    throw new Error(`AUTH_PUBLIC_KEY_FILE: ${key.asymmetricKeyType} keys are not supported; use RSA, EC (P-256/384/521) or Ed25519`);
+    throw new Error(
+      `AUTH_PUBLIC_KEY_FILE: ${key.asymmetricKeyType} keys are not supported; use RSA, EC (P-256/384/521) or Ed25519`,
+    );
   }
   return verifier(algorithms, (token, options) => jwtVerify(token, key, options));
 }

@@ -175,7 +175,8 @@ function parse<T>(build: () => T): T {
 function executionType(value: string): number {
   const types = listExecutionTypes();
   const type = /^\d$/.test(value) ? findExecutionType(Number(value)) : types.find((t) => t.name === value);
-  if (!type) throw new UsageError(`Unknown execution type ${value}: use ${types.map((t) => `${t.code} or ${t.name}`).join(', ')}`);
+  if (!type)
+    throw new UsageError(`Unknown execution type ${value}: use ${types.map((t) => `${t.code} or ${t.name}`).join(', ')}`);
   return type.code;
 }
 

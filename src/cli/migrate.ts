@@ -17,6 +17,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(isDataDirLocked(error) ? `${message}\nThe running server applies migrations itself when it starts: there is no need to run this beside it.` : message);
+  console.error(
+    isDataDirLocked(error)
+      ? `${message}\nThe running server applies migrations itself when it starts: there is no need to run this beside it.`
+      : message,
+  );
   process.exit(1);
 });

@@ -1,11 +1,4 @@
-import {
-  ScalarType,
-  toJson,
-  type DescMessage,
-  type JsonObject,
-  type JsonValue,
-  type MessageShape,
-} from '@bufbuild/protobuf';
+import { ScalarType, toJson, type DescMessage, type JsonObject, type JsonValue, type MessageShape } from '@bufbuild/protobuf';
 
 const int64Types = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 

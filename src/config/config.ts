@@ -202,86 +202,89 @@ export const minHs256SecretBytes = 32;
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const environmentSchema = z.object({
-  PORT: integer(0, 65_535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^(postgres(ql)?:\/\/|memory:\/\/$)/, 'must be postgres://..., postgresql://... or memory://')
-    .optional(),
-  DATABASE_POOL_MAX: integer(2, 1_000).default(10),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 3_600_000).default(30_000),
-  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(100, 3_600_000).default(60_000),
-  DATABASE_MIGRATION_TIMEOUT_MS: integer(1_000, 86_400_000).default(600_000),
-  DATABASE_KEEPALIVE_MS: integer(0, 3_600_000).default(10_000),
-  CONFIG_MAX_STALENESS_MS: integer(100, 3_600_000).default(5_000),
-  CONFIG_LISTEN_HEARTBEAT_MS: integer(100, 3_600_000).default(10_000),
-  MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
-  LOG_LEVEL: z.enum(logLevels).default('info'),
-  TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .refine((text) => parseIpAllowList(text).invalid.length === 0, 'must be comma-separated IP addresses or CIDR ranges'),
-  WORKER_CONCURRENCY: integer(0, 1_000).default(defaultDeliverySettings.workerConcurrency),
-  WORKER_POLL_MS: integer(10, 60_000).default(defaultDeliverySettings.workerPollMs),
-  LEASE_MS: integer(1_000, 3_600_000).default(defaultDeliverySettings.leaseMs),
-  DEFAULT_MAX_ATTEMPTS: integer(1, 100).default(defaultDeliverySettings.defaultMaxAttempts),
-  RETRY_BASE_MS: integer(1, 3_600_000).default(defaultDeliverySettings.retryBaseMs),
-  RETRY_MAX_MS: integer(1, 86_400_000).default(defaultDeliverySettings.retryMaxMs),
-  FIRST_BYTE_TIMEOUT_MS: integer(100, 600_000).default(defaultConnectionLimits.firstByteTimeoutMs),
-  HEADERS_TIMEOUT_MS: integer(100, 600_000).default(defaultConnectionLimits.headersTimeoutMs),
-  REQUEST_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.requestTimeoutMs),
-  KEEP_ALIVE_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.keepAliveTimeoutMs),
-  H2_IDLE_TIMEOUT_MS: integer(100, 86_400_000).default(defaultConnectionLimits.h2IdleTimeoutMs),
-  MAX_CONNECTIONS: integer(1, 1_000_000).default(defaultConnectionLimits.maxConnections),
-  REFUSED_STORED_PER_MINUTE: integer(0, 100_000).default(defaultDeliverySettings.refusedStoredPerMinute),
-  EVENT_RETENTION_DAYS: integer(0, 36_500).default(defaultDeliverySettings.eventRetentionDays),
-  COMMAND_MODULES: z.string().default(''),
-  FORWARD_ALLOWED_HOSTS: z.string().default(''),
-  FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
-  SCRIPT_TIMEOUT_MS: integer(1, 300_000).default(1_000),
-  SCRIPT_MEMORY_MB: integer(8, 4_096).default(64),
-  SCRIPT_POOL_SIZE: integer(1, 256).default(2),
-  SCRIPT_HOSTS: integer(1, 64).default(2),
-  SCRIPT_MAX_LOG_LINES: integer(0, 100_000).default(100),
-  SCRIPT_MAX_LOG_LINE_CHARS: integer(1, 1_000_000).default(2_000),
-  SCRIPT_MAX_RESULT_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
-  SCRIPT_MAX_COMMAND_CALLS: integer(0, 10_000).default(50),
-  MONO_WEBHOOK_SECRET: z.string().optional(),
-  REMITA_ALLOWED_IPS: z
-    .string()
-    .default('')
-    .refine((text) => parseIpAllowList(text).invalid.length === 0, 'must be comma-separated IP addresses or CIDR ranges'),
-  REMITA_ALLOW_ANY_IP: z.enum(['true', 'false']).default('false'),
-  REMITA_NOTIFICATION_TOKEN: z.string().optional(),
-  PROCESS_MAX_STEPS: integer(1, 1_000_000).default(defaultProcessSettings.maxSteps),
-  PROCESS_MAX_VARIABLES_BYTES: integer(1_024, 64 * 1024 * 1024).default(defaultProcessSettings.maxVariablesBytes),
-  PROCESS_SUPERVISED_TIMEOUT_MS: integer(1, 3_600_000).default(defaultProcessSettings.supervisedTimeoutMs),
-  PROCESS_LEASE_MS: integer(1_000, 3_600_000).default(defaultProcessSettings.leaseMs),
-  PROCESS_TIMER_POLL_MS: integer(10, 60_000).default(defaultProcessSettings.pollMs),
-  // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
-  AUTH_HS256_SECRET: z
-    .string()
-    .refine((secret) => Buffer.byteLength(secret, 'utf8') >= minHs256SecretBytes, {
-      message: `must be at least ${minHs256SecretBytes} bytes`,
-    })
-    .optional(),
-  AUTH_PUBLIC_KEY_FILE: z.string().optional(),
-  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  AUTH_ISSUER: z.string().optional(),
-  AUTH_AUDIENCE: z.string().optional(),
-  // Leeway for exp/nbf between this host's clock and the token issuer's.
-  AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
-}).refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
-  message: 'must not exceed REQUEST_TIMEOUT_MS',
-  path: ['HEADERS_TIMEOUT_MS'],
-}).refine((e) => [e.AUTH_HS256_SECRET, e.AUTH_PUBLIC_KEY_FILE, e.AUTH_JWKS_URL].filter(Boolean).length <= 1, {
-  message: 'set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL',
-  path: ['AUTH_*'],
-});
+const environmentSchema = z
+  .object({
+    PORT: integer(0, 65_535).default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(postgres(ql)?:\/\/|memory:\/\/$)/, 'must be postgres://..., postgresql://... or memory://')
+      .optional(),
+    DATABASE_POOL_MAX: integer(2, 1_000).default(10),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 3_600_000).default(30_000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(100, 3_600_000).default(60_000),
+    DATABASE_MIGRATION_TIMEOUT_MS: integer(1_000, 86_400_000).default(600_000),
+    DATABASE_KEEPALIVE_MS: integer(0, 3_600_000).default(10_000),
+    CONFIG_MAX_STALENESS_MS: integer(100, 3_600_000).default(5_000),
+    CONFIG_LISTEN_HEARTBEAT_MS: integer(100, 3_600_000).default(10_000),
+    MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .refine((text) => parseIpAllowList(text).invalid.length === 0, 'must be comma-separated IP addresses or CIDR ranges'),
+    WORKER_CONCURRENCY: integer(0, 1_000).default(defaultDeliverySettings.workerConcurrency),
+    WORKER_POLL_MS: integer(10, 60_000).default(defaultDeliverySettings.workerPollMs),
+    LEASE_MS: integer(1_000, 3_600_000).default(defaultDeliverySettings.leaseMs),
+    DEFAULT_MAX_ATTEMPTS: integer(1, 100).default(defaultDeliverySettings.defaultMaxAttempts),
+    RETRY_BASE_MS: integer(1, 3_600_000).default(defaultDeliverySettings.retryBaseMs),
+    RETRY_MAX_MS: integer(1, 86_400_000).default(defaultDeliverySettings.retryMaxMs),
+    FIRST_BYTE_TIMEOUT_MS: integer(100, 600_000).default(defaultConnectionLimits.firstByteTimeoutMs),
+    HEADERS_TIMEOUT_MS: integer(100, 600_000).default(defaultConnectionLimits.headersTimeoutMs),
+    REQUEST_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.requestTimeoutMs),
+    KEEP_ALIVE_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.keepAliveTimeoutMs),
+    H2_IDLE_TIMEOUT_MS: integer(100, 86_400_000).default(defaultConnectionLimits.h2IdleTimeoutMs),
+    MAX_CONNECTIONS: integer(1, 1_000_000).default(defaultConnectionLimits.maxConnections),
+    REFUSED_STORED_PER_MINUTE: integer(0, 100_000).default(defaultDeliverySettings.refusedStoredPerMinute),
+    EVENT_RETENTION_DAYS: integer(0, 36_500).default(defaultDeliverySettings.eventRetentionDays),
+    COMMAND_MODULES: z.string().default(''),
+    FORWARD_ALLOWED_HOSTS: z.string().default(''),
+    FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
+    SCRIPT_TIMEOUT_MS: integer(1, 300_000).default(1_000),
+    SCRIPT_MEMORY_MB: integer(8, 4_096).default(64),
+    SCRIPT_POOL_SIZE: integer(1, 256).default(2),
+    SCRIPT_HOSTS: integer(1, 64).default(2),
+    SCRIPT_MAX_LOG_LINES: integer(0, 100_000).default(100),
+    SCRIPT_MAX_LOG_LINE_CHARS: integer(1, 1_000_000).default(2_000),
+    SCRIPT_MAX_RESULT_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
+    SCRIPT_MAX_COMMAND_CALLS: integer(0, 10_000).default(50),
+    MONO_WEBHOOK_SECRET: z.string().optional(),
+    REMITA_ALLOWED_IPS: z
+      .string()
+      .default('')
+      .refine((text) => parseIpAllowList(text).invalid.length === 0, 'must be comma-separated IP addresses or CIDR ranges'),
+    REMITA_ALLOW_ANY_IP: z.enum(['true', 'false']).default('false'),
+    REMITA_NOTIFICATION_TOKEN: z.string().optional(),
+    PROCESS_MAX_STEPS: integer(1, 1_000_000).default(defaultProcessSettings.maxSteps),
+    PROCESS_MAX_VARIABLES_BYTES: integer(1_024, 64 * 1024 * 1024).default(defaultProcessSettings.maxVariablesBytes),
+    PROCESS_SUPERVISED_TIMEOUT_MS: integer(1, 3_600_000).default(defaultProcessSettings.supervisedTimeoutMs),
+    PROCESS_LEASE_MS: integer(1_000, 3_600_000).default(defaultProcessSettings.leaseMs),
+    PROCESS_TIMER_POLL_MS: integer(10, 60_000).default(defaultProcessSettings.pollMs),
+    // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
+    AUTH_HS256_SECRET: z
+      .string()
+      .refine((secret) => Buffer.byteLength(secret, 'utf8') >= minHs256SecretBytes, {
+        message: `must be at least ${minHs256SecretBytes} bytes`,
+      })
+      .optional(),
+    AUTH_PUBLIC_KEY_FILE: z.string().optional(),
+    AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    AUTH_ISSUER: z.string().optional(),
+    AUTH_AUDIENCE: z.string().optional(),
+    // Leeway for exp/nbf between this host's clock and the token issuer's.
+    AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
+  })
+  .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
+    message: 'must not exceed REQUEST_TIMEOUT_MS',
+    path: ['HEADERS_TIMEOUT_MS'],
+  })
+  .refine((e) => [e.AUTH_HS256_SECRET, e.AUTH_PUBLIC_KEY_FILE, e.AUTH_JWKS_URL].filter(Boolean).length <= 1, {
+    message: 'set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL',
+    path: ['AUTH_*'],
+  });
 
 /** Every environment variable the service reads (README's configuration table lists each one). */
 export const configVariableNames: readonly string[] = Object.freeze(Object.keys(environmentSchema.shape));

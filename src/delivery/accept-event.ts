@@ -11,7 +11,10 @@ import { runAttempt, type AttemptDeps } from './run-attempt.js';
  * it if any, and a provider's normalised `fields`.
  */
 export interface VerifiedEvent
-  extends Pick<NewWebhookEvent, 'source' | 'method' | 'path' | 'headers' | 'query' | 'rawBody' | 'clientIp' | 'receivedAt' | 'fields' | 'requestId'> {
+  extends Pick<
+    NewWebhookEvent,
+    'source' | 'method' | 'path' | 'headers' | 'query' | 'rawBody' | 'clientIp' | 'receivedAt' | 'fields' | 'requestId'
+  > {
   /** The configuration that runs it; none stores it only (status `stored`). */
   readonly config: WebhookConfig | undefined;
   /** The configuration's key, or the reserved key a provider dispatches to. */
@@ -29,7 +32,13 @@ export type AcceptResult =
   | { readonly kind: 'in_progress'; readonly eventId: number }
   /** A sync event that ran, whose outcome could not be stored yet: the same idempotency key will answer it. */
   | { readonly kind: 'unsettled'; readonly eventId: number }
-  | { readonly kind: 'succeeded'; readonly eventId: number; readonly repeated: boolean; readonly data: JsonValue; readonly httpResponse: DirectHttpResponse | null }
+  | {
+      readonly kind: 'succeeded';
+      readonly eventId: number;
+      readonly repeated: boolean;
+      readonly data: JsonValue;
+      readonly httpResponse: DirectHttpResponse | null;
+    }
   | { readonly kind: 'failed'; readonly eventId: number; readonly repeated: boolean; readonly errors: readonly string[] };
 
 export interface AcceptDeps extends AttemptDeps {
@@ -71,7 +80,10 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
   });
   if (!running) return repeatOf(deps, event, idempotency!.key);
   const stored = running.event;
-  const result = await runAttempt(deps, stored, 'sync', { leaseSince: running.leaseSince, opened: { config, attemptId: running.attemptId } });
+  const result = await runAttempt(deps, stored, 'sync', {
+    leaseSince: running.leaseSince,
+    opened: { config, attemptId: running.attemptId },
+  });
   return result.kind === 'succeeded'
     ? { kind: 'succeeded', eventId: stored.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
     : result.kind === 'failed'
@@ -123,7 +135,9 @@ function repeatOutcome(event: WebhookEvent | undefined): AcceptResult {
         : { kind: 'failed', eventId: event.id, repeated: true, errors: event.errors ?? [] };
     case 'queued':
     case 'processing':
-      return event.responseMode === 'async' ? { kind: 'accepted', eventId: event.id, repeated: true } : { kind: 'in_progress', eventId: event.id };
+      return event.responseMode === 'async'
+        ? { kind: 'accepted', eventId: event.id, repeated: true }
+        : { kind: 'in_progress', eventId: event.id };
     case 'stored':
       return { kind: 'accepted', eventId: event.id, repeated: true };
     case 'rejected':

@@ -15,7 +15,10 @@ export interface ConfigCache {
 }
 
 /** CONFIG_MAX_STALENESS_MS 5 s, CONFIG_LISTEN_HEARTBEAT_MS 10 s. */
-export const defaultConfigCacheSettings: ConfigCacheSettings = Object.freeze({ maxStalenessMs: 5_000, listenHeartbeatMs: 10_000 });
+export const defaultConfigCacheSettings: ConfigCacheSettings = Object.freeze({
+  maxStalenessMs: 5_000,
+  listenHeartbeatMs: 10_000,
+});
 
 /** While change notifications cannot be received, the table is reloaded at most this often. */
 const unlistenedMaxAgeMs = 1_000;

@@ -31,7 +31,8 @@ export function toExecutionRequest(event: WebhookEvent, config: WebhookConfig): 
 
 /** The body parsed again from the stored bytes, the same way ingress parsed it (JSON always, for a provider). */
 function storedBody(event: WebhookEvent): JsonValue {
-  const mediaType = event.source === 'router' ? (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() : 'application/json';
+  const mediaType =
+    event.source === 'router' ? (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() : 'application/json';
   const parsed = parseBody(bodyFormatOf(mediaType) ?? 'text', event.rawBody);
   return parsed.ok ? parsed.body : event.rawBody.toString('utf8');
 }

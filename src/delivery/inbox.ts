@@ -97,7 +97,12 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   if (read.kind !== 'ok') return read;
 
   if (config.verification) {
-    const outcome = verifyRequest({ rawBody: read.body, headers: webhook.headers, settings: config.verification, now: receivedAt });
+    const outcome = verifyRequest({
+      rawBody: read.body,
+      headers: webhook.headers,
+      settings: config.verification,
+      now: receivedAt,
+    });
     trace.verification = outcome.ok
       ? { scheme: config.verification.scheme, passed: true }
       : { scheme: config.verification.scheme, passed: false, reason: outcome.reason };
@@ -161,7 +166,11 @@ async function storeRejected(received: Received, rawBody: Buffer): Promise<void>
   if (!(await mayStoreRefused(received.deps, received.config, received.receivedAt))) return;
   const kept = rawBody.subarray(0, rejectedBodyKeptBytes);
   if (kept.length < rawBody.length) {
-    received.trace.body = { bytes: rawBody.length, keptBytes: kept.length, sha256: createHash('sha256').update(rawBody).digest('hex') };
+    received.trace.body = {
+      bytes: rawBody.length,
+      keptBytes: kept.length,
+      sha256: createHash('sha256').update(rawBody).digest('hex'),
+    };
   }
   const { config } = received;
   await insertWebhookEvent(received.deps.db, {

@@ -50,7 +50,10 @@ export function keepLease(options: LeaseKeeperOptions): LeaseKeeper {
   };
   const armExpiry = () => {
     clearTimeout(expiry);
-    expiry = setTimeout(() => lose('the lease could not be extended before it ran out'), Math.max(0, heldUntil - margin - performance.now()));
+    expiry = setTimeout(
+      () => lose('the lease could not be extended before it ran out'),
+      Math.max(0, heldUntil - margin - performance.now()),
+    );
   };
   const extend = async () => {
     if (extending || stopped) return;

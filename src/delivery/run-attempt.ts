@@ -55,7 +55,12 @@ export interface AttemptStart {
  * one statement (retried through a store outage while the lease lasts): succeeded; or, on failure,
  * failed (a sync caller already has the error), retried later with backoff, or dead when its attempts ran out.
  */
-export async function runAttempt(deps: AttemptDeps, event: WebhookEvent, mode: 'sync' | 'async', start: AttemptStart): Promise<AttemptResult> {
+export async function runAttempt(
+  deps: AttemptDeps,
+  event: WebhookEvent,
+  mode: 'sync' | 'async',
+  start: AttemptStart,
+): Promise<AttemptResult> {
   const lease = keepLease({
     db: deps.db,
     log: deps.log,
@@ -86,7 +91,11 @@ async function attempt(
   const started = performance.now();
   const { config, attemptId } = opened ?? (await openAttempt(deps, event));
   const result = !config
-    ? notRun(event.configId === null ? `No enabled configuration has the key ${event.configKey}` : `Configuration ${event.configId} no longer exists`)
+    ? notRun(
+        event.configId === null
+          ? `No enabled configuration has the key ${event.configKey}`
+          : `Configuration ${event.configId} no longer exists`,
+      )
     : event.attempts > event.maxAttempts
       ? notRun('Not run: its attempts ran out, the last one cut off before it finished')
       : await execute(deps, event, config, lease.signal);
@@ -110,15 +119,29 @@ async function attempt(
         : { status: 'queued', errors, retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)) }
     : { status: 'succeeded', result: data, httpResponse, at: now };
   deps.log.info(
-    { eventId: event.id, key: event.configKey, attempt: event.attempts, mode, status: settlement.status, durationMs: finish.durationMs },
+    {
+      eventId: event.id,
+      key: event.configKey,
+      attempt: event.attempts,
+      mode,
+      status: settlement.status,
+      durationMs: finish.durationMs,
+    },
     'webhook event attempt finished',
   );
-  const settling = settleWithRetries(deps, lease, { id: attemptId, finish }, { id: event.id, owner: deps.workerId, attempt: event.attempts, settlement });
+  const settling = settleWithRetries(
+    deps,
+    lease,
+    { id: attemptId, finish },
+    { id: event.id, owner: deps.workerId, attempt: event.attempts, settlement },
+  );
   const settled = mode === 'sync' ? await Promise.race([settling, delay(syncSettleWaitMs(deps.policy.leaseMs))]) : await settling;
   const attemptResult: AttemptResult =
-    settled === undefined ? { kind: 'unsettled' }
-    : errors ? { kind: 'failed', errors, settlement: settlement.status }
-    : { kind: 'succeeded', data, httpResponse };
+    settled === undefined
+      ? { kind: 'unsettled' }
+      : errors
+        ? { kind: 'failed', errors, settlement: settlement.status }
+        : { kind: 'succeeded', data, httpResponse };
   return { result: attemptResult, settling };
 }
 
@@ -127,8 +150,12 @@ function delay(ms: number): Promise<undefined> {
 }
 
 /** Loads the current config of a claimed event and notes the attempt's start (and any earlier one cut off). */
-async function openAttempt(deps: AttemptDeps, event: WebhookEvent): Promise<{ config: WebhookConfig | undefined; attemptId: number }> {
-  const config = event.configId === null ? await reservedKeyConfig(deps, event) : await findWebhookConfigById(deps.db, event.configId);
+async function openAttempt(
+  deps: AttemptDeps,
+  event: WebhookEvent,
+): Promise<{ config: WebhookConfig | undefined; attemptId: number }> {
+  const config =
+    event.configId === null ? await reservedKeyConfig(deps, event) : await findWebhookConfigById(deps.db, event.configId);
   if (event.attempts > 1) await markRunningAttemptsInterrupted(deps.db, event.id, deps.clock());
   const attemptId = await insertEventAttempt(deps.db, {
     eventId: event.id,
@@ -159,14 +186,24 @@ function notRun(error: string): NotRun {
  * executors' to apply (their results then say what ran); without one, LEASE_MS bounds the execution
  * as it did before leases were extended.
  */
-async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookConfig, leaseSignal: AbortSignal): Promise<ExecutionResult | NotRun> {
+async function execute(
+  deps: AttemptDeps,
+  event: WebhookEvent,
+  config: WebhookConfig,
+  leaseSignal: AbortSignal,
+): Promise<ExecutionResult | NotRun> {
   if (leaseSignal.aborted) return notRun('Not run: its lease ran out before the execution could start');
-  const defaultLimitMs = config.timeoutMs === null ? Math.floor(deps.policy.leaseMs - leaseMarginMs(deps.policy.leaseMs)) : undefined;
+  const defaultLimitMs =
+    config.timeoutMs === null ? Math.floor(deps.policy.leaseMs - leaseMarginMs(deps.policy.leaseMs)) : undefined;
   const signal = defaultLimitMs === undefined ? leaseSignal : AbortSignal.any([leaseSignal, AbortSignal.timeout(defaultLimitMs)]);
   try {
     const outcome = await untilAborted(deps.execution.execute(toExecutionRequest(event, config), { signal }), signal);
     if (outcome !== 'aborted') return outcome;
-    return notRun(leaseSignal.aborted ? 'Execution stopped: its lease could not be extended' : `Execution cut off after ${defaultLimitMs} ms (LEASE_MS; set the configuration's timeoutMs to allow more)`);
+    return notRun(
+      leaseSignal.aborted
+        ? 'Execution stopped: its lease could not be extended'
+        : `Execution cut off after ${defaultLimitMs} ms (LEASE_MS; set the configuration's timeoutMs to allow more)`,
+    );
   } catch (error) {
     deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
     return notRun(error instanceof Error ? error.message : 'Execution failed');
@@ -175,7 +212,11 @@ async function execute(deps: AttemptDeps, event: WebhookEvent, config: WebhookCo
 
 function directResponse(response: ExecutionResult['httpResponse']): DirectHttpResponse | null {
   if (!response || response.status < 100 || response.status > 599) return null;
-  return { status: response.status, headers: { ...response.headers }, body: response.body ? toJson(ValueSchema, response.body) : null };
+  return {
+    status: response.status,
+    headers: { ...response.headers },
+    body: response.body ? toJson(ValueSchema, response.body) : null,
+  };
 }
 
 function logLine(line: ExecutionResult['logs'][number]): JsonValue {

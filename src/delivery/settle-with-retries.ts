@@ -27,13 +27,20 @@ export async function settleWithRetries(
   for (let waitMs = firstRetryMs; ; waitMs = Math.min(maxRetryMs, waitMs * 2)) {
     try {
       const settled = await settleAttempt(deps.db, attempt, event);
-      if (!settled) deps.log.warn({ eventId: event.id, attempt: event.attempt }, 'lease lost before the attempt settled; another worker owns the event');
+      if (!settled)
+        deps.log.warn(
+          { eventId: event.id, attempt: event.attempt },
+          'lease lost before the attempt settled; another worker owns the event',
+        );
       return settled;
     } catch (error) {
       if (!isStoreUnavailable(error)) throw error;
       const leftMs = lease.heldUntil() - performance.now();
       if (leftMs <= 0) {
-        deps.log.error({ err: error, eventId: event.id }, 'cannot store the outcome of an attempt before its lease ran out; it will run again');
+        deps.log.error(
+          { err: error, eventId: event.id },
+          'cannot store the outcome of an attempt before its lease ran out; it will run again',
+        );
         return undefined;
       }
       deps.log.warn({ err: error, eventId: event.id }, 'cannot store the outcome of an attempt yet; retrying');

@@ -49,7 +49,13 @@ export function createWorker(options: WorkerOptions): Worker {
   const claim = async (limit: number): Promise<{ events: WebhookEvent[]; leaseSince: number }> => {
     let leaseSince = performance.now();
     const sent = (at: number) => void (leaseSince = at);
-    const events = await claimDueEvents(options.db, { owner: options.workerId, now: options.clock(), leaseMs: options.leaseMs, limit, sent });
+    const events = await claimDueEvents(options.db, {
+      owner: options.workerId,
+      now: options.clock(),
+      leaseMs: options.leaseMs,
+      limit,
+      sent,
+    });
     return { events, leaseSince };
   };
 

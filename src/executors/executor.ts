@@ -12,7 +12,6 @@ export interface Executor {
   dispose(): Promise<void>;
 }
 
-
 /** One executor per execution type: a missing kind does not compile. */
 export type ExecutorCatalog = Record<ExecutionTypeName, Executor>;
 

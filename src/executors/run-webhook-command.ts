@@ -29,7 +29,11 @@ export async function runWebhookCommand(
     const command = bus.find(name);
     if (!command) return { success: false, message: 'Unknown command', errors: [`Command "${name}" is not registered`] };
     const message = fromJson(command.input, input, { ignoreUnknownFields: true });
-    const invocation = { actor: { kind: 'webhook', subject: `webhook:${caller.key}` }, requestId: caller.requestId, signal: caller.signal } as const;
+    const invocation = {
+      actor: { kind: 'webhook', subject: `webhook:${caller.key}` },
+      requestId: caller.requestId,
+      signal: caller.signal,
+    } as const;
     const outcome = await bus.execute(name, message, invocation);
     return { success: true, message: outcome.message, data: envelopeData(command, message, outcome.output) };
   } catch (error) {

@@ -62,7 +62,8 @@ function countNotificationResult(metrics: Metrics, source: string, result: Notif
 
 /** Counts a background attempt by how it settled its event: succeeded, retry, dead (or failed). */
 export function countAttempt(metrics: Metrics, source: string, result: AttemptResult): void {
-  if (result.kind === 'succeeded' || result.kind === 'unsettled') return void metrics.attempts.inc({ source, mode: 'async', outcome: result.kind });
+  if (result.kind === 'succeeded' || result.kind === 'unsettled')
+    return void metrics.attempts.inc({ source, mode: 'async', outcome: result.kind });
   const outcome = result.settlement === 'queued' ? 'retry' : result.settlement;
   metrics.attempts.inc({ source, mode: 'async', outcome });
   if (outcome === 'retry') metrics.retries.inc({ source });

@@ -57,7 +57,11 @@ export function createProviderInbox(deps: ProviderInboxDeps): ProviderInbox {
   };
 }
 
-async function receive(deps: ProviderInboxDeps, provider: Provider, notification: IncomingNotification): Promise<NotificationResult> {
+async function receive(
+  deps: ProviderInboxDeps,
+  provider: Provider,
+  notification: IncomingNotification,
+): Promise<NotificationResult> {
   const receivedAt = deps.clock();
   const clientIp = resolveClientIp(notification.peerAddress, notification.headers['x-forwarded-for'], deps.trustedProxies);
   const request: ProviderRequest = { headers: notification.headers, query: notification.query, clientIp };
@@ -86,7 +90,13 @@ async function receive(deps: ProviderInboxDeps, provider: Provider, notification
   let repeated = false;
   for (const [index, item] of parsed.items.entries()) {
     const trace: JsonObject = {
-      match: { source: provider.source, key: provider.reservedKey, configId: config?.id ?? null, version: config?.version ?? null, by: 'reserved-key' },
+      match: {
+        source: provider.source,
+        key: provider.reservedKey,
+        configId: config?.id ?? null,
+        version: config?.version ?? null,
+        by: 'reserved-key',
+      },
       ip: { clientIp },
       ...admitted.trace,
       ...verified.trace,

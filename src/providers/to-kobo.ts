@@ -4,7 +4,8 @@
  * so "0.29" is 29 kobo and not 28.999….
  */
 export function nairaToKobo(value: unknown): number | undefined {
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? value.toFixed(3) : '') : typeof value === 'string' ? value : '';
+  const text =
+    typeof value === 'number' ? (Number.isFinite(value) ? value.toFixed(3) : '') : typeof value === 'string' ? value : '';
   const match = /^\s*(\d+)(?:\.(\d*))?\s*$/.exec(text.replaceAll(',', ''));
   if (!match) return undefined;
   const decimals = `${match[2] ?? ''}000`;

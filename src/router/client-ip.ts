@@ -21,7 +21,10 @@ export function parseTrustedProxies(text: string): TrustedProxies {
 export function resolveClientIp(peer: string, forwardedFor: string | undefined, trusted: TrustedProxies): string {
   let client = canonical(peer);
   if (!trusted.isTrusted(client) || !forwardedFor) return client;
-  const hops = forwardedFor.split(',').map((hop) => hop.trim()).filter((hop) => hop !== '');
+  const hops = forwardedFor
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter((hop) => hop !== '');
   for (let i = hops.length - 1; i >= 0; i -= 1) {
     client = canonical(hops[i]!);
     if (!trusted.isTrusted(client)) return client;

@@ -49,7 +49,8 @@ export function resolvePointer(value: JsonValue, pointer: string): JsonValue | u
   for (const raw of pointer.slice(1).split('/')) {
     const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     if (Array.isArray(current)) current = /^\d+$/.test(token) ? current[Number(token)] : undefined;
-    else if (typeof current === 'object' && current !== null) current = Object.hasOwn(current, token) ? current[token] : undefined;
+    else if (typeof current === 'object' && current !== null)
+      current = Object.hasOwn(current, token) ? current[token] : undefined;
     else return undefined;
   }
   return current;

@@ -12,7 +12,10 @@ export interface IpAllowList {
 export function parseIpAllowList(text: string): { list: IpAllowList; invalid: string[] } {
   const ranges: Range[] = [];
   const invalid: string[] = [];
-  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const range = parseRange(entry);
     if (range) ranges.push(range);
     else invalid.push(entry);

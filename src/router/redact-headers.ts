@@ -15,7 +15,10 @@ const alwaysSecret = new Set([
 export const redacted = '[redacted]';
 
 /** The headers as stored and handed to executors: secrets replaced by "[redacted]", the config's own header too. */
-export function redactHeaders(headers: Readonly<Record<string, string>>, secretHeaders: readonly string[]): Record<string, string> {
+export function redactHeaders(
+  headers: Readonly<Record<string, string>>,
+  secretHeaders: readonly string[],
+): Record<string, string> {
   const extra = new Set(secretHeaders.map((name) => name.toLowerCase()));
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [name, alwaysSecret.has(name) || extra.has(name) ? redacted : value]),

@@ -38,12 +38,16 @@ export function createRouteTable(configs: readonly WebhookConfig[]): RouteTable 
       const methods = byPath.get(normalized);
       if (methods) {
         const config = methods.get(upper);
-        return config ? { kind: 'matched', config, by: 'path' } : { kind: 'method_not_allowed', allow: [...methods.keys()].sort() };
+        return config
+          ? { kind: 'matched', config, by: 'path' }
+          : { kind: 'method_not_allowed', allow: [...methods.keys()].sort() };
       }
       const keyed = byKey.get(normalized) ?? [];
       if (keyed.length === 0) return { kind: 'not_found' };
       const config = keyed.find((candidate) => candidate.action === upper);
-      return config ? { kind: 'matched', config, by: 'key' } : { kind: 'method_not_allowed', allow: keyed.map((c) => c.action).sort() };
+      return config
+        ? { kind: 'matched', config, by: 'key' }
+        : { kind: 'method_not_allowed', allow: keyed.map((c) => c.action).sort() };
     },
     byKey: (key) => byKey.get(key.toLowerCase())?.[0],
   };

@@ -34,7 +34,13 @@ export async function claimDueEvents(
  */
 export async function extendEventLease(
   db: Db,
-  lease: { readonly id: number; readonly owner: string; readonly attempt: number; readonly leaseMs: number; readonly sent?: LeaseClock },
+  lease: {
+    readonly id: number;
+    readonly owner: string;
+    readonly attempt: number;
+    readonly leaseMs: number;
+    readonly sent?: LeaseClock;
+  },
 ): Promise<boolean> {
   const query = db('webhook_events')
     .where({ id: lease.id, lease_owner: lease.owner, attempts: lease.attempt, status: 'processing' })

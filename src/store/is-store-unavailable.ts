@@ -11,5 +11,8 @@ export function isStoreUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (networkCodes.has(code) || /^(08|57P0)/.test(code))) return true;
-  return typeof message === 'string' && /Connection terminated|connection is closed|Client has encountered a connection error/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection is closed|Client has encountered a connection error/i.test(message)
+  );
 }

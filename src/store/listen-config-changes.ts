@@ -26,7 +26,12 @@ export interface ListenOptions {
  * heartbeats and replaced; on PGlite the embedded instance's own
  * listener is used: every writer is in this process.
  */
-export function listenForConfigChanges(db: Knex, onChange: () => void, log: Logger, options: ListenOptions): ConfigChangeListener {
+export function listenForConfigChanges(
+  db: Knex,
+  onChange: () => void,
+  log: Logger,
+  options: ListenOptions,
+): ConfigChangeListener {
   const pglite = (db.client as { pglite?: PGlite }).pglite;
   return pglite ? listenOnPglite(pglite, onChange, log) : listenOnPostgres(db, onChange, log, options);
 }

@@ -73,9 +73,7 @@ export async function listProcessDefinitions(
     if (filter.name) q.whereRaw('lower(name) = lower(?)', [filter.name]);
     if (filter.searchText) {
       const pattern = `%${escapeLike(filter.searchText)}%`;
-      q.where((w) =>
-        w.whereILike('name', pattern).orWhereILike('process_id', pattern).orWhereILike('description', pattern),
-      );
+      q.where((w) => w.whereILike('name', pattern).orWhereILike('process_id', pattern).orWhereILike('description', pattern));
     }
   });
   const [counted] = await query.clone().count<{ count: string | number }[]>({ count: '*' });

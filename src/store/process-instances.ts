@@ -155,8 +155,20 @@ export async function listProcessInstances(
     if (filter.startedTo) q.where('started_at', '<', filter.startedTo);
   });
   const [counted] = await query.clone().count<{ count: string | number }[]>({ count: '*' });
-  const columns = ['id', 'definition_id', 'status', 'variables', 'waiting', 'history', 'errors', 'timer_due_at', 'steps',
-    'started_at', 'updated_at', 'completed_at'];
+  const columns = [
+    'id',
+    'definition_id',
+    'status',
+    'variables',
+    'waiting',
+    'history',
+    'errors',
+    'timer_due_at',
+    'steps',
+    'started_at',
+    'updated_at',
+    'completed_at',
+  ];
   const rows = await query.select(columns).orderBy('id', 'desc').offset(page.offset).limit(page.limit);
   const items = rows.map((row: Omit<ProcessInstanceRow, 'engine_state'>) => toProcessInstance({ ...row, engine_state: null }));
   return { items, totalCount: Number(counted?.count ?? 0) };

@@ -85,9 +85,7 @@ export async function listWebhookConfigs(
     if (filter.executionType !== undefined) q.where({ execution_type: filter.executionType });
     if (filter.searchText) {
       const pattern = `%${escapeLike(filter.searchText)}%`;
-      q.where((w) =>
-        w.whereILike('key', pattern).orWhereILike('description', pattern).orWhereILike('path', pattern),
-      );
+      q.where((w) => w.whereILike('key', pattern).orWhereILike('description', pattern).orWhereILike('path', pattern));
     }
   });
   const [counted] = await query.clone().count<{ count: string | number }[]>({ count: '*' });

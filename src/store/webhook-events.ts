@@ -75,7 +75,11 @@ export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promis
  */
 export async function insertRunningWebhookEvent(
   db: Db,
-  event: Omit<NewWebhookEvent, 'availableAt'> & { readonly status: 'processing'; readonly leaseOwner: string; readonly leaseMs: number },
+  event: Omit<NewWebhookEvent, 'availableAt'> & {
+    readonly status: 'processing';
+    readonly leaseOwner: string;
+    readonly leaseMs: number;
+  },
 ): Promise<{ event: WebhookEvent; attemptId: number; leaseSince: number } | undefined> {
   const { leaseMs, ...fields } = event;
   let leaseSince = performance.now();
@@ -87,7 +91,13 @@ export async function insertRunningWebhookEvent(
     .from('inserted')
     .crossJoin(db.raw('attempt'))
     .on('query', () => void (leaseSince = performance.now()));
-  return row && { event: stored({ ...fields, availableAt: new Date(row.available_at) }, row.id), attemptId: Number(row.attempt_id), leaseSince };
+  return (
+    row && {
+      event: stored({ ...fields, availableAt: new Date(row.available_at) }, row.id),
+      attemptId: Number(row.attempt_id),
+      leaseSince,
+    }
+  );
 }
 
 /** `now() + leaseMs` on the database's clock. */
@@ -97,10 +107,21 @@ export function leaseEnd(db: Db, leaseMs: number): Knex.Raw {
 
 /** The event as just stored: what was inserted, with its id; the raw body does not travel back from the database. */
 function stored(event: NewWebhookEvent, id: string | number): WebhookEvent {
-  return { ...event, requestId: event.requestId ?? null, id: Number(id), result: null, errors: null, httpResponse: null, completedAt: null };
+  return {
+    ...event,
+    requestId: event.requestId ?? null,
+    id: Number(id),
+    result: null,
+    errors: null,
+    httpResponse: null,
+    completedAt: null,
+  };
 }
 
-function insertEvent(db: Db, event: Omit<NewWebhookEvent, 'availableAt'> & { availableAt: Date | null | Knex.Raw }): Knex.QueryBuilder {
+function insertEvent(
+  db: Db,
+  event: Omit<NewWebhookEvent, 'availableAt'> & { availableAt: Date | null | Knex.Raw },
+): Knex.QueryBuilder {
   return db(table)
     .insert({
       config_id: event.configId,
@@ -160,7 +181,12 @@ export async function noteRepeatedDelivery(
 
 /** The state an attempt leaves its event in. */
 export type EventSettlement =
-  | { readonly status: 'succeeded'; readonly result: JsonValue; readonly httpResponse: DirectHttpResponse | null; readonly at: Date }
+  | {
+      readonly status: 'succeeded';
+      readonly result: JsonValue;
+      readonly httpResponse: DirectHttpResponse | null;
+      readonly at: Date;
+    }
   | { readonly status: 'failed' | 'dead'; readonly errors: readonly string[]; readonly at: Date }
   | { readonly status: 'queued'; readonly errors: readonly string[]; readonly retryAt: Date };
 
@@ -178,13 +204,24 @@ export async function settleAttempt(
   const common = { lease_owner: null };
   const columns =
     settlement.status === 'succeeded'
-      ? { ...common, status: 'succeeded', result: toJsonbParam(settlement.result), errors: null,
+      ? {
+          ...common,
+          status: 'succeeded',
+          result: toJsonbParam(settlement.result),
+          errors: null,
           http_response: toJsonbParam(settlement.httpResponse),
-          completed_at: settlement.at, available_at: null }
+          completed_at: settlement.at,
+          available_at: null,
+        }
       : settlement.status === 'queued'
         ? { ...common, status: 'queued', errors: toJsonbParam(settlement.errors), available_at: settlement.retryAt }
-        : { ...common, status: settlement.status, errors: toJsonbParam(settlement.errors),
-            completed_at: settlement.at, available_at: null };
+        : {
+            ...common,
+            status: settlement.status,
+            errors: toJsonbParam(settlement.errors),
+            completed_at: settlement.at,
+            available_at: null,
+          };
   const count = await db
     .with('finished', finishEventAttempt(db, attempt.id, attempt.finish))
     .from(table)
@@ -207,7 +244,10 @@ export async function listWebhookEvents(
       db.raw('substring(raw_body from 1 for ?) as raw_body', [bodyPreviewBytes]),
       db.raw('octet_length(raw_body) as body_bytes'),
     )
-    .orderBy([{ column: 'received_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+    .orderBy([
+      { column: 'received_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
     .offset(page.offset)
     .limit(page.limit)) as (WebhookEventRow & { body_bytes: number })[];
   return { items: rows.map(toListedWebhookEvent), totalCount: Number(counted?.count ?? 0) };
@@ -218,10 +258,31 @@ export async function listWebhookEvents(
  * Written as a record so that a column added to WebhookEventRow but not here fails to compile.
  */
 const listedColumns = Object.keys({
-  id: true, config_id: true, config_key: true, config_version: true, source: true, method: true, path: true,
-  headers: true, query: true, client_ip: true, received_at: true, idempotency_key: true, response_mode: true,
-  status: true, attempts: true, max_attempts: true, available_at: true, lease_owner: true, result: true,
-  errors: true, http_response: true, trace: true, completed_at: true, fields: true, dedup_scope: true,
+  id: true,
+  config_id: true,
+  config_key: true,
+  config_version: true,
+  source: true,
+  method: true,
+  path: true,
+  headers: true,
+  query: true,
+  client_ip: true,
+  received_at: true,
+  idempotency_key: true,
+  response_mode: true,
+  status: true,
+  attempts: true,
+  max_attempts: true,
+  available_at: true,
+  lease_owner: true,
+  result: true,
+  errors: true,
+  http_response: true,
+  trace: true,
+  completed_at: true,
+  fields: true,
+  dedup_scope: true,
   request_id: true,
 } satisfies Record<Exclude<keyof WebhookEventRow, 'raw_body'>, true>);
 
@@ -254,14 +315,12 @@ export async function requeueWebhookEvents(
       status: 'queued',
       available_at: replay.now,
       completed_at: null,
-      max_attempts: db.raw(
-        'e.attempts + coalesce((SELECT c.max_attempts FROM webhook_configs c WHERE c.id = e.config_id), ?)',
-        [replay.defaultMaxAttempts],
-      ),
-      trace: db.raw(
-        `jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || ?::jsonb)`,
-        [toJsonbParam([replay.note])],
-      ),
+      max_attempts: db.raw('e.attempts + coalesce((SELECT c.max_attempts FROM webhook_configs c WHERE c.id = e.config_id), ?)', [
+        replay.defaultMaxAttempts,
+      ]),
+      trace: db.raw(`jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || ?::jsonb)`, [
+        toJsonbParam([replay.note]),
+      ]),
     })
     .returning('e.id');
   return (rows as { id: string | number }[]).map((row) => Number(row.id)).sort((a, b) => a - b);

@@ -44,8 +44,16 @@ describe.each(engines)('the audit log on %s', (engine) => {
     let alice: ManagementClient;
     let bob: ManagementClient;
     beforeAll(async () => {
-      alice = createManagementClient(kind, service.baseUrl, await mintToken({ sub: 'alice', scope: 'webhooks:read webhooks:write' }));
-      bob = createManagementClient(kind, service.baseUrl, await mintToken({ sub: 'bob', permissions: ['webhooks:write', 'webhooks:read'] }));
+      alice = createManagementClient(
+        kind,
+        service.baseUrl,
+        await mintToken({ sub: 'alice', scope: 'webhooks:read webhooks:write' }),
+      );
+      bob = createManagementClient(
+        kind,
+        service.baseUrl,
+        await mintToken({ sub: 'bob', permissions: ['webhooks:write', 'webhooks:read'] }),
+      );
     });
     afterAll(() => {
       alice.close();
@@ -99,7 +107,8 @@ describe.each(engines)('the audit log on %s', (engine) => {
 
     it('filters by entity, actor and time range, and pages', async () => {
       const id = await history();
-      const query = async (fields: Record<string, unknown>) => (await alice.call('GetAuditLogQuery', fields as never)).data as Page;
+      const query = async (fields: Record<string, unknown>) =>
+        (await alice.call('GetAuditLogQuery', fields as never)).data as Page;
       expect((await query({ entityId: String(id) })).totalCount).toBe(4);
       expect((await query({ actor: 'bob' })).items.map((e) => e.command)).toEqual([
         'CreateWebHookConfigCommand',

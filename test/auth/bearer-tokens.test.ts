@@ -30,7 +30,11 @@ type Expectation = 'unauthenticated' | 'permission_denied' | 'success';
 const cases: { name: string; credentials: () => Promise<Credentials>; expected: Expectation }[] = [
   { name: 'no Authorization header', credentials: async () => undefined, expected: 'unauthenticated' },
   { name: '"Bearer" with no token', credentials: async () => ({ authorization: 'Bearer' }), expected: 'unauthenticated' },
-  { name: 'a Basic credential', credentials: async () => ({ authorization: 'Basic YWxpY2U6cGFzcw==' }), expected: 'unauthenticated' },
+  {
+    name: 'a Basic credential',
+    credentials: async () => ({ authorization: 'Basic YWxpY2U6cGFzcw==' }),
+    expected: 'unauthenticated',
+  },
   { name: 'garbage', credentials: async () => 'not.a.jwt', expected: 'unauthenticated' },
   {
     name: 'a token signed with another key',
@@ -49,7 +53,10 @@ const cases: { name: string; credentials: () => Promise<Credentials>; expected: 
   },
   {
     name: 'a token without exp',
-    credentials: () => new SignJWT({ ...valid, scope: 'webhooks:write' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(testSecret)),
+    credentials: () =>
+      new SignJWT({ ...valid, scope: 'webhooks:write' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(testSecret)),
     expected: 'unauthenticated',
   },
   {
@@ -124,7 +131,10 @@ describe.each(engines)('bearer tokens on %s', (engine) => {
       const client = createManagementClient(kind, service.baseUrl, await credentials());
       const [configsBefore, auditBefore] = [await count('webhook_configs'), await count('audit_log')];
       try {
-        const outcome = await client.call('CreateWebHookConfigCommand', newConfig(`${kind}-${cases.findIndex((c) => c.name === name)}`));
+        const outcome = await client.call(
+          'CreateWebHookConfigCommand',
+          newConfig(`${kind}-${cases.findIndex((c) => c.name === name)}`),
+        );
         if (expected === 'success') {
           expect(outcome).toMatchObject({ success: true, message: 'Webhook configuration created successfully' });
           expect(await count('webhook_configs')).toBe(configsBefore + 1);
@@ -182,7 +192,12 @@ describe('a PEM public key (AUTH_PUBLIC_KEY_FILE)', () => {
     await writeFile(join(folder, 'issuer.pem'), publicPem);
     database = await createTestDatabase('pglite');
     const auth = await createAuth(
-      { key: { kind: 'public-key', file: join(folder, 'issuer.pem') }, issuer: undefined, audience: undefined, clockToleranceSeconds: 30 },
+      {
+        key: { kind: 'public-key', file: join(folder, 'issuer.pem') },
+        issuer: undefined,
+        audience: undefined,
+        clockToleranceSeconds: 30,
+      },
       { db: database.db, log: silentLog },
     );
     service = await startTestService(database.db, { authenticate: auth.authenticate, routes: auth.routes });
@@ -223,7 +238,12 @@ describe('a PEM public key (AUTH_PUBLIC_KEY_FILE)', () => {
     await writeFile(join(folder, 'bad.pem'), 'not a key');
     await expect(
       createAuth(
-        { key: { kind: 'public-key', file: join(folder, 'bad.pem') }, issuer: undefined, audience: undefined, clockToleranceSeconds: 30 },
+        {
+          key: { kind: 'public-key', file: join(folder, 'bad.pem') },
+          issuer: undefined,
+          audience: undefined,
+          clockToleranceSeconds: 30,
+        },
         { db: database.db, log: silentLog },
       ),
     ).rejects.toThrow(/AUTH_PUBLIC_KEY_FILE/);

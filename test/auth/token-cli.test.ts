@@ -120,7 +120,10 @@ describe('the token CLI and the server as processes', () => {
   }, 60_000);
 
   it('the server refuses to boot with a short HS256 secret or two key sources', async () => {
-    for (const extra of [{ AUTH_HS256_SECRET: 'too-short' }, { AUTH_HS256_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.test/jwks' }]) {
+    for (const extra of [
+      { AUTH_HS256_SECRET: 'too-short' },
+      { AUTH_HS256_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.test/jwks' },
+    ]) {
       const env = { ...embeddedEnvironment('/nonexistent'), ...extra };
       await expect(startServer(env)).rejects.toThrow(/server exited with 1: Invalid configuration: AUTH_/);
     }

@@ -17,7 +17,18 @@ const stored = [
 
 describe('chain-step secrets', () => {
   it('recognise credential names case-insensitively, and only those', () => {
-    for (const name of ['Authorization', 'token', 'access_token', 'X-Api-Key', 'apikey', 'client_secret', 'sig', 'Signature', 'PASSWORD', 'Cookie']) {
+    for (const name of [
+      'Authorization',
+      'token',
+      'access_token',
+      'X-Api-Key',
+      'apikey',
+      'client_secret',
+      'sig',
+      'Signature',
+      'PASSWORD',
+      'Cookie',
+    ]) {
       expect(isSecretName(name), name).toBe(true);
     }
     for (const name of ['url', 'amount', 'author', 'reference', 'key', 'page']) expect(isSecretName(name), name).toBe(false);

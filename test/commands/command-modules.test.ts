@@ -85,15 +85,15 @@ describe('commands from a module, on the bus', () => {
       ),
     );
     expect(result.success).toBe(false);
-    expect(result.errors).toEqual([
-      'body.BeneficiaryAccountNumber: must be 10 digits',
-      expect.stringMatching(/^body\.Amount: /),
-    ]);
+    expect(result.errors).toEqual(['body.BeneficiaryAccountNumber: must be 10 digits', expect.stringMatching(/^body\.Amount: /)]);
   });
 
   it('reports an error the handler throws as the command error', async () => {
     const result = await service.execution.execute(
-      executionRequest({ executionType: 0, commandName: 'ProcessNibssPaymentNotificationCommand' }, { ...nibssNotification, Amount: '0' }),
+      executionRequest(
+        { executionType: 0, commandName: 'ProcessNibssPaymentNotificationCommand' },
+        { ...nibssNotification, Amount: '0' },
+      ),
     );
     expect(result).toMatchObject({ success: false, errors: ['Amount must be greater than zero'] });
   });
@@ -105,14 +105,24 @@ describe('commands from a module, on the bus', () => {
       expect(all).toMatchObject({ success: true, message: 'Commands retrieved successfully' });
       const names = (all.data as { name: string }[]).map((command) => command.name);
       expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
-      expect(names).toEqual(expect.arrayContaining(['CreateWebHookConfigCommand', 'EchoCommand', 'ForwardWebhookCommand', 'GetCommandListQuery', 'ProcessNibssPaymentNotificationCommand']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'CreateWebHookConfigCommand',
+          'EchoCommand',
+          'ForwardWebhookCommand',
+          'GetCommandListQuery',
+          'ProcessNibssPaymentNotificationCommand',
+        ]),
+      );
       expect(all.data).toContainEqual({
         name: 'ProcessNibssPaymentNotificationCommand',
         runnableFromWebhook: true,
         permission: 'webhooks:write',
         description: 'Validates a NIBSS NIP inward credit notification and turns it into a posting instruction',
       });
-      expect(all.data).toContainEqual(expect.objectContaining({ name: 'DeleteWebHookConfigCommand', runnableFromWebhook: false, permission: 'webhooks:write' }));
+      expect(all.data).toContainEqual(
+        expect.objectContaining({ name: 'DeleteWebHookConfigCommand', runnableFromWebhook: false, permission: 'webhooks:write' }),
+      );
 
       const runnable = await client.call('GetCommandListQuery', { runnableFromWebhook: true, searchText: 'command' });
       expect((runnable.data as { name: string }[]).map((command) => command.name)).toEqual([

@@ -36,7 +36,10 @@ describe('ForwardWebhookCommand headers', () => {
 
   const forward = (url: string, headers: Record<string, string>) =>
     service.execution.execute(
-      executionRequest({ executionType: 1, commandChain: [{ commandName: 'ForwardWebhookCommand', parameters: { url, headers } }] }),
+      executionRequest({
+        executionType: 1,
+        commandChain: [{ commandName: 'ForwardWebhookCommand', parameters: { url, headers } }],
+      }),
     );
 
   it.each(clientKinds)('refuses a config whose chain sets hop-by-hop or framing headers (%s)', async (kind) => {
@@ -49,13 +52,18 @@ describe('ForwardWebhookCommand headers', () => {
         executionType: 1,
         commandChain: [
           { commandName: 'EchoCommand', parameters: {} },
-          { commandName: 'ForwardWebhookCommand', parameters: { url: 'http://127.0.0.1/ok', headers: { ...smuggling, 'X-Partner-Key': 'k1' } } },
+          {
+            commandName: 'ForwardWebhookCommand',
+            parameters: { url: 'http://127.0.0.1/ok', headers: { ...smuggling, 'X-Partner-Key': 'k1' } },
+          },
         ],
       });
       expect(outcome.success).toBe(false);
       expect(outcome.message).toBe('Validation failed');
       expect(outcome.errors).toEqual(
-        Object.keys(smuggling).map((name) => `Step 2 (ForwardWebhookCommand): parameters.headers may not set "${name}": the HTTP client sets it`),
+        Object.keys(smuggling).map(
+          (name) => `Step 2 (ForwardWebhookCommand): parameters.headers may not set "${name}": the HTTP client sets it`,
+        ),
       );
     } finally {
       client.close();
@@ -66,8 +74,13 @@ describe('ForwardWebhookCommand headers', () => {
     const chained = await forward(`http://127.0.0.1:${target.port}/ok`, { ...smuggling, 'X-Partner-Key': 'k1' });
     expect(chained.success).toBe(true);
     const sent = target.received.at(-1)!;
-    expect(sent.headers).toMatchObject({ host: `127.0.0.1:${target.port}`, 'content-length': String(Buffer.byteLength(sent.body)), 'x-partner-key': 'k1' });
-    for (const name of ['transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization']) expect(sent.headers).not.toHaveProperty(name);
+    expect(sent.headers).toMatchObject({
+      host: `127.0.0.1:${target.port}`,
+      'content-length': String(Buffer.byteLength(sent.body)),
+      'x-partner-key': 'k1',
+    });
+    for (const name of ['transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization'])
+      expect(sent.headers).not.toHaveProperty(name);
     expect(sent.headers.connection).not.toMatch(/x-partner-key/);
 
     const scripted = await service.execution.execute(
@@ -94,11 +107,17 @@ describe('ForwardWebhookCommand headers', () => {
     const away = await forward(`http://127.0.0.1:${target.port}/redirect?to=http://127.0.0.1:${elsewhere.port}/ok`, credentials);
     expect(away.success).toBe(true);
     const arrived = elsewhere.received.at(-1)!;
-    expect(arrived).toMatchObject({ method: 'POST', path: '/ok', headers: { 'content-type': 'application/json', 'user-agent': 'bpm-webhooks' } });
+    expect(arrived).toMatchObject({
+      method: 'POST',
+      path: '/ok',
+      headers: { 'content-type': 'application/json', 'user-agent': 'bpm-webhooks' },
+    });
     for (const name of ['authorization', 'cookie', 'x-api-key']) expect(arrived.headers).not.toHaveProperty(name);
 
     // Sent away and back: the way back is the other origin's choice, so still without them.
-    const back = encodeURIComponent(`http://127.0.0.1:${elsewhere.port}/redirect?to=${encodeURIComponent(`http://127.0.0.1:${target.port}/ok`)}`);
+    const back = encodeURIComponent(
+      `http://127.0.0.1:${elsewhere.port}/redirect?to=${encodeURIComponent(`http://127.0.0.1:${target.port}/ok`)}`,
+    );
     expect((await forward(`http://127.0.0.1:${target.port}/redirect?to=${back}`, credentials)).success).toBe(true);
     const returned = target.received.at(-1)!;
     expect(returned.path).toBe('/ok');

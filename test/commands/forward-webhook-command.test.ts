@@ -72,11 +72,15 @@ describe('ForwardWebhookCommand', () => {
     const controller = new AbortController();
     const allowList = parseForwardAllowList(['127.0.0.1']);
     const arrived = target.nextRequest();
-    const forwarding = forwardRequest(`http://127.0.0.1:${target.port}/slow`, { body: '{}', headers: {} }, {
-      allowList,
-      timeoutMs: 5_000,
-      signal: controller.signal,
-    });
+    const forwarding = forwardRequest(
+      `http://127.0.0.1:${target.port}/slow`,
+      { body: '{}', headers: {} },
+      {
+        allowList,
+        timeoutMs: 5_000,
+        signal: controller.signal,
+      },
+    );
     const slow = await arrived;
     expect(slow.path).toBe('/slow');
     controller.abort();
@@ -87,11 +91,16 @@ describe('ForwardWebhookCommand', () => {
   it('cancels the forward of a webhook command whose execution is aborted', async () => {
     const controller = new AbortController();
     const arrived = target.nextRequest();
-    const running = runWebhookCommand(service.bus, 'ForwardWebhookCommand', { parameters: { url: `http://127.0.0.1:${target.port}/slow` } }, {
-      key: 'paystack-charge',
-      requestId: 'event-7',
-      signal: controller.signal,
-    });
+    const running = runWebhookCommand(
+      service.bus,
+      'ForwardWebhookCommand',
+      { parameters: { url: `http://127.0.0.1:${target.port}/slow` } },
+      {
+        key: 'paystack-charge',
+        requestId: 'event-7',
+        signal: controller.signal,
+      },
+    );
     const slow = await arrived;
     controller.abort();
     // Not the 300 ms FORWARD_TIMEOUT_MS: the execution's signal ended the request.
@@ -145,16 +154,30 @@ describe('ForwardWebhookCommand', () => {
 
   it('refuses a listed name that resolves to a loopback address that is not listed', async () => {
     const allowList = parseForwardAllowList(['localhost']);
-    await expect(forwardRequest(`http://localhost:${target.port}/ok`, { body: '{}', headers: {} }, { allowList, timeoutMs: 1_000 }))
-      .rejects.toMatchObject({ code: 'execution_failed', errors: [expect.stringMatching(/^localhost resolves to (127\.0\.0\.1|::1) \(loopback\), which is not listed$/)] });
+    await expect(
+      forwardRequest(`http://localhost:${target.port}/ok`, { body: '{}', headers: {} }, { allowList, timeoutMs: 1_000 }),
+    ).rejects.toMatchObject({
+      code: 'execution_failed',
+      errors: [expect.stringMatching(/^localhost resolves to (127\.0\.0\.1|::1) \(loopback\), which is not listed$/)],
+    });
     const listed = parseForwardAllowList(['localhost', '127.0.0.0/8', '::1']);
-    const response = await forwardRequest(`http://localhost:${target.port}/ok`, { body: '{}', headers: {} }, { allowList: listed, timeoutMs: 1_000 });
+    const response = await forwardRequest(
+      `http://localhost:${target.port}/ok`,
+      { body: '{}', headers: {} },
+      { allowList: listed, timeoutMs: 1_000 },
+    );
     expect(response.status).toBe(200);
   });
 });
 
 describe('forward allow list', () => {
-  const list = parseForwardAllowList(['hooks.partner.com', 'api.bank.ng:8443', '*.nibss-plc.com.ng', '10.20.0.0/16', '2001:db8::1']);
+  const list = parseForwardAllowList([
+    'hooks.partner.com',
+    'api.bank.ng:8443',
+    '*.nibss-plc.com.ng',
+    '10.20.0.0/16',
+    '2001:db8::1',
+  ]);
 
   it('matches names, ports, wildcard subdomains and listed addresses', () => {
     expect(list.allowsHost('HOOKS.partner.com', 443)).toBe(true);

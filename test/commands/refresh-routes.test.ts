@@ -28,7 +28,10 @@ describe('route refresh after configuration writes', () => {
     database = await createTestDatabase('pglite');
     const invalidate = () => {
       // What a reload would find at this moment: the write must already be committed.
-      void database.db('webhook_configs').count({ n: '*' }).then(([row]) => seenByInvalidate.push(Number(row!.n)));
+      void database
+        .db('webhook_configs')
+        .count({ n: '*' })
+        .then(([row]) => seenByInvalidate.push(Number(row!.n)));
     };
     bus = createCommandBus({
       commands: Object.values(builtInCommands),

@@ -17,7 +17,12 @@ describe('configuration', () => {
       engine: 'postgres',
       url: 'postgres://u@h/db',
       poolMax: 4,
-      connection: { statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000, migrationStatementTimeoutMs: 600_000, keepAliveMs: 10_000 },
+      connection: {
+        statementTimeoutMs: 30_000,
+        idleInTransactionTimeoutMs: 60_000,
+        migrationStatementTimeoutMs: 600_000,
+        keepAliveMs: 10_000,
+      },
     });
     expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ engine: 'pglite', dataDir: undefined });
   });
@@ -26,7 +31,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', DATABASE_POOL_MAX: '1' })).toThrow(/DATABASE_POOL_MAX: /);
   });
 
-  it('bounds every PostgreSQL connection and the configurations\' staleness, with documented defaults', () => {
+  it("bounds every PostgreSQL connection and the configurations' staleness, with documented defaults", () => {
     expect(loadConfig({}).configCache).toEqual({ maxStalenessMs: 5_000, listenHeartbeatMs: 10_000 });
     const tuned = loadConfig({
       DATABASE_URL: 'postgres://u@h/db',
@@ -38,7 +43,12 @@ describe('configuration', () => {
       CONFIG_LISTEN_HEARTBEAT_MS: '1000',
     });
     expect(tuned.database).toMatchObject({
-      connection: { statementTimeoutMs: 5_000, idleInTransactionTimeoutMs: 7_000, migrationStatementTimeoutMs: 900_000, keepAliveMs: 0 },
+      connection: {
+        statementTimeoutMs: 5_000,
+        idleInTransactionTimeoutMs: 7_000,
+        migrationStatementTimeoutMs: 900_000,
+        keepAliveMs: 0,
+      },
     });
     expect(tuned.configCache).toEqual({ maxStalenessMs: 2_000, listenHeartbeatMs: 1_000 });
     expect(() => loadConfig({ CONFIG_MAX_STALENESS_MS: '10' })).toThrow(/CONFIG_MAX_STALENESS_MS/);

@@ -12,7 +12,12 @@ describe('provider settings', () => {
   });
 
   it('reads the secret, the allow-list, the any-IP switch and the token', () => {
-    const env = { MONO_WEBHOOK_SECRET: 's', REMITA_ALLOWED_IPS: '10.0.0.0/8, 192.0.2.7', REMITA_ALLOW_ANY_IP: 'true', REMITA_NOTIFICATION_TOKEN: 't' };
+    const env = {
+      MONO_WEBHOOK_SECRET: 's',
+      REMITA_ALLOWED_IPS: '10.0.0.0/8, 192.0.2.7',
+      REMITA_ALLOW_ANY_IP: 'true',
+      REMITA_NOTIFICATION_TOKEN: 't',
+    };
     expect(loadConfig(env).providers).toEqual({
       monoWebhookSecret: 's',
       remitaAllowedIps: '10.0.0.0/8, 192.0.2.7',

@@ -50,9 +50,14 @@ describe('graceful shutdown of the worker', () => {
     next.release();
     const successor = await startTestService(database.db, { extraCommands: [next.command], delivery: { workerPollMs: 20 } });
     try {
-      await eventually(async () => ((await findWebhookEventById(database.db, eventId))?.status === 'succeeded' ? true : undefined));
+      await eventually(async () =>
+        (await findWebhookEventById(database.db, eventId))?.status === 'succeeded' ? true : undefined,
+      );
       const attempts = await listEventAttempts(database.db, eventId);
-      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'interrupted'], [2, 'succeeded']]);
+      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+        [1, 'interrupted'],
+        [2, 'succeeded'],
+      ]);
     } finally {
       // In a real shutdown the process exits; here the released execution is let go only now.
       blocking.release();

@@ -17,21 +17,42 @@ describe.each(engines)('event retention on %s', (engine) => {
 
   async function event(status: EventStatus, receivedAt: Date, completedAt: Date | null = receivedAt): Promise<number> {
     const stored = await insertWebhookEvent(database.db, {
-      configId: 1, configKey: 'mono', configVersion: 1, source: 'router', method: 'POST', path: 'mono', headers: {},
-      query: {}, rawBody: Buffer.from('{}'), clientIp: '127.0.0.1', receivedAt, idempotencyKey: null,
-      responseMode: 'async', status, attempts: 1, maxAttempts: 1, availableAt: status === 'queued' ? receivedAt : null,
-      leaseOwner: status === 'processing' ? 'w' : null, trace: {},
+      configId: 1,
+      configKey: 'mono',
+      configVersion: 1,
+      source: 'router',
+      method: 'POST',
+      path: 'mono',
+      headers: {},
+      query: {},
+      rawBody: Buffer.from('{}'),
+      clientIp: '127.0.0.1',
+      receivedAt,
+      idempotencyKey: null,
+      responseMode: 'async',
+      status,
+      attempts: 1,
+      maxAttempts: 1,
+      availableAt: status === 'queued' ? receivedAt : null,
+      leaseOwner: status === 'processing' ? 'w' : null,
+      trace: {},
     });
     await database.db('webhook_events').where({ id: stored!.id }).update({ completed_at: completedAt });
     await database.db('webhook_event_attempts').insert({
-      event_id: stored!.id, attempt: 1, worker: 'w', started_at: receivedAt, outcome: status === 'processing' ? 'running' : 'failed',
+      event_id: stored!.id,
+      attempt: 1,
+      worker: 'w',
+      started_at: receivedAt,
+      outcome: status === 'processing' ? 'running' : 'failed',
     });
     return stored!.id;
   }
 
   it('purges finished and rejected events older than EVENT_RETENTION_DAYS with their attempts, in batches, never pending ones', async () => {
     const old = await Promise.all(
-      (['succeeded', 'failed', 'dead', 'rejected', 'succeeded', 'dead', 'rejected'] as const).map((status) => event(status, daysAgo(31), null)),
+      (['succeeded', 'failed', 'dead', 'rejected', 'succeeded', 'dead', 'rejected'] as const).map((status) =>
+        event(status, daysAgo(31), null),
+      ),
     );
     const kept = [
       await event('queued', daysAgo(40), null),
@@ -49,7 +70,9 @@ describe.each(engines)('event retention on %s', (engine) => {
     expect(a + b + (await job(2).runOnce())).toBe(old.length - 4);
     expect(await job(2).runOnce()).toBe(0);
 
-    const left = (await database.db('webhook_events').select('id').orderBy('id')).map((row: { id: string | number }) => Number(row.id));
+    const left = (await database.db('webhook_events').select('id').orderBy('id')).map((row: { id: string | number }) =>
+      Number(row.id),
+    );
     expect(left).toEqual(kept);
     const attempts = await database.db('webhook_event_attempts').whereIn('event_id', old).count({ n: '*' });
     expect(Number(attempts[0]!.n)).toBe(0);

@@ -63,7 +63,9 @@ describe.each(engines)('chain-step secrets on %s', (engine) => {
         (await client.call('GetWebHookConfigByIdQuery', { id: config.id })).data,
         ((await client.call('GetWebHookConfigListQuery', { searchText: key })).data as { items: unknown[] }).items[0],
         // The gateway answers a lookup by key with the one configuration, the RPCs with a list.
-        ((byKey) => (kind === 'gateway' ? byKey : (byKey as unknown[])[0]))((await client.call('LookupWebHookByKeyCommand', { key })).data),
+        ((byKey) => (kind === 'gateway' ? byKey : (byKey as unknown[])[0]))(
+          (await client.call('LookupWebHookByKeyCommand', { key })).data,
+        ),
       ] as { commandChain: { parameters: unknown }[] }[];
       for (const read of reads) expect(read.commandChain[0]!.parameters).toEqual(masked);
 
@@ -86,7 +88,8 @@ describe.each(engines)('chain-step secrets on %s', (engine) => {
       const audit = await client.call('GetAuditLogQuery', { pageSize: 100 });
       const text = JSON.stringify(audit.data);
       expect(text).toContain(key);
-      for (const secret of ['downstream-s3cr3t', 'k-12345', 'deep-s3cr3t', 'visible-to-no-one']) expect(text).not.toContain(secret);
+      for (const secret of ['downstream-s3cr3t', 'k-12345', 'deep-s3cr3t', 'visible-to-no-one'])
+        expect(text).not.toContain(secret);
     });
 
     it('refuses a mask that has no stored value to keep', async () => {

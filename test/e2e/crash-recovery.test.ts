@@ -68,7 +68,10 @@ describe('crash recovery (child processes on a PGlite data directory)', () => {
       const { data } = await command(second.baseUrl, 'GetWebhookEventByIdQuery', { id });
       const outcomes = (data as { attempts: { outcome: string; worker: string }[] }).attempts;
       // At least once: an attempt cut off by the kill shows as interrupted, then exactly one succeeds.
-      expect(outcomes.map((attempt) => attempt.outcome)).toEqual([...outcomes.slice(0, -1).map(() => 'interrupted'), 'succeeded']);
+      expect(outcomes.map((attempt) => attempt.outcome)).toEqual([
+        ...outcomes.slice(0, -1).map(() => 'interrupted'),
+        'succeeded',
+      ]);
       interrupted += outcomes.length - 1;
       if (outcomes.at(-1)!.worker.split(':')[1] === secondPid) runBySecond += 1;
     }

@@ -53,6 +53,8 @@ describe('the service on its embedded database', () => {
     await expect(startChildService({ DATA_DIR: dataDir, PORT: 'eighty' }, 20_000)).rejects.toThrow(/PORT/);
     await expect(
       startChildService({ DATA_DIR: dataDir, COMMAND_MODULES: 'test/fixtures/command-modules/throws-on-load.js' }, 20_000),
-    ).rejects.toThrow(/COMMAND_MODULES: cannot load test\/fixtures\/command-modules\/throws-on-load\.js: cannot reach the core banking host/);
+    ).rejects.toThrow(
+      /COMMAND_MODULES: cannot load test\/fixtures\/command-modules\/throws-on-load\.js: cannot reach the core banking host/,
+    );
   }, 45_000);
 });

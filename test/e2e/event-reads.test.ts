@@ -25,10 +25,14 @@ describe.each(engines)('event reads on %s', (engine) => {
       verification: { scheme: 'hmac-sha256', secret, header: 'x-signature' },
     });
     const signature = createHmac('sha256', secret).update(body).digest('hex');
-    const response = await callWebhook(service.baseUrl, 'flutterwave/echo?token=t0k3n&api_key=k3y&sig=abc&access_token=at&page=2', {
-      body,
-      headers: { 'x-signature': signature },
-    });
+    const response = await callWebhook(
+      service.baseUrl,
+      'flutterwave/echo?token=t0k3n&api_key=k3y&sig=abc&access_token=at&page=2',
+      {
+        body,
+        headers: { 'x-signature': signature },
+      },
+    );
     // Verification ran on the request itself; what the execution saw is what was stored.
     expect(response.status).toBe(200);
     expect((response.json.data as { query: unknown }).query).toEqual(redactedQuery);

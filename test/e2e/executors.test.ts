@@ -157,7 +157,7 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
   });
 
   describe('over /api/webhook/...', () => {
-    it('runs a chain of three commands for a provider\'s POST and answers with the last step\'s data', async () => {
+    it("runs a chain of three commands for a provider's POST and answers with the last step's data", async () => {
       await create({
         key: 'nibss-nip-http',
         path: '/nibss/nip/http',
@@ -197,7 +197,7 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
       expect(response.json).toEqual({ ResponseCode: '00', SessionID: nibssNotification.SessionID });
     });
 
-    it('answers 500 with the script\'s error when it throws, and the server stays healthy', async () => {
+    it("answers 500 with the script's error when it throws, and the server stays healthy", async () => {
       await create({ key: 'throws', path: '/throws', executionType: 2, executionCode: 'throw new Error("ledger closed")' });
       const response = await callWebhook(service.baseUrl, 'throws', { body: '{}' });
       expect(response.status).toBe(500);

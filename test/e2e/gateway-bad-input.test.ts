@@ -117,7 +117,14 @@ describe.each(engines)('JSON gateway against bad input on %s', (engine) => {
 
   it('gives exactly one success and one 409 when two creates race for one key', async () => {
     const create = (path: string) =>
-      send({ $type: 'CreateWebHookConfigCommand', key: 'race', path, action: 'POST', executionType: 0, commandName: 'EchoCommand' });
+      send({
+        $type: 'CreateWebHookConfigCommand',
+        key: 'race',
+        path,
+        action: 'POST',
+        executionType: 0,
+        commandName: 'EchoCommand',
+      });
     for (let round = 0; round < 5; round++) {
       await database.truncate();
       const results = await Promise.all([create(`a${round}`), create(`b${round}`), create(`c${round}`)]);
@@ -128,7 +135,14 @@ describe.each(engines)('JSON gateway against bad input on %s', (engine) => {
 
   it('gives one success when two creates race for one route', async () => {
     const create = (key: string) =>
-      send({ $type: 'CreateWebHookConfigCommand', key, path: 'same/route', action: 'POST', executionType: 0, commandName: 'EchoCommand' });
+      send({
+        $type: 'CreateWebHookConfigCommand',
+        key,
+        path: 'same/route',
+        action: 'POST',
+        executionType: 0,
+        commandName: 'EchoCommand',
+      });
     const results = await Promise.all([create('one'), create('two')]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
   });

@@ -160,7 +160,11 @@ describe.each(engines)('management API on %s', (engine) => {
         allowableIPs: '10.0.0.0/33, banana',
         maxAttempts: 0,
       });
-      expect(outcome).toMatchObject({ success: false, message: 'Validation failed', code: kind === 'gateway' ? 400 : 'invalid_argument' });
+      expect(outcome).toMatchObject({
+        success: false,
+        message: 'Validation failed',
+        code: kind === 'gateway' ? 400 : 'invalid_argument',
+      });
       expect(outcome.errors).toEqual([
         'Key is required',
         'Action must be one of GET, POST, PUT, PATCH, DELETE',
@@ -180,7 +184,11 @@ describe.each(engines)('management API on %s', (engine) => {
         errors: ['A webhook configuration with this key already exists'],
         code: kind === 'gateway' ? 409 : 'already_exists',
       });
-      const sameRoute = await client.call('CreateWebHookConfigCommand', { ...echoConfig, key: 'second', path: '//PayStack/charge/' });
+      const sameRoute = await client.call('CreateWebHookConfigCommand', {
+        ...echoConfig,
+        key: 'second',
+        path: '//PayStack/charge/',
+      });
       expect(sameRoute).toMatchObject({ errors: ['Another enabled configuration already handles POST /paystack/charge'] });
       const disabled = await client.call('CreateWebHookConfigCommand', { ...echoConfig, key: 'second', isEnabled: false });
       expect(disabled).toMatchObject({ success: true, data: { isEnabled: false } });
@@ -190,16 +198,30 @@ describe.each(engines)('management API on %s', (engine) => {
 
     it('pages and filters the list', async () => {
       for (let i = 1; i <= 12; i++) {
-        await client.call('CreateWebHookConfigCommand', { ...echoConfig, key: `hook-${i}`, path: `hooks/${i}`, isEnabled: i % 3 !== 0 });
+        await client.call('CreateWebHookConfigCommand', {
+          ...echoConfig,
+          key: `hook-${i}`,
+          path: `hooks/${i}`,
+          isEnabled: i % 3 !== 0,
+        });
       }
       const second = await client.call('GetWebHookConfigListQuery', { pageNumber: 2, pageSize: 5 });
       expect(second.data).toMatchObject({ totalCount: 12, pageNumber: 2, pageSize: 5 });
-      expect((second.data as { items: { key: string }[] }).items.map((c) => c.key)).toEqual(
-        ['hook-6', 'hook-7', 'hook-8', 'hook-9', 'hook-10'],
-      );
+      expect((second.data as { items: { key: string }[] }).items.map((c) => c.key)).toEqual([
+        'hook-6',
+        'hook-7',
+        'hook-8',
+        'hook-9',
+        'hook-10',
+      ]);
       const disabled = await client.call('GetWebHookConfigListQuery', { isEnabled: false, pageSize: 100 });
       expect((disabled.data as { totalCount: number }).totalCount).toBe(4);
-      await client.call('CreateWebHookConfigCommand', { key: 'chain', action: 'POST', executionType: 1, commandName: 'EchoCommand,EchoCommand' });
+      await client.call('CreateWebHookConfigCommand', {
+        key: 'chain',
+        action: 'POST',
+        executionType: 1,
+        commandName: 'EchoCommand,EchoCommand',
+      });
       const chains = await client.call('GetWebHookConfigListQuery', { executionType: 1 });
       expect((chains.data as { items: { key: string }[] }).items.map((c) => c.key)).toEqual(['chain']);
       const badType = await client.call('GetWebHookConfigListQuery', { executionType: 7 });

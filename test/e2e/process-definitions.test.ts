@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
-import { approvalProcess, bpmnDocument, entityBomb, minimalProcess, missingReferenceProcess } from '../fixtures/bpmn/definitions.js';
+import {
+  approvalProcess,
+  bpmnDocument,
+  entityBomb,
+  minimalProcess,
+  missingReferenceProcess,
+} from '../fixtures/bpmn/definitions.js';
 import { clientKinds, createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { mintToken } from '../helpers/tokens.js';

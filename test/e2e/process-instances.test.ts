@@ -127,9 +127,13 @@ describe.each(engines)('process instances on %s', (engine) => {
   });
 
   it('ends an infinite script loop and a cycle of automatic tasks in ERROR, and stays healthy', async () => {
-    const looping = await admin.call('StartProcessInstanceCommand', { processDefinitionId: await deploy('loop', loopingScriptProcess) });
+    const looping = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('loop', loopingScriptProcess),
+    });
     expect(looping.data).toMatchObject({ status: 'ERROR', errors: ['Script timed out after 300 ms'] });
-    const cycling = await admin.call('StartProcessInstanceCommand', { processDefinitionId: await deploy('cycle', cyclingProcess) });
+    const cycling = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('cycle', cyclingProcess),
+    });
     expect(cycling.data).toMatchObject({ status: 'ERROR', errors: ['Process stopped after 50 steps (PROCESS_MAX_STEPS)'] });
     expect((await fetch(`${service.baseUrl}/healthz`)).status).toBe(200);
   });
@@ -171,7 +175,9 @@ describe.each(engines)('StartProcess webhooks on %s', (engine) => {
 
     const sync = await post('loans/sync', { amount: 250000, mandateRef: 'MR-1' });
     expect(sync.status).toBe(200);
-    const answer = (await sync.json()) as { data: { instanceId: number; status: string; currentTaskId: string; variables: Record<string, unknown> } };
+    const answer = (await sync.json()) as {
+      data: { instanceId: number; status: string; currentTaskId: string; variables: Record<string, unknown> };
+    };
     expect(answer.data).toMatchObject({
       status: 'WAITING',
       currentTaskId: 'approve',

@@ -40,13 +40,22 @@ describe.each(engines)('provider dedup under 1,000 concurrent posts on %s', (eng
   });
 
   const dispatchTo = (key: string) =>
-    createConfig(service.baseUrl, { key, path: `internal/${key}`, action: 'POST', allowableIPs: '192.0.2.1', executionType: 0, commandName: 'CountingTestCommand' });
+    createConfig(service.baseUrl, {
+      key,
+      path: `internal/${key}`,
+      action: 'POST',
+      allowableIPs: '192.0.2.1',
+      executionType: 0,
+      commandName: 'CountingTestCommand',
+    });
 
   /** Fires every post at once; every one must get the same 200, then exactly `distinct` events run once each. */
   async function expectExactlyOnce(source: string, send: (session: Session, index: number) => ReturnType<Session['post']>) {
     const session = openProviderSession(service.baseUrl);
     const started = performance.now();
-    const responses = await Promise.all(Array.from({ length: posts }, (_, index) => send(session, index))).finally(() => session.close());
+    const responses = await Promise.all(Array.from({ length: posts }, (_, index) => send(session, index))).finally(() =>
+      session.close(),
+    );
     const postedMs = performance.now() - started;
     expect(responses.filter((response) => response.status !== 200)).toEqual([]);
     const { items, totalCount } = await listWebhookEvents(database.db, { source }, { offset: 0, limit: 2 * distinct });
@@ -64,15 +73,21 @@ describe.each(engines)('provider dedup under 1,000 concurrent posts on %s', (eng
   it('stores and dispatches exactly 100 Mono events for 1,000 posts carrying 100 event ids', async () => {
     await dispatchTo('mono-callback');
     await expectExactlyOnce('mono', (session, index) =>
-      session.post('/api/webhooks/mono/callback', { ...monoDebitSuccessful, event_id: `evt_${index % distinct}` }, {
-        'mono-webhook-secret': monoSecret,
-      }),
+      session.post(
+        '/api/webhooks/mono/callback',
+        { ...monoDebitSuccessful, event_id: `evt_${index % distinct}` },
+        {
+          'mono-webhook-secret': monoSecret,
+        },
+      ),
     );
   }, 300_000);
 
   it('stores and dispatches exactly 100 Remita payments for 1,000 arrays repeating 100 rrrs', async () => {
     await dispatchTo('remita-payment');
     const payment = (n: number) => ({ ...remitaPayments[0], rrr: String(110007750000 + (n % distinct)) });
-    await expectExactlyOnce('remita-payment', (session, index) => session.post('/api/webhooks/remita', [payment(index), payment(index + 1)]));
+    await expectExactlyOnce('remita-payment', (session, index) =>
+      session.post('/api/webhooks/remita', [payment(index), payment(index + 1)]),
+    );
   }, 300_000);
 });

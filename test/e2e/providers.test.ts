@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findWebhookEventById, listWebhookEvents } from '../../src/store/webhook-events.js';
-import { monoAccountUpdated, monoDebitSuccessful, monoMandateApproved, monoMandateDebitSuccessful } from '../fixtures/mono-events.js';
+import {
+  monoAccountUpdated,
+  monoDebitSuccessful,
+  monoMandateApproved,
+  monoMandateDebitSuccessful,
+} from '../fixtures/mono-events.js';
 import { remitaCollectionCamel, remitaCollectionLower, remitaPayments } from '../fixtures/remita-notifications.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { postProvider } from '../helpers/provider-calls.js';
@@ -26,7 +31,11 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
       startWorker: false,
       // The test client is the proxy: its X-Forwarded-For is believed.
       trustedProxies: '127.0.0.1',
-      providers: { monoWebhookSecret: monoSecret, remitaAllowedIps: '127.0.0.1, 10.20.0.0/16', remitaNotificationToken: remitaToken },
+      providers: {
+        monoWebhookSecret: monoSecret,
+        remitaAllowedIps: '127.0.0.1, 10.20.0.0/16',
+        remitaNotificationToken: remitaToken,
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -40,8 +49,11 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
   });
 
   const events = async (source?: string) =>
-    (await listWebhookEvents(database.db, source ? { source } : {}, { offset: 0, limit: 1000 })).items.sort((a, b) => a.id - b.id);
-  const postMono = (body: unknown, secret = monoSecret) => postProvider(service.baseUrl, mono, body, { 'mono-webhook-secret': secret });
+    (await listWebhookEvents(database.db, source ? { source } : {}, { offset: 0, limit: 1000 })).items.sort(
+      (a, b) => a.id - b.id,
+    );
+  const postMono = (body: unknown, secret = monoSecret) =>
+    postProvider(service.baseUrl, mono, body, { 'mono-webhook-secret': secret });
 
   it('stores a Mono debit once with its searchable fields, counts the repeat on it, and keeps it as stored without a configuration', async () => {
     const first = await postMono(monoDebitSuccessful);
@@ -80,15 +92,35 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     }
     const stored = await events('mono');
     expect(stored.map((event) => event.fields)).toEqual([
-      expect.objectContaining({ family: 'mandate', mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2', customerId: '6752ef98a9b8e7d6c5b4a999', amountKobo: 15000000 }),
-      expect.objectContaining({ family: 'mandate-debit', mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2', reference: 'DBT-77812-0001', amountKobo: 1250000 }),
-      expect.objectContaining({ family: 'account', accountId: '6752f0c1a9b8e7d6c5b4a321', customerId: '6752ef98a9b8e7d6c5b4a1f0' }),
+      expect.objectContaining({
+        family: 'mandate',
+        mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2',
+        customerId: '6752ef98a9b8e7d6c5b4a999',
+        amountKobo: 15000000,
+      }),
+      expect.objectContaining({
+        family: 'mandate-debit',
+        mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2',
+        reference: 'DBT-77812-0001',
+        amountKobo: 1250000,
+      }),
+      expect.objectContaining({
+        family: 'account',
+        accountId: '6752f0c1a9b8e7d6c5b4a321',
+        customerId: '6752ef98a9b8e7d6c5b4a1f0',
+      }),
     ]);
     expect(stored[0]!.idempotencyKey).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    const list = await command(service.baseUrl, 'GetWebhookEventListQuery', { source: 'mono', mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2' });
+    const list = await command(service.baseUrl, 'GetWebhookEventListQuery', {
+      source: 'mono',
+      mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2',
+    });
     const items = (list.data as { items: { fields: { event: string } }[] }).items;
-    expect(items.map((item) => item.fields.event).sort()).toEqual(['events.mandates.approved', 'events.mandates.debit.successful']);
+    expect(items.map((item) => item.fields.event).sort()).toEqual([
+      'events.mandates.approved',
+      'events.mandates.debit.successful',
+    ]);
     const byAmount = await command(service.baseUrl, 'GetWebhookEventListQuery', { source: 'mono', amountKobo: 1250000 });
     expect((byAmount.data as { totalCount: number }).totalCount).toBe(1);
   });
@@ -148,11 +180,26 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     expect(stored.map((event) => [event.idempotencyKey, event.fields])).toEqual([
       [
         'SD-20261128-0042',
-        { event: 'collection', customerId: 'CUST-0042', mandateId: '200007681234', reference: 'SD-20261128-0042', amountKobo: 4500000, deductionDate: '2026-11-28', status: 'SUCCESSFUL' },
+        {
+          event: 'collection',
+          customerId: 'CUST-0042',
+          mandateId: '200007681234',
+          reference: 'SD-20261128-0042',
+          amountKobo: 4500000,
+          deductionDate: '2026-11-28',
+          status: 'SUCCESSFUL',
+        },
       ],
       [
         '200007681299|2026-11-28|3000000',
-        { event: 'collection', customerId: 'CUST-0043', mandateId: '200007681299', amountKobo: 3000000, deductionDate: '2026-11-28', status: 'SUCCESSFUL' },
+        {
+          event: 'collection',
+          customerId: 'CUST-0043',
+          mandateId: '200007681299',
+          amountKobo: 3000000,
+          deductionDate: '2026-11-28',
+          status: 'SUCCESSFUL',
+        },
       ],
     ]);
     expect(JSON.parse(stored[0]!.bodyPreview.toString())).toMatchObject({ employerName: 'Federal Ministry of Works' });
@@ -161,8 +208,20 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
 
   it('dispatches to the reserved-key configuration of each execution type with the normalised fields beside the raw body', async () => {
     const unreachable = { action: 'POST', allowableIPs: '192.0.2.1', responseMode: 'async' };
-    await createConfig(service.baseUrl, { ...unreachable, key: 'mono-callback', path: 'internal/mono', executionType: 0, commandName: 'EchoCommand' });
-    await createConfig(service.baseUrl, { ...unreachable, key: 'remita-payment', path: 'internal/remita', executionType: 1, commandChain: [{ commandName: 'EchoCommand', parameters: {} }] });
+    await createConfig(service.baseUrl, {
+      ...unreachable,
+      key: 'mono-callback',
+      path: 'internal/mono',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
+    await createConfig(service.baseUrl, {
+      ...unreachable,
+      key: 'remita-payment',
+      path: 'internal/remita',
+      executionType: 1,
+      commandChain: [{ commandName: 'EchoCommand', parameters: {} }],
+    });
     await createConfig(service.baseUrl, {
       ...unreachable,
       key: 'remita-collection-notification',
@@ -177,20 +236,39 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     expect(await service.worker.drain()).toBe(3);
 
     const [monoEvent, paymentEvent, collectionEvent] = await events();
-    expect(monoEvent).toMatchObject({ status: 'succeeded', result: { key: 'mono-callback', fields: { mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2', amountKobo: 1250000 } } });
+    expect(monoEvent).toMatchObject({
+      status: 'succeeded',
+      result: { key: 'mono-callback', fields: { mandateId: 'mmc_682b977ba8ebb9a6b8c76fb2', amountKobo: 1250000 } },
+    });
     expect(JSON.parse((monoEvent!.result as { rawBody: string }).rawBody)).toEqual(monoMandateDebitSuccessful);
-    expect(paymentEvent).toMatchObject({ status: 'succeeded', result: { fields: { reference: '110007752958', amountKobo: 500000 } } });
-    expect(collectionEvent).toMatchObject({ status: 'succeeded', result: { fields: { reference: 'SD-20261128-0042' }, mandate: '200007681234' } });
+    expect(paymentEvent).toMatchObject({
+      status: 'succeeded',
+      result: { fields: { reference: '110007752958', amountKobo: 500000 } },
+    });
+    expect(collectionEvent).toMatchObject({
+      status: 'succeeded',
+      result: { fields: { reference: 'SD-20261128-0042' }, mandate: '200007681234' },
+    });
   });
 
   it('replays a stored event against the reserved-key configuration created since', async () => {
     await postMono(monoDebitSuccessful);
     const [stored] = await events();
-    await createConfig(service.baseUrl, { key: 'mono-callback', path: 'internal/mono', action: 'POST', allowableIPs: '192.0.2.1', executionType: 0, commandName: 'EchoCommand' });
+    await createConfig(service.baseUrl, {
+      key: 'mono-callback',
+      path: 'internal/mono',
+      action: 'POST',
+      allowableIPs: '192.0.2.1',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
     const replay = await command(service.baseUrl, 'ReplayWebhookEventCommand', { id: stored!.id });
     expect(replay.success).toBe(true);
     expect(await service.worker.drain()).toBe(1);
-    expect(await findWebhookEventById(database.db, stored!.id)).toMatchObject({ status: 'succeeded', result: { fields: { event: 'direct_debit.payment_successful' } } });
+    expect(await findWebhookEventById(database.db, stored!.id)).toMatchObject({
+      status: 'succeeded',
+      result: { fields: { event: 'direct_debit.payment_successful' } },
+    });
   });
 
   it('answers 503 for Mono while its secret is unset, and refuses every Remita caller while REMITA_ALLOWED_IPS is unset', async () => {

@@ -22,7 +22,8 @@ describe.each(engines)('refused requests on %s', (engine) => {
     await database?.destroy();
   });
 
-  const rejected = async () => Number((await database.db('webhook_events').where({ status: 'rejected' }).count({ n: '*' }))[0]!.n);
+  const rejected = async () =>
+    Number((await database.db('webhook_events').where({ status: 'rejected' }).count({ n: '*' }))[0]!.n);
 
   it('are all counted, at most REFUSED_STORED_PER_MINUTE a minute stored, the overflow shown on the configuration', async () => {
     const { id } = await createConfig(first.baseUrl, {
@@ -34,7 +35,10 @@ describe.each(engines)('refused requests on %s', (engine) => {
       verification: { scheme: 'api-key', secret: 'right-key' },
     });
     const forge = (n: number) =>
-      callWebhook((n % 2 === 0 ? first : second).baseUrl, 'paystack/keyed', { body: '{}', headers: { 'x-api-key': `wrong-${n}` } });
+      callWebhook((n % 2 === 0 ? first : second).baseUrl, 'paystack/keyed', {
+        body: '{}',
+        headers: { 'x-api-key': `wrong-${n}` },
+      });
     const statuses = await Promise.all(Array.from({ length: 8 }, (_, n) => forge(n).then((r) => r.status)));
     expect(statuses).toEqual(Array(8).fill(401));
     expect(await rejected()).toBe(3);

@@ -27,7 +27,10 @@ describe('requests refused by verification', () => {
       verification: { scheme: 'hmac-sha512', secret: 'paystack-secret', header: 'x-paystack-signature' },
     });
     const forged = JSON.stringify({ event: 'charge.success', pad: 'x'.repeat(100_000) });
-    const response = await callWebhook(service.baseUrl, 'paystack/signed', { body: forged, headers: { 'x-paystack-signature': 'forged' } });
+    const response = await callWebhook(service.baseUrl, 'paystack/signed', {
+      body: forged,
+      headers: { 'x-paystack-signature': 'forged' },
+    });
     expect(response.status).toBe(401);
 
     const [{ id }] = (await database.db('webhook_events').select('id')) as [{ id: number }];

@@ -38,7 +38,9 @@ describe('Connect calls with bad input', () => {
   });
 
   it('refuses a 10,000-character key with the validation message the other transports give', async () => {
-    const outcome = await create(JSON.stringify({ key: 'k'.repeat(10_000), action: 'POST', executionType: 0, commandName: 'EchoCommand' }));
+    const outcome = await create(
+      JSON.stringify({ key: 'k'.repeat(10_000), action: 'POST', executionType: 0, commandName: 'EchoCommand' }),
+    );
     expect(outcome.status).toBe(400);
     expect(outcome.body).toMatchObject({ code: 'invalid_argument', message: 'Validation failed' });
   });

@@ -40,7 +40,10 @@ describe.skipIf(!url)('two service processes on one PostgreSQL', () => {
       responseMode: 'async',
     });
     // Created through A; B learns of it by NOTIFY.
-    await eventually(async () => ((await callWebhook(b!.baseUrl, 'mono/callback', { body: '{}' })).status === 202 ? true : undefined), 1_000);
+    await eventually(
+      async () => ((await callWebhook(b!.baseUrl, 'mono/callback', { body: '{}' })).status === 202 ? true : undefined),
+      1_000,
+    );
 
     const responses = await Promise.all(
       Array.from({ length: eventCount }, (_, n) =>

@@ -22,7 +22,13 @@ describe('the lease of a sync webhook (real clock, busy worker)', () => {
   });
 
   it('starts when the event is stored, so a body sent slowly is still run once', async () => {
-    await createConfig(service.baseUrl, { key: 'nibss-slow', path: '/nibss/slow', action: 'POST', executionType: 0, commandName: 'CountingTestCommand' });
+    await createConfig(service.baseUrl, {
+      key: 'nibss-slow',
+      path: '/nibss/slow',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'CountingTestCommand',
+    });
     const encoder = new TextEncoder();
     const response = await fetch(`${service.baseUrl}/api/webhook/nibss/slow`, {
       method: 'POST',

@@ -49,7 +49,10 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     callWebhook(service.baseUrl, path, { body, headers });
   /** Thirty seconds pass on the database's clock for every lease: its worker died. */
   const expireLeases = () =>
-    database.db('webhook_events').where({ status: 'processing' }).update({ available_at: database.db.raw(`now() - interval '1 second'`) });
+    database
+      .db('webhook_events')
+      .where({ status: 'processing' })
+      .update({ available_at: database.db.raw(`now() - interval '1 second'`) });
   const eventIdOf = (response: { json: { data: unknown } }) => (response.json.data as { eventId: number }).eventId;
 
   it('retries a failing async event with exponential backoff and jitter, then dead-letters it', async () => {
@@ -74,7 +77,12 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     expect(dead).toMatchObject({ status: 'dead', attempts: 4, availableAt: null, errors: ['Core banking is unreachable'] });
     expect(dead!.completedAt).toEqual(now);
     const attempts = await listEventAttempts(database.db, eventId);
-    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'failed'], [2, 'failed'], [3, 'failed'], [4, 'failed']]);
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'failed'],
+      [4, 'failed'],
+    ]);
     advance(3_600_000);
     expect(await service.worker.drain()).toBe(0);
   });
@@ -84,7 +92,13 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     const eventId = eventIdOf(await post('remita/payment', '{"rrr":"2"}'));
     // Another process claims the event, starts its attempt, and dies.
     const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 });
-    await insertEventAttempt(database.db, { eventId, attempt: claimed!.attempts, worker: 'dead-host:1:aaaaaa', configVersion: 1, startedAt: now });
+    await insertEventAttempt(database.db, {
+      eventId,
+      attempt: claimed!.attempts,
+      worker: 'dead-host:1:aaaaaa',
+      configVersion: 1,
+      startedAt: now,
+    });
     // The lease runs on the database's clock: the process's clock moving on does not end it.
     advance(3_600_000);
     expect(await service.worker.drain()).toBe(0);
@@ -92,7 +106,10 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     expect(await service.worker.drain()).toBe(1);
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({ status: 'succeeded', attempts: 2 });
     const attempts = await listEventAttempts(database.db, eventId);
-    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'interrupted'], [2, 'succeeded']]);
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'interrupted'],
+      [2, 'succeeded'],
+    ]);
     expect(counting.runs.get(eventId)).toBe(1);
   });
 
@@ -101,7 +118,13 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     const eventId = eventIdOf(await post('remita/payment', '{"rrr":"crash-loop"}'));
     // The only attempt kills its process (say, a poison payload): it starts and never settles.
     const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 });
-    await insertEventAttempt(database.db, { eventId, attempt: claimed!.attempts, worker: 'dead-host:1:aaaaaa', configVersion: 1, startedAt: now });
+    await insertEventAttempt(database.db, {
+      eventId,
+      attempt: claimed!.attempts,
+      worker: 'dead-host:1:aaaaaa',
+      configVersion: 1,
+      startedAt: now,
+    });
     await expireLeases();
     expect(await service.worker.drain()).toBe(1);
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({
@@ -110,7 +133,10 @@ describe.each(engines)('durable inbox on %s', (engine) => {
       errors: ['Not run: its attempts ran out, the last one cut off before it finished'],
     });
     const attempts = await listEventAttempts(database.db, eventId);
-    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'interrupted'], [2, 'failed']]);
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'interrupted'],
+      [2, 'failed'],
+    ]);
     expect(counting.runs.get(eventId)).toBeUndefined();
     advance(3_600_000);
     expect(await service.worker.drain()).toBe(0);
@@ -128,13 +154,17 @@ describe.each(engines)('durable inbox on %s', (engine) => {
       expect(again.headers.get('x-webhook-event-id')).toBe(first.headers.get('x-webhook-event-id'));
       expect([...counting.runs.values()]).toEqual([1]);
       const event = await findWebhookEventById(database.db, Number(first.headers.get('x-webhook-event-id')));
-      expect(event!.trace).toMatchObject({ dedup: { key: 'K-1', source: 'header:idempotency-key', repeats: 1, lastRepeatAt: start.toISOString() } });
+      expect(event!.trace).toMatchObject({
+        dedup: { key: 'K-1', source: 'header:idempotency-key', repeats: 1, lastRepeatAt: start.toISOString() },
+      });
     });
 
     it('stores one event for concurrent repeats of an async webhook (webhook-id) and runs it once', async () => {
       await createConfig(service.baseUrl, asyncEcho);
       const responses = await Promise.all(
-        Array.from({ length: 8 }, () => post('remita/payment', '{"rrr":"4"}', { 'webhook-id': 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' })),
+        Array.from({ length: 8 }, () =>
+          post('remita/payment', '{"rrr":"4"}', { 'webhook-id': 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' }),
+        ),
       );
       expect(new Set(responses.map((r) => r.status))).toEqual(new Set([202]));
       expect(new Set(responses.map(eventIdOf)).size).toBe(1);
@@ -172,7 +202,12 @@ describe.each(engines)('durable inbox on %s', (engine) => {
 
     it('takes the key from a configured JSON pointer, per configuration', async () => {
       await createConfig(service.baseUrl, { ...asyncEcho, idempotencyKey: 'body:/data/reference' });
-      await createConfig(service.baseUrl, { ...asyncEcho, key: 'remita-collection', path: '/remita/collection', idempotencyKey: 'body:/data/reference' });
+      await createConfig(service.baseUrl, {
+        ...asyncEcho,
+        key: 'remita-collection',
+        path: '/remita/collection',
+        idempotencyKey: 'body:/data/reference',
+      });
       const a = await post('remita/payment', '{"data":{"reference":"R-9"},"n":1}');
       const b = await post('remita/payment', '{"data":{"reference":"R-9"},"n":2}');
       const c = await post('remita/collection', '{"data":{"reference":"R-9"}}');

@@ -122,11 +122,20 @@ describe.each(engines)('webhook events on %s', (engine) => {
       const missing = await client.call('GetWebhookEventByIdQuery', { id: 999_999 });
       expect(missing).toMatchObject({ success: false, message: 'Event not found', code: kind === 'gateway' ? 404 : 'not_found' });
       const badFilter = await client.call('GetWebhookEventListQuery', { status: 'lost' });
-      expect(badFilter).toMatchObject({ success: false, message: 'Validation failed', errors: [expect.stringMatching(/^Status must be one of/)] });
+      expect(badFilter).toMatchObject({
+        success: false,
+        message: 'Validation failed',
+        errors: [expect.stringMatching(/^Status must be one of/)],
+      });
     });
 
     it('reports a bad filter and bad paging together', async () => {
-      const outcome = await client.call('GetWebhookEventListQuery', { status: 'lost', configId: -1, pageNumber: 0, pageSize: 500 });
+      const outcome = await client.call('GetWebhookEventListQuery', {
+        status: 'lost',
+        configId: -1,
+        pageNumber: 0,
+        pageSize: 500,
+      });
       expect(outcome).toMatchObject({ success: false, message: 'Validation failed' });
       expect(outcome.errors).toEqual([
         expect.stringMatching(/^Status must be one of /),
@@ -142,7 +151,11 @@ describe.each(engines)('webhook events on %s', (engine) => {
       expect(updated.success).toBe(true);
 
       const one = await client.call('ReplayWebhookEventCommand', { id: dead[0]! });
-      expect(one).toMatchObject({ success: true, message: 'Webhook events queued for replay', data: { replayedCount: 1, eventIds: [dead[0]] } });
+      expect(one).toMatchObject({
+        success: true,
+        message: 'Webhook events queued for replay',
+        data: { replayedCount: 1, eventIds: [dead[0]] },
+      });
       const pending = await client.call('ReplayWebhookEventCommand', { id: dead[0]! });
       expect(pending).toMatchObject({ success: false, message: 'Replay failed', errors: ['The event is still queued'] });
       expect(await service.worker.drain()).toBe(1);
@@ -153,7 +166,10 @@ describe.each(engines)('webhook events on %s', (engine) => {
         maxAttempts: 1 + defaultMaxAttempts,
         result: { body: { n: 1 }, attempt: 2 },
         trace: { replays: [{ by: 'admin' }] },
-        attempts: [{ attempt: 1, outcome: 'failed', configVersion: 1 }, { attempt: 2, outcome: 'succeeded', configVersion: 2 }],
+        attempts: [
+          { attempt: 1, outcome: 'failed', configVersion: 1 },
+          { attempt: 2, outcome: 'succeeded', configVersion: 2 },
+        ],
       });
 
       const bulk = await client.call('ReplayWebhookEventCommand', { key: 'remita-collection', status: 'dead' });
@@ -176,7 +192,11 @@ describe.each(engines)('webhook events on %s', (engine) => {
       const { dead } = await seed();
       expect((await readOnlyClient.call('GetWebhookEventByIdQuery', { id: dead[0]! })).success).toBe(true);
       const refused = await readOnlyClient.call('ReplayWebhookEventCommand', { id: dead[0]! });
-      expect(refused).toMatchObject({ success: false, message: 'Forbidden', code: kind === 'gateway' ? 403 : 'permission_denied' });
+      expect(refused).toMatchObject({
+        success: false,
+        message: 'Forbidden',
+        code: kind === 'gateway' ? 403 : 'permission_denied',
+      });
     });
   });
 });

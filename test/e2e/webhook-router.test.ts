@@ -96,7 +96,10 @@ describe.each(engines)('webhook router on %s', (engine) => {
 
   it('answers 403 to a caller outside allowableIPs and keeps the refusal in the trace', async () => {
     await createConfig(service.baseUrl, { ...charge, allowableIPs: '52.31.139.75, 10.0.0.0/8' });
-    const response = await callWebhook(service.baseUrl, 'paystack/charge', { body: '{}', headers: { 'x-forwarded-for': '10.1.2.3' } });
+    const response = await callWebhook(service.baseUrl, 'paystack/charge', {
+      body: '{}',
+      headers: { 'x-forwarded-for': '10.1.2.3' },
+    });
     expect(response.status).toBe(403);
     const rows = await database.db('webhook_events').select('status', 'trace');
     expect(rows).toMatchObject([{ status: 'rejected', trace: { ip: { clientIp: '127.0.0.1', allowed: false } } }]);
@@ -149,13 +152,19 @@ describe.each(engines)('webhook router on %s', (engine) => {
     await createConfig(service.baseUrl, charge);
     const post = (body: string, type: string) =>
       callWebhook(service.baseUrl, 'paystack/charge', { body, headers: { 'content-type': type } });
-    expect((await post('[{"rrr":"1"},{"rrr":"2"}]', 'application/json')).json.data).toMatchObject({ body: [{ rrr: '1' }, { rrr: '2' }] });
-    expect((await post('a=1&b=2&b=3', 'application/x-www-form-urlencoded')).json.data).toMatchObject({ body: { a: '1', b: ['2', '3'] } });
+    expect((await post('[{"rrr":"1"},{"rrr":"2"}]', 'application/json')).json.data).toMatchObject({
+      body: [{ rrr: '1' }, { rrr: '2' }],
+    });
+    expect((await post('a=1&b=2&b=3', 'application/x-www-form-urlencoded')).json.data).toMatchObject({
+      body: { a: '1', b: ['2', '3'] },
+    });
     // Names of Object.prototype members are plain fields (protobuf-es's Struct drops a "__proto__" key, as for JSON).
     const inherited = await post('constructor=1&toString=2', 'application/x-www-form-urlencoded');
     expect(inherited.status).toBe(200);
     expect(inherited.text).toContain('"body":{"constructor":"1","toString":"2"}');
-    expect((await post('<n><rrr>1</rrr></n>', 'application/xml; charset=utf-8')).json.data).toMatchObject({ body: '<n><rrr>1</rrr></n>' });
+    expect((await post('<n><rrr>1</rrr></n>', 'application/xml; charset=utf-8')).json.data).toMatchObject({
+      body: '<n><rrr>1</rrr></n>',
+    });
     expect((await post('hello', 'text/plain')).json.data).toMatchObject({ body: 'hello' });
   });
 
@@ -163,7 +172,12 @@ describe.each(engines)('webhook router on %s', (engine) => {
     await createConfig(service.baseUrl, { ...charge, commandName: 'FailingTestCommand' });
     const response = await callWebhook(service.baseUrl, 'paystack/charge', { body: '{}' });
     expect(response.status).toBe(500);
-    expect(response.json).toEqual({ success: false, data: null, message: 'Webhook execution failed', errors: ['Core banking is unreachable'] });
+    expect(response.json).toEqual({
+      success: false,
+      data: null,
+      message: 'Webhook execution failed',
+      errors: ['Core banking is unreachable'],
+    });
     const event = await findWebhookEventById(database.db, Number(response.headers.get('x-webhook-event-id')));
     expect(event).toMatchObject({ status: 'failed', errors: ['Core banking is unreachable'] });
   });
@@ -186,7 +200,11 @@ describe.each(engines)('webhook router on %s', (engine) => {
     const session = http2.connect(service.baseUrl);
     try {
       const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const stream = session.request({ ':method': 'POST', ':path': '/api/webhook/paystack/charge', 'content-type': 'application/json' });
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': '/api/webhook/paystack/charge',
+          'content-type': 'application/json',
+        });
         let status = 0;
         let text = '';
         stream.on('response', (headers) => void (status = Number(headers[':status'])));

@@ -23,14 +23,20 @@ describe('webhook verification schemes', () => {
   });
   beforeEach(() => database.truncate());
 
-  const send = (headers: Record<string, string>, payload = body) => callWebhook(service.baseUrl, 'signed', { body: payload, headers });
+  const send = (headers: Record<string, string>, payload = body) =>
+    callWebhook(service.baseUrl, 'signed', { body: payload, headers });
   const statuses = async (...calls: Promise<{ status: number }>[]) => (await Promise.all(calls)).map((r) => r.status);
 
   it('hmac-sha256: hex with a prefix, over the raw bytes, with rotated secrets', async () => {
     await createConfig(service.baseUrl, {
       ...echo,
       key: 'hmac256',
-      verification: { scheme: 'hmac-sha256', secrets: ['old-secret', 'new-secret'], header: 'X-Hub-Signature-256', prefix: 'sha256=' },
+      verification: {
+        scheme: 'hmac-sha256',
+        secrets: ['old-secret', 'new-secret'],
+        header: 'X-Hub-Signature-256',
+        prefix: 'sha256=',
+      },
     });
     const sign = (secret: string, payload = body) => `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
     const stale = sign('new-secret', '{"event":"charge.success","data":{"reference":"T-76","amount":5000}}');
@@ -90,7 +96,11 @@ describe('webhook verification schemes', () => {
   it('standard-webhooks: refuses a secret that is not base64 of at least 24 bytes, at create and update', async () => {
     const problem = 'Verification secret must be base64 (optionally after "whsec_") of at least 24 bytes for standard-webhooks';
     const create = (secret: string) =>
-      command(service.baseUrl, 'CreateWebHookConfigCommand', { ...echo, key: 'stdwh', verification: { scheme: 'standard-webhooks', secret } });
+      command(service.baseUrl, 'CreateWebHookConfigCommand', {
+        ...echo,
+        key: 'stdwh',
+        verification: { scheme: 'standard-webhooks', secret },
+      });
     for (const secret of ['whsec_', 'not base64!!', `whsec_${randomBytes(23).toString('base64')}`]) {
       expect(await create(secret)).toMatchObject({ success: false, message: 'Validation failed', errors: [problem], code: 400 });
     }
@@ -100,17 +110,34 @@ describe('webhook verification schemes', () => {
       verification: { scheme: 'standard-webhooks', secrets: [`whsec_${randomBytes(24).toString('base64')}`, 'whsec_'] },
     });
     expect(rotated).toMatchObject({ errors: [problem.replace('Verification secret', 'Verification secret 2')], code: 400 });
-    const config = await createConfig(service.baseUrl, { ...echo, key: 'stdwh', verification: { scheme: 'hmac-sha256', secret: 'short' } });
-    const update = await command(service.baseUrl, 'UpdateWebHookConfigCommand', { id: config.id, verification: { scheme: 'standard-webhooks' } });
+    const config = await createConfig(service.baseUrl, {
+      ...echo,
+      key: 'stdwh',
+      verification: { scheme: 'hmac-sha256', secret: 'short' },
+    });
+    const update = await command(service.baseUrl, 'UpdateWebHookConfigCommand', {
+      id: config.id,
+      verification: { scheme: 'standard-webhooks' },
+    });
     expect(update).toMatchObject({ success: false, errors: [problem], code: 400 });
     const unprefixed = { scheme: 'standard-webhooks', secret: randomBytes(64).toString('base64') };
-    expect(await command(service.baseUrl, 'CreateWebHookConfigCommand', { ...echo, key: 'stdwh-64', path: '/signed-64', verification: unprefixed }))
-      .toMatchObject({ success: true });
+    expect(
+      await command(service.baseUrl, 'CreateWebHookConfigCommand', {
+        ...echo,
+        key: 'stdwh-64',
+        path: '/signed-64',
+        verification: unprefixed,
+      }),
+    ).toMatchObject({ success: true });
   });
 
   it('stripe: t=...,v1=... over t.body, with tolerance', async () => {
     const secret = 'whsec_stripe_test_secret';
-    await createConfig(service.baseUrl, { ...echo, key: 'stripe', verification: { scheme: 'stripe', secret, toleranceSeconds: 60 } });
+    await createConfig(service.baseUrl, {
+      ...echo,
+      key: 'stripe',
+      verification: { scheme: 'stripe', secret, toleranceSeconds: 60 },
+    });
     const header = (timestamp: number, signingSecret = secret) =>
       `t=${timestamp},v1=${createHmac('sha256', signingSecret).update(`${timestamp}.${body}`).digest('hex')},v0=ignored`;
     expect(
@@ -127,7 +154,11 @@ describe('webhook verification schemes', () => {
   });
 
   it('basic and api-key credentials, compared in constant time', async () => {
-    await createConfig(service.baseUrl, { ...echo, key: 'basic', verification: { scheme: 'basic', secrets: ['remita:s3cret', 'remita:n3xt'] } });
+    await createConfig(service.baseUrl, {
+      ...echo,
+      key: 'basic',
+      verification: { scheme: 'basic', secrets: ['remita:s3cret', 'remita:n3xt'] },
+    });
     await createConfig(service.baseUrl, {
       ...echo,
       key: 'apikey',
@@ -159,7 +190,12 @@ describe('webhook verification schemes', () => {
     });
     const response = await send({ 'x-sig': 'deadbeef' });
     expect(response.status).toBe(401);
-    expect(response.json).toEqual({ success: false, data: null, message: 'Unauthorized', errors: ['The request could not be verified'] });
+    expect(response.json).toEqual({
+      success: false,
+      data: null,
+      message: 'Unauthorized',
+      errors: ['The request could not be verified'],
+    });
     const [row] = await database.db('webhook_events').select('status', 'headers', 'trace');
     expect(row).toMatchObject({
       status: 'rejected',

@@ -39,7 +39,11 @@ describe('ExecuteCommandChain through the ExecutionService (in process)', () => 
       ['EchoCommand', true],
     ]);
     for (const step of result.steps) expect(step.durationMs).toBeGreaterThan(0);
-    const last = dataOf(result) as { parameters: unknown; previous: { parameters: unknown; previous: { parameters: unknown } }; body: unknown };
+    const last = dataOf(result) as {
+      parameters: unknown;
+      previous: { parameters: unknown; previous: { parameters: unknown } };
+      body: unknown;
+    };
     expect(last.parameters).toEqual({ step: 'post' });
     expect(last.previous.parameters).toEqual({ step: 'enrich' });
     expect(last.previous.previous.parameters).toEqual({ step: 'validate' });
@@ -72,7 +76,10 @@ describe('ExecuteCommandChain through the ExecutionService (in process)', () => 
     const result = await service.execution.execute(
       executionRequest({ executionType: 1, commandName: 'EchoCommand, EchoCommand,NoSuchCommand' }),
     );
-    expect(result).toMatchObject({ success: false, errors: ['Step 3 (NoSuchCommand) failed: Command "NoSuchCommand" is not registered'] });
+    expect(result).toMatchObject({
+      success: false,
+      errors: ['Step 3 (NoSuchCommand) failed: Command "NoSuchCommand" is not registered'],
+    });
     expect(result.steps).toHaveLength(3);
   });
 
@@ -86,7 +93,10 @@ describe('ExecuteCommandChain through the ExecutionService (in process)', () => 
     const chain = createChainExecutor(service.bus);
     const controller = new AbortController();
     const running = chain.execute(
-      executionRequest({ executionType: 1, commandChain: [{ commandName: 'CancellableTestCommand' }, { commandName: 'CountingTestCommand' }] }),
+      executionRequest({
+        executionType: 1,
+        commandChain: [{ commandName: 'CancellableTestCommand' }, { commandName: 'CountingTestCommand' }],
+      }),
       { signal: controller.signal },
     );
     await cancellable.started;

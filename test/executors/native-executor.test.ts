@@ -58,13 +58,17 @@ describe('ExecutionService, in process, type 0', () => {
   });
 
   it('ends the command at the config timeoutMs, and the command sees it cut off', async () => {
-    const result = await service.execution.execute(executionRequest({ executionType: 0, commandName: 'OverdueTestCommand', timeoutMs: 100 }, {}));
+    const result = await service.execution.execute(
+      executionRequest({ executionType: 0, commandName: 'OverdueTestCommand', timeoutMs: 100 }, {}),
+    );
     expect(result).toMatchObject({ success: false, errors: ['Command timed out after 100 ms'] });
     expect(await overdue.ended).toBe('cancelled');
   });
 
   it('never starts a command once the execution is cancelled', async () => {
-    const result = await createNativeExecutor(service.bus).execute(request('CountingTestCommand'), { signal: AbortSignal.abort() });
+    const result = await createNativeExecutor(service.bus).execute(request('CountingTestCommand'), {
+      signal: AbortSignal.abort(),
+    });
     expect(result).toMatchObject({ success: false, errors: ['Execution was cancelled'] });
     expect(counting.runs.size).toBe(0);
   });

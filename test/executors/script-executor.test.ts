@@ -63,7 +63,9 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
   });
 
   it('answers the caller directly with httpResponse', async () => {
-    const result = await run(`return { httpResponse: { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'challenge-42' }, ok: true };`);
+    const result = await run(
+      `return { httpResponse: { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'challenge-42' }, ok: true };`,
+    );
     expect(result.success).toBe(true);
     expect(result.httpResponse).toMatchObject({ status: 200, headers: { 'content-type': 'text/plain' } });
     expect(dataOf(result)).toEqual({ ok: true });
@@ -114,7 +116,10 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
   it('has no way out to the host: no process, require, fetch, timers', async () => {
     // After lockdown the shared Function constructor is inert; a compartment's own one only sees its globals.
     const escape = await run(`return this.constructor.constructor('return process')();`);
-    expect(escape).toMatchObject({ success: false, errors: ['TypeError: Function.prototype.constructor is not a valid constructor.'] });
+    expect(escape).toMatchObject({
+      success: false,
+      errors: ['TypeError: Function.prototype.constructor is not a valid constructor.'],
+    });
     // A compartment reads an unknown global as undefined (SES scope proxy) rather than throwing.
     const viaFunction = await run(`return [Function('return typeof process')(), Function('return process')() === undefined];`);
     expect(dataOf(viaFunction)).toEqual(['undefined', true]);
@@ -163,7 +168,13 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
        return outcome;`,
       same,
     );
-    expect(dataOf(polluter)).toEqual({ proto: 'TypeError', map: 'TypeError', json: 'TypeError', global: 'TypeError', doCmd: 'changed' });
+    expect(dataOf(polluter)).toEqual({
+      proto: 'TypeError',
+      map: 'TypeError',
+      json: 'TypeError',
+      global: 'TypeError',
+      doCmd: 'changed',
+    });
     const next = await run(
       `return { polluted: typeof ({}).polluted, leak: typeof leak, mapped: [1, 2].map((n) => n * 2),
                 json: JSON.stringify({ a: 1 }), echo: doCmd('EchoCommand', 1).data };`,
@@ -198,7 +209,10 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
     expect(result.success).toBe(true);
     expect(result.logs).toHaveLength(21);
     expect(result.logs[0]?.message).toHaveLength(200);
-    expect(result.logs[20]).toMatchObject({ level: 'warn', message: 'Console output truncated after 20 lines: 4980 more lines dropped' });
+    expect(result.logs[20]).toMatchObject({
+      level: 'warn',
+      message: 'Console output truncated after 20 lines: 4980 more lines dropped',
+    });
     await expectHealthy();
   });
 
@@ -215,7 +229,9 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
 
   it('cancels the command a doCmd is waiting on when the call is aborted', async () => {
     const controller = new AbortController();
-    const call = service.execution.execute(scriptRequest(`return doCmd('CancellableTestCommand', {});`), { signal: controller.signal });
+    const call = service.execution.execute(scriptRequest(`return doCmd('CancellableTestCommand', {});`), {
+      signal: controller.signal,
+    });
     await cancellable.started;
     controller.abort();
     // Released in the same turn: without the signal reaching the command, it would end 'released'.

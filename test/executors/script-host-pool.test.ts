@@ -22,6 +22,14 @@ describe('script host pool', () => {
     expect(events.map((event) => event.type)).toEqual(['started', 'exited', 'started', 'exited', 'backoff', 'started']);
     expect(events[4]).toMatchObject({ type: 'backoff', delayMs: 200, deathsInARow: 2 });
     expect(events[1]).toMatchObject({ type: 'exited', signal: 'SIGKILL', memory: false });
-    expect(pool.stats()).toMatchObject({ hosts: 1, live: 1, pids: [third.pid], starts: 3, crashes: 2, memoryAborts: 0, backoffs: 1 });
+    expect(pool.stats()).toMatchObject({
+      hosts: 1,
+      live: 1,
+      pids: [third.pid],
+      starts: 3,
+      crashes: 2,
+      memoryAborts: 0,
+      backoffs: 1,
+    });
   });
 });

@@ -17,11 +17,18 @@ describe('script sandbox', () => {
 
   it('bounds nesting when a doCmd runs a command that runs a script again', async () => {
     const depths: number[] = [];
-    const nested = (depth: number): ScriptRunRequest['runCommand'] => async (_name, data) => {
-      depths.push(depth);
-      const inner = await sandbox.run(request(`return doCmd('Again', body.n + 1);`, nested(depth + 1)));
-      return { isSuccessful: inner.ok, message: inner.ok ? 'ok' : inner.error, data: inner.ok ? inner.result : (data as JsonValue), errors: [] };
-    };
+    const nested =
+      (depth: number): ScriptRunRequest['runCommand'] =>
+      async (_name, data) => {
+        depths.push(depth);
+        const inner = await sandbox.run(request(`return doCmd('Again', body.n + 1);`, nested(depth + 1)));
+        return {
+          isSuccessful: inner.ok,
+          message: inner.ok ? 'ok' : inner.error,
+          data: inner.ok ? inner.result : (data as JsonValue),
+          errors: [],
+        };
+      };
     // One pooled isolate: nested runs take temporary ones instead of waiting for the busy one (no
     // deadlock). The first ones are locked down on demand: slow on a loaded machine, hence the timeout.
     const outcome = await sandbox.run({ ...request(`return doCmd('Again', body.n);`, nested(1)), timeoutMs: 60_000 });
@@ -39,7 +46,9 @@ describe('script sandbox', () => {
     });
     expect(outcome).toMatchObject({ ok: false, error: 'Script timed out after 200 ms' });
     expect(performance.now() - started).toBeLessThan(1_500);
-    const after = await sandbox.run(request('return body.n + 1;', async () => ({ isSuccessful: true, message: '', data: null, errors: [] })));
+    const after = await sandbox.run(
+      request('return body.n + 1;', async () => ({ isSuccessful: true, message: '', data: null, errors: [] })),
+    );
     expect(after).toMatchObject({ ok: true, result: 2 });
   });
 
@@ -49,11 +58,13 @@ describe('script sandbox', () => {
     const holding = new Promise<void>((resolve) => (releaseHolder = resolve));
     let markBusy: () => void = () => {};
     const busy = new Promise<void>((resolve) => (markBusy = resolve));
-    const holder = sandbox.run(request(`return doCmd('Hold', 1);`, async () => {
-      markBusy();
-      await holding;
-      return done();
-    }));
+    const holder = sandbox.run(
+      request(`return doCmd('Hold', 1);`, async () => {
+        markBusy();
+        await holding;
+        return done();
+      }),
+    );
     await busy;
 
     const commandsRun: string[] = [];
@@ -79,7 +90,10 @@ describe('script sandbox', () => {
   it('cancels a running script when the signal aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const outcome = await sandbox.run({ ...request('while (true) {}', async () => ({ isSuccessful: true, message: '', data: null, errors: [] })), signal: controller.signal });
+    const outcome = await sandbox.run({
+      ...request('while (true) {}', async () => ({ isSuccessful: true, message: '', data: null, errors: [] })),
+      signal: controller.signal,
+    });
     expect(outcome).toMatchObject({ ok: false, error: 'Script was cancelled' });
   });
 });

@@ -75,7 +75,10 @@ describe('gRPC, gRPC-Web and Connect calls are authenticated before their bodies
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         await streamClosed;
-        expect(refusal(contentType, headers, Buffer.concat(chunks))).toEqual({ code: 'unauthenticated', message: 'Unauthorized' });
+        expect(refusal(contentType, headers, Buffer.concat(chunks))).toEqual({
+          code: 'unauthenticated',
+          message: 'Unauthorized',
+        });
       } finally {
         clearInterval(writer);
       }
@@ -96,7 +99,9 @@ describe('gRPC, gRPC-Web and Connect calls are authenticated before their bodies
       const answer = await closed;
       expect(answer).not.toBe('open');
       const received = answer === 'open' ? '' : answer.received;
-      expect(received).toMatch(contentType === 'application/json' ? /^HTTP\/1\.1 401/ : /^HTTP\/1\.1 200[\s\S]*grpc-status: ?16\r\n/);
+      expect(received).toMatch(
+        contentType === 'application/json' ? /^HTTP\/1\.1 401/ : /^HTTP\/1\.1 200[\s\S]*grpc-status: ?16\r\n/,
+      );
     } finally {
       clearInterval(writer);
     }
@@ -121,7 +126,9 @@ describe('gRPC, gRPC-Web and Connect calls are authenticated before their bodies
     } finally {
       session.destroy();
     }
-    expect(await createManagementClient('connect', service.baseUrl, service.adminToken).call('GetWebHookConfigListQuery')).toMatchObject({
+    expect(
+      await createManagementClient('connect', service.baseUrl, service.adminToken).call('GetWebHookConfigListQuery'),
+    ).toMatchObject({
       success: true,
     });
   });

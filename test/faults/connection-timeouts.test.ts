@@ -54,7 +54,11 @@ describe('idle and slow connections are closed at their timeouts; the connection
       'POST /api/bpm/cmd HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n' +
         `Authorization: Bearer ${service.adminToken}\r\n\r\n`,
     );
-    void trickle(socket, Array.from({ length: 1000 }, () => ' '), 50);
+    void trickle(
+      socket,
+      Array.from({ length: 1000 }, () => ' '),
+      50,
+    );
     const answer = await closed;
     expect(answer !== 'open' && answer.received).toMatch(/^HTTP\/1\.1 408/);
   });

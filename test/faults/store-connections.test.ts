@@ -88,7 +88,8 @@ describe.skipIf(!url)('store connections', () => {
   /** A webhook config created through the writer, seen as active by `reader`; returns its id. */
   async function activeConfigSeenBy(reader: RunningService): Promise<number> {
     const existing = await command(writer.baseUrl, 'LookupWebHookByKeyCommand', { key: 'mono-callback' });
-    if (existing.success) await command(writer.baseUrl, 'DeleteWebHookConfigCommand', { id: (existing.data as { id: number }).id });
+    if (existing.success)
+      await command(writer.baseUrl, 'DeleteWebHookConfigCommand', { id: (existing.data as { id: number }).id });
     const created = await createConfig(writer.baseUrl, {
       key: 'mono-callback',
       path: '/mono/callback',
@@ -139,26 +140,48 @@ describe.skipIf(!url)('store connections', () => {
   }, 60_000);
 
   it('opens every pool connection with statement_timeout, idle_in_transaction_session_timeout and TCP keepalive', async () => {
-    const connection = { statementTimeoutMs: 1_500, idleInTransactionTimeoutMs: 2_500, migrationStatementTimeoutMs: 90_000, keepAliveMs: 1_000 };
+    const connection = {
+      statementTimeoutMs: 1_500,
+      idleInTransactionTimeoutMs: 2_500,
+      migrationStatementTimeoutMs: 90_000,
+      keepAliveMs: 1_000,
+    };
     const db = await openDatabase({ engine: 'postgres', url: url!, poolMax: 3, connection });
     const migrator = await openDatabase({ engine: 'postgres', url: url!, poolMax: 1, connection }, { forMigrations: true });
     try {
       const show = async (knex: Knex, name: string) => ((await knex.raw(`SHOW ${name}`)).rows[0] as Record<string, string>)[name];
       // Three connections at once: each one has the settings, not only the first.
-      const shown = await Promise.all([1, 2, 3].map(() => db.transaction(async (tx) => [await show(tx, 'statement_timeout'), await show(tx, 'idle_in_transaction_session_timeout')])));
-      expect(shown).toEqual([['1500ms', '2500ms'], ['1500ms', '2500ms'], ['1500ms', '2500ms']]);
-      expect([await show(migrator, 'statement_timeout'), await show(migrator, 'idle_in_transaction_session_timeout')]).toEqual(['90s', '90s']);
+      const shown = await Promise.all(
+        [1, 2, 3].map(() =>
+          db.transaction(async (tx) => [
+            await show(tx, 'statement_timeout'),
+            await show(tx, 'idle_in_transaction_session_timeout'),
+          ]),
+        ),
+      );
+      expect(shown).toEqual([
+        ['1500ms', '2500ms'],
+        ['1500ms', '2500ms'],
+        ['1500ms', '2500ms'],
+      ]);
+      expect([await show(migrator, 'statement_timeout'), await show(migrator, 'idle_in_transaction_session_timeout')]).toEqual([
+        '90s',
+        '90s',
+      ]);
       await expect(db.raw('SELECT pg_sleep(5)')).rejects.toMatchObject({ code: '57014' });
 
       // Linux lists a keepalive timer ("02") on an idle socket that has SO_KEEPALIVE.
       if (existsSync('/proc/net/tcp')) {
-        const raw = (await (db.client as { acquireConnection(): Promise<pg.Client> }).acquireConnection());
+        const raw = await (db.client as { acquireConnection(): Promise<pg.Client> }).acquireConnection();
         try {
           const localPort = (raw as unknown as { connection: { stream: net.Socket } }).connection.stream.localPort!;
           const portHex = localPort.toString(16).toUpperCase().padStart(4, '0');
           const timer = await eventually(async () => {
             const tables = ['/proc/net/tcp', '/proc/net/tcp6'].filter(existsSync).map((file) => readFileSync(file, 'utf8'));
-            const line = tables.join('\n').split('\n').find((row) => row.trim().split(/\s+/)[1]?.endsWith(`:${portHex}`));
+            const line = tables
+              .join('\n')
+              .split('\n')
+              .find((row) => row.trim().split(/\s+/)[1]?.endsWith(`:${portHex}`));
             const active = line?.trim().split(/\s+/)[5]?.split(':')[0];
             return active === '02' ? active : undefined;
           }, 10_000);

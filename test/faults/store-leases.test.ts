@@ -67,11 +67,22 @@ describe.each(engines)('leases on the database clock, extended while an attempt 
 
   it('stops an execution as soon as its lease is found taken', async () => {
     const service = await start();
-    await createConfig(service.baseUrl, { action: 'POST', executionType: 0, commandName: 'CancellableTestCommand', key: 'held', path: '/held', responseMode: 'async', timeoutMs: 20 * leaseMs });
+    await createConfig(service.baseUrl, {
+      action: 'POST',
+      executionType: 0,
+      commandName: 'CancellableTestCommand',
+      key: 'held',
+      path: '/held',
+      responseMode: 'async',
+      timeoutMs: 20 * leaseMs,
+    });
     const response = await callWebhook(service.baseUrl, 'held', { body: '{}' });
     await cancellable.started;
     // Another worker took the event (its lease had expired while this process was stalled).
-    await database.db('webhook_events').where({ id: (response.json.data as { eventId: number }).eventId }).update({ lease_owner: 'other-host:1:aaaaaa', attempts: 2 });
+    await database
+      .db('webhook_events')
+      .where({ id: (response.json.data as { eventId: number }).eventId })
+      .update({ lease_owner: 'other-host:1:aaaaaa', attempts: 2 });
     expect(await cancellable.ended).toBe('cancelled');
   });
 });

@@ -14,10 +14,27 @@ describe.each(engines)('the NUL corpus on %s', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     service = await startTestService(database.db, { startWorker: false, extraCommands: [counting.command] });
-    await createConfig(service.baseUrl, { key: 'echo-sync', path: '/echo/sync', action: 'POST', executionType: 0, commandName: 'EchoCommand' });
-    await createConfig(service.baseUrl, { key: 'count-sync', path: '/count/sync', action: 'POST', executionType: 0, commandName: 'CountingTestCommand' });
     await createConfig(service.baseUrl, {
-      key: 'echo-async', path: '/echo/async', action: 'POST', executionType: 0, commandName: 'EchoCommand', responseMode: 'async',
+      key: 'echo-sync',
+      path: '/echo/sync',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
+    await createConfig(service.baseUrl, {
+      key: 'count-sync',
+      path: '/count/sync',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'CountingTestCommand',
+    });
+    await createConfig(service.baseUrl, {
+      key: 'echo-async',
+      path: '/echo/async',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+      responseMode: 'async',
     });
     await createConfig(service.baseUrl, {
       key: 'script-nul',
@@ -36,9 +53,18 @@ describe.each(engines)('the NUL corpus on %s', (engine) => {
   const readEvent = async (id: unknown) => {
     const outcome = await command(service.baseUrl, 'GetWebhookEventByIdQuery', { id: Number(id) });
     expect(outcome.success).toBe(true);
-    return outcome.data as { status: string; attemptCount: number; query: object; headers: Record<string, string>; result?: unknown; errors: string[]; attempts: { outcome: string; logs?: unknown; errors: string[] }[] };
+    return outcome.data as {
+      status: string;
+      attemptCount: number;
+      query: object;
+      headers: Record<string, string>;
+      result?: unknown;
+      errors: string[];
+      attempts: { outcome: string; logs?: unknown; errors: string[] }[];
+    };
   };
-  const eventCount = async () => Number(((await database.db('webhook_events').count({ n: '*' })) as { n: string | number }[])[0]!.n);
+  const eventCount = async () =>
+    Number(((await database.db('webhook_events').count({ n: '*' })) as { n: string | number }[])[0]!.n);
 
   it('runs a sync event whose body holds \\u0000 once and answers its result', async () => {
     const response = await callWebhook(service.baseUrl, 'count/sync', { body: '{"x":"\\u0000"}' });
@@ -77,8 +103,13 @@ describe.each(engines)('the NUL corpus on %s', (engine) => {
   });
 
   it('stores any body, query and header once, runs it once and reads back what was sent (property)', async () => {
-    const headerValue = fc
-      .string({ unit: fc.integer({ min: 0x21, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 10 });
+    const headerValue = fc.string({
+      unit: fc
+        .integer({ min: 0x21, max: 0xff })
+        .filter((c) => c !== 0x7f)
+        .map((c) => String.fromCharCode(c)),
+      maxLength: 10,
+    });
     await fc.assert(
       fc.asyncProperty(
         wellFormedHostileString(),
@@ -86,8 +117,13 @@ describe.each(engines)('the NUL corpus on %s', (engine) => {
         headerValue,
         async (text, query, note) => {
           const before = await eventCount();
-          const search = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-          const response = await callWebhook(service.baseUrl, `echo/sync?${search}`, { body: JSON.stringify({ text }), headers: { 'x-note': note } });
+          const search = Object.entries(query)
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+            .join('&');
+          const response = await callWebhook(service.baseUrl, `echo/sync?${search}`, {
+            body: JSON.stringify({ text }),
+            headers: { 'x-note': note },
+          });
           expect(response.status).toBe(200);
           expect(response.json.data).toMatchObject({ body: { text }, query });
           expect(await eventCount()).toBe(before + 1);

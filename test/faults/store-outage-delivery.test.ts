@@ -30,7 +30,10 @@ describe.skipIf(!url)('delivery through PostgreSQL faults', () => {
     proxied.searchParams.set('application_name', appName);
     db = await openDatabase({ engine: 'postgres', url: proxied.toString(), poolMax: 6 }, { searchPath: schema });
     await migrateToLatest(db);
-    service = await startTestService(db, { extraCommands: [blocking.command, counting.command], delivery: { leaseMs, workerPollMs: 50 } });
+    service = await startTestService(db, {
+      extraCommands: [blocking.command, counting.command],
+      delivery: { leaseMs, workerPollMs: 50 },
+    });
   });
   afterAll(async () => {
     proxy?.recover();
@@ -42,7 +45,13 @@ describe.skipIf(!url)('delivery through PostgreSQL faults', () => {
   });
 
   it('answers 503 with the event id when the outcome cannot be stored, then the idempotency key answers it, run once', async () => {
-    await createConfig(service.baseUrl, { key: 'settle', path: '/settle', action: 'POST', executionType: 0, commandName: 'BlockingTestCommand' });
+    await createConfig(service.baseUrl, {
+      key: 'settle',
+      path: '/settle',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'BlockingTestCommand',
+    });
     const call = () => callWebhook(service.baseUrl, 'settle', { body: '{"n":1}', headers: { 'idempotency-key': 'settle-1' } });
     const first = call();
     await blocking.started;
@@ -62,18 +71,37 @@ describe.skipIf(!url)('delivery through PostgreSQL faults', () => {
     }, 10_000);
     expect(repeat.headers.get('x-webhook-event-id')).toBe(eventId);
     expect(repeat.headers.get('idempotent-replayed')).toBe('true');
-    const row = await admin.withSchema(schema).table('webhook_events').where({ id: Number(eventId) }).first();
+    const row = await admin
+      .withSchema(schema)
+      .table('webhook_events')
+      .where({ id: Number(eventId) })
+      .first();
     expect(row).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 
   it('loses nothing and runs nothing twice while every connection is terminated mid-load', async () => {
-    await createConfig(service.baseUrl, { key: 'load-sync', path: '/load/sync', action: 'POST', executionType: 0, commandName: 'CountingTestCommand' });
     await createConfig(service.baseUrl, {
-      key: 'load-async', path: '/load/async', action: 'POST', executionType: 0, commandName: 'CountingTestCommand', responseMode: 'async',
+      key: 'load-sync',
+      path: '/load/sync',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'CountingTestCommand',
+    });
+    await createConfig(service.baseUrl, {
+      key: 'load-async',
+      path: '/load/async',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'CountingTestCommand',
+      responseMode: 'async',
     });
     const terminate = () =>
-      admin.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()`, [appName]);
-    const requests = Array.from({ length: 40 }, (_, n) => callWebhook(service.baseUrl, n % 2 ? 'load/sync' : 'load/async', { body: `{"n":${n}}` }));
+      admin.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()`, [
+        appName,
+      ]);
+    const requests = Array.from({ length: 40 }, (_, n) =>
+      callWebhook(service.baseUrl, n % 2 ? 'load/sync' : 'load/async', { body: `{"n":${n}}` }),
+    );
     for (let round = 0; round < 4; round++) {
       await terminate();
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -81,7 +109,9 @@ describe.skipIf(!url)('delivery through PostgreSQL faults', () => {
     const responses = await Promise.all(requests);
     await terminate();
 
-    const accepted = responses.filter((r) => r.status >= 200 && r.status < 300).map((r) => Number(r.headers.get('x-webhook-event-id')));
+    const accepted = responses
+      .filter((r) => r.status >= 200 && r.status < 300)
+      .map((r) => Number(r.headers.get('x-webhook-event-id')));
     expect(accepted.length).toBeGreaterThan(0);
     for (const response of responses) expect([200, 202, 503]).toContain(response.status);
     const final = await eventually(async () => {

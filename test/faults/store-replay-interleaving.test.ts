@@ -13,7 +13,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interl
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     service = await startTestService(database.db, { startWorker: false });
-    await createConfig(service.baseUrl, { key: 'interleaved', path: '/interleaved', action: 'POST', executionType: 0, commandName: 'EchoCommand' });
+    await createConfig(service.baseUrl, {
+      key: 'interleaved',
+      path: '/interleaved',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
   });
   afterAll(async () => {
     await service?.stop();
@@ -49,10 +55,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interl
       await claim('webhook_events').where({ id }).update({ status: 'processing', lease_owner: 'worker-1', attempts: 2 });
       await claim.commit();
       const outcome = await replay;
-      expect(how === 'by-id' ? outcome.success : (outcome.data as { replayedCount: number }).replayedCount).toBe(how === 'by-id' ? false : 0);
+      expect(how === 'by-id' ? outcome.success : (outcome.data as { replayedCount: number }).replayedCount).toBe(
+        how === 'by-id' ? false : 0,
+      );
     } finally {
       if (!claim.isCompleted()) await claim.rollback();
     }
-    expect(await database.db('webhook_events').where({ id }).first()).toMatchObject({ status: 'processing', lease_owner: 'worker-1', attempts: 2 });
+    expect(await database.db('webhook_events').where({ id }).first()).toMatchObject({
+      status: 'processing',
+      lease_owner: 'worker-1',
+      attempts: 2,
+    });
   });
 });

@@ -39,9 +39,7 @@ export async function createTestDatabase(engine: EngineName): Promise<TestDataba
 
 async function openPglite(): Promise<{ db: Knex; drop: () => Promise<void> }> {
   const seedFile = process.env.PGLITE_SEED_FILE;
-  const pglite = seedFile
-    ? await PGlite.create({ loadDataDir: new Blob([await readFile(seedFile)]) })
-    : await PGlite.create();
+  const pglite = seedFile ? await PGlite.create({ loadDataDir: new Blob([await readFile(seedFile)]) }) : await PGlite.create();
   const db = knex({ client: ClientPgLite, dialect: 'postgres', connection: () => ({ pglite }) as object });
   return { db, drop: async () => {} };
 }

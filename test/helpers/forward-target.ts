@@ -26,7 +26,14 @@ export async function startForwardTarget() {
       const url = new URL(request.url ?? '/', 'http://target');
       const body = Buffer.concat(chunks).toString('utf8');
       const closed = new Promise<void>((resolve) => response.on('close', () => resolve()));
-      const entry = { host: request.headers.host ?? '', method: request.method ?? '', path: url.pathname, headers: request.headers, body, closed };
+      const entry = {
+        host: request.headers.host ?? '',
+        method: request.method ?? '',
+        path: url.pathname,
+        headers: request.headers,
+        body,
+        closed,
+      };
       received.push(entry);
       for (const arrived of arrivalWaiters.splice(0)) arrived(entry);
       if (url.pathname === '/slow') return;

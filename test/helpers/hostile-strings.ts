@@ -19,4 +19,5 @@ export const wellFormedHostileString = (maxLength = 12) => hostileString(maxLeng
 const unpaired = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** JSON values whose strings and keys are hostile, as they come back from JSON text (no -0). */
-export const hostileJson = () => fc.jsonValue({ maxDepth: 2, stringUnit: unit }).map((value) => JSON.parse(JSON.stringify(value)) as JsonValue);
+export const hostileJson = () =>
+  fc.jsonValue({ maxDepth: 2, stringUnit: unit }).map((value) => JSON.parse(JSON.stringify(value)) as JsonValue);

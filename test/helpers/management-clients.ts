@@ -1,6 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
-import { fromBinary, fromJson, toBinary, type DescMethodUnary, type DescService,
-  type Message, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import {
+  fromBinary,
+  fromJson,
+  toBinary,
+  type DescMethodUnary,
+  type DescService,
+  type Message,
+  type JsonObject,
+  type JsonValue,
+} from '@bufbuild/protobuf';
 import { ConnectError, createClient } from '@connectrpc/connect';
 import { findTrailerError } from '@connectrpc/connect/protocol-grpc';
 import { createConnectTransport } from '@connectrpc/connect-node';
@@ -33,7 +41,13 @@ export type ClientKind = 'gateway' | 'connect' | 'grpc';
 export const clientKinds: ClientKind[] = ['gateway', 'connect', 'grpc'];
 
 /** The services whose RPCs the clients can call, each RPC taking the message named like its `$type`. */
-const services: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService, ProcessService];
+const services: readonly DescService[] = [
+  WebHookConfigService,
+  AuditService,
+  CommandService,
+  WebhookEventService,
+  ProcessService,
+];
 
 /**
  * What a client sends as `Authorization`: a token (sent as `Bearer <token>`), a raw header value,
@@ -100,9 +114,25 @@ function failure(error: ConnectError): Outcome {
 }
 
 function codeName(code: number): string {
-  const names = ['ok', 'canceled', 'unknown', 'invalid_argument', 'deadline_exceeded', 'not_found', 'already_exists',
-    'permission_denied', 'resource_exhausted', 'failed_precondition', 'aborted', 'out_of_range', 'unimplemented',
-    'internal', 'unavailable', 'data_loss', 'unauthenticated'];
+  const names = [
+    'ok',
+    'canceled',
+    'unknown',
+    'invalid_argument',
+    'deadline_exceeded',
+    'not_found',
+    'already_exists',
+    'permission_denied',
+    'resource_exhausted',
+    'failed_precondition',
+    'aborted',
+    'out_of_range',
+    'unimplemented',
+    'internal',
+    'unavailable',
+    'data_loss',
+    'unauthenticated',
+  ];
   return names[code] ?? String(code);
 }
 

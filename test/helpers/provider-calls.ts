@@ -24,14 +24,20 @@ export async function postProvider(
 export function openProviderSession(baseUrl: string) {
   const session = connect(baseUrl);
   return {
-    post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: WebhookResponse['json'] }> {
+    post(
+      path: string,
+      body: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<{ status: number; json: WebhookResponse['json'] }> {
       return new Promise((resolve, reject) => {
         const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json', ...headers });
         let status = 0;
         const chunks: Buffer[] = [];
         stream.on('response', (head) => void (status = Number(head[':status'])));
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => resolve({ status, json: JSON.parse(Buffer.concat(chunks).toString()) as WebhookResponse['json'] }));
+        stream.on('end', () =>
+          resolve({ status, json: JSON.parse(Buffer.concat(chunks).toString()) as WebhookResponse['json'] }),
+        );
         stream.on('error', reject);
         stream.end(JSON.stringify(body));
       });

@@ -12,7 +12,10 @@ export async function startStallingProxy(target: URL) {
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     const pair: [net.Socket, net.Socket] = [client, upstream];
     pairs.add(pair);
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       from.on('data', (chunk) => void (stalled || to.write(chunk)));
       from.on('error', () => to.destroy());
       from.on('close', () => {
@@ -31,9 +34,10 @@ export async function startStallingProxy(target: URL) {
       stalled = false;
       for (const [client] of pairs) client.resetAndDestroy();
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const [client] of pairs) client.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const [client] of pairs) client.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

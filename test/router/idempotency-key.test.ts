@@ -11,19 +11,31 @@ describe('extractIdempotencyKey', () => {
     expect(extractIdempotencyKey(unsigned, both, null)).toEqual({ key: 'K-1', source: 'header:idempotency-key' });
     const hmac = { idempotencyKey: null, verification: { scheme: 'hmac-sha256' } };
     expect(extractIdempotencyKey(hmac, both, null)).toEqual({ key: 'K-1', source: 'header:idempotency-key' });
-    expect(extractIdempotencyKey(unsigned, { 'webhook-id': 'msg_1' }, null)).toEqual({ key: 'msg_1', source: 'header:webhook-id' });
+    expect(extractIdempotencyKey(unsigned, { 'webhook-id': 'msg_1' }, null)).toEqual({
+      key: 'msg_1',
+      source: 'header:webhook-id',
+    });
   });
 
   it('takes the signed webhook-id over an unsigned Idempotency-Key under standard-webhooks', () => {
     expect(extractIdempotencyKey(standardWebhooks, both, null)).toEqual({ key: 'msg_1', source: 'header:webhook-id' });
-    expect(extractIdempotencyKey(standardWebhooks, { ...both, 'idempotency-key': 'K-2' }, null)).toEqual({ key: 'msg_1', source: 'header:webhook-id' });
+    expect(extractIdempotencyKey(standardWebhooks, { ...both, 'idempotency-key': 'K-2' }, null)).toEqual({
+      key: 'msg_1',
+      source: 'header:webhook-id',
+    });
   });
 
   it('takes a configured header or JSON pointer first, whatever the scheme', () => {
     const byHeader = { ...standardWebhooks, idempotencyKey: 'header:X-Reference' };
-    expect(extractIdempotencyKey(byHeader, { ...both, 'x-reference': ' R-1 ' }, null)).toEqual({ key: 'R-1', source: 'header:X-Reference' });
+    expect(extractIdempotencyKey(byHeader, { ...both, 'x-reference': ' R-1 ' }, null)).toEqual({
+      key: 'R-1',
+      source: 'header:X-Reference',
+    });
     const byPointer = { ...standardWebhooks, idempotencyKey: 'body:/data/reference' };
-    expect(extractIdempotencyKey(byPointer, both, { data: { reference: 42 } })).toEqual({ key: '42', source: 'body:/data/reference' });
+    expect(extractIdempotencyKey(byPointer, both, { data: { reference: 42 } })).toEqual({
+      key: '42',
+      source: 'body:/data/reference',
+    });
     expect(extractIdempotencyKey(byPointer, both, { data: {} })).toEqual({ key: 'msg_1', source: 'header:webhook-id' });
   });
 

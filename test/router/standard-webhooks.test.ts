@@ -6,7 +6,14 @@ const now = new Date('2026-11-28T10:00:00.000Z');
 const timestamp = String(now.getTime() / 1000);
 const rawBody = Buffer.from('{"event":"charge.success"}');
 const id = 'msg_p5jXN8AQM9LWM0D4loKWxJek';
-const settings = (secrets: string[]) => ({ scheme: 'standard-webhooks', secrets, header: '', prefix: '', encoding: '', toleranceSeconds: null });
+const settings = (secrets: string[]) => ({
+  scheme: 'standard-webhooks',
+  secrets,
+  header: '',
+  prefix: '',
+  encoding: '',
+  toleranceSeconds: null,
+});
 const signedWith = (key: Buffer) => ({
   'webhook-id': id,
   'webhook-timestamp': timestamp,
@@ -16,7 +23,12 @@ const signedWith = (key: Buffer) => ({
 describe('standardWebhooks', () => {
   it('accepts a signature made with the base64 key after whsec_', () => {
     const key = randomBytes(24);
-    const outcome = standardWebhooks({ rawBody, headers: signedWith(key), settings: settings([`whsec_${key.toString('base64')}`]), now });
+    const outcome = standardWebhooks({
+      rawBody,
+      headers: signedWith(key),
+      settings: settings([`whsec_${key.toString('base64')}`]),
+      now,
+    });
     expect(outcome).toEqual({ ok: true });
   });
 

@@ -40,21 +40,26 @@ describe('the PGlite data folder lock', () => {
     lock.release();
   });
 
-  it.skipIf(!existsSync('/proc/self/stat'))('takes over a lock of a killed process that its parent has not reaped yet', async () => {
-    // The shell's `sleep 0` exits, and the `sleep 60` the shell became never reaps it: a zombie.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    try {
-      const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
-      for (let tries = 0; !/\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); tries += 1) {
-        if (tries > 200) throw new Error('no zombie');
-        await new Promise((resolve) => setTimeout(resolve, 25));
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'takes over a lock of a killed process that its parent has not reaped yet',
+    async () => {
+      // The shell's `sleep 0` exits, and the `sleep 60` the shell became never reaps it: a zombie.
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        const pid = Number(
+          await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))),
+        );
+        for (let tries = 0; !/\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); tries += 1) {
+          if (tries > 200) throw new Error('no zombie');
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        writeFileSync(lockFile, JSON.stringify({ pid, host: hostname(), since: 'then' }));
+        lockDataDir(dir).release();
+      } finally {
+        parent.kill('SIGKILL');
       }
-      writeFileSync(lockFile, JSON.stringify({ pid, host: hostname(), since: 'then' }));
-      lockDataDir(dir).release();
-    } finally {
-      parent.kill('SIGKILL');
-    }
-  });
+    },
+  );
 
   it('takes over a half-written lock file, but never one held by a live process or another host', () => {
     writeFileSync(lockFile, '');

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeStoredText, unescapeStoredText } from '../../src/store/jsonb-safe.js';
 import { finishEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
-import { findWebhookEventById, insertRunningWebhookEvent, noteRepeatedDelivery, settleAttempt } from '../../src/store/webhook-events.js';
+import {
+  findWebhookEventById,
+  insertRunningWebhookEvent,
+  noteRepeatedDelivery,
+  settleAttempt,
+} from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { hostileJson, hostileString } from '../helpers/hostile-strings.js';
 
@@ -35,7 +40,16 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
     const record = fc.dictionary(hostileString(), hostileString(), { maxKeys: 3 });
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ headers: record, query: record, path: hostileString(), key: hostileString(), note: hostileJson(), result: hostileJson(), error: hostileString(), log: hostileJson() }),
+        fc.record({
+          headers: record,
+          query: record,
+          path: hostileString(),
+          key: hostileString(),
+          note: hostileJson(),
+          result: hostileJson(),
+          error: hostileString(),
+          log: hostileJson(),
+        }),
         async (sample) => {
           configId += 1;
           const stored = await insertRunningWebhookEvent(database.db, {
@@ -60,16 +74,42 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
             trace: { dedup: { key: sample.key }, note: sample.note } as JsonObject,
           });
           expect(stored).toBeDefined();
-          const finish: AttemptFinish = { outcome: 'succeeded', finishedAt: at, durationMs: 1, errors: [sample.error], logs: [sample.log], steps: [sample.note] };
-          const settlement = { status: 'succeeded', result: sample.result, httpResponse: { status: 200, headers: sample.headers, body: sample.result }, at } as const;
-          expect(await settleAttempt(database.db, { id: stored!.attemptId, finish }, { id: stored!.event.id, owner: 'host:1', attempt: 1, settlement })).toBe(true);
+          const finish: AttemptFinish = {
+            outcome: 'succeeded',
+            finishedAt: at,
+            durationMs: 1,
+            errors: [sample.error],
+            logs: [sample.log],
+            steps: [sample.note],
+          };
+          const settlement = {
+            status: 'succeeded',
+            result: sample.result,
+            httpResponse: { status: 200, headers: sample.headers, body: sample.result },
+            at,
+          } as const;
+          expect(
+            await settleAttempt(
+              database.db,
+              { id: stored!.attemptId, finish },
+              { id: stored!.event.id, owner: 'host:1', attempt: 1, settlement },
+            ),
+          ).toBe(true);
 
           const event = await findWebhookEventById(database.db, stored!.event.id);
-          expect(event).toMatchObject({ path: sample.path, headers: sample.headers, query: sample.query, idempotencyKey: sample.key, result: sample.result });
+          expect(event).toMatchObject({
+            path: sample.path,
+            headers: sample.headers,
+            query: sample.query,
+            idempotencyKey: sample.key,
+            result: sample.result,
+          });
           expect(event!.rawBody).toEqual(Buffer.from([0, 0xff, 0xfe, 0x00]));
           expect(event!.trace).toEqual({ dedup: { key: sample.key }, note: sample.note });
           expect(event!.httpResponse).toEqual(settlement.httpResponse);
-          expect((await noteRepeatedDelivery(database.db, { source: 'router', configId }, sample.key, at))?.id).toBe(stored!.event.id);
+          expect((await noteRepeatedDelivery(database.db, { source: 'router', configId }, sample.key, at))?.id).toBe(
+            stored!.event.id,
+          );
           const [attempt] = await listEventAttempts(database.db, stored!.event.id);
           expect(attempt).toMatchObject({ errors: [sample.error], logs: [sample.log], steps: [sample.note] });
         },
@@ -80,12 +120,37 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
 
   it('keeps a failed attempt whose errors hold NUL', async () => {
     const stored = await insertRunningWebhookEvent(database.db, {
-      configId: 0, configKey: 'k', configVersion: 1, source: 'router', method: 'POST', path: 'p', headers: {}, query: { '\u0000': '\u0000' },
-      rawBody: Buffer.alloc(0), clientIp: '127.0.0.1', receivedAt: at, idempotencyKey: null, responseMode: 'sync', status: 'processing',
-      attempts: 1, maxAttempts: 1, leaseOwner: 'host:1', leaseMs: 60_000, trace: {},
+      configId: 0,
+      configKey: 'k',
+      configVersion: 1,
+      source: 'router',
+      method: 'POST',
+      path: 'p',
+      headers: {},
+      query: { '\u0000': '\u0000' },
+      rawBody: Buffer.alloc(0),
+      clientIp: '127.0.0.1',
+      receivedAt: at,
+      idempotencyKey: null,
+      responseMode: 'sync',
+      status: 'processing',
+      attempts: 1,
+      maxAttempts: 1,
+      leaseOwner: 'host:1',
+      leaseMs: 60_000,
+      trace: {},
     });
-    await finishEventAttempt(database.db, stored!.attemptId, { outcome: 'failed', finishedAt: at, durationMs: 1, errors: ['a\u0000b'], logs: null, steps: null });
-    expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([{ outcome: 'failed', errors: ['a\u0000b'], logs: null }]);
+    await finishEventAttempt(database.db, stored!.attemptId, {
+      outcome: 'failed',
+      finishedAt: at,
+      durationMs: 1,
+      errors: ['a\u0000b'],
+      logs: null,
+      steps: null,
+    });
+    expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([
+      { outcome: 'failed', errors: ['a\u0000b'], logs: null },
+    ]);
     expect((await findWebhookEventById(database.db, stored!.event.id))!.query).toEqual({ '\u0000': '\u0000' });
   });
 });

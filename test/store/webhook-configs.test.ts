@@ -31,7 +31,14 @@ const fields: WebhookConfigFields = {
   timeoutMs: 500,
   maxAttempts: 3,
   idempotencyKey: 'body:/event_id',
-  verification: { scheme: 'hmac-sha512', secrets: ['s1', 's2'], header: 'x-mono-signature', prefix: '', encoding: 'hex', toleranceSeconds: null },
+  verification: {
+    scheme: 'hmac-sha512',
+    secrets: ['s1', 's2'],
+    header: 'x-mono-signature',
+    prefix: '',
+    encoding: 'hex',
+    toleranceSeconds: null,
+  },
 };
 const now = new Date('2026-11-28T12:00:00.000Z');
 
@@ -60,8 +67,12 @@ describe.each(engines)('webhook config store on %s', (engine) => {
     await expect(sameRoute).rejects.toSatisfy((error) => isUniqueViolation(error, routeUniqueIndex));
     const disabled = await insertWebhookConfig(database.db, { ...fields, key: 'other', isEnabled: false }, now);
     expect(disabled.activatedAt).toBeNull();
-    expect(await findEnabledRouteOwner(database.db, { normalizedPath: 'mono/callback', action: 'POST' })).toMatchObject({ key: 'Mono-Callback' });
-    expect(await findEnabledRouteOwner(database.db, { normalizedPath: 'mono/callback', action: 'POST', exceptId: 1 })).toBeUndefined();
+    expect(await findEnabledRouteOwner(database.db, { normalizedPath: 'mono/callback', action: 'POST' })).toMatchObject({
+      key: 'Mono-Callback',
+    });
+    expect(
+      await findEnabledRouteOwner(database.db, { normalizedPath: 'mono/callback', action: 'POST', exceptId: 1 }),
+    ).toBeUndefined();
   });
 
   it('bumps the version on update and on enable/disable, stamping the times', async () => {

@@ -32,7 +32,14 @@ const config: WebhookConfigFields = {
   idempotencyKey: null,
   verification: null,
 };
-const succeeded: AttemptFinish = { outcome: 'succeeded', finishedAt: later, durationMs: 3, errors: null, logs: null, steps: null };
+const succeeded: AttemptFinish = {
+  outcome: 'succeeded',
+  finishedAt: later,
+  durationMs: 3,
+  errors: null,
+  logs: null,
+  steps: null,
+};
 
 describe.each(engines)('webhook event store on %s', (engine) => {
   let database: TestDatabase;
@@ -73,7 +80,9 @@ describe.each(engines)('webhook event store on %s', (engine) => {
     const stored = await insertRunningWebhookEvent(database.db, running());
     expect(stored?.event).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'host:1', rawBody: received.rawBody });
     const attempts = await listEventAttempts(database.db, stored!.event.id);
-    expect(attempts).toMatchObject([{ id: stored!.attemptId, attempt: 1, worker: 'host:1', configVersion: 1, outcome: 'running' }]);
+    expect(attempts).toMatchObject([
+      { id: stored!.attemptId, attempt: 1, worker: 'host:1', configVersion: 1, outcome: 'running' },
+    ]);
 
     expect(await insertRunningWebhookEvent(database.db, { ...running(), leaseOwner: 'host:2' })).toBeUndefined();
     expect([await countRows('webhook_events'), await countRows('webhook_event_attempts')]).toEqual([1, 1]);
@@ -94,34 +103,45 @@ describe.each(engines)('webhook event store on %s', (engine) => {
       leaseOwner: null,
       completedAt: later,
     });
-    expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([{ outcome: 'succeeded', finishedAt: later, durationMs: 3 }]);
+    expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([
+      { outcome: 'succeeded', finishedAt: later, durationMs: 3 },
+    ]);
   });
 
-  it.each(['new-host', 'slow-host'])('still records an attempt whose lease was lost, but leaves the event to its next claim by %s', async (nextOwner) => {
-    const queued = await insertWebhookEvent(database.db, {
-      ...received,
-      responseMode: 'async',
-      status: 'queued',
-      attempts: 0,
-      leaseOwner: null,
-      availableAt: now,
-    });
-    // A lease of 0 ms has run out on the database's clock by the next statement.
-    const [first] = await claimDueEvents(database.db, { owner: 'slow-host', now, leaseMs: 0, limit: 1 });
-    const slowAttempt = await insertEventAttempt(database.db, {
-      eventId: queued!.id,
-      attempt: first!.attempts,
-      worker: 'slow-host',
-      configVersion: 1,
-      startedAt: now,
-    });
-    const [second] = await claimDueEvents(database.db, { owner: nextOwner, now, leaseMs: 60_000, limit: 1 });
-    expect(second).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: nextOwner });
+  it.each(['new-host', 'slow-host'])(
+    'still records an attempt whose lease was lost, but leaves the event to its next claim by %s',
+    async (nextOwner) => {
+      const queued = await insertWebhookEvent(database.db, {
+        ...received,
+        responseMode: 'async',
+        status: 'queued',
+        attempts: 0,
+        leaseOwner: null,
+        availableAt: now,
+      });
+      // A lease of 0 ms has run out on the database's clock by the next statement.
+      const [first] = await claimDueEvents(database.db, { owner: 'slow-host', now, leaseMs: 0, limit: 1 });
+      const slowAttempt = await insertEventAttempt(database.db, {
+        eventId: queued!.id,
+        attempt: first!.attempts,
+        worker: 'slow-host',
+        configVersion: 1,
+        startedAt: now,
+      });
+      const [second] = await claimDueEvents(database.db, { owner: nextOwner, now, leaseMs: 60_000, limit: 1 });
+      expect(second).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: nextOwner });
 
-    const settlement = { status: 'succeeded', result: null, httpResponse: null, at: later } as const;
-    const settled = await settleAttempt(database.db, { id: slowAttempt, finish: succeeded }, { id: queued!.id, owner: 'slow-host', attempt: 1, settlement });
-    expect(settled).toBe(false);
-    expect(await findWebhookEventById(database.db, queued!.id)).toMatchObject({ status: 'processing', leaseOwner: nextOwner });
-    expect(await listEventAttempts(database.db, queued!.id)).toMatchObject([{ attempt: 1, worker: 'slow-host', outcome: 'succeeded' }]);
-  });
+      const settlement = { status: 'succeeded', result: null, httpResponse: null, at: later } as const;
+      const settled = await settleAttempt(
+        database.db,
+        { id: slowAttempt, finish: succeeded },
+        { id: queued!.id, owner: 'slow-host', attempt: 1, settlement },
+      );
+      expect(settled).toBe(false);
+      expect(await findWebhookEventById(database.db, queued!.id)).toMatchObject({ status: 'processing', leaseOwner: nextOwner });
+      expect(await listEventAttempts(database.db, queued!.id)).toMatchObject([
+        { attempt: 1, worker: 'slow-host', outcome: 'succeeded' },
+      ]);
+    },
+  );
 });

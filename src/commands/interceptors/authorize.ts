@@ -7,8 +7,7 @@ import type { CommandInterceptor } from '../command-bus.js';
  */
 export const authorize: CommandInterceptor = (next) => async (call) => {
   const { actor } = call.ctx;
-  const allowed =
-    actor.kind === 'operator' ? actor.permissions.has(call.command.permission) : call.command.runnableFromWebhook;
+  const allowed = actor.kind === 'operator' ? actor.permissions.has(call.command.permission) : call.command.runnableFromWebhook;
   if (!allowed) {
     call.ctx.log.info({ actor: actor.subject, permission: call.command.permission }, 'command refused');
     throw new AppError('permission_denied', 'Forbidden', [`Not allowed to run ${call.command.name}`]);

@@ -35,7 +35,10 @@ function problemOf(command: unknown): string | undefined {
   const { name, handler, inputSchema } = command as Partial<Record<keyof ModuleCommand, unknown>>;
   if (typeof name !== 'string' || !namePattern.test(name)) return 'needs a name made of letters, digits and "_"';
   if (typeof handler !== 'function') return `(${name}) needs a handler function`;
-  if (inputSchema !== undefined && typeof (inputSchema as { '~standard'?: { validate?: unknown } })['~standard']?.validate !== 'function') {
+  if (
+    inputSchema !== undefined &&
+    typeof (inputSchema as { '~standard'?: { validate?: unknown } })['~standard']?.validate !== 'function'
+  ) {
     return `(${name}) has an inputSchema that is not a Standard Schema (zod 4, valibot, arktype...)`;
   }
   return undefined;

@@ -18,9 +18,7 @@ export interface ModuleCommandContext {
 /** An input schema: anything implementing Standard Schema (zod 4, valibot, arktype...). */
 export interface StandardSchema {
   readonly '~standard': {
-    validate(value: unknown):
-      | StandardResult
-      | Promise<StandardResult>;
+    validate(value: unknown): StandardResult | Promise<StandardResult>;
   };
 }
 type StandardResult =

@@ -37,7 +37,10 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
       if (typeof url !== 'string' || url === '') throw invalidArgument('Forward failed', ['parameters.url is required']);
       const extra = splitForwardHeaders(parameters);
       if (extra.refused.length > 0) {
-        ctx.log.warn({ refused: extra.refused.map((name) => name.slice(0, 100)) }, 'ForwardWebhookCommand dropped headers it may not set');
+        ctx.log.warn(
+          { refused: extra.refused.map((name) => name.slice(0, 100)) },
+          'ForwardWebhookCommand dropped headers it may not set',
+        );
       }
       const request = { body: bodyOf(json), headers: baseHeaders(json), originHeaders: extra.headers };
       const response = await forwardRequest(url, request, {

@@ -22,7 +22,8 @@ export function createStartProcessInstance(runtime: ProcessRuntime) {
     description: 'Starts an instance of a process definition (Supervised or FireAndForget)',
     async handle(input, _ctx) {
       const mode = (input.executionMode.trim() || 'Supervised') as ExecutionMode;
-      if (!modes.includes(mode)) throw invalidArgument('Validation failed', ['Execution mode must be "Supervised" or "FireAndForget"']);
+      if (!modes.includes(mode))
+        throw invalidArgument('Validation failed', ['Execution mode must be "Supervised" or "FireAndForget"']);
       if (!isStoredId(input.processDefinitionId)) {
         throw notFound('Process definition not found', [`Process definition ${input.processDefinitionId} does not exist`]);
       }

@@ -1,7 +1,4 @@
-import {
-  GetCommandListQuerySchema,
-  GetCommandListResponseSchema,
-} from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
+import { GetCommandListQuerySchema, GetCommandListResponseSchema } from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
 import { defineCommand } from '../command.js';
 
 /** Lists the registered commands (built in and from COMMAND_MODULES), ordered by name. */

@@ -11,7 +11,10 @@ import { invalidArgument } from '../../errors.js';
 
 /** The chain as reads show it: secret parameter values replaced by the mask (null and "" stay as they are). */
 export function maskChainSecrets(chain: readonly CommandChainStep[]): CommandChainStep[] {
-  return chain.map((step) => ({ commandName: step.commandName, parameters: mask(step.parameters, false, '') as Record<string, unknown> }));
+  return chain.map((step) => ({
+    commandName: step.commandName,
+    parameters: mask(step.parameters, false, '') as Record<string, unknown>,
+  }));
 }
 
 /**
@@ -27,7 +30,10 @@ export function keepMaskedSecrets(
   const kept = chain.map((step, index) => {
     const previous = stored?.[index]?.commandName === step.commandName ? stored[index]!.parameters : undefined;
     const path = `commandChain[${index}].parameters`;
-    return { commandName: step.commandName, parameters: keep(step.parameters, previous, false, '', path, problems) as Record<string, unknown> };
+    return {
+      commandName: step.commandName,
+      parameters: keep(step.parameters, previous, false, '', path, problems) as Record<string, unknown>,
+    };
   });
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);
   return kept;
@@ -42,17 +48,27 @@ function mask(value: unknown, secret: boolean, name: string): unknown {
 
 function keep(value: unknown, stored: unknown, secret: boolean, name: string, path: string, problems: string[]): unknown {
   if (secret && value === secretMask) {
-    if (stored === undefined || stored === secretMask) problems.push(`${path} is "${secretMask}" but no stored value is there to keep`);
+    if (stored === undefined || stored === secretMask)
+      problems.push(`${path} is "${secretMask}" but no stored value is there to keep`);
     return stored;
   }
   if (Array.isArray(value)) {
-    return value.map((item, i) => keep(item, Array.isArray(stored) ? stored[i] : undefined, secret, name, `${path}[${i}]`, problems));
+    return value.map((item, i) =>
+      keep(item, Array.isArray(stored) ? stored[i] : undefined, secret, name, `${path}[${i}]`, problems),
+    );
   }
   if (!isObject(value)) return value;
   return Object.fromEntries(
     Object.entries(value).map(([child, v]) => [
       child,
-      keep(v, isObject(stored) ? stored[child] : undefined, secret || isSecretChild(name, child), child, `${path}.${child}`, problems),
+      keep(
+        v,
+        isObject(stored) ? stored[child] : undefined,
+        secret || isSecretChild(name, child),
+        child,
+        `${path}.${child}`,
+        problems,
+      ),
     ]),
   );
 }

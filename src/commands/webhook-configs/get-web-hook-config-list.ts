@@ -30,7 +30,12 @@ export const getWebHookConfigList = defineCommand({
     const found = await listWebhookConfigs(ctx.db, filter, page);
     const { pageNumber, pageSize } = page;
     return {
-      data: { items: found.items.map((config) => toWebHookConfigMessage(config)), totalCount: found.totalCount, pageNumber, pageSize },
+      data: {
+        items: found.items.map((config) => toWebHookConfigMessage(config)),
+        totalCount: found.totalCount,
+        pageNumber,
+        pageSize,
+      },
     };
   },
 });
@@ -39,9 +44,7 @@ function validateQuery(input: GetWebHookConfigListQuery): Page {
   const { page, problems: pageProblems } = parsePage(input);
   const problems = [
     ...pageProblems,
-    ...(input.searchText.length > maxSearchLength
-      ? [`Search text must be at most ${maxSearchLength} characters`]
-      : []),
+    ...(input.searchText.length > maxSearchLength ? [`Search text must be at most ${maxSearchLength} characters`] : []),
     ...(input.executionType !== undefined && !findExecutionType(input.executionType)
       ? [`Execution type must be between 0 and ${listExecutionTypes().length - 1}`]
       : []),

@@ -18,9 +18,7 @@ export async function setEnabled(id: bigint, isEnabled: boolean, ctx: CommandCon
       throw new AppError('already_exists', failure, [routeConflictMessage(existing.action, existing.path)]);
     }
   }
-  const updated = await setWebhookConfigEnabled(ctx.db, existing.id, isEnabled, ctx.clock()).catch(
-    asConflict(failure, existing),
-  );
+  const updated = await setWebhookConfigEnabled(ctx.db, existing.id, isEnabled, ctx.clock()).catch(asConflict(failure, existing));
   if (!updated) throw notFound(failure, ['Configuration not found']);
   return { data: toWebHookConfigMessage(updated) };
 }

@@ -32,10 +32,7 @@ export interface ValidationContext {
  * Checks a draft and throws one error listing every problem: 400 "Validation failed", or 409 when
  * the only problems are conflicts with other configurations (a taken key or route).
  */
-export async function validateWebhookConfig(
-  draft: WebhookConfigDraft,
-  context: ValidationContext,
-): Promise<WebhookConfigFields> {
+export async function validateWebhookConfig(draft: WebhookConfigDraft, context: ValidationContext): Promise<WebhookConfigFields> {
   const problems = await findFieldProblems(draft, context);
   const conflicts = await findConflicts(draft, context);
   if (problems.length > 0) throw new AppError('invalid_argument', 'Validation failed', [...problems, ...conflicts]);
@@ -156,7 +153,8 @@ function standardWebhooksSecretProblems(secrets: readonly string[]): string[] {
     const key = decodeStandardWebhooksKey(secret);
     if (key && key.length >= minStandardWebhooksKeyBytes) return [];
     const name = secrets.length > 1 ? `Verification secret ${index + 1}` : 'Verification secret';
-    return [`${name} must be base64 (optionally after "whsec_") of at least ${minStandardWebhooksKeyBytes} bytes for standard-webhooks`];
+    return [
+      `${name} must be base64 (optionally after "whsec_") of at least ${minStandardWebhooksKeyBytes} bytes for standard-webhooks`,
+    ];
   });
 }
-

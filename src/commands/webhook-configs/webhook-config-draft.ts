@@ -57,24 +57,22 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     action: input.action?.trim().toUpperCase() ?? base.action,
     executionType: input.executionType ?? base.executionType,
     commandName: input.commandName === undefined ? base.commandName : emptyToNull(input.commandName),
-    commandChain:
-      input.commandChain.length > 0 ? toChain(input.commandChain, existing.commandChain) : base.commandChain,
+    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, existing.commandChain) : base.commandChain,
     executionCode: input.executionCode === undefined ? base.executionCode : emptyToNull(input.executionCode),
-    processDefinitionId:
-      input.processDefinitionId === undefined ? base.processDefinitionId : Number(input.processDefinitionId),
+    processDefinitionId: input.processDefinitionId === undefined ? base.processDefinitionId : Number(input.processDefinitionId),
     allowableIps: input.allowableIps?.trim() ?? base.allowableIps,
     responseMode: input.responseMode?.trim() || base.responseMode,
     timeoutMs: input.timeoutMs ?? base.timeoutMs,
     maxAttempts: input.maxAttempts ?? base.maxAttempts,
-    idempotencyKey:
-      input.idempotencyKey === undefined ? base.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
+    idempotencyKey: input.idempotencyKey === undefined ? base.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
     verification: input.verification ? toVerificationSettings(input.verification, base.verification) : base.verification,
   });
 }
 
-const withoutTypeFields = Object.fromEntries(
-  Object.values(executionTypes).map((type) => [type.targetField, null]),
-) as Record<TargetField, null>;
+const withoutTypeFields = Object.fromEntries(Object.values(executionTypes).map((type) => [type.targetField, null])) as Record<
+  TargetField,
+  null
+>;
 
 /** A chain may be given as `commandName: "A,B,C"`; it is stored as steps. */
 function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft {
@@ -94,7 +92,10 @@ function toChain(
   stored: readonly CommandChainStep[] | null,
 ): CommandChainStep[] | null {
   if (steps.length === 0) return null;
-  const chain = steps.map((step) => ({ commandName: step.commandName.trim(), parameters: step.parameters ?? ({} as JsonObject) }));
+  const chain = steps.map((step) => ({
+    commandName: step.commandName.trim(),
+    parameters: step.parameters ?? ({} as JsonObject),
+  }));
   return keepMaskedSecrets(chain, stored);
 }
 

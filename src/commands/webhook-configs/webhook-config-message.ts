@@ -48,7 +48,11 @@ export function toWebHookConfigMessage(
     ...(config.activatedAt && { activatedAt: timestampFromDate(config.activatedAt) }),
     ...(config.deactivatedAt && { deactivatedAt: timestampFromDate(config.deactivatedAt) }),
     ...(refused && {
-      refusedRequests: { total: BigInt(refused.total), notStored: BigInt(refused.notStored), lastAt: timestampFromDate(refused.lastAt) },
+      refusedRequests: {
+        total: BigInt(refused.total),
+        notStored: BigInt(refused.notStored),
+        lastAt: timestampFromDate(refused.lastAt),
+      },
     }),
   };
 }

@@ -10,7 +10,6 @@ import { parseEventFilter } from './event-filter.js';
 import { parseSearchableFilter } from './searchable-filter.js';
 import { toWebhookEventMessage } from './webhook-event-message.js';
 
-
 /** One page of events, newest first, with the total that matches the filters. */
 export const getWebhookEventList = defineCommand({
   name: GetWebhookEventListQuerySchema.name,
@@ -28,7 +27,12 @@ export const getWebhookEventList = defineCommand({
     const found = await listWebhookEvents(ctx.db, { ...filter, ...(fields && { fields }) }, page);
     const { pageNumber, pageSize } = page;
     return {
-      data: { items: found.items.map((event) => toWebhookEventMessage(event)), totalCount: found.totalCount, pageNumber, pageSize },
+      data: {
+        items: found.items.map((event) => toWebhookEventMessage(event)),
+        totalCount: found.totalCount,
+        pageNumber,
+        pageSize,
+      },
     };
   },
 });

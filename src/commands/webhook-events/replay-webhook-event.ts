@@ -39,7 +39,8 @@ export const createReplayWebhookEvent = (options: ReplayOptions) =>
         limit,
         note: { at: ctx.clock().toISOString(), by: ctx.actor.subject },
       });
-      if (input.id !== undefined && ids.length === 0) throw failedPrecondition('Replay failed', ['The event is no longer replayable']);
+      if (input.id !== undefined && ids.length === 0)
+        throw failedPrecondition('Replay failed', ['The event is no longer replayable']);
       return { data: { replayedCount: ids.length, eventIds: ids.map(BigInt) } };
     },
   });

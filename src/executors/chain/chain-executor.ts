@@ -24,7 +24,8 @@ export function createChainExecutor(bus: CommandBus): Executor {
       const context = executionContextToJson(request.context);
       const chainSignal = withConfigTimeout(signal, request);
       const caller = { key: String(context.key), requestId: `event-${context.eventId}`, signal: chainSignal };
-      const stopReason = () => (signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(request)} ms`);
+      const stopReason = () =>
+        signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(request)} ms`;
       const steps: StepResultInit[] = [];
       let previous: JsonValue = null;
       for (const [index, step] of chain.entries()) {
@@ -34,7 +35,12 @@ export function createChainExecutor(bus: CommandBus): Executor {
         const outcome = await untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal);
         const durationMs = performance.now() - started;
         if (outcome === 'aborted' || (!outcome.success && chainSignal.aborted)) {
-          steps.push({ commandName: step.commandName, success: false, error: signal.aborted ? 'Cancelled' : 'Timed out', durationMs });
+          steps.push({
+            commandName: step.commandName,
+            success: false,
+            error: signal.aborted ? 'Cancelled' : 'Timed out',
+            durationMs,
+          });
           return { success: false, errors: [stopReason()], steps };
         }
         if (!outcome.success) {

@@ -18,7 +18,9 @@ export function createNativeExecutor(bus: CommandBus): Executor {
       const caller = { key: context.key as string, requestId: `event-${context.eventId}`, signal: bounded };
       const outcome = await untilAborted(runWebhookCommand(bus, request.commandName, context, caller), bounded);
       if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
-        return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(request)} ms`);
+        return failedResult(
+          signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(request)} ms`,
+        );
       }
       if (!outcome.success) return failedResult(...outcome.errors);
       return { success: true, data: fromJson(ValueSchema, outcome.data) };

@@ -50,7 +50,11 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     maxVariablesBytes: options.settings.maxVariablesBytes,
     definitions,
     createScripts: () =>
-      createProcessScripts({ sandbox: options.sandbox, timeoutMs: options.scriptTimeoutMs, runCommand: options.runCommand }) as unknown as IScripts,
+      createProcessScripts({
+        sandbox: options.sandbox,
+        timeoutMs: options.scriptTimeoutMs,
+        runCommand: options.runCommand,
+      }) as unknown as IScripts,
   };
   const lease = { owner: options.owner, leaseMs: options.settings.leaseMs };
 

@@ -87,11 +87,16 @@ export async function runInstance(
     saving = saving.then(async () => {
       if (finished || engine.state !== 'running') return;
       const state = await engine.getState();
-      await saveProcessInstance(deps.db, instance.id, tracker.change('RUNNING', publicVariables(environment().variables), state), {
-        owner: deps.owner,
-        now: deps.clock(),
-        release: false,
-      });
+      await saveProcessInstance(
+        deps.db,
+        instance.id,
+        tracker.change('RUNNING', publicVariables(environment().variables), state),
+        {
+          owner: deps.owner,
+          now: deps.clock(),
+          release: false,
+        },
+      );
     });
   };
 
@@ -187,7 +192,9 @@ interface ProcessEnvironment {
  * engine's and the definition's environments are copies taken at start).
  */
 function processEnvironment(engine: Engine): ProcessEnvironment {
-  const definition = engine.execution?.definitions[0] as unknown as { getProcesses(): { environment: ProcessEnvironment }[] } | undefined;
+  const definition = engine.execution?.definitions[0] as unknown as
+    | { getProcesses(): { environment: ProcessEnvironment }[] }
+    | undefined;
   return definition?.getProcesses()[0]?.environment ?? (engine.environment as unknown as ProcessEnvironment);
 }
 
@@ -205,7 +212,14 @@ function createTracker(instance: ProcessInstance, deps: RunDeps) {
     },
     started(content: ActivityEventContent) {
       if (!isActivity(content)) return;
-      history.push({ id: content.id, name: content.name ?? '', type: content.type, startedAt: now(), endedAt: null, outcome: 'running' });
+      history.push({
+        id: content.id,
+        name: content.name ?? '',
+        type: content.type,
+        startedAt: now(),
+        endedAt: null,
+        outcome: 'running',
+      });
       if (history.length > maxHistory) history.splice(0, history.length - maxHistory);
     },
     ended(content: ActivityEventContent, outcome: string) {

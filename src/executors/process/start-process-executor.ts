@@ -33,7 +33,8 @@ export function createStartProcessExecutor(processes: ProcessRuntime): Executor 
         mode,
         eventId > 0 ? eventId : undefined,
       );
-      if (instance.status === 'ERROR') return failedResult(...(instance.errors.length > 0 ? instance.errors : ['Process failed']));
+      if (instance.status === 'ERROR')
+        return failedResult(...(instance.errors.length > 0 ? instance.errors : ['Process failed']));
       const current = instance.waiting[0];
       const data: JsonObject = {
         instanceId: instance.id,

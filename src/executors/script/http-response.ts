@@ -8,9 +8,7 @@ type HttpResponseInit = MessageInitShape<typeof HttpResponseSchema>;
  * Splits a script's result into its data and the optional `httpResponse {status, headers, body}`
  * that answers the webhook's caller directly; a malformed one is the script's error.
  */
-export function splitHttpResponse(
-  result: JsonValue,
-): { data: JsonValue; httpResponse?: HttpResponseInit } | { error: string } {
+export function splitHttpResponse(result: JsonValue): { data: JsonValue; httpResponse?: HttpResponseInit } | { error: string } {
   if (typeof result !== 'object' || result === null || Array.isArray(result) || !('httpResponse' in result)) {
     return { data: result };
   }

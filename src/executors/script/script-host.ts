@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FromHost, HostFailure, HostLimits, ToHost } from './host/host-protocol.js';
 
 /** How a run in a host ended: the sandbox's JSON reply, or why there is none. */
-export type HostRunResult =
-  | { readonly reply: string }
-  | { readonly failure: HostFailure | 'crashed'; readonly message: string };
+export type HostRunResult = { readonly reply: string } | { readonly failure: HostFailure | 'crashed'; readonly message: string };
 
 /** What one run sends to a host. */
 export interface HostRunInput {
@@ -35,7 +33,10 @@ export interface ScriptHost {
   /** Runs sent and not yet answered. */
   readonly load: number;
   readonly ready: boolean;
-  run(input: HostRunInput, onCommand: (name: string, json: string) => Promise<string>): { id: number; result: Promise<HostRunResult> };
+  run(
+    input: HostRunInput,
+    onCommand: (name: string, json: string) => Promise<string>,
+  ): { id: number; result: Promise<HostRunResult> };
   /** Stops a run (its isolate is thrown away); a host that does not let go within `killAfterMs` is killed. */
   cancel(id: number): void;
   kill(): void;
@@ -71,7 +72,11 @@ export function startScriptHost(limits: HostLimits, listener: ScriptHostListener
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  type Pending = { resolve(result: HostRunResult): void; onCommand(name: string, json: string): Promise<string>; killTimer?: NodeJS.Timeout };
+  type Pending = {
+    resolve(result: HostRunResult): void;
+    onCommand(name: string, json: string): Promise<string>;
+    killTimer?: NodeJS.Timeout;
+  };
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let ready = false;

@@ -104,7 +104,10 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
       const timeoutMessage = `Script timed out after ${request.timeoutMs} ms`;
       const onCommand = hostCommand(request, limits, depth, state, timeoutMessage);
       const input = JSON.stringify({ context: request.context });
-      const { id, result } = host.run({ cacheKey: request.cacheKey, code: request.code, input, timeoutMs: request.timeoutMs, nested: depth > 0 }, onCommand);
+      const { id, result } = host.run(
+        { cacheKey: request.cacheKey, code: request.code, input, timeoutMs: request.timeoutMs, nested: depth > 0 },
+        onCommand,
+      );
       // A script blocked in a doCmd, or a host that does not answer, is stopped shortly after its timeout.
       let stop: (reason: 'timeout' | 'cancelled') => void = () => {};
       const stopped = new Promise<'timeout' | 'cancelled'>((resolve) => (stop = resolve));
@@ -200,7 +203,8 @@ function readReply(reply: unknown, capture: ConsoleCapture): ScriptOutcome {
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return { ok: false, error: 'The script result could not be read', logs: capture.lines };
+  if (typeof parsed !== 'object' || parsed === null)
+    return { ok: false, error: 'The script result could not be read', logs: capture.lines };
   if (Array.isArray(parsed.logs)) {
     for (const line of parsed.logs) if (Array.isArray(line)) capture.add(line[0], line[1]);
     if (typeof parsed.lines === 'number' && parsed.lines > parsed.logs.length) capture.add('truncated', '');

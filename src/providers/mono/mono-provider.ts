@@ -17,7 +17,11 @@ export function createMonoProvider(settings: { readonly webhookSecret: string | 
       const header = request.headers['mono-webhook-secret'];
       const form = verifyMonoSecret(header, secret, rawBody);
       if (form) return { ok: true, trace: { verification: { scheme: 'mono-webhook-secret', form, passed: true } } };
-      return { ok: false, refusal: 'unauthorized', reason: header ? 'mono-webhook-secret does not match' : 'mono-webhook-secret is missing' };
+      return {
+        ok: false,
+        refusal: 'unauthorized',
+        reason: header ? 'mono-webhook-secret does not match' : 'mono-webhook-secret is missing',
+      };
     },
     parse: parseMonoEvent,
   };

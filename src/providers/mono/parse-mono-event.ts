@@ -15,7 +15,10 @@ const families = [
  * A Mono notification `{event, data, event_id?, timestamp?}`: deduplicated on `event_id`, else on
  * the SHA-256 of the raw body; the event name, family, provider ids and amount (kobo) normalised.
  */
-export function parseMonoEvent(body: JsonValue, rawBody: Buffer): { ok: true; items: ProviderItem[] } | { ok: false; error: string } {
+export function parseMonoEvent(
+  body: JsonValue,
+  rawBody: Buffer,
+): { ok: true; items: ProviderItem[] } | { ok: false; error: string } {
   if (!isObject(body)) return { ok: false, error: 'A Mono notification is a JSON object' };
   const event = body.event;
   if (typeof event !== 'string' || event.trim() === '') return { ok: false, error: 'A Mono notification needs an event name' };
@@ -27,7 +30,8 @@ export function parseMonoEvent(body: JsonValue, rawBody: Buffer): { ok: true; it
     family,
     accountId: accountIdOf(data, family),
     mandateId: text(data.mandate) ?? text(data.mandate_id) ?? (family === 'mandate' ? text(data.id) : undefined),
-    customerId: idOf(data.customer) ?? text(data.customer_id) ?? (isObject(data.account) ? idOf(data.account.customer) : undefined),
+    customerId:
+      idOf(data.customer) ?? text(data.customer_id) ?? (isObject(data.account) ? idOf(data.account.customer) : undefined),
     reference: text(data.reference) ?? text(data.reference_number) ?? text(data.ref),
     amountKobo: koboOf(data.amount),
     status: text(data.status),
@@ -36,7 +40,12 @@ export function parseMonoEvent(body: JsonValue, rawBody: Buffer): { ok: true; it
   });
   const item: ProviderItem = eventId
     ? { rawBody, idempotencyKey: eventId, keySource: 'body:event_id', fields }
-    : { rawBody, idempotencyKey: `sha256:${createHash('sha256').update(rawBody).digest('hex')}`, keySource: 'body:sha256', fields };
+    : {
+        rawBody,
+        idempotencyKey: `sha256:${createHash('sha256').update(rawBody).digest('hex')}`,
+        keySource: 'body:sha256',
+        fields,
+      };
   return { ok: true, items: [item] };
 }
 

@@ -5,7 +5,11 @@ import { constantTimeEqual } from '../constant-time-equal.js';
  * Mono's `mono-webhook-secret` header: the shared secret itself, or (as some Mono integrations
  * send) the hex HMAC-SHA512 of the raw body keyed with it. Both compared in constant time.
  */
-export function verifyMonoSecret(header: string | undefined, secret: string, rawBody: Buffer): 'secret' | 'hmac-sha512' | undefined {
+export function verifyMonoSecret(
+  header: string | undefined,
+  secret: string,
+  rawBody: Buffer,
+): 'secret' | 'hmac-sha512' | undefined {
   if (header === undefined || header === '') return undefined;
   const hmac = createHmac('sha512', secret).update(rawBody).digest('hex');
   // Both comparisons always run, so the time taken does not tell which form was tried.

@@ -17,19 +17,24 @@ const names = {
  * Remita collection (salary-deduction) notifications, one object or an array: deduplicated on the
  * transaction reference, else on mandate + date + amount. Unknown fields stay in the stored body.
  */
-export function parseRemitaCollection(body: JsonValue, rawBody: Buffer): { ok: true; items: ProviderItem[] } | { ok: false; error: string } {
+export function parseRemitaCollection(
+  body: JsonValue,
+  rawBody: Buffer,
+): { ok: true; items: ProviderItem[] } | { ok: false; error: string } {
   const items = remitaItems(body);
   if (!items) return { ok: false, error: 'A Remita collection notification is a JSON object or a non-empty array of them' };
   const parsed: ProviderItem[] = [];
   for (const [index, item] of items.entries()) {
     const fields = collectionFields(item);
     const { reference, mandateId, deductionDate, amountKobo } = fields;
-    const key = reference !== undefined
-      ? { idempotencyKey: String(reference), keySource: 'body:transactionRef' }
-      : mandateId !== undefined && deductionDate !== undefined && amountKobo !== undefined
-        ? { idempotencyKey: `${mandateId}|${deductionDate}|${amountKobo}`, keySource: 'body:mandateRef+deductionDate+amount' }
-        : undefined;
-    if (!key) return { ok: false, error: `Notification ${index} has neither a transaction reference nor a mandate, date and amount` };
+    const key =
+      reference !== undefined
+        ? { idempotencyKey: String(reference), keySource: 'body:transactionRef' }
+        : mandateId !== undefined && deductionDate !== undefined && amountKobo !== undefined
+          ? { idempotencyKey: `${mandateId}|${deductionDate}|${amountKobo}`, keySource: 'body:mandateRef+deductionDate+amount' }
+          : undefined;
+    if (!key)
+      return { ok: false, error: `Notification ${index} has neither a transaction reference nor a mandate, date and amount` };
     parsed.push({ rawBody: itemBytes(item, items.length, rawBody), ...key, fields });
   }
   return { ok: true, items: parsed };

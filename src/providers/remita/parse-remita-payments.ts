@@ -7,7 +7,10 @@ import { itemBytes, readField, remitaItems } from './remita-items.js';
  * Remita payment notifications, one object or an array: one item each, deduplicated on `rrr`.
  * `channnel` (sic, as Remita spells it) is read as `channel`; amounts may be numbers or strings.
  */
-export function parseRemitaPayments(body: JsonValue, rawBody: Buffer): { ok: true; items: ProviderItem[] } | { ok: false; error: string } {
+export function parseRemitaPayments(
+  body: JsonValue,
+  rawBody: Buffer,
+): { ok: true; items: ProviderItem[] } | { ok: false; error: string } {
   const items = remitaItems(body);
   if (!items) return { ok: false, error: 'A Remita payment notification is a JSON object or a non-empty array of them' };
   const missing = items.findIndex((item) => readField(item, ['rrr']) === undefined);
@@ -16,7 +19,12 @@ export function parseRemitaPayments(body: JsonValue, rawBody: Buffer): { ok: tru
     ok: true,
     items: items.map((item) => {
       const rrr = readField(item, ['rrr'])!;
-      return { rawBody: itemBytes(item, items.length, rawBody), idempotencyKey: rrr, keySource: 'body:rrr', fields: paymentFields(item, rrr) };
+      return {
+        rawBody: itemBytes(item, items.length, rawBody),
+        idempotencyKey: rrr,
+        keySource: 'body:rrr',
+        fields: paymentFields(item, rrr),
+      };
     }),
   };
 }

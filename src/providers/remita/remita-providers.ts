@@ -8,7 +8,13 @@ export function createRemitaProviders(settings: RemitaTrustSettings): { payment:
   const admit = createRemitaTrust(settings);
   const common = { secretQuery: ['token'], admit, verify: () => trusted };
   return {
-    payment: { ...common, source: 'remita-payment', path: '/api/webhooks/remita', reservedKey: 'remita-payment', parse: parseRemitaPayments },
+    payment: {
+      ...common,
+      source: 'remita-payment',
+      path: '/api/webhooks/remita',
+      reservedKey: 'remita-payment',
+      parse: parseRemitaPayments,
+    },
     collection: {
       ...common,
       source: 'remita-collection',

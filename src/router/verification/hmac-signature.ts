@@ -10,7 +10,8 @@ export function hmacSignature(algorithm: 'sha256' | 'sha512'): Verifier {
     const header = settings.header.toLowerCase() || 'x-signature';
     const value = headers[header]?.trim();
     if (!value) return failed(`missing ${header} header`);
-    if (settings.prefix && !value.startsWith(settings.prefix)) return failed(`signature does not start with "${settings.prefix}"`);
+    if (settings.prefix && !value.startsWith(settings.prefix))
+      return failed(`signature does not start with "${settings.prefix}"`);
     const given = value.slice(settings.prefix.length).trim();
     const encoding = settings.encoding === 'base64' ? 'base64' : 'hex';
     const expected = settings.secrets.map((secret) => createHmac(algorithm, secret).update(rawBody).digest(encoding));

@@ -15,7 +15,9 @@ export const standardWebhooks: Verifier = ({ rawBody, headers, settings, now }) 
   const problem = timestampProblem(timestamp, settings, now);
   if (problem) return failed(problem);
   const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), rawBody]);
-  const keys = settings.secrets.map(decodeStandardWebhooksKey).filter((key): key is Buffer => key !== undefined && key.length > 0);
+  const keys = settings.secrets
+    .map(decodeStandardWebhooksKey)
+    .filter((key): key is Buffer => key !== undefined && key.length > 0);
   if (keys.length === 0) return failed('no secret decodes to a signing key');
   const expected = keys.map((key) => createHmac('sha256', key).update(signed).digest('base64'));
   const given = signatures

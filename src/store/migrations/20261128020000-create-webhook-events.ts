@@ -35,9 +35,7 @@ export async function up(db: Knex): Promise<void> {
      WHERE idempotency_key IS NOT NULL`,
   );
   // The queue: the workers' claim scans only pending events, oldest due first.
-  await db.raw(
-    `CREATE INDEX webhook_events_due ON webhook_events (available_at, id) WHERE status IN ('queued', 'processing')`,
-  );
+  await db.raw(`CREATE INDEX webhook_events_due ON webhook_events (available_at, id) WHERE status IN ('queued', 'processing')`);
   await db.raw('CREATE INDEX webhook_events_received ON webhook_events (received_at DESC, id DESC)');
   await db.raw('CREATE INDEX webhook_events_config ON webhook_events (config_id, received_at DESC)');
 

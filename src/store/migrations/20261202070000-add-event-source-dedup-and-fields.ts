@@ -7,9 +7,10 @@ import type { Knex } from 'knex';
  */
 export async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('webhook_events', (t) => {
-    t.jsonb('fields').notNullable().defaultTo('{}').comment(
-      'searchable fields of a provider event: event, accountId, mandateId, customerId, reference, amountKobo',
-    );
+    t.jsonb('fields')
+      .notNullable()
+      .defaultTo('{}')
+      .comment('searchable fields of a provider event: event, accountId, mandateId, customerId, reference, amountKobo');
   });
   // Derived, never written: the router dedups per configuration, every other source per source.
   await db.raw(

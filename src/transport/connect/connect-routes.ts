@@ -19,7 +19,13 @@ export interface ConnectRoutesDeps {
 }
 
 /** Services whose every RPC is the command named like its request message. */
-const commandServices: readonly DescService[] = [WebHookConfigService, AuditService, CommandService, WebhookEventService, ProcessService];
+const commandServices: readonly DescService[] = [
+  WebHookConfigService,
+  AuditService,
+  CommandService,
+  WebhookEventService,
+  ProcessService,
+];
 
 /** Every management service these routes serve (for health and reflection). */
 export const managementServices: readonly DescService[] = [...commandServices, BpmService];

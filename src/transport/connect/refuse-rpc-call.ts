@@ -1,7 +1,11 @@
 import { encodeEnvelope } from '@connectrpc/connect/protocol';
 import { codeToHttpStatus, errorToJsonBytes } from '@connectrpc/connect/protocol-connect';
 import { parseContentType as parseGrpcContentType, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
-import { parseContentType as parseGrpcWebContentType, trailerFlag, trailerSerialize } from '@connectrpc/connect/protocol-grpc-web';
+import {
+  parseContentType as parseGrpcWebContentType,
+  trailerFlag,
+  trailerSerialize,
+} from '@connectrpc/connect/protocol-grpc-web';
 import type { ConnectError } from '@connectrpc/connect';
 import type { connectNodeAdapter } from '@connectrpc/connect-node';
 

@@ -1,6 +1,9 @@
 import type { HttpRequest } from './http-types.js';
 
-export type BodyResult = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too_large' } | { readonly kind: 'aborted' };
+export type BodyResult =
+  | { readonly kind: 'ok'; readonly body: Buffer }
+  | { readonly kind: 'too_large' }
+  | { readonly kind: 'aborted' };
 
 /**
  * Reads a request body, refusing it as soon as it passes `maxBytes`: a declared Content-Length is

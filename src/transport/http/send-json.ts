@@ -3,12 +3,7 @@ import type { AppError } from '../../errors.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
 
 /** Writes a JSON body with the given status and extra headers. */
-export function sendJson(
-  response: HttpResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(response: HttpResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     ...headers,
@@ -24,7 +19,12 @@ export function sendSuccess(response: HttpResponse, status: number, data: JsonVa
 }
 
 /** `{"success": false, "data": null, "message": ..., "errors": [...]}` */
-export function sendFailure(response: HttpResponse, status: number, failure: Pick<AppError, 'message' | 'errors'>, headers: Record<string, string> = {}): void {
+export function sendFailure(
+  response: HttpResponse,
+  status: number,
+  failure: Pick<AppError, 'message' | 'errors'>,
+  headers: Record<string, string> = {},
+): void {
   sendJson(response, status, { success: false, data: null, message: failure.message, errors: failure.errors }, headers);
 }
 

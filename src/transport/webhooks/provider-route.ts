@@ -17,7 +17,12 @@ export function createProviderRoute(provider: Provider, deps: ProviderRouteDeps)
     path: provider.path,
     async handle(request, response, url) {
       if (request.method !== 'POST') {
-        return sendFailure(response, 405, { message: 'Method not allowed', errors: ['This endpoint accepts POST'] }, { allow: 'POST' });
+        return sendFailure(
+          response,
+          405,
+          { message: 'Method not allowed', errors: ['This endpoint accepts POST'] },
+          { allow: 'POST' },
+        );
       }
       const result = await deps.inbox.receive(provider, {
         query: Object.fromEntries(url.searchParams),
@@ -41,7 +46,10 @@ function respond(request: HttpRequest, response: HttpResponse, result: Notificat
         result.repeated ? { 'idempotent-replayed': 'true' } : {},
       );
     case 'not_configured':
-      return sendFailure(response, 503, { message: 'Service unavailable', errors: [`This endpoint is not configured: ${result.reason}`] });
+      return sendFailure(response, 503, {
+        message: 'Service unavailable',
+        errors: [`This endpoint is not configured: ${result.reason}`],
+      });
     case 'forbidden':
     case 'unauthorized':
     case 'invalid_body':

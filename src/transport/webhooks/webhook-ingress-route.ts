@@ -38,7 +38,10 @@ export function createWebhookIngressRoute(deps: WebhookIngressDeps): HttpRoute {
 function respond(request: HttpRequest, response: HttpResponse, result: InboxResult, maxBodyBytes: number): void {
   switch (result.kind) {
     case 'not_found':
-      return sendFailure(response, 404, { message: 'Webhook not found', errors: ['No enabled webhook configuration matches this path'] });
+      return sendFailure(response, 404, {
+        message: 'Webhook not found',
+        errors: ['No enabled webhook configuration matches this path'],
+      });
     case 'method_not_allowed':
       return sendFailure(
         response,
@@ -52,7 +55,12 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
         errors: [`Send JSON, form-urlencoded, text or XML, not "${result.mediaType.slice(0, 100)}"`],
       });
     case 'accepted':
-      return sendJson(response, 202, { success: true, data: { eventId: result.eventId }, message: 'Webhook accepted' }, eventHeaders(result));
+      return sendJson(
+        response,
+        202,
+        { success: true, data: { eventId: result.eventId }, message: 'Webhook accepted' },
+        eventHeaders(result),
+      );
     case 'in_progress':
       return sendFailure(
         response,
@@ -66,13 +74,20 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
         503,
         {
           message: 'Webhook outcome not recorded yet',
-          errors: ['The webhook was stored and run, but its outcome could not be recorded yet; retry with the same idempotency key to get it'],
+          errors: [
+            'The webhook was stored and run, but its outcome could not be recorded yet; retry with the same idempotency key to get it',
+          ],
         },
         { 'retry-after': '5', 'x-webhook-event-id': String(result.eventId) },
       );
     case 'succeeded': {
       if (result.httpResponse) return sendDirect(response, result.httpResponse, eventHeaders(result));
-      return sendJson(response, 200, { success: true, data: result.data, message: 'Webhook processed successfully' }, eventHeaders(result));
+      return sendJson(
+        response,
+        200,
+        { success: true, data: result.data, message: 'Webhook processed successfully' },
+        eventHeaders(result),
+      );
     }
     case 'failed':
       return sendJson(

@@ -3,7 +3,17 @@
  * message or pick its target. A config or script that could set them could smuggle a second request
  * to the target or reach another virtual host than the URL names.
  */
-const reservedHeaders = new Set(['host', 'transfer-encoding', 'content-length', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect']);
+const reservedHeaders = new Set([
+  'host',
+  'transfer-encoding',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
 
 /** Whether a header may not be set through `parameters.headers` (names compared case-insensitively). */
 export function isReservedForwardHeader(name: string): boolean {
@@ -18,7 +28,10 @@ export const credentialHeaders: readonly string[] = ['authorization', 'cookie', 
 const headerName = /^[A-Za-z0-9-]+$/;
 
 /** `parameters.headers` split: what is sent, and the reserved or malformed names that are not. */
-export function splitForwardHeaders(parameters: Readonly<Record<string, unknown>>): { headers: Record<string, string>; refused: string[] } {
+export function splitForwardHeaders(parameters: Readonly<Record<string, unknown>>): {
+  headers: Record<string, string>;
+  refused: string[];
+} {
   const given = parameters.headers;
   const headers: Record<string, string> = {};
   const refused: string[] = [];

@@ -132,7 +132,9 @@ function checkedLookup(allowList: ForwardAllowList) {
       if (error) return callback(error, []);
       const refusedAddress = addresses.find((entry) => !allowList.allowsAddress(entry.address));
       if (refusedAddress || addresses.length === 0) {
-        const why = refusedAddress ? `resolves to ${allowList.describeAddress(refusedAddress.address)}, which is not listed` : 'has no address';
+        const why = refusedAddress
+          ? `resolves to ${allowList.describeAddress(refusedAddress.address)}, which is not listed`
+          : 'has no address';
         return callback(refused(`${hostname} ${why}`) as NodeJS.ErrnoException, []);
       }
       if (lookupOptions.all) return callback(null, addresses);

@@ -43,7 +43,15 @@ export function createHostRuntime(limits: HostLimits, send: (message: FromHost) 
     try {
       const reply = await lease.runner.apply(
         undefined,
-        [message.cacheKey, message.code, message.input, hostCmd, limits.maxLogLines, limits.maxLogLineChars, limits.maxResultBytes],
+        [
+          message.cacheKey,
+          message.code,
+          message.input,
+          hostCmd,
+          limits.maxLogLines,
+          limits.maxLogLineChars,
+          limits.maxResultBytes,
+        ],
         { timeout: message.timeoutMs },
       );
       send({ t: 'done', id: message.id, reply: String(reply) });

@@ -10,7 +10,15 @@ export interface HostLimits {
 
 /** Service → host. Payloads are JSON strings; one `run` and one `done` per run, plus one pair per doCmd. */
 export type ToHost =
-  | { readonly t: 'run'; readonly id: number; readonly cacheKey: string; readonly code: string; readonly input: string; readonly timeoutMs: number; readonly nested: boolean }
+  | {
+      readonly t: 'run';
+      readonly id: number;
+      readonly cacheKey: string;
+      readonly code: string;
+      readonly input: string;
+      readonly timeoutMs: number;
+      readonly nested: boolean;
+    }
   | { readonly t: 'cmd-reply'; readonly id: number; readonly json: string }
   | { readonly t: 'cancel'; readonly id: number };
 
