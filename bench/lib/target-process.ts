@@ -18,7 +18,13 @@ export interface TargetProcess {
 /** Starts `bench/targets/<name>.ts` with the given environment and waits until it listens. */
 export async function startTarget(name: string, env: Record<string, string>): Promise<TargetProcess> {
   const child = fork(new URL(`../targets/${name}.ts`, import.meta.url), {
-    execArgv: ['--no-node-snapshot', '--import', 'tsx'],
+    // BENCH_CPU_PROF=<folder>: every target writes a .cpuprofile there when it exits (open it in DevTools).
+    execArgv: [
+      '--no-node-snapshot',
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
