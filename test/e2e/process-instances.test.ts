@@ -35,7 +35,7 @@ describe.each(engines)('process instances on %s', (engine) => {
     database = await createTestDatabase(engine);
     service = await startTestService(database.db, {
       processes: { pollMs: 50, maxSteps: 50 },
-      executors: { script: { ...(await import('../helpers/test-service.js')).defaultExecutors.script, timeoutMs: 300 } },
+      executors: { script: { ...(await import('../helpers/test-service.js')).defaultExecutors.script, timeoutMs: 1_500 } },
     });
     admin = createManagementClient('gateway', service.baseUrl, service.adminToken);
   });
@@ -130,7 +130,7 @@ describe.each(engines)('process instances on %s', (engine) => {
     const looping = await admin.call('StartProcessInstanceCommand', {
       processDefinitionId: await deploy('loop', loopingScriptProcess),
     });
-    expect(looping.data).toMatchObject({ status: 'ERROR', errors: ['Script timed out after 300 ms'] });
+    expect(looping.data).toMatchObject({ status: 'ERROR', errors: ['Script timed out after 1500 ms'] });
     const cycling = await admin.call('StartProcessInstanceCommand', {
       processDefinitionId: await deploy('cycle', cyclingProcess),
     });
