@@ -28,6 +28,7 @@ import { createScriptSandbox } from './executors/script/script-sandbox.js';
 import { toScriptReply } from './executors/script/script-executor.js';
 import { logScriptHostEvent } from './executors/script/log-script-host-event.js';
 import { parseTrustedProxies } from './router/client-ip.js';
+import { countScriptHostEvent } from './metrics/count-script-host-event.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { countAttempt, instrumentInbox, instrumentProviderInbox } from './metrics/instrument-inbox.js';
 import { instrumentExecution } from './metrics/instrument-execution.js';
@@ -86,9 +87,14 @@ export function composeService(options: ServiceOptions): Service {
   const metrics = createMetrics({ db: options.db, clock, log: options.log, processMetrics: options.processMetrics ?? true });
   const configs = createConfigCache(options.db, options.log, options.config.configCache);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const logHostEvent = logScriptHostEvent(options.log);
+  const countHostEvent = countScriptHostEvent(metrics);
   const sandbox = createScriptSandbox(options.config.executors.script, {
     ...(options.clock && { clock: options.clock }),
-    onHostEvent: logScriptHostEvent(options.log),
+    onHostEvent: (event) => {
+      logHostEvent(event);
+      countHostEvent(event);
+    },
   });
   const processes = createProcessRuntime({
     db: options.db,

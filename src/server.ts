@@ -119,8 +119,10 @@ export function createServer(deps: ServerDeps): AppServer {
     async close(graceMs = 5_000) {
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       http1.closeIdleConnections();
-      const deadline = setTimeout(() => sockets.forEach((socket) => socket.destroy()), graceMs);
-      sessions.forEach((session) => session.close());
+      const deadline = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      for (const session of sessions) session.close();
       h2c.close();
       http1.close();
       await closed;

@@ -24,7 +24,7 @@ function int64AsNumbers(schema: DescMessage, json: JsonValue): JsonValue {
         break;
       case 'list':
         if (!Array.isArray(value)) break;
-        if (field.listKind === 'message') value.forEach((item) => int64AsNumbers(field.message, item));
+        if (field.listKind === 'message') for (const item of value) int64AsNumbers(field.message, item);
         if (field.listKind === 'scalar' && int64Types.has(field.scalar)) json[field.jsonName] = value.map(Number);
         break;
       case 'enum':

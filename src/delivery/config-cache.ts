@@ -39,7 +39,14 @@ export function createConfigCache(
   let generation = 0;
   let table: { routes: RouteTable; generation: number; loadedAt: number } | undefined;
   let loading: Promise<RouteTable> | undefined;
-  const listener = listenForConfigChanges(db, () => void (generation += 1), log, { heartbeatMs: settings.listenHeartbeatMs });
+  const listener = listenForConfigChanges(
+    db,
+    () => {
+      generation += 1;
+    },
+    log,
+    { heartbeatMs: settings.listenHeartbeatMs },
+  );
   const maxAgeMs = () => (listener.isLive() ? settings.maxStalenessMs : Math.min(unlistenedMaxAgeMs, settings.maxStalenessMs));
 
   const reload = () => {

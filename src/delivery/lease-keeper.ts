@@ -65,7 +65,9 @@ export function keepLease(options: LeaseKeeperOptions): LeaseKeeper {
         owner: options.owner,
         attempt: options.attempt,
         leaseMs: options.leaseMs,
-        sent: (at) => void (sentAt = at),
+        sent: (at) => {
+          sentAt = at;
+        },
       });
       if (stopped) return;
       if (!held) return lose('another worker holds the event now, or it was released');

@@ -48,7 +48,9 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const claim = async (limit: number): Promise<{ events: WebhookEvent[]; leaseSince: number }> => {
     let leaseSince = performance.now();
-    const sent = (at: number) => void (leaseSince = at);
+    const sent = (at: number) => {
+      leaseSince = at;
+    };
     const events = await claimDueEvents(options.db, {
       owner: options.workerId,
       now: options.clock(),
@@ -73,7 +75,10 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const tick = async () => {
-    if (ticking) return void (tickAgain = true);
+    if (ticking) {
+      tickAgain = true;
+      return;
+    }
     ticking = true;
     let nextDelay = options.pollMs;
     try {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { countProcessInstancesByStatus } from '../store/count-process-instances.js';
 import { countInboxBySource } from '../store/inbox-depth.js';
 import type { Metrics } from './metrics.js';
 
@@ -61,6 +62,14 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
       help: 'BPMN process instances by status',
       labelNames: ['status'],
       registers,
+      async collect() {
+        const counts = await countProcessInstancesByStatus(options.db).catch((error: unknown) => {
+          options.log.warn({ err: error }, 'cannot count the process instances for /metrics');
+          return [];
+        });
+        this.reset();
+        for (const { status, count } of counts) this.set({ status }, count);
+      },
     }),
     storeErrors,
   };

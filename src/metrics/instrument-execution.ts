@@ -18,6 +18,10 @@ export function instrumentExecution(
       try {
         const result = await execution.execute(request, options);
         metrics.executions.inc({ ...labels, outcome: result.success ? 'succeeded' : 'failed' });
+        const error = result.success ? undefined : result.errors[0];
+        // The script sandbox's own messages for the two limits it enforces (see script-sandbox.ts).
+        if (error?.startsWith('Script timed out after ')) metrics.scriptTimeouts.inc({ config_key: labels.config_key });
+        if (error === 'Script exceeded its memory limit') metrics.scriptMemoryBreaches.inc({ config_key: labels.config_key });
         return result;
       } catch (error) {
         metrics.executions.inc({ ...labels, outcome: 'error' });

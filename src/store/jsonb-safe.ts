@@ -8,6 +8,7 @@ import type { JsonValue } from '@bufbuild/protobuf';
  * `unescapeStoredText` undoes the escape exactly, so what is read back equals what was written.
  */
 const escapeChar = '\uE000';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what jsonb cannot store, so it must be matched
 const needsEscape = /[\u0000\uE000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const escaped = /\uE000([0-9a-f]{4})/g;
 

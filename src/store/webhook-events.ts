@@ -90,7 +90,9 @@ export async function insertRunningWebhookEvent(
     .select('inserted.id', 'inserted.available_at', 'attempt.id as attempt_id')
     .from('inserted')
     .crossJoin(db.raw('attempt'))
-    .on('query', () => void (leaseSince = performance.now()));
+    .on('query', () => {
+      leaseSince = performance.now();
+    });
   return (
     row && {
       event: stored({ ...fields, availableAt: new Date(row.available_at) }, row.id),

@@ -141,14 +141,14 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
       code: 400,
       errors: ["Execution code does not compile: SyntaxError: Unexpected token ';' [executionCode:1:15]"],
     });
-    const escape = await client.call('CreateWebHookConfigCommand', {
+    const breakout = await client.call('CreateWebHookConfigCommand', {
       key: 'escape',
       path: '/escape',
       action: 'POST',
       executionType: 2,
       executionCode: '}); globalThis.x = 1; (function () {',
     });
-    expect(escape.errors).toEqual(['Execution code does not compile: SyntaxError: the code must be a function body']);
+    expect(breakout.errors).toEqual(['Execution code does not compile: SyntaxError: the code must be a function body']);
 
     const config = await create({ key: 'fine', path: '/fine', executionType: 2, executionCode: 'return 1;' });
     const updated = await client.call('UpdateWebHookConfigCommand', { id: config.id, executionCode: 'return {' });

@@ -4,6 +4,7 @@ import { findWebhookEventById } from '../../src/store/webhook-events.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { scriptRequest } from '../helpers/execution-requests.js';
 import { createCancellableCommand } from '../helpers/test-commands.js';
+import { sampleValue } from '../helpers/prometheus-text.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, createConfig, eventually } from '../helpers/webhook-calls.js';
 
@@ -136,6 +137,8 @@ describe('script hosts: a script that takes its host down ends only its own run'
     });
     expect(killed).toBeGreaterThan(0);
     await eventually(async () => ((await scriptHostPids()).length === defaultExecutors.script.hosts ? true : undefined), 20_000);
+    const text = await service.metrics.registry.metrics();
+    expect(sampleValue(text, 'bpm_script_host_restarts_total', { reason: 'crashed' })).toBeGreaterThanOrEqual(killed);
   }, 120_000);
 
   it('bounds a script that allocates across a loop of doCmd calls, and one that floods the console', async () => {

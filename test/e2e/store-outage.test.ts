@@ -26,14 +26,17 @@ function createOutageProxy(target: URL) {
         }
         client.pipe(upstream).pipe(client);
       });
-      server.listen(port, '127.0.0.1', () => resolve((port = (server!.address() as AddressInfo).port)));
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as AddressInfo).port;
+        resolve(port);
+      });
     });
   return {
     listen,
     async cut() {
       await new Promise<void>((resolve) => {
         server!.close(() => resolve());
-        sockets.forEach((socket) => socket.destroy());
+        for (const socket of sockets) socket.destroy();
       });
     },
   };

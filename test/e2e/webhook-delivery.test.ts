@@ -23,7 +23,9 @@ describe.each(engines)('durable inbox on %s', (engine) => {
   let service: RunningService;
   let now = start;
   const counting = createCountingCommand();
-  const advance = (ms: number) => void (now = new Date(now.getTime() + ms));
+  const advance = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);

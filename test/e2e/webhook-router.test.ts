@@ -207,8 +207,12 @@ describe.each(engines)('webhook router on %s', (engine) => {
         });
         let status = 0;
         let text = '';
-        stream.on('response', (headers) => void (status = Number(headers[':status'])));
-        stream.on('data', (chunk: Buffer) => void (text += chunk.toString()));
+        stream.on('response', (headers) => {
+          status = Number(headers[':status']);
+        });
+        stream.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
         stream.on('end', () => resolve({ status, text }));
         stream.on('error', reject);
         stream.end('{"over":"h2"}');

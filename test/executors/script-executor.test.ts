@@ -115,8 +115,8 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
 
   it('has no way out to the host: no process, require, fetch, timers', async () => {
     // After lockdown the shared Function constructor is inert; a compartment's own one only sees its globals.
-    const escape = await run(`return this.constructor.constructor('return process')();`);
-    expect(escape).toMatchObject({
+    const breakout = await run(`return this.constructor.constructor('return process')();`);
+    expect(breakout).toMatchObject({
       success: false,
       errors: ['TypeError: Function.prototype.constructor is not a valid constructor.'],
     });

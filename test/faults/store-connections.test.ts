@@ -53,7 +53,7 @@ async function startListenDroppingProxy(target: URL) {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        sockets.forEach((socket) => socket.destroy());
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

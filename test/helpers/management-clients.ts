@@ -182,7 +182,9 @@ function grpcClient(baseUrl: string, authorization?: string): ManagementClient {
         });
       });
     },
-    close: () => clients.forEach((client) => client.close()),
+    close: () => {
+      for (const client of clients.values()) client.close();
+    },
   };
 }
 

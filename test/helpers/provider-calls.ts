@@ -33,7 +33,9 @@ export function openProviderSession(baseUrl: string) {
         const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json', ...headers });
         let status = 0;
         const chunks: Buffer[] = [];
-        stream.on('response', (head) => void (status = Number(head[':status'])));
+        stream.on('response', (head) => {
+          status = Number(head[':status']);
+        });
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () =>
           resolve({ status, json: JSON.parse(Buffer.concat(chunks).toString()) as WebhookResponse['json'] }),

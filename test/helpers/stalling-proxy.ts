@@ -28,7 +28,9 @@ export async function startStallingProxy(target: URL) {
   return {
     port: (server.address() as AddressInfo).port,
     /** Stops forwarding: bytes sent now are dropped, and nothing is closed. */
-    stall: () => void (stalled = true),
+    stall: () => {
+      stalled = true;
+    },
     /** Resets the stalled connections and forwards again. */
     recover() {
       stalled = false;

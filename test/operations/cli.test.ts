@@ -1,9 +1,12 @@
+import type { JsonObject } from '@bufbuild/protobuf';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalProcess } from '../fixtures/bpmn/definitions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, createConfig } from '../helpers/webhook-calls.js';
@@ -136,6 +139,74 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
     const again = await remote(['--json', 'events', 'replay', '1', '999']);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toMatchObject({ replayed: [], failed: [{ id: '1' }, { id: '999' }] });
+  });
+
+  describe('processes', () => {
+    const admin = () => createManagementClient('gateway', service.baseUrl, service.adminToken);
+    const deployApproval = async () => {
+      const client = admin();
+      const deployed = await client.call('DeployProcessDefinitionCommand', { name: 'approval', bpmnXml: approvalProcess });
+      client.close();
+      return (deployed.data as { id: number }).id;
+    };
+    const startApproval = async (variables: JsonObject = {}) => {
+      const client = admin();
+      const started = await client.call('StartProcessInstanceCommand', {
+        processDefinitionId: await deployApproval(),
+        variables,
+      });
+      client.close();
+      return (started.data as { instanceId: number }).instanceId;
+    };
+
+    it('deploys a BPMN file, named after the file unless --name is given', async () => {
+      const file = join(folder, 'loan-approval.bpmn');
+      await writeFile(file, approvalProcess);
+      const deployed = await remote(['processes', 'deploy', file]);
+      expect(deployed).toMatchObject({ code: 0, stdout: expect.stringMatching(/: id \d+, loan-approval version 1\n$/) });
+      const again = await remote(['--json', 'processes', 'deploy', file, '--name', 'loan-approval', '--description', 'v2']);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ data: { name: 'loan-approval', version: 2, description: 'v2' } });
+      expect(await remote(['processes', 'deploy', join(folder, 'missing.bpmn')])).toMatchObject({ code: 2 });
+    });
+
+    it('starts an instance with variables and prints where it waits', async () => {
+      const definitionId = String(await deployApproval());
+      const [table, json] = await Promise.all([
+        remote(['processes', 'start', definitionId, '--variables', '{"amount":250000}']),
+        remote(['--json', 'processes', 'start', definitionId, '--variables', '{"amount":5}']),
+      ]);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(/^INSTANCE\s+STATUS\s+CURRENT TASK\n\d+\s+WAITING\s+Approve\n$/);
+      expect(JSON.parse(json.stdout)).toMatchObject({ data: { status: 'WAITING', variables: { amount: 5 } } });
+      expect(await remote(['processes', 'start', definitionId, '--variables', '[1]'])).toMatchObject({ code: 2 });
+    });
+
+    it('shows an instance with its waiting task, in a table and in JSON', async () => {
+      const id = String(await startApproval({ customer: 'ACME' }));
+      const [table, json, missing] = await Promise.all([
+        remote(['processes', 'show', id]),
+        remote(['--json', 'processes', 'show', id]),
+        remote(['processes', 'show', '999999']),
+      ]);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain('WAITING');
+      expect(table.stdout).toMatch(/waiting\nTASK\s+NAME\s+TYPE\napprove\s+Approve/);
+      expect(table.stdout).toContain('variables: {"customer":"ACME"}');
+      expect(JSON.parse(json.stdout)).toMatchObject({ data: { id, status: 'WAITING', waitingTasks: [{ id: 'approve' }] } });
+      expect(missing.code).toBe(1);
+    });
+
+    it('signals the waiting task, merging variables, to completion', async () => {
+      const id = String(await startApproval());
+      const variables = join(folder, 'decision.yaml');
+      await writeFile(variables, 'approved: true\n');
+      const signalled = await remote(['--json', 'processes', 'signal', id, '--task', 'approve', '--file', variables]);
+      expect(signalled.code).toBe(0);
+      expect(JSON.parse(signalled.stdout)).toMatchObject({ data: { id, status: 'COMPLETED', variables: { approved: true } } });
+      const again = await remote(['processes', 'signal', id]);
+      expect(again.code).toBe(1);
+    });
   });
 
   it('exits 1 when the server refuses, 2 on a usage mistake, 3 without a valid token, 4 when it cannot connect', async () => {

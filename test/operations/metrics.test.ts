@@ -5,7 +5,8 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/datab
 import { createManagementClient } from '../helpers/management-clients.js';
 import { sampleValue } from '../helpers/prometheus-text.js';
 import { failingCommand } from '../helpers/test-commands.js';
-import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { approvalProcess } from '../fixtures/bpmn/definitions.js';
+import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, command, createConfig } from '../helpers/webhook-calls.js';
 
 const metricsToken = 'scrape-token-0123456789';
@@ -28,6 +29,7 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
       random: () => 0.5,
       startWorker: false,
       extraCommands: [failingCommand],
+      executors: { script: { ...defaultExecutors.script, timeoutMs: 300 } },
       operations: { metricsToken, grpcReflection: true },
       log: pino({ level: 'info' }, sink),
     });
@@ -115,6 +117,28 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
     await service.worker.drain();
     const after = await (await scrape()).text();
     expect(sampleValue(after, 'bpm_inbox_events', { source: 'router', status: 'queued' })).toBeUndefined();
+  });
+
+  it('counts a script cut off by its timeout and the process instances by status', async () => {
+    await createConfig(service.baseUrl, {
+      key: 'spinning',
+      path: '/spinning',
+      action: 'POST',
+      executionType: 2,
+      executionCode: 'while (true) {}',
+    });
+    expect((await callWebhook(service.baseUrl, 'spinning', { body: '{}' })).status).toBeGreaterThanOrEqual(400);
+    const admin = createManagementClient('gateway', service.baseUrl, service.adminToken);
+    const deployed = await admin.call('DeployProcessDefinitionCommand', { name: 'approval', bpmnXml: approvalProcess });
+    const processDefinitionId = (deployed.data as { id: number }).id;
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: {} });
+    expect(started.data).toMatchObject({ status: 'WAITING' });
+    admin.close();
+
+    const text = await (await scrape()).text();
+    expect(sampleValue(text, 'bpm_script_timeouts_total', { config_key: 'spinning' })).toBe(1);
+    expect(sampleValue(text, 'bpm_process_instances', { status: 'WAITING' })).toBe(1);
+    expect(sampleValue(text, 'bpm_process_instances', { status: 'COMPLETED' })).toBeUndefined();
   });
 
   it('answers /metrics only with the scrape token when one is set', async () => {

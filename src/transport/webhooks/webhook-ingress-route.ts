@@ -4,7 +4,7 @@ import { mediaType } from '../http/content-type.js';
 import { flatHeaders } from '../http/flat-headers.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
 import { readBody } from '../http/read-body.js';
-import { sendFailure, sendJson, sendSuccess } from '../http/send-json.js';
+import { sendFailure, sendJson } from '../http/send-json.js';
 import { sendRefusal } from './send-refusal.js';
 
 export interface WebhookIngressDeps {

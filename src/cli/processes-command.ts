@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { JsonObject } from '@bufbuild/protobuf';
+import { Command } from 'commander';
+import type { ProcessInstance } from '../../gen/bpm/webhooks/v1/process_instance_pb.js';
+import {
+  DeployProcessDefinitionResponseSchema,
+  GetProcessInstanceByIdResponseSchema,
+  ProcessService,
+  SignalProcessInstanceResponseSchema,
+  StartProcessInstanceResponseSchema,
+} from '../../gen/bpm/webhooks/v1/process_service_pb.js';
+import { cliContext, printJson } from './cli-context.js';
+import { UsageError } from './exit-codes.js';
+import { createManagementClient } from './management-client.js';
+import { formatTable, type Output } from './output.js';
+import { formatTimestamp, parseId } from './parse-arguments.js';
+import { readInputFile } from './read-input-file.js';
+
+/** `processes deploy|start|show|signal`: BPMN definitions and instances on a running server. */
+export function processesCommand(output: Output): Command {
+  const processes = new Command('processes').description('deploy BPMN processes and run their instances');
+  const client = (command: Command) => {
+    const context = cliContext(command, output);
+    return { context, api: createManagementClient(ProcessService, context) };
+  };
+
+  processes
+    .command('deploy <file>')
+    .description('deploy a BPMN 2.0 file as a new version of a definition')
+    .option('--name <name>', 'definition name (default: the file name without its extension)')
+    .option('--description <text>', 'what the process does')
+    .action(async (file: string, options: { name?: string; description?: string }, command: Command) => {
+      const { context, api } = client(command);
+      const bpmnXml = await readBpmn(file);
+      const name = options.name ?? basename(file, extname(file));
+      const response = await api.deployProcessDefinition({ name, bpmnXml, description: options.description ?? '' });
+      if (context.json) return printJson(context, DeployProcessDefinitionResponseSchema, response);
+      const deployed = response.data;
+      output.out(`${response.message}: id ${deployed?.id}, ${deployed?.name} version ${deployed?.version}`);
+    });
+
+  withVariables(processes.command('start <definition-id>').description('start an instance of a process definition'))
+    .option('--mode <mode>', 'execution mode (sync or async)')
+    .action(async (id: string, options: Record<string, string | undefined>, command: Command) => {
+      const { context, api } = client(command);
+      const response = await api.startProcessInstance({
+        processDefinitionId: parseId(id),
+        variables: await variablesOf(options),
+        executionMode: options.mode ?? '',
+      });
+      if (context.json) return printJson(context, StartProcessInstanceResponseSchema, response);
+      const started = response.data;
+      output.out(
+        formatTable(
+          ['instance', 'status', 'current task'],
+          [
+            [
+              String(started?.instanceId ?? ''),
+              started?.status ?? '',
+              started?.currentTaskName || (started?.currentTaskId ?? ''),
+            ],
+          ],
+        ),
+      );
+      if (started && started.errors.length > 0) output.out(`\nerrors: ${started.errors.join('; ')}`);
+    });
+
+  processes
+    .command('show <instance-id>')
+    .description('one instance with its waiting tasks and history')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const { context, api } = client(command);
+      const response = await api.getProcessInstanceById({ id: parseId(id) });
+      if (context.json) return printJson(context, GetProcessInstanceByIdResponseSchema, response);
+      if (response.data) output.out(instanceDetail(response.data));
+    });
+
+  withVariables(processes.command('signal <instance-id>').description('complete a waiting task of an instance'))
+    .option('--task <id>', 'the waiting task (may be left out when only one waits)')
+    .action(async (id: string, options: Record<string, string | undefined>, command: Command) => {
+      const { context, api } = client(command);
+      const response = await api.signalProcessInstance({
+        instanceId: parseId(id),
+        taskId: options.task ?? '',
+        variables: await variablesOf(options),
+      });
+      if (context.json) return printJson(context, SignalProcessInstanceResponseSchema, response);
+      if (response.data) output.out(instanceDetail(response.data));
+    });
+  return processes;
+}
+
+function withVariables(command: Command): Command {
+  return command
+    .option('--variables <json>', 'process variables as a JSON object')
+    .option('--file <path>', 'process variables from a JSON or YAML file ("-" for stdin)');
+}
+
+async function variablesOf(options: Record<string, string | undefined>): Promise<JsonObject> {
+  if (options.variables !== undefined && options.file !== undefined) throw new UsageError('Give --variables or --file, not both');
+  if (options.file !== undefined) return readInputFile(options.file);
+  if (options.variables === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(options.variables);
+  } catch {
+    throw new UsageError('--variables must be a JSON object');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError('--variables must be a JSON object');
+  return value as JsonObject;
+}
+
+async function readBpmn(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function instanceDetail(instance: ProcessInstance): string {
+  const lines = [
+    formatTable(
+      ['id', 'definition', 'status', 'current task', 'started', 'updated'],
+      [
+        [
+          String(instance.id),
+          String(instance.processDefinitionId),
+          instance.status,
+          instance.currentTaskName || instance.currentTaskId,
+          formatTimestamp(instance.startedAt),
+          formatTimestamp(instance.updatedAt),
+        ],
+      ],
+    ),
+  ];
+  if (instance.waitingTasks.length > 0)
+    lines.push(
+      `\nwaiting\n${formatTable(
+        ['task', 'name', 'type'],
+        instance.waitingTasks.map((task) => [task.id, task.name, task.type]),
+      )}`,
+    );
+  if (instance.history.length > 0)
+    lines.push(
+      `\nhistory\n${formatTable(
+        ['activity', 'name', 'type', 'started', 'ended', 'outcome'],
+        instance.history.map((a) => [a.id, a.name, a.type, formatTimestamp(a.startedAt), formatTimestamp(a.endedAt), a.outcome]),
+      )}`,
+    );
+  lines.push(`\nvariables: ${JSON.stringify(instance.variables ?? {})}`);
+  if (instance.errors.length > 0) lines.push(`errors: ${instance.errors.join('; ')}`);
+  return lines.join('\n');
+}
