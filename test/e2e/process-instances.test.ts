@@ -2,10 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import {
   approvalProcess,
+  commandServiceProcess,
   cyclingProcess,
   loanApprovalProcess,
   loopingScriptProcess,
   timerProcess,
+  unknownCommandProcess,
 } from '../fixtures/bpmn/definitions.js';
 import { clientKinds, createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
@@ -112,6 +114,24 @@ describe.each(engines)('process instances on %s', (engine) => {
     expect(again).toMatchObject({ success: false, code: 400, errors: ['Process instance is CANCELLED, not WAITING'] });
     const missing = await admin.call('CancelProcessInstanceCommand', { instanceId: 987_654 });
     expect(missing).toMatchObject({ success: false, code: 404 });
+  });
+
+  it('runs a service task that calls a registered command with mapped input and output', async () => {
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('echo', commandServiceProcess),
+      variables: { mandateRef: 'MR-7', loan: { amount: 1200 } },
+    });
+    expect(started.data).toMatchObject({
+      status: 'COMPLETED',
+      variables: { echoed: { reference: 'MR-7', amount: 1200 }, echoedReference: 'MR-7' },
+    });
+    const unknown = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('unknown command', unknownCommandProcess),
+    });
+    expect(unknown.data).toMatchObject({
+      status: 'ERROR',
+      errors: ['NoSuchCommand failed: Command "NoSuchCommand" is not registered'],
+    });
   });
 
   it('fires a timer once and completes the instance', async () => {
