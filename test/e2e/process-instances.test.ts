@@ -6,6 +6,7 @@ import {
   cyclingProcess,
   loanApprovalProcess,
   loopingScriptProcess,
+  parallelProcess,
   timerProcess,
   unknownCommandProcess,
 } from '../fixtures/bpmn/definitions.js';
@@ -132,6 +133,24 @@ describe.each(engines)('process instances on %s', (engine) => {
       status: 'ERROR',
       errors: ['NoSuchCommand failed: Command "NoSuchCommand" is not registered'],
     });
+  });
+
+  it('joins a parallel gateway once both branches have completed', async () => {
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('parallel', parallelProcess),
+    });
+    expect(started.data).toMatchObject({
+      status: 'COMPLETED',
+      variables: { creditOk: true, kycOk: true, cleared: true, decisions: 1 },
+    });
+    const instanceId = (started.data as { instanceId: number }).instanceId;
+    const read = await admin.call('GetProcessInstanceByIdQuery', { id: instanceId });
+    const history = (read.data as { history: { id: string; outcome: string }[] }).history;
+    expect(history.filter((entry) => entry.id === 'decide')).toHaveLength(1);
+    expect(history.filter((entry) => entry.id === 'end')).toHaveLength(1);
+    expect(new Set(history.map((entry) => entry.id))).toEqual(
+      new Set(['start', 'split', 'credit', 'kyc', 'join', 'decide', 'end']),
+    );
   });
 
   it('fires a timer once and completes the instance', async () => {
