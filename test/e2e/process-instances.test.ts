@@ -2,10 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import {
   approvalProcess,
+  commandServiceProcess,
   cyclingProcess,
   loanApprovalProcess,
   loopingScriptProcess,
+  parallelProcess,
   timerProcess,
+  unknownCommandProcess,
 } from '../fixtures/bpmn/definitions.js';
 import { clientKinds, createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
@@ -112,6 +115,42 @@ describe.each(engines)('process instances on %s', (engine) => {
     expect(again).toMatchObject({ success: false, code: 400, errors: ['Process instance is CANCELLED, not WAITING'] });
     const missing = await admin.call('CancelProcessInstanceCommand', { instanceId: 987_654 });
     expect(missing).toMatchObject({ success: false, code: 404 });
+  });
+
+  it('runs a service task that calls a registered command with mapped input and output', async () => {
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('echo', commandServiceProcess),
+      variables: { mandateRef: 'MR-7', loan: { amount: 1200 } },
+    });
+    expect(started.data).toMatchObject({
+      status: 'COMPLETED',
+      variables: { echoed: { reference: 'MR-7', amount: 1200 }, echoedReference: 'MR-7' },
+    });
+    const unknown = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('unknown command', unknownCommandProcess),
+    });
+    expect(unknown.data).toMatchObject({
+      status: 'ERROR',
+      errors: ['NoSuchCommand failed: Command "NoSuchCommand" is not registered'],
+    });
+  });
+
+  it('joins a parallel gateway once both branches have completed', async () => {
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: await deploy('parallel', parallelProcess),
+    });
+    expect(started.data).toMatchObject({
+      status: 'COMPLETED',
+      variables: { creditOk: true, kycOk: true, cleared: true, decisions: 1 },
+    });
+    const instanceId = (started.data as { instanceId: number }).instanceId;
+    const read = await admin.call('GetProcessInstanceByIdQuery', { id: instanceId });
+    const history = (read.data as { history: { id: string; outcome: string }[] }).history;
+    expect(history.filter((entry) => entry.id === 'decide')).toHaveLength(1);
+    expect(history.filter((entry) => entry.id === 'end')).toHaveLength(1);
+    expect(new Set(history.map((entry) => entry.id))).toEqual(
+      new Set(['start', 'split', 'credit', 'kyc', 'join', 'decide', 'end']),
+    );
   });
 
   it('fires a timer once and completes the instance', async () => {

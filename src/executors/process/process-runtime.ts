@@ -16,6 +16,7 @@ import {
   saveProcessInstance,
 } from '../../store/process-instances.js';
 import type { ScriptCommandReply, ScriptSandbox } from '../script/script-sandbox.js';
+import { createCommandServiceTasks } from './command-service-tasks.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { createProcessScripts } from './process-scripts.js';
 import { runInstance, type Advance } from './run-instance.js';
@@ -49,6 +50,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     maxSteps: options.settings.maxSteps,
     maxVariablesBytes: options.settings.maxVariablesBytes,
     definitions,
+    extensions: createCommandServiceTasks(options.runCommand),
     createScripts: () =>
       createProcessScripts({
         sandbox: options.sandbox,
