@@ -1,9 +1,8 @@
 import type { Provider } from '../../providers/provider.js';
 import type { NotificationResult, ProviderInbox } from '../../providers/provider-inbox.js';
-import { flatHeaders } from '../http/flat-headers.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
-import { readBody } from '../http/read-body.js';
 import { sendFailure, sendJson } from '../http/send-json.js';
+import { incomingRequest } from './incoming-request.js';
 import { sendRefusal } from './send-refusal.js';
 
 export interface ProviderRouteDeps {
@@ -24,13 +23,7 @@ export function createProviderRoute(provider: Provider, deps: ProviderRouteDeps)
           { allow: 'POST' },
         );
       }
-      const result = await deps.inbox.receive(provider, {
-        query: Object.fromEntries(url.searchParams),
-        headers: flatHeaders(request),
-        peerAddress: request.socket.remoteAddress ?? '',
-        requestId: String(request.headers['x-request-id'] ?? ''),
-        readBody: () => readBody(request, deps.maxBodyBytes),
-      });
+      const result = await deps.inbox.receive(provider, incomingRequest(request, url, deps.maxBodyBytes));
       respond(request, response, result, deps.maxBodyBytes);
     },
   };

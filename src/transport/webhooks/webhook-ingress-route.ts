@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import type { Inbox, InboxResult } from '../../delivery/inbox.js';
 import { mediaType } from '../http/content-type.js';
-import { flatHeaders } from '../http/flat-headers.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
-import { readBody } from '../http/read-body.js';
 import { sendFailure, sendJson } from '../http/send-json.js';
+import { incomingRequest } from './incoming-request.js';
 import { sendRefusal } from './send-refusal.js';
 
 export interface WebhookIngressDeps {
@@ -23,12 +22,8 @@ export function createWebhookIngressRoute(deps: WebhookIngressDeps): HttpRoute {
       const result = await deps.inbox.receive({
         method: request.method ?? 'GET',
         path: safeDecode(url.pathname.slice(prefix.length)),
-        query: Object.fromEntries(url.searchParams),
-        headers: flatHeaders(request),
-        peerAddress: request.socket.remoteAddress ?? '',
         mediaType: mediaType(request),
-        requestId: String(request.headers['x-request-id'] ?? ''),
-        readBody: () => readBody(request, deps.maxBodyBytes),
+        ...incomingRequest(request, url, deps.maxBodyBytes),
       });
       respond(request, response, result, deps.maxBodyBytes);
     },
