@@ -58,10 +58,11 @@ describe('ExecutionService, in process, type 0', () => {
   });
 
   it('ends the command at the config timeoutMs, and the command sees it cut off', async () => {
+    // Long enough for the command to start on a loaded machine: cut off before its start, it would never run.
     const result = await service.execution.execute(
-      executionRequest({ executionType: 0, commandName: 'OverdueTestCommand', timeoutMs: 100 }, {}),
+      executionRequest({ executionType: 0, commandName: 'OverdueTestCommand', timeoutMs: 1000 }, {}),
     );
-    expect(result).toMatchObject({ success: false, errors: ['Command timed out after 100 ms'] });
+    expect(result).toMatchObject({ success: false, errors: ['Command timed out after 1000 ms'] });
     expect(await overdue.ended).toBe('cancelled');
   });
 

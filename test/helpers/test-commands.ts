@@ -77,9 +77,10 @@ export function createCancellableCommand(name = 'CancellableTestCommand') {
     runnableFromWebhook: true,
     handle: async (input, ctx) => {
       markStarted();
-      const cancelled = new Promise<'cancelled'>((resolve) =>
-        ctx.signal?.addEventListener('abort', () => resolve('cancelled'), { once: true }),
-      );
+      const cancelled = new Promise<'cancelled'>((resolve) => {
+        if (ctx.signal?.aborted) resolve('cancelled');
+        ctx.signal?.addEventListener('abort', () => resolve('cancelled'), { once: true });
+      });
       const how = await Promise.race([cancelled, released]);
       settle(how);
       if (how === 'cancelled') throw new AppError('execution_failed', 'Command failed', ['Cancelled']);
