@@ -1,4 +1,5 @@
 import type { JsonValue } from '@bufbuild/protobuf';
+import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 
 const table = 'audit_log';
@@ -43,10 +44,9 @@ export async function insertAuditEntry(db: Db, entry: Omit<AuditEntry, 'id'>): P
     actor: entry.actor,
     command: entry.command,
     entity_type: entry.entityType,
-    entity_id: entry.entityId,
-    // jsonb parameters go as text: pg would turn a JS array into a PostgreSQL array.
-    before: entry.before === null ? null : JSON.stringify(entry.before),
-    after: entry.after === null ? null : JSON.stringify(entry.after),
+    entity_id: escapeStoredText(entry.entityId),
+    before: toJsonbParam(entry.before),
+    after: toJsonbParam(entry.after),
     request_id: entry.requestId,
   });
 }
@@ -58,7 +58,7 @@ export async function listAuditEntries(
   page: { offset: number; limit: number },
 ): Promise<{ items: AuditEntry[]; totalCount: number }> {
   const query = db<AuditRow>(table).modify((q) => {
-    if (filter.entityId) q.where({ entity_id: filter.entityId });
+    if (filter.entityId) q.where({ entity_id: escapeStoredText(filter.entityId) });
     if (filter.actor) q.where({ actor: filter.actor });
     if (filter.since) q.where('occurred_at', '>=', filter.since);
     if (filter.until) q.where('occurred_at', '<', filter.until);
@@ -75,9 +75,9 @@ function toAuditEntry(row: AuditRow): AuditEntry {
     actor: row.actor,
     command: row.command,
     entityType: row.entity_type,
-    entityId: row.entity_id,
-    before: row.before,
-    after: row.after,
+    entityId: unescapeStoredText(row.entity_id),
+    before: fromJsonbColumn(row.before),
+    after: fromJsonbColumn(row.after),
     requestId: row.request_id,
   };
 }

@@ -1,5 +1,6 @@
 import type { ProcessInstance, ProcessStatus } from '../domain/process-instance.js';
 import type { Db } from './open-database.js';
+import { fromJsonbColumn, toJsonbParam } from './jsonb-safe.js';
 
 const table = 'process_instances';
 
@@ -51,7 +52,7 @@ export async function insertProcessInstance(
       definition_id: fields.definitionId,
       event_id: fields.eventId ?? null,
       status: 'RUNNING',
-      variables: JSON.stringify(fields.variables),
+      variables: toJsonbParam(fields.variables),
       lease_owner: fields.owner,
       lease_until: db.raw(`now() + make_interval(secs => ?)`, [fields.leaseMs / 1000]),
       started_at: fields.now,
@@ -121,11 +122,11 @@ export async function saveProcessInstance(
     .where({ id, lease_owner: options.owner })
     .update({
       status: change.status,
-      variables: JSON.stringify(change.variables),
-      engine_state: change.engineState === null ? null : JSON.stringify(change.engineState),
-      waiting: JSON.stringify(change.waiting),
-      history: JSON.stringify(change.history),
-      errors: JSON.stringify(change.errors),
+      variables: toJsonbParam(change.variables),
+      engine_state: toJsonbParam(change.engineState),
+      waiting: toJsonbParam(change.waiting),
+      history: toJsonbParam(change.history),
+      errors: toJsonbParam(change.errors),
       timer_due_at: change.timerDueAt,
       steps: change.steps,
       completed_at: change.completedAt,
@@ -179,11 +180,11 @@ function toProcessInstance(row: ProcessInstanceRow): ProcessInstance {
     id: Number(row.id),
     definitionId: Number(row.definition_id),
     status: row.status,
-    variables: row.variables,
-    engineState: row.engine_state,
-    waiting: row.waiting,
-    history: row.history,
-    errors: row.errors,
+    variables: fromJsonbColumn(row.variables),
+    engineState: fromJsonbColumn(row.engine_state),
+    waiting: fromJsonbColumn(row.waiting),
+    history: fromJsonbColumn(row.history),
+    errors: fromJsonbColumn(row.errors),
     timerDueAt: row.timer_due_at === null ? null : new Date(row.timer_due_at),
     steps: row.steps,
     startedAt: new Date(row.started_at),

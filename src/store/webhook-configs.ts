@@ -2,6 +2,7 @@ import type { Db } from './open-database.js';
 import type { WebhookConfig, WebhookConfigFields } from '../domain/webhook-config.js';
 import { normalizePath } from '../router/normalize-path.js';
 import { escapeLike } from './escape-like.js';
+import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 
 const table = 'webhook_configs';
 
@@ -59,7 +60,9 @@ export async function findWebhookConfigById(db: Db, id: number): Promise<Webhook
 }
 
 export async function findWebhookConfigByKey(db: Db, key: string): Promise<WebhookConfig | undefined> {
-  const row = await db<WebhookConfigRow>(table).whereRaw('lower(key) = lower(?)', [key]).first();
+  const row = await db<WebhookConfigRow>(table)
+    .whereRaw('lower(key) = lower(?)', [escapeStoredText(key)])
+    .first();
   return row && toWebhookConfig(row);
 }
 
@@ -69,7 +72,7 @@ export async function findEnabledRouteOwner(
   route: { normalizedPath: string; action: string; exceptId?: number },
 ): Promise<WebhookConfig | undefined> {
   const row = await db<WebhookConfigRow>(table)
-    .where({ normalized_path: route.normalizedPath, action: route.action, is_enabled: true })
+    .where({ normalized_path: escapeStoredText(route.normalizedPath), action: route.action, is_enabled: true })
     .whereNot({ id: route.exceptId ?? 0 })
     .first();
   return row && toWebhookConfig(row);
@@ -84,7 +87,7 @@ export async function listWebhookConfigs(
     if (filter.isEnabled !== undefined) q.where({ is_enabled: filter.isEnabled });
     if (filter.executionType !== undefined) q.where({ execution_type: filter.executionType });
     if (filter.searchText) {
-      const pattern = `%${escapeLike(filter.searchText)}%`;
+      const pattern = `%${escapeLike(escapeStoredText(filter.searchText))}%`;
       q.where((w) => w.whereILike('key', pattern).orWhereILike('description', pattern).orWhereILike('path', pattern));
     }
   });
@@ -138,51 +141,56 @@ export async function deleteWebhookConfig(db: Db, id: number): Promise<WebhookCo
 
 function toColumns(fields: Partial<WebhookConfigFields>) {
   return {
-    key: fields.key,
-    description: fields.description,
+    key: text(fields.key),
+    description: text(fields.description),
     is_enabled: fields.isEnabled,
-    path: fields.path,
-    normalized_path: fields.path === undefined ? undefined : normalizePath(fields.path),
-    action: fields.action,
+    path: text(fields.path),
+    normalized_path: fields.path === undefined ? undefined : text(normalizePath(fields.path)),
+    action: text(fields.action),
     execution_type: fields.executionType,
-    command_name: fields.commandName,
+    command_name: text(fields.commandName),
     command_chain: jsonColumn(fields.commandChain),
-    execution_code: fields.executionCode,
+    execution_code: text(fields.executionCode),
     process_definition_id: fields.processDefinitionId,
-    allowable_ips: fields.allowableIps,
-    response_mode: fields.responseMode,
+    allowable_ips: text(fields.allowableIps),
+    response_mode: text(fields.responseMode),
     timeout_ms: fields.timeoutMs,
     max_attempts: fields.maxAttempts,
-    idempotency_key: fields.idempotencyKey,
+    idempotency_key: text(fields.idempotencyKey),
     verification: jsonColumn(fields.verification),
   };
 }
 
-/** jsonb parameters must be sent as text: pg would turn a JS array into a PostgreSQL array. */
+/** jsonb parameters go as text (pg would turn a JS array into a PostgreSQL array), NUL escaped (see jsonb-safe). */
 function jsonColumn(value: unknown): string | null | undefined {
-  return value === undefined || value === null ? (value as null | undefined) : JSON.stringify(value);
+  return value === undefined ? undefined : toJsonbParam(value);
+}
+
+/** Text columns cannot hold NUL: escaped on the way in, unescaped on the way out (see jsonb-safe). */
+function text<T extends string | null | undefined>(value: T): T {
+  return (typeof value === 'string' ? escapeStoredText(value) : value) as T;
 }
 
 function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
   return {
     id: Number(row.id),
-    key: row.key,
-    description: row.description,
+    key: unescapeStoredText(row.key),
+    description: unescapeStoredText(row.description),
     isEnabled: row.is_enabled,
-    path: row.path,
-    normalizedPath: row.normalized_path,
-    action: row.action,
+    path: unescapeStoredText(row.path),
+    normalizedPath: unescapeStoredText(row.normalized_path),
+    action: unescapeStoredText(row.action),
     executionType: row.execution_type,
-    commandName: row.command_name,
-    commandChain: row.command_chain,
-    executionCode: row.execution_code,
+    commandName: row.command_name === null ? null : unescapeStoredText(row.command_name),
+    commandChain: fromJsonbColumn(row.command_chain),
+    executionCode: row.execution_code === null ? null : unescapeStoredText(row.execution_code),
     processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
-    allowableIps: row.allowable_ips,
-    responseMode: row.response_mode,
+    allowableIps: unescapeStoredText(row.allowable_ips),
+    responseMode: unescapeStoredText(row.response_mode),
     timeoutMs: row.timeout_ms,
     maxAttempts: row.max_attempts,
-    idempotencyKey: row.idempotency_key,
-    verification: row.verification,
+    idempotencyKey: row.idempotency_key === null ? null : unescapeStoredText(row.idempotency_key),
+    verification: fromJsonbColumn(row.verification),
     version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),

@@ -94,6 +94,27 @@ describe.each(engines)('JSON gateway against bad input on %s', (engine) => {
     expect(await countConfigs()).toBe(1);
   });
 
+  it('keeps NUL characters in every text field exactly, and in the audit log (protobuf itself refuses lone surrogates)', async () => {
+    const odd = 'a\u0000b';
+    const created = await send({
+      $type: 'CreateWebHookConfigCommand',
+      key: 'nul-probe',
+      description: odd,
+      path: 'nul/probe',
+      action: 'POST',
+      executionType: 2,
+      executionCode: `return ${JSON.stringify(odd)};`,
+    });
+    expect(created).toMatchObject({ status: 200, body: { data: { description: odd } } });
+    const id = (created.body.data as { id: number }).id;
+    const read = await send({ $type: 'GetWebHookConfigByIdQuery', id });
+    expect(read.body).toMatchObject({ data: { description: odd, executionCode: `return ${JSON.stringify(odd)};` } });
+    const audit = await send({ $type: 'GetAuditLogQuery', entityId: String(id) });
+    expect(JSON.stringify(audit.body)).toContain(JSON.stringify(odd).slice(1, -1));
+    const nulKey = await send({ $type: 'GetWebHookConfigListQuery', searchText: odd });
+    expect(nulKey).toMatchObject({ status: 200, body: { data: { totalCount: 1 } } });
+  });
+
   it('refuses 10,000-character fields with one sentence each', async () => {
     const long = 'a'.repeat(10_000);
     const { status, body } = await send({

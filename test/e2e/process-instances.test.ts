@@ -117,6 +117,16 @@ describe.each(engines)('process instances on %s', (engine) => {
     expect(missing).toMatchObject({ success: false, code: 404 });
   });
 
+  it('keeps a NUL character in its variables through a wait point, exactly', async () => {
+    const processDefinitionId = await deploy('approval', approvalProcess);
+    const note = 'ref\u0000 \uE000x';
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: { note } });
+    expect(started.data).toMatchObject({ status: 'WAITING', variables: { note } });
+    const { instanceId } = started.data as { instanceId: number };
+    const read = await admin.call('GetProcessInstanceByIdQuery', { id: instanceId });
+    expect(read.data).toMatchObject({ status: 'WAITING', variables: { note } });
+  });
+
   it('runs a service task that calls a registered command with mapped input and output', async () => {
     const started = await admin.call('StartProcessInstanceCommand', {
       processDefinitionId: await deploy('echo', commandServiceProcess),
