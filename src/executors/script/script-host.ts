@@ -69,7 +69,8 @@ export function startScriptHost(limits: HostLimits, listener: ScriptHostListener
   const entry = hostEntry();
   const child: ChildProcess = fork(entry.path, [JSON.stringify(limits)], {
     execArgv: entry.execArgv,
-    serialization: 'advanced',
+    // Every payload is a JSON string already: Node's JSON framing is cheaper than its structured clone.
+    serialization: 'json',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   type Pending = {
@@ -82,8 +83,15 @@ export function startScriptHost(limits: HostLimits, listener: ScriptHostListener
   let ready = false;
   let exited = false;
 
+  // Messages of one turn (runs started together, cancels, command replies) go out as one batch.
+  let outbox: ToHost[] = [];
+  const flush = () => {
+    const batch = outbox;
+    outbox = [];
+    if (!exited && child.connected) child.send(batch);
+  };
   const send = (message: ToHost) => {
-    if (!exited && child.connected) child.send(message);
+    if (outbox.push(message) === 1) queueMicrotask(flush);
   };
   const settle = (id: number, result: HostRunResult) => {
     const run = pending.get(id);

@@ -8,19 +8,25 @@ export interface HostLimits {
   readonly maxResultBytes: number;
 }
 
+/** One script run. */
+export interface RunMessage {
+  readonly t: 'run';
+  readonly id: number;
+  readonly cacheKey: string;
+  readonly code: string;
+  readonly input: string;
+  readonly timeoutMs: number;
+  readonly nested: boolean;
+}
+
 /** Service → host. Payloads are JSON strings; one `run` and one `done` per run, plus one pair per doCmd. */
 export type ToHost =
-  | {
-      readonly t: 'run';
-      readonly id: number;
-      readonly cacheKey: string;
-      readonly code: string;
-      readonly input: string;
-      readonly timeoutMs: number;
-      readonly nested: boolean;
-    }
+  | RunMessage
   | { readonly t: 'cmd-reply'; readonly id: number; readonly json: string }
   | { readonly t: 'cancel'; readonly id: number };
+
+/** What the service writes to a host's channel at once: every message of one turn of its event loop. */
+export type ToHostBatch = readonly ToHost[];
 
 /** Why a run ended without a reply from the sandbox. */
 export type HostFailure = 'timeout' | 'memory' | 'cancelled' | 'error';
