@@ -15,7 +15,10 @@ export interface RunMessage {
   readonly cacheKey: string;
   readonly code: string;
   readonly input: string;
+  /** Counted from `sentAt`: time spent in the channel or queued in the host is part of it. */
   readonly timeoutMs: number;
+  /** When the service sent the run, on the monotonic clock the service and its hosts share (monotonic-clock.ts). */
+  readonly sentAt: number;
   readonly nested: boolean;
 }
 
