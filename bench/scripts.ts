@@ -1,22 +1,26 @@
 /**
  * Script benchmark: runs per second of one small transforming script through the real ExecuteCode
- * path (script hosts, channel, SES compartment per run), beside the same function called natively and
- * beside the previous path (a fresh V8 context per run, in process), in one run on the same machine;
- * then the RSS of the service and of the hosts over BENCH_RUNS runs.
- *   npm run bench:scripts            (BENCH_SECONDS=3 per case, BENCH_RUNS=100000)
+ * path (script hosts, channel, SES compartment per run) with one and two callers, beside the same
+ * function called natively and beside the previous path (a fresh V8 context per run, in process), in
+ * one run on the same machine; then the RSS of the service and of the hosts over BENCH_RUNS runs.
+ *   npm run bench:scripts            (BENCH_SECONDS=5 per case, BENCH_RUNS=100000)
  */
 import { readFileSync } from 'node:fs';
 import { create, fromJson } from '@bufbuild/protobuf';
 import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import ivm from 'isolated-vm';
+import type { Knex } from 'knex';
+import { pino } from 'pino';
 import { ExecutionRequestSchema } from '../gen/bpm/webhooks/v1/execution_pb.js';
-import type { CommandBus } from '../src/commands/command-bus.js';
+import { createCommandBus } from '../src/commands/command-bus.js';
+import { authorize } from '../src/commands/interceptors/authorize.js';
+import { echoCommand } from '../src/commands/native/echo-command.js';
 import { loadConfig } from '../src/config/config.js';
 import { createHostIsolate } from '../src/executors/script/host/host-isolate.js';
 import { createScriptExecutor } from '../src/executors/script/script-executor.js';
 import { createScriptSandbox } from '../src/executors/script/script-sandbox.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rssRuns = Number(process.env.BENCH_RUNS ?? 100_000);
 
 const code = `
@@ -24,6 +28,9 @@ const code = `
   const total = items.reduce((sum, item) => sum + item.kobo, 0);
   return { reference: body.data.reference, customer: body.data.customer.email.toLowerCase(), items, total, paid: body.event === 'charge.success' };
 `;
+// The same transformation, which also sends its result through one doCmd: such a script runs on
+// isolated-vm's thread and waits for the service in the middle of its run.
+const codeWithCommand = `${code.replace('return {', 'const result = {')} return doCmd('EchoCommand', result).data;`;
 const body = {
   event: 'charge.success',
   data: {
@@ -34,22 +41,21 @@ const body = {
 };
 const context = { body, key: 'paystack-charge', method: 'POST' };
 
-type Case = { name: string; run: () => unknown; concurrency?: number };
+type Case = { name: string; run: () => unknown; callers: number; calls: number; elapsedMs: number };
 
-async function measure({ name, run, concurrency = 1 }: Case): Promise<{ name: string; perSecond: number; microseconds: number }> {
-  const until = performance.now() + seconds * 1_000;
-  let calls = 0;
+/** One slice of a case: as many calls as `callers` loops make in `ms`. */
+async function measureSlice(benchCase: Case, ms: number): Promise<void> {
   const started = performance.now();
+  const until = started + ms;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: benchCase.callers }, async () => {
       while (performance.now() < until) {
-        await run();
-        calls += 1;
+        await benchCase.run();
+        benchCase.calls += 1;
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1_000;
-  return { name, perSecond: Math.round(calls / elapsed), microseconds: Math.round((elapsed * 1e6 * concurrency) / calls) };
+  benchCase.elapsedMs += performance.now() - started;
 }
 
 const native = new Function('context', 'body', code) as (context: unknown, body: unknown) => unknown;
@@ -76,73 +82,99 @@ const local = createHostIsolate(64);
 const input = JSON.stringify({ context });
 const compartmentRun = () =>
   JSON.parse(
-    local.runner.applySync(undefined, ['bench', code, input, null, 100, 2_000, 1_048_576], { timeout: 1_000 }) as string,
+    local.runner.applySync(undefined, ['bench', code, input, undefined, 100, 2_000, 1_048_576], { timeout: 1_000 }) as string,
   );
 
 // A generous timeout: the first runs on a loaded machine may wait for a host to be scheduled.
 const limits = { ...loadConfig({}).executors.script, hosts: 2, poolSize: 2, timeoutMs: 10_000 };
 const sandbox = createScriptSandbox(limits);
-// No doCmd here: the bus is never called.
-const executor = createScriptExecutor({ sandbox, bus: {} as CommandBus, timeoutMs: limits.timeoutMs });
-const request = create(ExecutionRequestSchema, {
-  executionType: 2,
-  executionCode: code,
-  configId: 1n,
-  configVersion: 1,
-  context: {
-    body: fromJson(ValueSchema, body),
-    method: 'POST',
-    path: 'paystack/charge',
-    key: 'paystack-charge',
-    eventId: 1n,
-    attempt: 1,
-  },
+// The command bus with EchoCommand and the webhook authorisation: what doCmd goes through in the service.
+const bus = createCommandBus({
+  commands: [echoCommand],
+  interceptors: [authorize],
+  db: {} as Knex,
+  clock: () => new Date(),
+  log: pino({ level: 'silent' }),
 });
+const executor = createScriptExecutor({ sandbox, bus, timeoutMs: limits.timeoutMs });
+const requestFor = (executionCode: string, configId: bigint) =>
+  create(ExecutionRequestSchema, {
+    executionType: 2,
+    executionCode,
+    configId,
+    configVersion: 1,
+    context: {
+      body: fromJson(ValueSchema, body),
+      method: 'POST',
+      path: 'paystack/charge',
+      key: 'paystack-charge',
+      eventId: 1n,
+      attempt: 1,
+    },
+  });
 const signal = new AbortController().signal;
-const executeCode = async () => {
+const executeCode = (request: ReturnType<typeof requestFor>) => async () => {
   const result = await executor.execute(request, { signal });
   if (!result.success) throw new Error(`The benchmark script failed: ${(result.errors ?? []).join('; ')}`);
   return result;
 };
+const transform = executeCode(requestFor(code, 1n));
+const transformWithCommand = executeCode(requestFor(codeWithCommand, 2n));
 
-await executeCode();
+await transform();
+await transformWithCommand();
+const previousName = 'previous path: fresh V8 context per run, in process';
 const cases: Case[] = [
-  { name: 'native function (no isolation)', run: () => native(context, body) },
-  { name: 'previous path: fresh V8 context per run, in process, 1 caller', run: freshContextRun },
-  { name: 'SES sandbox, one isolate in process (no hosts), 1 caller', run: compartmentRun },
-  { name: 'ExecuteCode: 2 script hosts, SES sandbox, 1 caller', run: executeCode },
-  { name: 'ExecuteCode: 2 script hosts, SES sandbox, 2 callers', run: executeCode, concurrency: 2 },
-];
+  { name: 'native function (no isolation)', run: () => native(context, body), callers: 1 },
+  { name: previousName, run: freshContextRun, callers: 1 },
+  { name: 'SES sandbox, one isolate in process (no hosts)', run: compartmentRun, callers: 1 },
+  { name: 'ExecuteCode through 2 script hosts', run: transform, callers: 1 },
+  { name: 'ExecuteCode through 2 script hosts', run: transform, callers: 2 },
+  { name: 'ExecuteCode through 2 script hosts, script with one doCmd', run: transformWithCommand, callers: 1 },
+  { name: 'ExecuteCode through 2 script hosts, script with one doCmd', run: transformWithCommand, callers: 2 },
+].map((benchCase) => ({ ...benchCase, calls: 0, elapsedMs: 0 }));
 
-console.log(`script benchmark: ${seconds} s per case, node ${process.version}, load average ${loadAverage()}\n`);
-console.log('| case | runs/s | µs per run |\n|---|---:|---:|');
-const results: Record<string, number> = {};
-for (const benchCase of cases) {
-  const { name, perSecond, microseconds } = await measure(benchCase);
-  results[name] = perSecond;
-  console.log(`| ${name} | ${perSecond.toLocaleString('en')} | ${microseconds.toLocaleString('en')} |`);
+// The cases take turns, one second each, so that a change in the machine's load (shared here) falls
+// on all of them alike and their ratios hold.
+console.log(`script benchmark: ${seconds} s per case in 1 s turns, node ${process.version}, load average ${loadAverage()}\n`);
+for (let turn = 0; turn < Math.max(1, Math.round(seconds)); turn += 1) {
+  for (const benchCase of cases) await measureSlice(benchCase, Math.min(1_000, seconds * 1_000));
 }
-const twoCallers = results[cases[4]!.name]!;
-const previous = results[cases[1]!.name]!;
-console.log(`\nExecuteCode with 2 callers: ${(twoCallers / previous).toFixed(1)}x the previous path with 1 caller`);
+console.log('| case | callers | runs/s | µs per run | × previous path |\n|---|---:|---:|---:|---:|');
+const perSecond = ({ calls, elapsedMs }: Case) => calls / (elapsedMs / 1_000);
+const previous = perSecond(cases.find((benchCase) => benchCase.name === previousName) as Case);
+for (const benchCase of cases) {
+  const rate = perSecond(benchCase);
+  const microseconds = (benchCase.elapsedMs * 1_000 * benchCase.callers) / benchCase.calls;
+  console.log(
+    `| ${benchCase.name} | ${benchCase.callers} | ${Math.round(rate).toLocaleString('en')} | ${Math.round(microseconds).toLocaleString('en')} | ${(rate / previous).toFixed(1)}x |`,
+  );
+}
 
-console.log(`\nRSS over ${rssRuns.toLocaleString('en')} runs (2 callers):`);
-console.log('| runs | service MB | hosts MB |\n|---:|---:|---:|');
+console.log(`\nRSS over ${rssRuns.toLocaleString('en')} runs of the transforming script (2 callers), after the cases above:`);
+console.log('| runs | service MB | hosts MB (both) |\n|---:|---:|---:|');
 const rss = (done: number) => {
   const hosts = (sandbox.stats?.().pids ?? []).map(rssOfPid).reduce((sum, mb) => sum + mb, 0);
-  console.log(`| ${done.toLocaleString('en')} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} | ${hosts.toFixed(0)} |`);
+  const service = process.memoryUsage().rss / 2 ** 20;
+  console.log(`| ${done.toLocaleString('en')} | ${service.toFixed(0)} | ${hosts.toFixed(0)} |`);
+  return { service, hosts };
 };
-rss(0);
+const warm = rss(0);
 let done = 0;
+let last = warm;
 const step = rssRuns / 4;
 await Promise.all(
   Array.from({ length: 2 }, async () => {
     while (done < rssRuns) {
-      await executeCode();
+      await transform();
       done += 1;
-      if (done % step === 0) rss(done);
+      if (done % step === 0) last = rss(done);
     }
   }),
+);
+const change = (from: number, to: number) => `${to >= from ? '+' : ''}${(to - from).toFixed(0)} MB`;
+console.log(
+  `\nfrom warm to ${rssRuns.toLocaleString('en')} runs: service ${change(warm.service, last.service)}, hosts ${change(warm.hosts, last.hosts)}`,
 );
 sandbox.dispose();
 oldIsolate.dispose();

@@ -151,4 +151,26 @@ describe('script hosts: a script that takes its host down ends only its own run'
     const flooded = await findWebhookEventById(database.db, (flood.json.data as { eventId: number }).eventId);
     expect(flooded).toMatchObject({ status: 'succeeded' });
   }, 120_000);
+
+  it('ends both abort cases the same way in scripts that run synchronously in their host (no doCmd)', async () => {
+    // The code above names doCmd, so its runs take isolated-vm's thread; these take the host's main thread.
+    const bombs = {
+      map: 'const m = new Map(); for (let i = 0; ; i++) m.set(i, i);',
+      array: 'new Array(2 ** 26).fill(1); return 1;',
+    };
+    for (const [name, bomb] of Object.entries(bombs)) {
+      let done = false;
+      const run = service.execution.execute(scriptRequest(bomb)).finally(() => (done = true));
+      const probes: number[] = [];
+      while (!done) {
+        probes.push((await fetch(`${service.baseUrl}/healthz`)).status);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(new Set(probes), name).toEqual(new Set([200]));
+      const result = await run;
+      expect(result.success, name).toBe(false);
+      expect(result.errors[0], name).toMatch(/^(Script exceeded its memory limit|Script host crashed)$/);
+      expect(await service.execution.execute(scriptRequest('return 1 + 1;'))).toMatchObject({ success: true });
+    }
+  }, 120_000);
 });

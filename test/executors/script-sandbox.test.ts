@@ -96,4 +96,53 @@ describe('script sandbox', () => {
     });
     expect(outcome).toMatchObject({ ok: false, error: 'Script was cancelled' });
   });
+
+  const echo: ScriptRunRequest['runCommand'] = async (_name, data) => ({ isSuccessful: true, message: 'ok', data, errors: [] });
+
+  it('gives doCmd only to scripts that name it, and no script reaches it another way', async () => {
+    // Not named: this run executes synchronously in its host, without a doCmd; eval (even the
+    // parenthesised direct form) and Function see only the compartment's globals.
+    // (A generous timeout: the loop cancelled in the test before may still hold the host.)
+    const hidden = await sandbox.run({
+      ...request(
+        `const name = 'do' + 'Cmd'; return [typeof (eval)(name), typeof (0, eval)(name), typeof Function('return ' + name)()];`,
+        echo,
+      ),
+      timeoutMs: 10_000,
+    });
+    expect(hidden).toMatchObject({ ok: true, result: ['undefined', 'undefined', 'undefined'] });
+    // A name spelt with a Unicode escape still names it: that script gets its doCmd.
+    const escaped = await sandbox.run(request(`return d\\u006fCmd('Echo', body.n + 1).data;`, echo));
+    expect(escaped).toMatchObject({ ok: true, result: 2 });
+  });
+
+  it('ends a run that waited in its host behind another within its own timeout, without killing the host', async () => {
+    const crashes = sandbox.stats?.().crashes;
+    // One host, one isolate: the second loop waits for the first. Counted from when it was sent, its
+    // time is up when it gets the isolate; given a full timeout then, it would outlive its deadline
+    // by more than the 2 s the service allows a host, and the host would be killed.
+    const loop = { ...request('while (true) {}', echo), timeoutMs: 2_500 };
+    const outcomes = await Promise.all([sandbox.run(loop), sandbox.run({ ...loop, cacheKey: 'second loop' })]);
+    expect(outcomes).toMatchObject([
+      { ok: false, error: 'Script timed out after 2500 ms' },
+      { ok: false, error: 'Script timed out after 2500 ms' },
+    ]);
+    expect(sandbox.stats?.().crashes).toBe(crashes);
+  }, 30_000);
+
+  it('lets a cancelled synchronous run end at its own timeout rather than killing its host', async () => {
+    // A warm host first, so that the loop below is running when the cancel comes.
+    expect(await sandbox.run({ ...request('return body.n;', echo), timeoutMs: 20_000 })).toMatchObject({ ok: true });
+    const crashes = sandbox.stats?.().crashes;
+    const controller = new AbortController();
+    // Late enough for the host to be running it (a cancel that comes first stops it before it starts).
+    setTimeout(() => controller.abort(), 1_000);
+    // A run that cannot call doCmd blocks its host until its timeout: the cancel cannot stop it
+    // sooner, and it has no effect the service would keep.
+    const cancelled = await sandbox.run({ ...request('while (true) {}', echo), timeoutMs: 6_000, signal: controller.signal });
+    expect(cancelled).toMatchObject({ ok: false, error: 'Script was cancelled' });
+    const next = await sandbox.run({ ...request('return body.n + 1;', echo), timeoutMs: 20_000 });
+    expect(next).toMatchObject({ ok: true, result: 2 });
+    expect(sandbox.stats?.().crashes).toBe(crashes);
+  }, 30_000);
 });

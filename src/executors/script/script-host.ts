@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FromHost, HostFailure, HostLimits, ToHost } from './host/host-protocol.js';
+import { monotonicMs } from './host/monotonic-clock.js';
 
 /** How a run in a host ended: the sandbox's JSON reply, or why there is none. */
 export type HostRunResult = { readonly reply: string } | { readonly failure: HostFailure | 'crashed'; readonly message: string };
@@ -13,6 +14,7 @@ export interface HostRunInput {
   readonly code: string;
   /** `{"context": ...}` as JSON. */
   readonly input: string;
+  /** Counted from the moment the run is sent, time queued in the host included. */
   readonly timeoutMs: number;
   /** Run from inside another script's doCmd: takes a temporary isolate rather than waiting. */
   readonly nested: boolean;
@@ -37,7 +39,11 @@ export interface ScriptHost {
     input: HostRunInput,
     onCommand: (name: string, json: string) => Promise<string>,
   ): { id: number; result: Promise<HostRunResult> };
-  /** Stops a run (its isolate is thrown away); a host that does not let go within `killAfterMs` is killed. */
+  /**
+   * Stops a run: its isolate is thrown away, or, for a run the host executes synchronously, its own
+   * timeout ends it. A host that has not answered `killAfterMs` after the cancel, and after the run's
+   * deadline, is killed.
+   */
   cancel(id: number): void;
   kill(): void;
 }
@@ -69,12 +75,15 @@ export function startScriptHost(limits: HostLimits, listener: ScriptHostListener
   const entry = hostEntry();
   const child: ChildProcess = fork(entry.path, [JSON.stringify(limits)], {
     execArgv: entry.execArgv,
-    serialization: 'advanced',
+    // Every payload is a JSON string already: Node's JSON framing is cheaper than its structured clone.
+    serialization: 'json',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   type Pending = {
     resolve(result: HostRunResult): void;
     onCommand(name: string, json: string): Promise<string>;
+    /** On the monotonic clock: the host answers every run by then, however the run ends. */
+    readonly deadline: number;
     killTimer?: NodeJS.Timeout;
   };
   const pending = new Map<number, Pending>();
@@ -82,8 +91,15 @@ export function startScriptHost(limits: HostLimits, listener: ScriptHostListener
   let ready = false;
   let exited = false;
 
+  // Messages of one turn (runs started together, cancels, command replies) go out as one batch.
+  let outbox: ToHost[] = [];
+  const flush = () => {
+    const batch = outbox;
+    outbox = [];
+    if (!exited && child.connected) child.send(batch);
+  };
   const send = (message: ToHost) => {
-    if (!exited && child.connected) child.send(message);
+    if (outbox.push(message) === 1) queueMicrotask(flush);
   };
   const settle = (id: number, result: HostRunResult) => {
     const run = pending.get(id);
@@ -147,18 +163,20 @@ export function startScriptHost(limits: HostLimits, listener: ScriptHostListener
     run(input, onCommand) {
       const id = nextId;
       nextId += 1;
+      const sentAt = monotonicMs();
       const result = new Promise<HostRunResult>((resolve) => {
         if (exited) resolve({ failure: 'crashed', message: 'script host is gone' });
-        else pending.set(id, { resolve, onCommand });
+        else pending.set(id, { resolve, onCommand, deadline: sentAt + input.timeoutMs });
       });
-      send({ t: 'run', id, ...input });
+      send({ t: 'run', id, ...input, sentAt });
       return { id, result };
     },
     cancel(id) {
       const run = pending.get(id);
       if (!run || run.killTimer) return;
       send({ t: 'cancel', id });
-      run.killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const delayMs = Math.max(0, run.deadline - monotonicMs()) + killAfterMs;
+      run.killTimer = setTimeout(() => child.kill('SIGKILL'), delayMs);
       run.killTimer.unref();
     },
     kill() {

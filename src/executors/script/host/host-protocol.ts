@@ -8,19 +8,28 @@ export interface HostLimits {
   readonly maxResultBytes: number;
 }
 
+/** One script run. */
+export interface RunMessage {
+  readonly t: 'run';
+  readonly id: number;
+  readonly cacheKey: string;
+  readonly code: string;
+  readonly input: string;
+  /** Counted from `sentAt`: time spent in the channel or queued in the host is part of it. */
+  readonly timeoutMs: number;
+  /** When the service sent the run, on the monotonic clock the service and its hosts share (monotonic-clock.ts). */
+  readonly sentAt: number;
+  readonly nested: boolean;
+}
+
 /** Service → host. Payloads are JSON strings; one `run` and one `done` per run, plus one pair per doCmd. */
 export type ToHost =
-  | {
-      readonly t: 'run';
-      readonly id: number;
-      readonly cacheKey: string;
-      readonly code: string;
-      readonly input: string;
-      readonly timeoutMs: number;
-      readonly nested: boolean;
-    }
+  | RunMessage
   | { readonly t: 'cmd-reply'; readonly id: number; readonly json: string }
   | { readonly t: 'cancel'; readonly id: number };
+
+/** What the service writes to a host's channel at once: every message of one turn of its event loop. */
+export type ToHostBatch = readonly ToHost[];
 
 /** Why a run ended without a reply from the sandbox. */
 export type HostFailure = 'timeout' | 'memory' | 'cancelled' | 'error';

@@ -58,6 +58,8 @@ export const sandboxRunnerSource = String.raw`(function () {
       logs.push([level, line.length > maxLineChars ? line.slice(0, maxLineChars) : line]);
     }
     function doCmd(name, data) {
+      // Runs of scripts that never name doCmd get none (see script-can-call-do-cmd.ts).
+      if (hostCmd === undefined) throw new Error('doCmd is not available to this script');
       if (typeof name !== 'string') throw new TypeError('doCmd(name, data): name must be a string');
       let json = data === undefined ? 'null' : stringify(data);
       if (json === undefined) json = 'null';

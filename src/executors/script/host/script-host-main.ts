@@ -4,14 +4,16 @@
  * service goes away (channel closed), the host ends too.
  */
 import { createHostRuntime } from './create-host-runtime.js';
-import type { FromHost, HostLimits, ToHost } from './host-protocol.js';
+import type { FromHost, HostLimits, ToHostBatch } from './host-protocol.js';
 
 const limits = JSON.parse(process.argv[2] ?? '{}') as HostLimits;
 const send = (message: FromHost) => {
   if (process.connected) process.send?.(message);
 };
 const runtime = createHostRuntime(limits, send);
-process.on('message', (message) => runtime.receive(message as ToHost));
+process.on('message', (batch) => {
+  for (const message of batch as ToHostBatch) runtime.receive(message);
+});
 process.on('disconnect', () => {
   runtime.dispose();
   process.exit(0);
