@@ -19,6 +19,9 @@ interface WebhookConfigRow {
   command_chain: WebhookConfig['commandChain'];
   execution_code: string | null;
   process_definition_id: string | number | null;
+  process_action: string | null;
+  message_name: string | null;
+  correlation_key: string | null;
   allowable_ips: string;
   response_mode: string;
   timeout_ms: number | null;
@@ -149,6 +152,9 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     command_chain: jsonColumn(fields.commandChain),
     execution_code: fields.executionCode,
     process_definition_id: fields.processDefinitionId,
+    process_action: fields.processAction,
+    message_name: fields.messageName,
+    correlation_key: fields.correlationKey,
     allowable_ips: fields.allowableIps,
     response_mode: fields.responseMode,
     timeout_ms: fields.timeoutMs,
@@ -177,6 +183,9 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     commandChain: row.command_chain,
     executionCode: row.execution_code,
     processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
+    processAction: row.process_action,
+    messageName: row.message_name,
+    correlationKey: row.correlation_key,
     allowableIps: row.allowable_ips,
     responseMode: row.response_mode,
     timeoutMs: row.timeout_ms,
