@@ -92,9 +92,16 @@ export async function runInstance(
   const settled = new Promise<{ status: ProcessStatus; error?: string }>((resolve) => {
     settle = resolve;
   });
+  // Taken and stopped in the tick that finds the run only waiting: a timer due at that moment must
+  // not start its task in a run whose stored state would run it again once resumed.
+  let waitingState: unknown = null;
+  let stopping: Promise<unknown> = Promise.resolve();
   const checkStall = () =>
     setImmediate(() => {
-      if (engine.state === 'running' && engine.activityStatus !== 'executing') settle({ status: 'WAITING' });
+      if (engine.state !== 'running' || engine.activityStatus === 'executing' || waitingState !== null) return;
+      waitingState = engine.execution.getState();
+      stopping = Promise.resolve(engine.stop());
+      settle({ status: 'WAITING' });
     });
   let saving: Promise<unknown> = Promise.resolve();
   let finished = false;
@@ -133,7 +140,12 @@ export async function runInstance(
     tracker.timer(content);
     checkStall();
   });
-  on('activity.leave', (content) => tracker.left(content));
+  on('activity.leave', (content) => {
+    tracker.left(content);
+    // The last branch to leave may leave only waits behind (a timer cycle's last reminder beside a
+    // user task): no wait or timer event follows to notice.
+    checkStall();
+  });
   on('activity.error', (content) => tracker.ended(content, 'error'));
   on('activity.end', (content) => {
     tracker.ended(content, 'completed');
@@ -182,9 +194,10 @@ export async function runInstance(
     status = 'ERROR';
     errors.push(`Process variables exceed ${deps.maxVariablesBytes} bytes`);
   }
-  const state = status === 'WAITING' ? await engine.getState() : null;
+  const state = status === 'WAITING' ? waitingState : null;
   // An engine broken out of a cycle may never confirm its stop.
-  if (engine.state === 'running') await Promise.race([engine.stop(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  if (waitingState === null && engine.state === 'running') stopping = Promise.resolve(engine.stop());
+  await Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 1_000))]);
   const waiting = status === 'WAITING' ? tracker.waitingList(variables) : [];
   const change = {
     ...tracker.change(status, variables, state),
