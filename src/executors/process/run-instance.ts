@@ -119,8 +119,13 @@ export async function runInstance(
     undeliveredEvent = undefined;
     return true;
   };
+  // One save waits at most: it reads the state when it runs, so it also covers tasks that end meanwhile.
+  let saveQueued = false;
   const saveRunning = () => {
+    if (saveQueued) return;
+    saveQueued = true;
     saving = saving.then(async () => {
+      saveQueued = false;
       if (finished || engine.state !== 'running') return;
       const state = await engine.getState();
       await save(tracker.change('RUNNING', publicVariables(environment().variables), state), false);
@@ -157,7 +162,7 @@ export async function runInstance(
       // signal, a guarded timer or a script callback), each of which reports it as the run's failure.
       throw error;
     }
-    saveRunning();
+    if (isTask(content.type)) saveRunning();
   });
   engine.once('end', () => settle({ status: 'COMPLETED' }));
   engine.once('error', (error: Error) => settle({ status: 'ERROR', error: error.message }));
@@ -208,6 +213,11 @@ export async function runInstance(
   };
   await save(change, true);
   return { status, variables, waiting, errors };
+}
+
+/** Tasks (and call activities, sub-processes) end with a save; events, gateways and flows are re-run cheaply after a crash. */
+function isTask(type: string): boolean {
+  return /(Task|CallActivity|SubProcess|Transaction)$/.test(type);
 }
 
 /** bpmn-engine's timers, with callbacks whose failures end the run instead of the service. */
