@@ -6,6 +6,7 @@ import { deployProcessDefinition } from './processes/deploy-process-definition.j
 import { getProcessDefinitionById } from './processes/get-process-definition-by-id.js';
 import { getProcessDefinitionList } from './processes/get-process-definition-list.js';
 import { createCancelProcessInstance } from './processes/cancel-process-instance.js';
+import { createCorrelateProcessMessage } from './processes/correlate-process-message.js';
 import { getProcessInstanceById } from './processes/get-process-instance-by-id.js';
 import { getProcessInstanceList } from './processes/get-process-instance-list.js';
 import { createSignalProcessInstance } from './processes/signal-process-instance.js';
@@ -56,6 +57,7 @@ export function createConfiguredCommands(options: {
     StartProcessInstanceCommand: createStartProcessInstance(options.processes),
     SignalProcessInstanceCommand: createSignalProcessInstance(options.processes),
     CancelProcessInstanceCommand: createCancelProcessInstance(options.processes),
+    CorrelateProcessMessageCommand: createCorrelateProcessMessage(options.processes),
     ReplayWebhookEventCommand: createReplayWebhookEvent(options.replay),
     ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
   } satisfies Record<string, CommandDefinition>;

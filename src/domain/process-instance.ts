@@ -6,6 +6,11 @@ export interface WaitingTask {
   readonly id: string;
   readonly name: string;
   readonly type: string;
+  /** A receive task or message event: the BPMN message's id (what the engine is signalled with) and name. */
+  readonly messageId?: string;
+  readonly messageName?: string;
+  /** The value of the variable the element's `CorrelationKey` property names, when it waits for a message. */
+  readonly correlationKey?: string;
 }
 
 /** One activity as it ran: outcome is "completed", "error", "discarded" or "running". */
@@ -32,6 +37,8 @@ export interface ProcessInstance {
   readonly errors: readonly string[];
   readonly timerDueAt: Date | null;
   readonly steps: number;
+  /** The message id that started it at a message start event (delivered again if its first run is lost). */
+  readonly startMessage: string | null;
   readonly startedAt: Date;
   readonly updatedAt: Date;
   readonly completedAt: Date | null;

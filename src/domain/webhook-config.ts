@@ -12,6 +12,10 @@ export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
 export const responseModes = ['sync', 'async'] as const;
+
+/** What a StartProcess configuration does with a webhook: start an instance, or reach a waiting one. */
+export const processActions = ['start', 'correlate'] as const;
+export type ProcessAction = (typeof processActions)[number];
 export type ResponseMode = (typeof responseModes)[number];
 
 export interface CommandChainStep {
@@ -41,6 +45,12 @@ export interface WebhookConfigFields {
   readonly commandChain: readonly CommandChainStep[] | null;
   readonly executionCode: string | null;
   readonly processDefinitionId: number | null;
+  /** StartProcess: "start" (null means start too) or "correlate". */
+  readonly processAction: string | null;
+  /** StartProcess correlate: the BPMN message (name, else id) delivered to the waiting instance. */
+  readonly messageName: string | null;
+  /** StartProcess correlate: a JSON pointer into the body to the correlation key. */
+  readonly correlationKey: string | null;
   readonly allowableIps: string;
   readonly responseMode: string;
   readonly timeoutMs: number | null;
@@ -62,7 +72,7 @@ export interface WebhookConfig extends WebhookConfigFields {
 
 /**
  * The work a configuration names, in the fields WebHookConfig and ExecutionRequest share: its type,
- * command, chain, code or process, and its time limit.
+ * command, chain, code or process (and what to do with it), and its time limit.
  */
 export function executionTargetFields(config: WebhookConfig) {
   return {
@@ -74,6 +84,9 @@ export function executionTargetFields(config: WebhookConfig) {
     })),
     executionCode: config.executionCode ?? '',
     ...(config.processDefinitionId !== null && { processDefinitionId: BigInt(config.processDefinitionId) }),
+    processAction: config.processAction ?? '',
+    messageName: config.messageName ?? '',
+    correlationKey: config.correlationKey ?? '',
     ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
   };
 }

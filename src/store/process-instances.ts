@@ -17,6 +17,7 @@ interface ProcessInstanceRow {
   errors: string[];
   timer_due_at: Date | string | null;
   steps: number;
+  start_message: string | null;
   started_at: Date | string;
   updated_at: Date | string;
   completed_at: Date | string | null;
@@ -45,12 +46,14 @@ export async function insertProcessInstance(
     owner: string;
     leaseMs: number;
     eventId?: number;
+    startMessage?: string;
   },
 ): Promise<ProcessInstance> {
   const [row] = await db(table)
     .insert({
       definition_id: fields.definitionId,
       event_id: fields.eventId ?? null,
+      start_message: fields.startMessage ?? null,
       status: 'RUNNING',
       variables: toJsonbParam(fields.variables),
       lease_owner: fields.owner,
@@ -136,6 +139,27 @@ export async function saveProcessInstance(
   return count === 1;
 }
 
+/**
+ * Waiting instances of any version of a definition with a receive task or message catch event
+ * waiting for `messageName` with `correlationKey`; at most `limit` (enough to tell one from several).
+ */
+export async function findInstancesWaitingForMessage(
+  db: Db,
+  match: { definitionName: string; messageName: string; correlationKey: string; limit: number },
+): Promise<ProcessInstance[]> {
+  const rows = await db<ProcessInstanceRow>(table)
+    .select(`${table}.*`)
+    .join('process_definitions', 'process_definitions.id', `${table}.definition_id`)
+    .whereRaw('lower(process_definitions.name) = lower(?)', [match.definitionName])
+    .where(`${table}.status`, 'WAITING')
+    .whereRaw(`${table}.waiting @> ?::jsonb`, [
+      toJsonbParam([{ messageName: match.messageName, correlationKey: match.correlationKey }]),
+    ])
+    .orderBy(`${table}.id`)
+    .limit(match.limit);
+  return rows.map(toProcessInstance);
+}
+
 export interface ProcessInstanceFilter {
   readonly definitionId?: number;
   readonly status?: string;
@@ -187,6 +211,7 @@ function toProcessInstance(row: ProcessInstanceRow): ProcessInstance {
     errors: fromJsonbColumn(row.errors),
     timerDueAt: row.timer_due_at === null ? null : new Date(row.timer_due_at),
     steps: row.steps,
+    startMessage: row.start_message ?? null,
     startedAt: new Date(row.started_at),
     updatedAt: new Date(row.updated_at),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),

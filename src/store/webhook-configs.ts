@@ -20,6 +20,9 @@ interface WebhookConfigRow {
   command_chain: WebhookConfig['commandChain'];
   execution_code: string | null;
   process_definition_id: string | number | null;
+  process_action: string | null;
+  message_name: string | null;
+  correlation_key: string | null;
   allowable_ips: string;
   response_mode: string;
   timeout_ms: number | null;
@@ -152,6 +155,9 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     command_chain: jsonColumn(fields.commandChain),
     execution_code: text(fields.executionCode),
     process_definition_id: fields.processDefinitionId,
+    process_action: fields.processAction,
+    message_name: text(fields.messageName),
+    correlation_key: text(fields.correlationKey),
     allowable_ips: text(fields.allowableIps),
     response_mode: text(fields.responseMode),
     timeout_ms: fields.timeoutMs,
@@ -185,6 +191,9 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     commandChain: fromJsonbColumn(row.command_chain),
     executionCode: row.execution_code === null ? null : unescapeStoredText(row.execution_code),
     processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
+    processAction: row.process_action,
+    messageName: row.message_name === null ? null : unescapeStoredText(row.message_name),
+    correlationKey: row.correlation_key === null ? null : unescapeStoredText(row.correlation_key),
     allowableIps: unescapeStoredText(row.allowable_ips),
     responseMode: unescapeStoredText(row.response_mode),
     timeoutMs: row.timeout_ms,

@@ -127,6 +127,7 @@ describe('commands from a module, on the bus', () => {
       const runnable = await client.call('GetCommandListQuery', { runnableFromWebhook: true, searchText: 'command' });
       expect((runnable.data as { name: string }[]).map((command) => command.name)).toEqual([
         'CancelProcessInstanceCommand',
+        'CorrelateProcessMessageCommand',
         'EchoCommand',
         'ForwardWebhookCommand',
         'ProcessNibssPaymentNotificationCommand',

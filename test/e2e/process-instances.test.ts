@@ -11,7 +11,7 @@ import {
   unknownCommandProcess,
 } from '../fixtures/bpmn/definitions.js';
 import { clientKinds, createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
-import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 
 type Instance = { id: number; status: string; variables: Record<string, unknown>; currentTaskId: string; errors: string[] };
 
@@ -193,7 +193,11 @@ describe.each(engines)('StartProcess webhooks on %s', (engine) => {
   let service: RunningService;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    service = await startTestService(database.db, { delivery: { workerPollMs: 50 } });
+    // Scripts get 1.5 s, as above: a host's first run compiles.
+    service = await startTestService(database.db, {
+      delivery: { workerPollMs: 50 },
+      executors: { script: { ...defaultExecutors.script, timeoutMs: 1_500 } },
+    });
   });
   afterAll(async () => {
     await service?.stop();

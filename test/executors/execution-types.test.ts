@@ -19,6 +19,7 @@ describe('the execution type catalog', () => {
       expect(descriptor.fieldLabel, name).toMatch(/^[A-Z]/);
       expect(typeof descriptor.targetProblems, name).toBe('function');
       expect(typeof descriptor.createExecutor, name).toBe('function');
+      expect(Array.isArray(descriptor.optionFields), name).toBe(true);
     }
     expect(Object.keys(executionTypes).sort()).toEqual(Object.keys(ExecutionType).sort());
   });
@@ -26,6 +27,8 @@ describe('the execution type catalog', () => {
   it('gives each type its own target field and number', () => {
     const types = listExecutionTypes();
     expect(new Set(types.map((type) => type.targetField)).size).toBe(types.length);
+    const options = types.flatMap((type) => type.optionFields);
+    expect(new Set(options).size).toBe(options.length);
     expect(types.map((type) => type.code)).toEqual(types.map((_, index) => index));
   });
 

@@ -14,7 +14,13 @@ export function toProcessInstanceMessage(
     processDefinitionId: BigInt(instance.definitionId),
     status: instance.status,
     variables: instance.variables as JsonObject,
-    waitingTasks: [...instance.waiting],
+    waitingTasks: instance.waiting.map((task) => ({
+      id: task.id,
+      name: task.name,
+      type: task.type,
+      messageName: task.messageName ?? '',
+      correlationKey: task.correlationKey ?? '',
+    })),
     currentTaskId: current?.id ?? '',
     currentTaskName: current?.name ?? '',
     history: options.withHistory

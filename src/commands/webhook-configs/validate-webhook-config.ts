@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { httpMethods, responseModes, type WebhookConfigFields } from '../../domain/webhook-config.js';
 import { AppError } from '../../errors.js';
 import { clip } from '../../domain/clip.js';
+import { optionFieldLabels } from '../../executors/types/execution-type-descriptor.js';
 import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
@@ -113,7 +114,11 @@ async function executionProblems(draft: WebhookConfigDraft, context: ValidationC
   const problems = listExecutionTypes().flatMap((other) => {
     const present = draft[other.targetField] !== null;
     if (other.code === type.code) return present ? [] : [`${other.fieldLabel} is required for ${type.name}`];
-    return present ? [`${other.fieldLabel} is only used by ${other.name}`] : [];
+    const options = other.optionFields.filter((field) => draft[field] !== null);
+    return [
+      ...(present ? [`${other.fieldLabel} is only used by ${other.name}`] : []),
+      ...options.map((field) => `${optionFieldLabels[field]} is only used by ${other.name}`),
+    ];
   });
   if (draft[type.targetField] === null) return problems;
   return [...problems, ...(await type.targetProblems(draft, context))];

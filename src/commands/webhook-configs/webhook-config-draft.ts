@@ -7,7 +7,7 @@ import type {
   CreateWebHookConfigCommand,
   UpdateWebHookConfigCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import type { TargetField } from '../../executors/types/execution-type-descriptor.js';
+import type { OptionField, TargetField } from '../../executors/types/execution-type-descriptor.js';
 import { executionTypes } from '../../executors/types/execution-types.js';
 import {
   ExecutionType,
@@ -33,6 +33,9 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     commandChain: toChain(input.commandChain, null),
     executionCode: emptyToNull(input.executionCode),
     processDefinitionId: input.processDefinitionId === undefined ? null : Number(input.processDefinitionId),
+    processAction: emptyToNull(input.processAction.trim()),
+    messageName: emptyToNull(input.messageName.trim()),
+    correlationKey: emptyToNull(input.correlationKey.trim()),
     allowableIps: input.allowableIps.trim(),
     responseMode: input.responseMode.trim() || 'sync',
     timeoutMs: input.timeoutMs ?? null,
@@ -60,6 +63,9 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, existing.commandChain) : base.commandChain,
     executionCode: input.executionCode === undefined ? base.executionCode : emptyToNull(input.executionCode),
     processDefinitionId: input.processDefinitionId === undefined ? base.processDefinitionId : Number(input.processDefinitionId),
+    processAction: input.processAction === undefined ? base.processAction : emptyToNull(input.processAction.trim()),
+    messageName: input.messageName === undefined ? base.messageName : emptyToNull(input.messageName.trim()),
+    correlationKey: input.correlationKey === undefined ? base.correlationKey : emptyToNull(input.correlationKey.trim()),
     allowableIps: input.allowableIps?.trim() ?? base.allowableIps,
     responseMode: input.responseMode?.trim() || base.responseMode,
     timeoutMs: input.timeoutMs ?? base.timeoutMs,
@@ -69,10 +75,10 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
   });
 }
 
-const withoutTypeFields = Object.fromEntries(Object.values(executionTypes).map((type) => [type.targetField, null])) as Record<
-  TargetField,
-  null
->;
+/** Every type's target field and options, cleared when the type changes. */
+const withoutTypeFields = Object.fromEntries(
+  Object.values(executionTypes).flatMap((type) => [type.targetField, ...type.optionFields].map((field) => [field, null])),
+) as Record<TargetField | OptionField, null>;
 
 /** A chain may be given as `commandName: "A,B,C"`; it is stored as steps. */
 function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft {

@@ -11,7 +11,8 @@ type StepResultInit = MessageInitShape<typeof StepResultSchema>;
 
 /**
  * Type 1: runs the chain's commands in order. Each step gets the webhook context, its `parameters`
- * and `previous` (the prior step's data); the chain stops at the first failure and reports every
+ * and `previous` (the prior step's data), or only its `parameters` when its command takes an API
+ * request; the chain stops at the first failure and reports every
  * step it ran; its data is the last step's data. A config's `timeoutMs` bounds the whole chain.
  * Every step gets one signal (the caller's cancellation or the chain's timeout), so a step cut off
  * stops its own work (a forward's request) instead of finishing after the chain has answered.
@@ -31,7 +32,9 @@ export function createChainExecutor(bus: CommandBus): Executor {
       for (const [index, step] of chain.entries()) {
         if (chainSignal.aborted) return { success: false, errors: [stopReason()], steps };
         const started = performance.now();
-        const input: JsonObject = { ...context, parameters: step.parameters, previous };
+        const input: JsonObject = takesApiRequest(bus, step.commandName)
+          ? step.parameters
+          : { ...context, parameters: step.parameters, previous };
         const outcome = await untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal);
         const durationMs = performance.now() - started;
         if (outcome === 'aborted' || (!outcome.success && chainSignal.aborted)) {
@@ -55,6 +58,15 @@ export function createChainExecutor(bus: CommandBus): Executor {
     },
     dispose: async () => {},
   };
+}
+
+/**
+ * A command whose input is its own API request message (StartProcessInstanceCommand,
+ * CorrelateProcessMessageCommand, ...) reads named fields, not the webhook context: its step's
+ * `parameters` are that request.
+ */
+function takesApiRequest(bus: CommandBus, name: string): boolean {
+  return bus.find(name)?.input.typeName === `bpm.webhooks.v1.${name}`;
 }
 
 /** The stored steps, or `commandName: "A,B,C"` when a request carries no steps. */

@@ -10,7 +10,7 @@ const maxCached = 200;
  * bpmn-engine then skips the XML parse, which costs more than the run of a short process.
  */
 export function createDefinitionCache() {
-  const typeResolver = TypeResolver({ ...Elements } as never);
+  const typeResolver = TypeResolver({ ...Elements, InclusiveGateway: joiningInclusiveGateway } as never);
   const cache = new Map<string, Promise<SerializableContext>>();
   return {
     sourceContextOf(definition: ProcessDefinition): Promise<SerializableContext> {
@@ -30,3 +30,16 @@ export function createDefinitionCache() {
 }
 
 export type DefinitionCache = ReturnType<typeof createDefinitionCache>;
+
+/**
+ * bpmn-elements passes every token through an inclusive gateway, so a converging one ran what follows
+ * once per branch taken. Flagged like a parallel gateway, a gateway with several inbound flows waits
+ * until each of them was taken or discarded (the branches whose condition failed are discarded
+ * along their path), which is the inclusive join; a diverging one is unchanged.
+ */
+function joiningInclusiveGateway(activityDef: object, context: unknown) {
+  return (Elements.InclusiveGateway as unknown as (definition: object, context: unknown) => unknown)(
+    { ...activityDef, isParallelGateway: true },
+    context,
+  );
+}

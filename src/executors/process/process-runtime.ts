@@ -11,6 +11,7 @@ import {
   claimDueProcessInstances,
   claimProcessInstance,
   findProcessInstanceByEventId,
+  findInstancesWaitingForMessage,
   findProcessInstanceById,
   insertProcessInstance,
   saveProcessInstance,
@@ -18,10 +19,23 @@ import {
 import type { ScriptCommandReply, ScriptSandbox } from '../script/script-sandbox.js';
 import { createCommandServiceTasks } from './command-service-tasks.js';
 import { createDefinitionCache } from './definition-cache.js';
+import { findStartMessage } from './process-messages.js';
 import { createProcessScripts } from './process-scripts.js';
+import { findMessageDelivery } from '../../store/process-message-deliveries.js';
 import { runInstance, type Advance } from './run-instance.js';
 
 export type ExecutionMode = 'Supervised' | 'FireAndForget';
+
+/** A message for the instance of a definition that waits for it under a correlation key. */
+export interface CorrelatedMessage {
+  readonly definitionId: number;
+  readonly messageName: string;
+  readonly correlationKey: string;
+  /** Merged into the instance's variables (a new instance's variables when the message starts one). */
+  readonly variables: Record<string, unknown>;
+  /** The webhook event it comes from: delivered once across retried attempts. */
+  readonly eventId?: number;
+}
 
 export interface ProcessRuntimeOptions {
   readonly db: Db;
@@ -97,6 +111,27 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     return claimed;
   };
 
+  /** Runs a correlated message into an instance, checked again once its lease is held: it may have moved on. */
+  const deliver = (id: number, definitionName: string, message: CorrelatedMessage, described: string) =>
+    exclusive(id, async () => {
+      const instance = await claim(id);
+      const target = instance.waiting.find(
+        (task) => task.messageName === message.messageName && task.correlationKey === message.correlationKey,
+      );
+      if (instance.status !== 'WAITING' || !target?.messageId) {
+        await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
+        throw notFound('Correlation failed', [`No instance of "${definitionName}" waits for ${described}`]);
+      }
+      const definition = await requireDefinition(instance.definitionId);
+      await runInstance(runDeps, instance, definition, {
+        kind: 'message',
+        message: { id: target.messageId, name: message.messageName },
+        variables: message.variables,
+        ...(message.eventId !== undefined && { eventId: message.eventId }),
+      });
+      return requireInstance(id);
+    });
+
   const pollOnce = async () => {
     const due = await claimDueProcessInstances(options.db, { ...lease, limit: 20 });
     for (const instance of due) {
@@ -111,8 +146,9 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       definitionId: number,
       variables: Record<string, unknown>,
       mode: ExecutionMode,
-      eventId?: number,
+      origin: { eventId?: number; startMessage?: string } = {},
     ): Promise<ProcessInstance> {
+      const { eventId, startMessage } = origin;
       const definition = await requireDefinition(definitionId);
       // A webhook attempt retried after its instance was stored finds that instance (the poller
       // resumes it if its run was lost) instead of starting a second one.
@@ -127,6 +163,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
         now: options.clock(),
         ...lease,
         ...(eventId !== undefined && { eventId }),
+        ...(startMessage !== undefined && { startMessage }),
       });
       const run = advance(instance, definition, { kind: 'start' });
       if (mode === 'Supervised') await withTimeout(run, options.settings.supervisedTimeoutMs);
@@ -152,8 +189,48 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
           ]);
         }
         const definition = await requireDefinition(instance.definitionId);
-        await runInstance(runDeps, instance, definition, { kind: 'signal', taskId: target.id, variables });
+        // A receive task or message event takes its message; bpmn-engine ignores its element id.
+        await runInstance(runDeps, instance, definition, { kind: 'signal', signalId: target.messageId ?? target.id, variables });
         return requireInstance(id);
+      });
+    },
+
+    /**
+     * Delivers a message to the one waiting instance of the definition (any version of its name)
+     * whose receive task or message catch event waits for `messageName` with `correlationKey`;
+     * without one, starts an instance when the definition has a message start event for it. A
+     * webhook event is delivered once: a retried attempt finds the instance it reached or started.
+     */
+    async correlate(message: CorrelatedMessage): Promise<ProcessInstance> {
+      const definition = await requireDefinition(message.definitionId);
+      if (message.eventId !== undefined) {
+        const deliveredTo = await findMessageDelivery(options.db, message.eventId);
+        const reached = deliveredTo === undefined ? undefined : await findProcessInstanceById(options.db, deliveredTo);
+        const started = reached ?? (await findProcessInstanceByEventId(options.db, message.eventId));
+        if (started) return started;
+      }
+      const described = `message "${message.messageName}" with correlation key "${message.correlationKey}"`;
+      const matches = await findInstancesWaitingForMessage(options.db, {
+        definitionName: definition.name,
+        messageName: message.messageName,
+        correlationKey: message.correlationKey,
+        limit: 5,
+      });
+      if (matches.length > 1) {
+        const ids = matches.map((instance) => instance.id).join(', ');
+        throw failedPrecondition('Correlation failed', [
+          `Several instances of "${definition.name}" wait for ${described} (${ids}${matches.length === 5 ? ', ...' : ''})`,
+        ]);
+      }
+      const [match] = matches;
+      if (match) return deliver(match.id, definition.name, message, described);
+      const startMessage = findStartMessage(await definitions.sourceContextOf(definition), message.messageName);
+      if (!startMessage) {
+        throw notFound('Correlation failed', [`No instance of "${definition.name}" waits for ${described}`]);
+      }
+      return this.start(definition.id, message.variables, 'Supervised', {
+        ...(message.eventId !== undefined && { eventId: message.eventId }),
+        startMessage: startMessage.id,
       });
     },
 

@@ -6,13 +6,27 @@ import type { ActivityRecord, ProcessInstance, ProcessStatus, WaitingTask } from
 import type { Db } from '../../store/open-database.js';
 import { saveProcessInstance } from '../../store/process-instances.js';
 import type { DefinitionCache } from './definition-cache.js';
+import { correlationKeyText, correlationVariableOf, messageNameOf, type MessageRef } from './process-messages.js';
 import { publicVariables } from './process-variables.js';
+import { insertMessageDelivery } from '../../store/process-message-deliveries.js';
+import type { ProcessInstanceChange } from '../../store/process-instances.js';
 
-/** What advances an instance: its first run, a resume after a restart or a timer, or a signal to a waiting task. */
+/**
+ * What advances an instance: its first run, a resume after a restart or a timer, a signal to a
+ * waiting task (the engine is signalled with the task's id, or its message's id for a receive task
+ * or message event), or a correlated message, recorded as delivered with the first state it produces
+ * when it comes from a webhook event.
+ */
 export type Advance =
   | { readonly kind: 'start' }
   | { readonly kind: 'resume' }
-  | { readonly kind: 'signal'; readonly taskId: string; readonly variables: Record<string, unknown> };
+  | { readonly kind: 'signal'; readonly signalId: string; readonly variables: Record<string, unknown> }
+  | {
+      readonly kind: 'message';
+      readonly message: MessageRef;
+      readonly variables: Record<string, unknown>;
+      readonly eventId?: number;
+    };
 
 export interface RunDeps {
   readonly db: Db;
@@ -44,6 +58,8 @@ interface ActivityEventContent {
   readonly executionId: string;
   readonly expireAt?: string | Date;
   readonly isRootScope?: boolean;
+  /** A receive task or message event: the message it waits for. */
+  readonly message?: MessageRef;
 }
 
 /**
@@ -72,31 +88,47 @@ export async function runInstance(
     ? new Engine({ ...options, variables: { ...instance.variables } })
     : new Engine(options).recover(structuredClone(instance.engineState) as never, options);
 
-  const tracker = createTracker(instance, deps);
+  const tracker = createTracker(instance, deps, (activityId) => correlationVariableOf(sourceContext, activityId));
   const settled = new Promise<{ status: ProcessStatus; error?: string }>((resolve) => {
     settle = resolve;
   });
+  // Taken and stopped in the tick that finds the run only waiting: a timer due at that moment must
+  // not start its task in a run whose stored state would run it again once resumed.
+  let waitingState: unknown = null;
+  let stopping: Promise<unknown> = Promise.resolve();
   const checkStall = () =>
     setImmediate(() => {
-      if (engine.state === 'running' && engine.activityStatus !== 'executing') settle({ status: 'WAITING' });
+      if (engine.state !== 'running' || engine.activityStatus === 'executing' || waitingState !== null) return;
+      waitingState = engine.execution.getState();
+      stopping = Promise.resolve(engine.stop());
+      settle({ status: 'WAITING' });
     });
   let saving: Promise<unknown> = Promise.resolve();
   let finished = false;
   const environment = () => processEnvironment(engine);
+  // Set once a webhook's message has been handed to the engine: the next save records its delivery.
+  let undeliveredEvent: { eventId: number; messageName: string } | undefined;
+  const save = async (change: ProcessInstanceChange, release: boolean) => {
+    const delivery = undeliveredEvent;
+    const options = { owner: deps.owner, now: deps.clock(), release };
+    if (!delivery) return saveProcessInstance(deps.db, instance.id, change, options);
+    await deps.db.transaction(async (tx) => {
+      if (!(await saveProcessInstance(tx, instance.id, change, options))) throw new Error('Process instance lease was lost');
+      await insertMessageDelivery(tx, { ...delivery, instanceId: instance.id, now: options.now });
+    });
+    undeliveredEvent = undefined;
+    return true;
+  };
+  // One save waits at most: it reads the state when it runs, so it also covers tasks that end meanwhile.
+  let saveQueued = false;
   const saveRunning = () => {
+    if (saveQueued) return;
+    saveQueued = true;
     saving = saving.then(async () => {
+      saveQueued = false;
       if (finished || engine.state !== 'running') return;
       const state = await engine.getState();
-      await saveProcessInstance(
-        deps.db,
-        instance.id,
-        tracker.change('RUNNING', publicVariables(environment().variables), state),
-        {
-          owner: deps.owner,
-          now: deps.clock(),
-          release: false,
-        },
-      );
+      await save(tracker.change('RUNNING', publicVariables(environment().variables), state), false);
     });
   };
 
@@ -113,7 +145,12 @@ export async function runInstance(
     tracker.timer(content);
     checkStall();
   });
-  on('activity.leave', (content) => tracker.left(content));
+  on('activity.leave', (content) => {
+    tracker.left(content);
+    // The last branch to leave may leave only waits behind (a timer cycle's last reminder beside a
+    // user task): no wait or timer event follows to notice.
+    checkStall();
+  });
   on('activity.error', (content) => tracker.ended(content, 'error'));
   on('activity.end', (content) => {
     tracker.ended(content, 'completed');
@@ -125,7 +162,7 @@ export async function runInstance(
       // signal, a guarded timer or a script callback), each of which reports it as the run's failure.
       throw error;
     }
-    saveRunning();
+    if (isTask(content.type)) saveRunning();
   });
   engine.once('end', () => settle({ status: 'COMPLETED' }));
   engine.once('error', (error: Error) => settle({ status: 'ERROR', error: error.message }));
@@ -133,9 +170,19 @@ export async function runInstance(
   try {
     if (fresh) await engine.execute();
     else await engine.resume();
+    // An instance started by a message waits at its message start event: hand it the message (again,
+    // when the first run was lost before anything was stored).
+    if (fresh && instance.startMessage) engine.execution.signal({ id: instance.startMessage });
     if (advance.kind === 'signal') {
       processEnvironment(engine).assignVariables(advance.variables);
-      engine.execution.signal({ id: advance.taskId });
+      engine.execution.signal({ id: advance.signalId });
+    }
+    if (advance.kind === 'message') {
+      processEnvironment(engine).assignVariables(advance.variables);
+      engine.execution.signal({ id: advance.message.id });
+      if (advance.eventId !== undefined) {
+        undeliveredEvent = { eventId: advance.eventId, messageName: messageNameOf(advance.message) };
+      }
     }
     checkStall();
   } catch (error) {
@@ -152,10 +199,11 @@ export async function runInstance(
     status = 'ERROR';
     errors.push(`Process variables exceed ${deps.maxVariablesBytes} bytes`);
   }
-  const state = status === 'WAITING' ? await engine.getState() : null;
+  const state = status === 'WAITING' ? waitingState : null;
   // An engine broken out of a cycle may never confirm its stop.
-  if (engine.state === 'running') await Promise.race([engine.stop(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
-  const waiting = status === 'WAITING' ? tracker.waitingList() : [];
+  if (waitingState === null && engine.state === 'running') stopping = Promise.resolve(engine.stop());
+  await Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  const waiting = status === 'WAITING' ? tracker.waitingList(variables) : [];
   const change = {
     ...tracker.change(status, variables, state),
     waiting,
@@ -163,8 +211,13 @@ export async function runInstance(
     timerDueAt: status === 'WAITING' ? tracker.nextTimer() : null,
     completedAt: status === 'WAITING' ? null : deps.clock(),
   };
-  await saveProcessInstance(deps.db, instance.id, change, { owner: deps.owner, now: deps.clock(), release: true });
+  await save(change, true);
   return { status, variables, waiting, errors };
+}
+
+/** Tasks (and call activities, sub-processes) end with a save; events, gateways and flows are re-run cheaply after a crash. */
+function isTask(type: string): boolean {
+  return /(Task|CallActivity|SubProcess|Transaction)$/.test(type);
 }
 
 /** bpmn-engine's timers, with callbacks whose failures end the run instead of the service. */
@@ -198,13 +251,27 @@ function processEnvironment(engine: Engine): ProcessEnvironment {
   return definition?.getProcesses()[0]?.environment ?? (engine.environment as unknown as ProcessEnvironment);
 }
 
-/** Follows activities for the instance's history, its waiting tasks and armed timers. */
-function createTracker(instance: ProcessInstance, deps: RunDeps) {
+/**
+ * Follows activities for the instance's history, its waiting tasks (with the message each waits for
+ * and its correlation key, read from the variable `correlationVariable` names) and armed timers.
+ */
+function createTracker(
+  instance: ProcessInstance,
+  deps: RunDeps,
+  correlationVariable: (activityId: string) => string | undefined,
+) {
   const history: ActivityRecord[] = [...instance.history];
   const waiting = new Map<string, WaitingTask>();
   const timers = new Map<string, Date>();
   let steps = instance.steps;
   const now = () => deps.clock().toISOString();
+  /** One entry per waiting element; one waiting for a message carries its key as the variables hold it now. */
+  const waitingTasks = (variables: Record<string, unknown>): WaitingTask[] =>
+    [...new Map([...waiting.values()].map((task) => [task.id, task])).values()].map((task) => {
+      const variable = task.messageId === undefined ? undefined : correlationVariable(task.id);
+      const key = variable === undefined ? undefined : correlationKeyText(variables[variable]);
+      return key === undefined ? task : { ...task, correlationKey: key };
+    });
   const isActivity = (content: ActivityEventContent) => !content.isRootScope || content.type !== 'bpmn:Process';
   return {
     get steps() {
@@ -228,7 +295,8 @@ function createTracker(instance: ProcessInstance, deps: RunDeps) {
       if (outcome === 'completed') steps += 1;
     },
     waits(content: ActivityEventContent) {
-      waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type });
+      const message = content.message && { messageId: content.message.id, messageName: messageNameOf(content.message) };
+      waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type, ...message });
     },
     timer(content: ActivityEventContent) {
       if (content.expireAt) timers.set(content.executionId, new Date(content.expireAt));
@@ -238,7 +306,7 @@ function createTracker(instance: ProcessInstance, deps: RunDeps) {
       waiting.delete(content.executionId);
       timers.delete(content.executionId);
     },
-    waitingList: () => [...new Map([...waiting.values()].map((task) => [task.id, task])).values()],
+    waitingList: (variables: Record<string, unknown>) => waitingTasks(variables),
     nextTimer(): Date | null {
       const times = [...timers.values()].map((date) => date.getTime());
       return times.length > 0 ? new Date(Math.min(...times)) : null;
@@ -248,7 +316,7 @@ function createTracker(instance: ProcessInstance, deps: RunDeps) {
         status,
         variables,
         engineState,
-        waiting: [...new Map([...waiting.values()].map((task) => [task.id, task])).values()],
+        waiting: waitingTasks(variables),
         history: [...history],
         errors: [] as string[],
         timerDueAt: null as Date | null,

@@ -8,6 +8,7 @@ export const commandChainType: ExecutionTypeDescriptor = {
   code: ExecutionType.ExecuteCommandChain,
   targetField: 'commandChain',
   fieldLabel: 'Command chain',
+  optionFields: [],
   targetProblems: async (draft, context) =>
     (draft.commandChain ?? []).flatMap((step, index) => {
       const problems = runnableCommandProblems(step.commandName, context.commands);

@@ -10,6 +10,7 @@ export const executeCodeType: ExecutionTypeDescriptor = {
   code: ExecutionType.ExecuteCode,
   targetField: 'executionCode',
   fieldLabel: 'Execution code',
+  optionFields: [],
   async targetProblems(draft) {
     const code = draft.executionCode ?? '';
     if (code.length > maxCodeLength) return [`Execution code must be at most ${maxCodeLength} characters`];

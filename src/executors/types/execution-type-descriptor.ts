@@ -11,6 +11,16 @@ import type { ScriptSandbox } from '../script/script-sandbox.js';
 /** The configuration field that names a type's work; each type owns exactly one. */
 export type TargetField = 'commandName' | 'commandChain' | 'executionCode' | 'processDefinitionId';
 
+/** Optional settings that only one type reads; refused on the others, cleared when the type changes. */
+export type OptionField = 'processAction' | 'messageName' | 'correlationKey';
+
+/** Option fields as validation messages name them. */
+export const optionFieldLabels: Record<OptionField, string> = {
+  processAction: 'Process action',
+  messageName: 'Message name',
+  correlationKey: 'Correlation key',
+};
+
 /** What a type's validation may consult besides the draft. */
 export interface TargetValidationContext {
   readonly db: Knex;
@@ -36,7 +46,9 @@ export interface ExecutionTypeDescriptor {
   readonly targetField: TargetField;
   /** The field as validation messages name it ("Command name"). */
   readonly fieldLabel: string;
-  /** One sentence per problem with the target field, which is known to be present. */
+  /** The option fields only this type reads. */
+  readonly optionFields: readonly OptionField[];
+  /** One sentence per problem with the target field (known to be present) and the type's options. */
   targetProblems(draft: WebhookConfigDraft, context: TargetValidationContext): Promise<string[]>;
   createExecutor(deps: ExecutorDeps): Executor;
 }

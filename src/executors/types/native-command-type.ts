@@ -8,6 +8,7 @@ export const nativeCommandType: ExecutionTypeDescriptor = {
   code: ExecutionType.ExecuteNativeCommand,
   targetField: 'commandName',
   fieldLabel: 'Command name',
+  optionFields: [],
   targetProblems: async (draft, context) => runnableCommandProblems(draft.commandName ?? '', context.commands),
   createExecutor: (deps) => createNativeExecutor(deps.bus),
 };

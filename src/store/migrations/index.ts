@@ -8,6 +8,7 @@ import * as addEventSourceDedupAndFields from './20261202070000-add-event-source
 import * as addWebhookEventRequestId from './20261202080000-add-webhook-event-request-id.js';
 import * as createProcessDefinitions from './20261202060000-create-process-definitions.js';
 import * as createProcessInstances from './20261202060100-create-process-instances.js';
+import * as addProcessCorrelation from './20261202100000-add-process-correlation.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202080000-add-webhook-event-request-id': addWebhookEventRequestId,
   '20261202060000-create-process-definitions': createProcessDefinitions,
   '20261202060100-create-process-instances': createProcessInstances,
+  '20261202100000-add-process-correlation': addProcessCorrelation,
 };
 
 /**

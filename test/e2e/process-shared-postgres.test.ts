@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/open-database.js';
+import { timedForwardProcess } from '../fixtures/bpmn/definitions.js';
+import { startChildService, type ChildService } from '../helpers/child-service.js';
+import { startForwardTarget } from '../helpers/forward-target.js';
+import { testSecret } from '../helpers/tokens.js';
+import { command, eventually } from '../helpers/webhook-calls.js';
+
+const url = process.env.TEST_DATABASE_URL;
+const instanceCount = 12;
+
+describe.skipIf(!url)('process timers with two service processes on one PostgreSQL', () => {
+  const children: ChildService[] = [];
+  const database = `bpm_timers_${randomBytes(4).toString('hex')}`;
+  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let target: Awaited<ReturnType<typeof startForwardTarget>> | undefined;
+  afterAll(async () => {
+    await Promise.all(children.map((child) => child.stop('SIGTERM')));
+    await target?.close();
+    const db = await admin();
+    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await db.destroy();
+  });
+
+  it('fires each timer exactly once, whichever process polls first', async () => {
+    const db = await admin();
+    await db.raw(`CREATE DATABASE ${database}`);
+    await db.destroy();
+    const location = new URL(url!);
+    location.pathname = `/${database}`;
+    target = await startForwardTarget();
+    const env = {
+      AUTH_HS256_SECRET: testSecret,
+      DATABASE_URL: location.toString(),
+      PROCESS_TIMER_POLL_MS: '20',
+      FORWARD_ALLOWED_HOSTS: '127.0.0.1',
+    };
+    const [a, b] = await Promise.all([startChildService(env), startChildService(env)]);
+    children.push(a!, b!);
+    const deployed = await command(a!.baseUrl, 'DeployProcessDefinitionCommand', {
+      name: 'timed forward',
+      bpmnXml: timedForwardProcess,
+    });
+    const processDefinitionId = (deployed.data as { id: number }).id;
+
+    // Started on both processes; each instance waits for its timer, stored, and both poll for it.
+    const started = await Promise.all(
+      Array.from({ length: instanceCount }, (_, n) =>
+        command((n % 2 === 0 ? a : b)!.baseUrl, 'StartProcessInstanceCommand', {
+          processDefinitionId,
+          variables: { n, target: `http://127.0.0.1:${target!.port}/ok` },
+        }),
+      ),
+    );
+    expect(started.map((outcome) => (outcome.data as { status: string }).status)).toEqual(
+      Array.from({ length: instanceCount }, () => 'WAITING'),
+    );
+    await eventually(async () => {
+      const list = await command(b!.baseUrl, 'GetProcessInstanceListQuery', { status: 'COMPLETED', pageSize: 1 });
+      return (list.data as { totalCount: number }).totalCount === instanceCount ? true : undefined;
+    }, 30_000);
+
+    // Every firing forwarded its instance's n once: a timer fired twice would show here twice.
+    const bodies = target.received.map((request) => Number(request.body)).sort((x, y) => x - y);
+    expect(bodies).toEqual(Array.from({ length: instanceCount }, (_, n) => n));
+  }, 120_000);
+});
