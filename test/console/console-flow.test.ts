@@ -1,0 +1,125 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Chromium, launchChromium } from '../helpers/chromium.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createManagementClient } from '../helpers/management-clients.js';
+import { type RunningService, startTestService } from '../helpers/test-service.js';
+import { mintToken } from '../helpers/tokens.js';
+
+/** Playwright waits up to this long for what a test expects to appear. */
+const appearMs = 15_000;
+
+describe('the web console, in Debian chromium, against the real service', () => {
+  let database: TestDatabase;
+  let service: RunningService;
+  let browser: Chromium;
+  let page: Page;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    // A replay is picked up by the worker's next poll: keep it short.
+    service = await startTestService(database.db, { delivery: { workerPollMs: 50 } });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await database?.destroy();
+  });
+  beforeEach(async () => {
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(appearMs);
+  });
+
+  async function signIn(scope: string): Promise<void> {
+    await page.goto(`${service.baseUrl}/console/`);
+    await page.getByLabel('Bearer token', { exact: true }).fill(await mintToken({ sub: 'console-tester', scope }));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  }
+
+  it('creates a configuration, sends it a test webhook, finds the event, reads its trace, replays it and sees the second attempt', async () => {
+    await signIn('webhooks:read webhooks:write events:read events:write');
+    expect(page.url()).not.toMatch(/ey[A-Za-z0-9_-]{10,}/);
+
+    await page.getByRole('link', { name: 'Configurations' }).click();
+    await page.getByRole('link', { name: 'New configuration' }).click();
+    await page.getByLabel('Key', { exact: true }).fill('orders-paid');
+    await page.getByLabel('Path', { exact: true }).fill('orders/paid');
+    await page.getByLabel('Execution type', { exact: true }).selectOption({ label: '2: Script' });
+    // The service's compile check, shown beside the script.
+    await page.getByLabel('Script', { exact: true }).fill('return {');
+    await page.getByRole('button', { name: 'Create configuration' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Script errors' }).textContent()).toMatch(/SyntaxError/);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Validation failed');
+
+    await page
+      .getByLabel('Script', { exact: true })
+      .fill("console.log('paid', body.data.reference);\nreturn { accepted: body.data.reference };");
+    await page.getByRole('button', { name: 'Create configuration' }).click();
+    await page.getByRole('heading', { name: 'Configuration orders-paid' }).waitFor();
+
+    await page.getByRole('button', { name: 'Send test webhook' }).click();
+    await expect.poll(() => page.getByTestId('test-status').textContent()).toBe('200');
+    await expect.poll(() => page.locator('.answer pre').textContent()).toContain('"accepted": "T-1001"');
+    await page.getByTestId('stored-event').waitFor();
+
+    // Found again from the list, by its configuration.
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByLabel('Configuration key', { exact: true }).fill('orders-paid');
+    await page
+      .getByRole('link', { name: /^Event \d+$/ })
+      .first()
+      .click();
+    await expect.poll(() => page.getByTestId('event-status').textContent()).toBe('succeeded');
+    await expect.poll(() => page.locator('pre.body').textContent()).toContain('"reference": "T-1001"');
+
+    const trace = page.getByRole('list', { name: 'Decision trace' });
+    await expect
+      .poll(() => trace.getByRole('heading').allTextContents())
+      .toEqual(['Match', 'Caller IP', 'Verification', 'Deduplication', 'Attempt 1: succeeded']);
+    await trace.getByText('Logs').click();
+    await expect.poll(() => trace.locator('details pre').first().textContent()).toContain('T-1001');
+
+    await page.getByRole('button', { name: 'Replay…' }).click();
+    const dialog = page.getByRole('dialog', { name: /Replay event/ });
+    await dialog.getByRole('button', { name: 'Replay' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /replay/i })
+      .waitFor();
+    await trace.getByRole('heading', { name: 'Attempt 2: succeeded' }).waitFor();
+    await trace.getByRole('heading', { name: 'Replayed' }).waitFor();
+  });
+
+  it('shows a token without webhooks:write the service refusing every edit, in its own words', async () => {
+    const admin = createManagementClient('connect', service.baseUrl, service.adminToken);
+    const created = await admin.call('CreateWebHookConfigCommand', {
+      key: 'read-only-view',
+      path: 'read/only',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
+    expect(created.success).toBe(true);
+    await signIn('webhooks:read events:read');
+    await page.getByRole('link', { name: 'Configurations' }).click();
+    await page.getByRole('link', { name: 'read-only-view' }).click();
+
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Could not change the state' });
+    await expect.poll(() => refusal.textContent()).toContain('Forbidden');
+    await expect.poll(() => refusal.textContent()).toContain('Not allowed to run DeactivateWebHookConfigCommand');
+
+    await page.getByLabel('Description', { exact: true }).fill('changed by a reader');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const saveRefusal = page.getByRole('alert').filter({ hasText: 'The service refused the configuration' });
+    await expect.poll(() => saveRefusal.textContent()).toContain('Not allowed to run UpdateWebHookConfigCommand');
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'Could not delete' }).textContent())
+      .toContain('Not allowed to run DeleteWebHookConfigCommand');
+  });
+});
