@@ -122,7 +122,17 @@ export function TestWebhookPanel({ config }: { readonly config: WebHookConfig })
 
 /** The event stored for the test request: the config's recent event that came with the answer's request id. */
 function StoredEvent({ configId, requestId }: { readonly configId: bigint; readonly requestId: string }) {
-  const recent = useQuery(WebhookEventService.method.getWebhookEventList, { configId, pageSize: 20 });
+  const recent = useQuery(
+    WebhookEventService.method.getWebhookEventList,
+    { configId, pageSize: 20 },
+    // An async event is followed until it has run.
+    {
+      refetchInterval: (query) => {
+        const stored = query.state.data?.data?.items.find((item) => item.requestId === requestId);
+        return stored && (stored.status === 'queued' || stored.status === 'processing') ? 1_000 : false;
+      },
+    },
+  );
   const event = recent.data?.data?.items.find((item) => item.requestId === requestId);
   if (recent.isPending) return <p>Looking for the stored event…</p>;
   if (!event) return <p>No event was stored for this request (refused before the inbox, or not readable with this token).</p>;
