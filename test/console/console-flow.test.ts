@@ -122,4 +122,68 @@ describe('the web console, in Debian chromium, against the real service', () => 
       .poll(() => page.getByRole('alert').filter({ hasText: 'Could not delete' }).textContent())
       .toContain('Not allowed to run DeleteWebHookConfigCommand');
   });
+
+  it('names every control on every page, and confirms a replay by keyboard alone, giving focus back after Escape', async () => {
+    const admin = createManagementClient('connect', service.baseUrl, service.adminToken);
+    const created = await admin.call('CreateWebHookConfigCommand', {
+      key: 'keyboard-check',
+      path: 'keyboard/check',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
+    const configId = (created.data as { id: number }).id;
+    const answer = await fetch(`${service.baseUrl}/api/webhook/keyboard/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'reference=K-1&amount=10',
+    });
+    expect(answer.status).toBe(200);
+    const events = await admin.call('GetWebhookEventListQuery', { key: 'keyboard-check' });
+    const eventId = (events.data as { items: { id: number }[] }).items[0]!.id;
+    await signIn('webhooks:read webhooks:write events:read events:write');
+
+    for (const [route, ready] of [
+      ['#/', 'Overview'],
+      ['#/events', 'Events'],
+      [`#/events/${eventId}`, `Event ${eventId}`],
+      ['#/configs', 'Configurations'],
+      ['#/configs/new', 'New configuration'],
+      [`#/configs/${configId}`, 'Configuration keyboard-check'],
+    ] as const) {
+      await page.goto(`${service.baseUrl}/console/${route}`);
+      await page.getByRole('heading', { name: ready, exact: true }).waitFor();
+      expect({ route, unnamed: await unnamedControls(page) }).toEqual({ route, unnamed: [] });
+    }
+
+    await page.goto(`${service.baseUrl}/console/#/events/${eventId}`);
+    // The form body is shown one field a line.
+    await expect.poll(() => page.locator('pre.body').textContent()).toBe('reference = K-1\namount = 10');
+    const replay = page.getByRole('button', { name: 'Replay…' });
+    await replay.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `Replay event ${eventId}?` });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.locator(':focus').textContent()).toBe('Replay…');
+
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Replay');
+    await page.keyboard.press('Enter');
+    await page.getByRole('list', { name: 'Decision trace' }).getByRole('heading', { name: 'Attempt 2: succeeded' }).waitFor();
+  });
 });
+
+/**
+ * Inputs, selects, text areas and buttons without an accessible name (a label, aria-label(ledby) or
+ * text). A string, as it runs in the page, whose DOM types the tests' Node program does not have.
+ */
+function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(`[...document.querySelectorAll('input, select, textarea, button')]
+    .filter((control) => !(control.labels?.length > 0) && !control.getAttribute('aria-label')
+      && !control.getAttribute('aria-labelledby') && !(control.tagName === 'BUTTON' && control.textContent.trim() !== ''))
+    .map((control) => control.outerHTML.slice(0, 120))`);
+}
