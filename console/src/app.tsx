@@ -7,12 +7,16 @@ import { NewConfigPage } from './configs/new-config-page.js';
 import { EventPage } from './events/event-page.js';
 import { EventsPage } from './events/events-page.js';
 import { OverviewPage } from './overview/overview-page.js';
+import { DefinitionPage } from './processes/definition-page.js';
+import { InstancePage } from './processes/instance-page.js';
+import { ProcessesPage } from './processes/processes-page.js';
 import { navigate, useHashRoute } from './ui/use-hash-route.js';
 
 const sections = [
   { path: '', label: 'Overview' },
   { path: 'events', label: 'Events' },
   { path: 'configs', label: 'Configurations' },
+  { path: 'processes', label: 'Processes' },
 ] as const;
 
 export function App() {
@@ -67,16 +71,28 @@ export function App() {
 }
 
 function Page({ route }: { readonly route: readonly string[] }) {
-  const [section, id] = route;
+  const [section, first, second] = route;
   switch (section) {
     case undefined:
       return <OverviewPage />;
     case 'events':
-      return id ? <EventPage id={BigInt(id)} /> : <EventsPage />;
+      if (first === undefined) return <EventsPage />;
+      if (isId(first)) return <EventPage id={BigInt(first)} />;
+      break;
     case 'configs':
-      if (id === 'new') return <NewConfigPage />;
-      return id ? <ConfigPage id={BigInt(id)} /> : <ConfigsPage />;
-    default:
-      return <p>There is no page at #/{route.join('/')}.</p>;
+      if (first === undefined) return <ConfigsPage />;
+      if (first === 'new') return <NewConfigPage />;
+      if (isId(first)) return <ConfigPage id={BigInt(first)} />;
+      break;
+    case 'processes':
+      if (first === undefined) return <ProcessesPage />;
+      if (first === 'definitions' && isId(second)) return <DefinitionPage id={BigInt(second)} />;
+      if (first === 'instances' && isId(second)) return <InstancePage id={BigInt(second)} />;
+      break;
   }
+  return <p>There is no page at #/{route.join('/')}.</p>;
+}
+
+function isId(text: string | undefined): text is string {
+  return text !== undefined && /^\d{1,18}$/.test(text);
 }

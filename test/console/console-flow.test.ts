@@ -1,10 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { approvalProcess } from '../fixtures/bpmn/definitions.js';
 import { type Chromium, launchChromium } from '../helpers/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createManagementClient } from '../helpers/management-clients.js';
 import { type RunningService, startTestService } from '../helpers/test-service.js';
 import { mintToken } from '../helpers/tokens.js';
+import { approvalWithDiagram } from './approval-diagram.js';
 
 /** Playwright waits up to this long for what a test expects to appear. */
 const appearMs = 15_000;
@@ -174,6 +176,42 @@ describe('the web console, in Debian chromium, against the real service', () => 
     expect(await page.locator(':focus').textContent()).toBe('Replay');
     await page.keyboard.press('Enter');
     await page.getByRole('list', { name: 'Decision trace' }).getByRole('heading', { name: 'Attempt 2: succeeded' }).waitFor();
+  });
+
+  it('draws an instance on its definition diagram, the passed activities and the waiting task marked, within the CSP', async () => {
+    const admin = createManagementClient('connect', service.baseUrl, service.adminToken);
+    const deployed = await admin.call('DeployProcessDefinitionCommand', { name: 'drawn-approval', bpmnXml: approvalWithDiagram });
+    expect(deployed.errors).toEqual([]);
+    const undrawn = await admin.call('DeployProcessDefinitionCommand', { name: 'undrawn-approval', bpmnXml: approvalProcess });
+    expect(undrawn.errors).toEqual([]);
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: (deployed.data as { id: number }).id,
+      variables: { amount: 900 },
+    });
+    expect(started.data).toMatchObject({ status: 'WAITING' });
+    const instanceId = (started.data as { instanceId: number }).instanceId;
+    const refusedByPolicy: string[] = [];
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) refusedByPolicy.push(message.text());
+    });
+    await signIn('processes:read');
+
+    await page.getByRole('link', { name: 'Processes', exact: true }).click();
+    await page.getByRole('link', { name: `Instance ${instanceId}` }).click();
+    const diagram = page.getByTestId('bpmn-diagram');
+    await diagram.locator('[data-element-id="approve"].activity-current').waitFor();
+    await diagram.locator('[data-element-id="start"].activity-done').waitFor();
+    expect(await diagram.locator('[data-element-id="end"].activity-done, [data-element-id="end"].activity-current').count()).toBe(
+      0,
+    );
+    expect(await diagram.getAttribute('aria-label')).toMatch(/^Diagram of drawn-approval/);
+    await expect.poll(() => page.getByRole('definition').filter({ hasText: 'Approve' }).count()).toBeGreaterThan(0);
+
+    // A definition exported without its layout is said to be undrawable, in words.
+    await page.getByRole('link', { name: 'Processes', exact: true }).click();
+    await page.getByRole('link', { name: 'undrawn-approval' }).click();
+    await expect.poll(() => page.locator('figcaption.error').textContent()).toMatch(/^The diagram cannot be drawn: /);
+    expect(refusedByPolicy).toEqual([]);
   });
 });
 
