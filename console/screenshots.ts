@@ -11,6 +11,7 @@ import { openDatabase } from '../src/store/open-database.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { createManagementClient, type ManagementClient } from '../test/helpers/management-clients.js';
 import { startTestService } from '../test/helpers/test-service.js';
+import { approvalWithDiagram } from '../test/console/approval-diagram.js';
 import { mintToken } from '../test/helpers/tokens.js';
 
 const outputDir = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -22,13 +23,13 @@ const service = await startTestService(db, { delivery: { workerPollMs: 50, retry
 const admin = createManagementClient('connect', service.baseUrl, service.adminToken);
 const browser = await launchChromium();
 try {
-  const { scriptConfigId, failedEventId } = await seed(admin, service.baseUrl);
+  const { scriptConfigId, failedEventId, instanceId } = await seed(admin, service.baseUrl);
   const page = await browser.context.newPage();
   await mkdir(outputDir, { recursive: true });
 
   await page.goto(`${service.baseUrl}/console/`);
   await shoot(page, 'sign-in');
-  const scope = 'webhooks:read webhooks:write events:read events:write';
+  const scope = 'webhooks:read webhooks:write events:read events:write processes:read';
   await page.getByLabel('Bearer token').fill(await mintToken({ sub: 'integration.engineer', scope, exp: hourFromNow() }));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('inbox-queued').filter({ hasText: /\d/ }).waitFor();
@@ -52,6 +53,10 @@ try {
   await page.getByRole('button', { name: 'Send test webhook' }).click();
   await page.getByTestId('stored-event').waitFor();
   await shoot(page, 'configuration');
+
+  await page.goto(`${service.baseUrl}/console/#/processes/instances/${instanceId}`);
+  await page.locator('.activity-current').first().waitFor();
+  await shoot(page, 'process-instance');
   console.log(`screenshots written to ${outputDir}`);
 } finally {
   await browser.close();
@@ -129,7 +134,13 @@ async function seed(admin: ManagementClient, baseUrl: string) {
   const failedEventId = await waitForEvent(admin, { key: 'payments-settled', status: 'dead' });
   await admin.call('ReplayWebhookEventCommand', { id: failedEventId });
   await waitForEvent(admin, { key: 'payments-settled', status: 'dead' });
-  return { scriptConfigId, failedEventId };
+
+  const deployed = await admin.call('DeployProcessDefinitionCommand', { name: 'loan-approval', bpmnXml: approvalWithDiagram });
+  const started = await admin.call('StartProcessInstanceCommand', {
+    processDefinitionId: (deployed.data as { id: number }).id,
+    variables: { amount: 250000, customer: 'C-1200' },
+  });
+  return { scriptConfigId, failedEventId, instanceId: (started.data as { instanceId: number }).instanceId };
 }
 
 async function waitForEvent(admin: ManagementClient, filter: Record<string, string>): Promise<number> {
