@@ -13,7 +13,8 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts', 'test/console/build-console.ts'],
     // One browser at a time: two cores are shared with the service under test.
     fileParallelism: false,
-    testTimeout: 60_000,
+    // A flow is a dozen page loads and waits; a loaded CI machine can take a while.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { SignInPage } from './auth/sign-in-page.js';
 import { forgetToken, readClaims, readToken } from './auth/token-store.js';
@@ -22,10 +23,13 @@ const sections = [
 export function App() {
   const route = useHashRoute();
   const [token, setToken] = useState(readToken);
+  const queryClient = useQueryClient();
   if (!token || route[0] === 'sign-in') {
     return (
       <SignInPage
         onSignedIn={() => {
+          // Nothing read with the previous token is shown to the next one.
+          queryClient.clear();
           setToken(readToken());
           navigate('/');
         }}
@@ -35,6 +39,7 @@ export function App() {
   const claims = readClaims(token);
   const signOut = () => {
     forgetToken();
+    queryClient.clear();
     setToken(undefined);
   };
   return (

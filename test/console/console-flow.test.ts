@@ -92,6 +92,10 @@ describe('the web console, in Debian chromium, against the real service', () => 
       .waitFor();
     await trace.getByRole('heading', { name: 'Attempt 2: succeeded' }).waitFor();
     await trace.getByRole('heading', { name: 'Replayed' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Bearer token', { exact: true }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 
   it('shows a token without webhooks:write the service refusing every edit, in its own words', async () => {
