@@ -17,11 +17,12 @@ describe('the console route serves the built files with caching headers', () => 
   let baseUrl: string;
 
   beforeAll(async () => {
-    // The served folder, beside a file that must stay out of reach.
+    // The served folder, beside a file that must stay out of reach, in a folder named like the
+    // hashed assets' (which must not make index.html immutable).
     parent = await mkdtemp(join(tmpdir(), 'console-route-'));
-    folder = join(parent, 'console');
+    folder = join(parent, 'assets', 'console');
     await mkdir(join(folder, 'assets'), { recursive: true });
-    await writeFile(join(parent, 'outside.txt'), 'OUTSIDE-CONTENT');
+    await writeFile(join(parent, 'assets', 'outside.txt'), 'OUTSIDE-CONTENT');
     await writeFile(join(folder, 'index.html'), '<!doctype html><title>console</title>');
     await writeFile(join(folder, 'assets', 'index-abc123.js'), 'console.log(1)');
     await writeFile(join(folder, '.env'), 'DOTFILE-CONTENT');

@@ -80,7 +80,8 @@ async function serveFile(directory: string, request: HttpRequest, response: Http
   const headers = {
     ...securityHeaders,
     'content-type': contentTypes[path.extname(file.path)] ?? 'application/octet-stream',
-    'cache-control': file.path.includes(`${path.sep}assets${path.sep}`) ? immutable : revalidate,
+    // Judged on the path below the folder: the folder's own path may well contain "assets".
+    'cache-control': relative?.startsWith('assets/') ? immutable : revalidate,
     etag,
   };
   if (request.headers['if-none-match'] === etag) {
