@@ -69,6 +69,11 @@ describe('the web console, in Debian chromium, against the real service', () => 
     // Found again from the list, by its configuration.
     await page.getByRole('link', { name: 'Events' }).click();
     await page.getByLabel('Configuration key', { exact: true }).fill('orders-paid');
+    // The time range filters on the service: nothing was received before 2001.
+    await page.getByLabel('Received before', { exact: true }).fill('2001-01-01T00:00:00');
+    await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('0 events');
+    await page.getByLabel('Received before', { exact: true }).fill('');
+    await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('1 event');
     await page
       .getByRole('link', { name: /^Event \d+$/ })
       .first()

@@ -14,10 +14,16 @@ import { TestWebhookPanel } from './test-webhook-panel.js';
 export function ConfigPage({ id }: { readonly id: bigint }) {
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries();
+  // The service's word on the last change that succeeded.
+  const [notice, setNotice] = useState<string>();
+  const changed = (answer: { message: string }) => {
+    setNotice(answer.message);
+    return refresh();
+  };
   const query = useQuery(WebHookConfigService.method.getWebHookConfigById, { id });
-  const update = useMutation(WebHookConfigService.method.updateWebHookConfig, { onSuccess: refresh });
-  const activate = useMutation(WebHookConfigService.method.activateWebHookConfig, { onSuccess: refresh });
-  const deactivate = useMutation(WebHookConfigService.method.deactivateWebHookConfig, { onSuccess: refresh });
+  const update = useMutation(WebHookConfigService.method.updateWebHookConfig, { onSuccess: changed });
+  const activate = useMutation(WebHookConfigService.method.activateWebHookConfig, { onSuccess: changed });
+  const deactivate = useMutation(WebHookConfigService.method.deactivateWebHookConfig, { onSuccess: changed });
   const remove = useMutation(WebHookConfigService.method.deleteWebHookConfig, {
     onSuccess: async () => {
       await refresh();
@@ -27,7 +33,6 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const config = query.data?.data;
   const toggle = config?.isEnabled ? deactivate : activate;
-  const lastMessage = [update, activate, deactivate].find((mutation) => mutation.isSuccess)?.data?.message;
 
   return (
     <>
@@ -54,6 +59,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
                 onClick={() => {
                   activate.reset();
                   deactivate.reset();
+                  setNotice(undefined);
                   toggle.mutate({ id });
                 }}
               >
@@ -72,7 +78,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
             </div>
             <ErrorMessage error={activate.error ?? deactivate.error} action="Could not change the state" />
             <ErrorMessage error={remove.error} action="Could not delete" />
-            {lastMessage && <output className="notice">{lastMessage}</output>}
+            {notice && <output className="notice">{notice}</output>}
             <ConfirmDialog
               open={confirmingDelete}
               title={`Delete ${config.key}?`}

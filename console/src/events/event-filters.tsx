@@ -21,14 +21,15 @@ export function filterFields(filter: EventFilter) {
     key: filter.key,
     source: filter.source,
     status: filter.status,
-    ...(filter.from && { receivedFrom: toTimestamp(filter.from) }),
-    ...(filter.to && { receivedTo: toTimestamp(filter.to) }),
+    ...(toTimestamp(filter.from) && { receivedFrom: toTimestamp(filter.from) }),
+    ...(toTimestamp(filter.to) && { receivedTo: toTimestamp(filter.to) }),
   };
 }
 
+/** A datetime-local value (the reader's time zone) as a Timestamp; undefined while it is not a whole date. */
 function toTimestamp(local: string) {
   const ms = new Date(local).getTime();
-  return { seconds: BigInt(Math.floor(ms / 1000)), nanos: 0 };
+  return Number.isNaN(ms) ? undefined : { seconds: BigInt(Math.floor(ms / 1000)), nanos: 0 };
 }
 
 /** The list's filters; every change applies at once. */

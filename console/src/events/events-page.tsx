@@ -50,7 +50,7 @@ export function EventsPage() {
       <ErrorMessage error={list.error} action="Could not load the events" />
       <section aria-label="Event list" {...handlers}>
         <table>
-          <caption>{page ? `${page.totalCount} events` : 'Loading events…'}</caption>
+          <caption>{page ? `${page.totalCount} ${page.totalCount === 1 ? 'event' : 'events'}` : 'Loading events…'}</caption>
           <thead>
             <tr>
               <th scope="col">Id</th>
