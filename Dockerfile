@@ -1,6 +1,7 @@
 # bpm-webhooks: a multi-stage image. The build stage compiles TypeScript and builds isolated-vm's
 # native addon; the runtime stage holds only production dependencies and dist/, runs as a non-root
 # user, and starts the service exactly as `npm start` does (test/operations/container.test.ts checks).
+# The runtime stage serves the console's built files (dist/console) but carries none of its sources or libraries.
 # Build: docker build -t bpm-webhooks .    Run with PostgreSQL: docker compose up
 
 FROM node:20.20.2-bookworm-slim AS build
@@ -15,6 +16,8 @@ COPY tsconfig.json buf.yaml buf.gen.yaml ./
 COPY proto ./proto
 COPY gen ./gen
 COPY src ./src
+# The web console: built by vite into dist/console, served at /console.
+COPY console ./console
 RUN npm run build
 RUN npm prune --omit=dev
 

@@ -15,6 +15,7 @@ import { Health } from '../gen/grpc/health/v1/health_pb.js';
 import { addHealthService } from './transport/connect/health-service.js';
 import { addReflectionServices, reflectionServices } from './transport/connect/reflection-service.js';
 import { createBpmCommandGateway } from './transport/gateway/bpm-command-gateway.js';
+import { createConsoleRoutes } from './transport/http/console-route.js';
 import { createHealthRoutes } from './transport/http/health-routes.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { routeRequests } from './transport/http/route-requests.js';
@@ -52,7 +53,13 @@ export interface AppServer {
  * whether it goes to the HTTP/2 or the HTTP/1.1 server.
  */
 export function createServer(deps: ServerDeps): AppServer {
-  const plainRoutes = [...createHealthRoutes(deps.isReady), createBpmCommandGateway(deps), ...(deps.routes ?? [])];
+  // The console's static files come last: no webhook or API request is ever checked against them.
+  const plainRoutes = [
+    ...createHealthRoutes(deps.isReady),
+    createBpmCommandGateway(deps),
+    ...(deps.routes ?? []),
+    ...createConsoleRoutes(),
+  ];
   const rpcAuthentication = authenticateRpcCalls(deps.authenticate);
   const connectRoutes = createConnectRoutes(deps);
   const connectHandler = connectNodeAdapter({

@@ -1,0 +1,224 @@
+import { useQuery } from '@connectrpc/connect-query';
+import {
+  Children,
+  cloneElement,
+  type FormEvent,
+  isValidElement,
+  type ReactElement,
+  type ReactNode,
+  useId,
+  useState,
+} from 'react';
+import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
+import { errorWords } from '../api/error-words.js';
+import { ErrorMessage } from '../ui/error-message.js';
+import { executionTypeNames } from '../ui/format.js';
+import { type ConfigDraft, DraftProblem, draftFields } from './config-draft.js';
+
+type Fields = ReturnType<typeof draftFields>;
+
+interface ConfigFormProps {
+  readonly initial: ConfigDraft;
+  /** On create the key is editable; on edit it is fixed and secrets are kept unless retyped. */
+  readonly mode: 'create' | 'edit';
+  readonly storedSecretCount?: number;
+  readonly submitLabel: string;
+  readonly pending: boolean;
+  readonly error: unknown;
+  readonly onSubmit: (key: string, fields: Fields) => void;
+}
+
+const actions = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const schemes = ['hmac-sha256', 'hmac-sha512', 'standard-webhooks', 'stripe', 'basic', 'api-key'];
+/** Which of the service's validation sentences are about the script, to show them beside it. */
+const scriptProblem = /code|syntax/i;
+
+/** A configuration's fields, with the one execution field its type uses, and the service's verdict in words. */
+export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pending, error, onSubmit }: ConfigFormProps) {
+  const [draft, setDraft] = useState(initial);
+  const [verificationTouched, setVerificationTouched] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const commands = useQuery(CommandService.method.getCommandList, { runnableFromWebhook: true });
+  const set =
+    <K extends keyof ConfigDraft>(field: K, parse: (value: string) => ConfigDraft[K] = (value) => value as ConfigDraft[K]) =>
+    (event: { target: { value: string } }) => {
+      if (field.startsWith('verification')) setVerificationTouched(true);
+      setDraft({ ...draft, [field]: parse(event.target.value) });
+    };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    try {
+      onSubmit(draft.key, draftFields(draft, mode === 'create' ? draft.verificationScheme !== '' : verificationTouched));
+    } catch (caught) {
+      if (!(caught instanceof DraftProblem)) throw caught;
+      setProblem(caught.message);
+    }
+  };
+  const scriptErrors = error && draft.executionType === 2 ? errorWords(error).errors.filter((e) => scriptProblem.test(e)) : [];
+
+  return (
+    <form onSubmit={submit} className="config-form" aria-label="Configuration">
+      <fieldset>
+        <legend>Route</legend>
+        <Field label="Key" help={mode === 'edit' ? 'The key cannot change.' : 'Unique; also matches /api/webhook/<key>.'}>
+          <input value={draft.key} onChange={set('key')} readOnly={mode === 'edit'} required />
+        </Field>
+        <Field label="Description">
+          <input value={draft.description} onChange={set('description')} />
+        </Field>
+        <Field label="Path" help="Called as /api/webhook/<path>.">
+          <input value={draft.path} onChange={set('path')} required />
+        </Field>
+        <Field label="Method">
+          <select value={draft.action} onChange={set('action')}>
+            {actions.map((action) => (
+              <option key={action}>{action}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Allowed caller IPs" help="Comma-separated addresses and CIDR ranges; empty allows any caller.">
+          <input value={draft.allowableIps} onChange={set('allowableIps')} />
+        </Field>
+      </fieldset>
+
+      <fieldset>
+        <legend>Execution</legend>
+        <Field label="Execution type">
+          <select value={draft.executionType} onChange={set('executionType', Number)}>
+            {executionTypeNames.map((name, code) => (
+              <option key={name} value={code}>
+                {code}: {name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {draft.executionType === 0 && (
+          <Field label="Command name">
+            <input list="webhook-commands" value={draft.commandName} onChange={set('commandName')} required />
+            <datalist id="webhook-commands">
+              {commands.data?.data.map((command) => (
+                <option key={command.name} value={command.name}>
+                  {command.description}
+                </option>
+              ))}
+            </datalist>
+          </Field>
+        )}
+        {draft.executionType === 1 && (
+          <Field label="Command chain" help='JSON: [{"commandName": "...", "parameters": {...}}, ...], run in order.'>
+            <textarea className="code" rows={8} value={draft.commandChain} onChange={set('commandChain')} spellCheck={false} />
+          </Field>
+        )}
+        {draft.executionType === 2 && (
+          <Field
+            label="Script"
+            help="A JavaScript function body: body, context, doCmd(name, data) and console are in scope; return gives the result."
+          >
+            <textarea
+              className="code"
+              rows={14}
+              value={draft.executionCode}
+              onChange={set('executionCode')}
+              spellCheck={false}
+              aria-invalid={scriptErrors.length > 0}
+              aria-errormessage={scriptErrors.length > 0 ? 'script-errors' : undefined}
+            />
+          </Field>
+        )}
+        {draft.executionType === 2 && scriptErrors.length > 0 && (
+          <ul id="script-errors" className="errors" aria-label="Script errors">
+            {scriptErrors.map((scriptError) => (
+              <li key={scriptError}>{scriptError}</li>
+            ))}
+          </ul>
+        )}
+        {draft.executionType === 3 && (
+          <Field label="Process definition id">
+            <input inputMode="numeric" value={draft.processDefinitionId} onChange={set('processDefinitionId')} required />
+          </Field>
+        )}
+        <Field label="Response mode" help="sync answers with the result; async answers 202 and runs with retries.">
+          <select value={draft.responseMode} onChange={set('responseMode')}>
+            <option>sync</option>
+            <option>async</option>
+          </select>
+        </Field>
+        <Field label="Timeout (ms)" help="Empty: the service's limit.">
+          <input inputMode="numeric" value={draft.timeoutMs} onChange={set('timeoutMs')} />
+        </Field>
+        <Field label="Max attempts" help="Async only; empty: the service's default.">
+          <input inputMode="numeric" value={draft.maxAttempts} onChange={set('maxAttempts')} />
+        </Field>
+        <Field label="Idempotency key" help='"header:<name>" or "body:<json-pointer>"; empty: Idempotency-Key or webhook-id.'>
+          <input value={draft.idempotencyKey} onChange={set('idempotencyKey')} />
+        </Field>
+      </fieldset>
+
+      <fieldset>
+        <legend>Verification</legend>
+        <Field label="Scheme">
+          <select value={draft.verificationScheme} onChange={set('verificationScheme')}>
+            <option value="">none</option>
+            {schemes.map((scheme) => (
+              <option key={scheme}>{scheme}</option>
+            ))}
+          </select>
+        </Field>
+        {draft.verificationScheme && (
+          <>
+            <Field
+              label="Secret"
+              help={
+                mode === 'edit' && storedSecretCount
+                  ? `${storedSecretCount} secret(s) stored; never shown. Type one to replace them.`
+                  : 'Write-only: never shown again.'
+              }
+            >
+              <input type="password" autoComplete="off" value={draft.verificationSecret} onChange={set('verificationSecret')} />
+            </Field>
+            <Field label="Header" help="The header carrying the signature or credential (empty: the scheme's default).">
+              <input value={draft.verificationHeader} onChange={set('verificationHeader')} />
+            </Field>
+          </>
+        )}
+      </fieldset>
+
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <ErrorMessage error={error} action="The service refused the configuration" />
+      <button type="submit" disabled={pending}>
+        {pending ? 'Saving…' : submitLabel}
+      </button>
+    </form>
+  );
+}
+
+/** A label bound to its control (the first child), with help text that screen readers read after the label. */
+function Field({ label, help, children }: { readonly label: string; readonly help?: string; readonly children: ReactNode }) {
+  const controlId = useId();
+  const helpId = useId();
+  let bound = false;
+  const described = Children.map(children, (child) => {
+    if (bound || !isValidElement(child)) return child;
+    bound = true;
+    return cloneElement(child as ReactElement<{ id?: string; 'aria-describedby'?: string }>, {
+      id: controlId,
+      ...(help && { 'aria-describedby': helpId }),
+    });
+  });
+  return (
+    <div className="field">
+      <label htmlFor={controlId}>{label}</label>
+      {described}
+      {help && (
+        <small id={helpId} className="help">
+          {help}
+        </small>
+      )}
+    </div>
+  );
+}
