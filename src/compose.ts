@@ -16,7 +16,9 @@ import { defaultDeliverySettings, defaultProcessSettings, defaultProvidersConfig
 import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
 import { createRetentionJob } from './delivery/retention-job.js';
+import { openClaimedAttempts } from './delivery/open-claimed-attempts.js';
 import { runAttempt } from './delivery/run-attempt.js';
+import { createSettleBatches } from './delivery/settle-batches.js';
 import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
@@ -149,16 +151,18 @@ export function composeService(options: ServiceOptions): Service {
     log: options.log,
     workerId,
     policy: delivery,
+    settle: createSettleBatches(options.db),
   };
   const worker = createWorker({
     ...attemptDeps,
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
     leaseMs: delivery.leaseMs,
-    run: async (event, leaseSince) => {
+    open: (events) => openClaimedAttempts(attemptDeps, events),
+    run: async (event, start) => {
       // Every log line of an attempt carries the request id the event came in with.
       const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;
-      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async', { leaseSince }));
+      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async', start));
     },
   });
   const inboxDeps = {
