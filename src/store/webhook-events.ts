@@ -12,6 +12,7 @@ import {
 } from '../domain/webhook-event.js';
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
+import { insertWebhookEvents } from './insert-webhook-events.js';
 import { settleAttempts, type AttemptSettlement } from './settle-attempts.js';
 import { insertFirstAttemptOf } from './webhook-event-attempts.js';
 
@@ -62,12 +63,13 @@ export interface WebhookEventFilter {
 }
 
 /**
- * Stores a received event; undefined when an event with the same idempotency key exists in its dedup
- * scope (the configuration for the router, the source for every other).
+ * Stores a received event (see insertWebhookEvents, which stores many in one statement); undefined
+ * when an event with the same idempotency key exists in its dedup scope (the configuration for the
+ * router, the source for every other).
  */
 export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promise<WebhookEvent | undefined> {
-  const [row] = (await insertEvent(db, event)) as { id: string | number }[];
-  return row && stored(event, row.id);
+  const [id] = await insertWebhookEvents(db, [event]);
+  return id === undefined ? undefined : stored(event, id);
 }
 
 /**
