@@ -35,7 +35,7 @@ export interface Worker {
 const failureBackoffMs = 1_000;
 
 /**
- * Claims up to the free slots in one statement, opens the batch's attempts in one more, and runs
+ * Claims up to the free slots in one statement, opens the batch's attempts in two more, and runs
  * them side by side (their settles are grouped too, see settle-batches.ts). A claim that came back
  * short means nothing else is due: the worker then sleeps until it is woken (a local accept, a
  * NOTIFY from another process) or its poll comes, instead of claiming again as each event ends.
