@@ -13,10 +13,13 @@ import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
 import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
 import { defaultDeliverySettings, defaultProcessSettings, defaultProvidersConfig, type Config } from './config/config.js';
-import { createConfigCache, type ConfigCache } from './delivery/config-cache.js';
+import { createConfigCache, defaultConfigCacheSettings, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
+import { createInsertBatches } from './delivery/insert-batches.js';
 import { createRetentionJob } from './delivery/retention-job.js';
+import { openClaimedAttempts } from './delivery/open-claimed-attempts.js';
 import { runAttempt } from './delivery/run-attempt.js';
+import { createSettleBatches } from './delivery/settle-batches.js';
 import { createWorker, type Worker } from './delivery/worker.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
@@ -37,6 +40,8 @@ import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
+import { eventsQueuedChannel } from './store/insert-webhook-events.js';
+import { listenToChannel, type ChannelListener } from './store/listen-to-channel.js';
 import { createProviderRoute } from './transport/webhooks/provider-route.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
@@ -149,16 +154,18 @@ export function composeService(options: ServiceOptions): Service {
     log: options.log,
     workerId,
     policy: delivery,
+    settle: createSettleBatches(options.db),
   };
   const worker = createWorker({
     ...attemptDeps,
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
     leaseMs: delivery.leaseMs,
-    run: async (event, leaseSince) => {
+    open: (events) => openClaimedAttempts(attemptDeps, events),
+    run: async (event, start) => {
       // Every log line of an attempt carries the request id the event came in with.
       const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;
-      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async', { leaseSince }));
+      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async', start));
     },
   });
   const inboxDeps = {
@@ -167,6 +174,7 @@ export function composeService(options: ServiceOptions): Service {
     trustedProxies: parseTrustedProxies(options.config.trustedProxies ?? ''),
     defaultMaxAttempts: delivery.defaultMaxAttempts,
     refusedStoredPerMinute: delivery.refusedStoredPerMinute,
+    insertEvent: createInsertBatches(options.db),
     onQueued: () => worker.wake(),
   };
   const inbox = instrumentInbox(createInbox(inboxDeps), metrics, 'router');
@@ -194,8 +202,14 @@ export function composeService(options: ServiceOptions): Service {
     delivery.eventRetentionDays > 0
       ? createRetentionJob({ db: options.db, log: options.log, clock, retentionDays: delivery.eventRetentionDays })
       : undefined;
+  let queuedListener: ChannelListener | undefined;
   if (options.startWorker ?? true) {
     worker.start();
+    // Another process's accepts wake this worker too (this one's wake it directly, through onQueued).
+    if (delivery.workerConcurrency > 0) {
+      const heartbeatMs = (options.config.configCache ?? defaultConfigCacheSettings).listenHeartbeatMs;
+      queuedListener = listenToChannel(options.db, eventsQueuedChannel, () => worker.wake(), options.log, { heartbeatMs });
+    }
     retention?.start();
     processes.startPolling();
   }
@@ -209,6 +223,7 @@ export function composeService(options: ServiceOptions): Service {
     metrics,
     async close(graceMs) {
       await server.close(graceMs);
+      await queuedListener?.close();
       await worker.stop(graceMs);
       await retention?.stop();
       await processes.dispose();

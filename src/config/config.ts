@@ -165,9 +165,9 @@ export interface ScriptLimits {
 
 /** How the inbox runs events: worker pool, leases, and the retry schedule. */
 export interface DeliverySettings {
-  /** Events one process runs at the same time. */
+  /** Events one process runs at the same time; a claim takes as many as there are free slots, in one statement. */
   readonly workerConcurrency: number;
-  /** How often an idle worker looks for due events (it is also woken by local accepts). */
+  /** How often an idle worker looks for due events: retries coming due, and a safety net, since accepts wake it at once. */
   readonly workerPollMs: number;
   /** How long a claimed event stays with its worker; after that another may take it. */
   readonly leaseMs: number;
@@ -184,7 +184,7 @@ export interface DeliverySettings {
 }
 
 export const defaultDeliverySettings: DeliverySettings = Object.freeze({
-  workerConcurrency: 4,
+  workerConcurrency: 16,
   workerPollMs: 500,
   leaseMs: 60_000,
   defaultMaxAttempts: 8,

@@ -1,7 +1,8 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
-import { insertRunningWebhookEvent, insertWebhookEvent, noteRepeatedDelivery } from '../store/webhook-events.js';
+import { insertRunningWebhookEvent, noteRepeatedDelivery } from '../store/webhook-events.js';
+import type { InsertEvent } from './insert-batches.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
 /**
@@ -43,12 +44,15 @@ export type AcceptResult =
 
 export interface AcceptDeps extends AttemptDeps {
   readonly defaultMaxAttempts: number;
+  /** Stores an async or stored-only event, grouped with concurrent accepts (see insert-batches.ts). */
+  readonly insertEvent: InsertEvent;
   /** Tells the local worker an async event is waiting. */
   readonly onQueued: () => void;
 }
 
 /**
- * The one way in: commits the event before anything is answered, once per idempotency key (a
+ * The one way in: commits the event before anything is answered (async ones grouped with concurrent
+ * accepts into one statement), once per idempotency key (a
  * repeat is counted on the original and answered with its outcome), then runs it now (sync), leaves
  * it to the workers (async), or keeps it only (`stored`, no configuration).
  */
@@ -57,7 +61,7 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
   event.trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
   const fields = newEventFields(deps, event);
   if (!config || event.responseMode === 'async') {
-    const inserted = await insertWebhookEvent(deps.db, {
+    const eventId = await deps.insertEvent({
       ...fields,
       responseMode: 'async',
       status: config ? 'queued' : 'stored',
@@ -65,9 +69,9 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
       leaseOwner: null,
       availableAt: config ? receivedAt : null,
     });
-    if (!inserted) return repeatOf(deps, event, idempotency!.key);
+    if (eventId === undefined) return repeatOf(deps, event, idempotency!.key);
     if (config) deps.onQueued();
-    return { kind: 'accepted', eventId: inserted.id, repeated: false };
+    return { kind: 'accepted', eventId, repeated: false };
   }
   const running = await insertRunningWebhookEvent(deps.db, {
     ...fields,

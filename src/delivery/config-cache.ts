@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { ConfigCacheSettings } from '../config/config.js';
 import { createRouteTable, type RouteTable } from '../router/route-table.js';
-import { listenForConfigChanges } from '../store/listen-config-changes.js';
+import { listenToChannel } from '../store/listen-to-channel.js';
+import { configChangesChannel } from '../store/migrations/20261128020000-create-webhook-events.js';
 import { listAllWebhookConfigs } from '../store/webhook-configs.js';
 
 /** The enabled configurations in memory, reloaded whenever any process changes one. */
@@ -39,8 +40,9 @@ export function createConfigCache(
   let generation = 0;
   let table: { routes: RouteTable; generation: number; loadedAt: number } | undefined;
   let loading: Promise<RouteTable> | undefined;
-  const listener = listenForConfigChanges(
+  const listener = listenToChannel(
     db,
+    configChangesChannel,
     () => {
       generation += 1;
     },

@@ -7,12 +7,12 @@ import type { ExecutionResult, ExecutionService } from '../../gen/bpm/webhooks/v
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
 import { untilAborted } from '../executors/execution-bounds.js';
-import { insertEventAttempt, markRunningAttemptsInterrupted, type AttemptFinish } from '../store/webhook-event-attempts.js';
-import { findWebhookConfigById, findWebhookConfigByKey } from '../store/webhook-configs.js';
+import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
 import { toExecutionRequest } from './execution-request.js';
 import { keepLease, leaseMarginMs, type LeaseKeeper } from './lease-keeper.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
+import type { SettleAttempt } from './settle-batches.js';
 import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
 
 export interface AttemptDeps {
@@ -24,6 +24,8 @@ export interface AttemptDeps {
   /** Identifies this process in leases and attempt records. */
   readonly workerId: string;
   readonly policy: RetryPolicy & { readonly leaseMs: number };
+  /** Writes attempts' ends and events' settlements, many in one statement (see settle-batches.ts). */
+  readonly settle: SettleAttempt;
 }
 
 /**
@@ -35,22 +37,27 @@ export type AttemptResult =
   | { readonly kind: 'failed'; readonly errors: readonly string[]; readonly settlement: EventSettlement['status'] }
   | { readonly kind: 'unsettled' };
 
-/** A sync event's first attempt, opened with the event itself (see insertRunningWebhookEvent). */
+/**
+ * An attempt whose start is recorded: a sync event's first, opened with the event itself (see
+ * insertRunningWebhookEvent), or a claimed one's (see openClaimedAttempts), with the configuration
+ * it runs with (none when it no longer exists).
+ */
 export interface OpenedAttempt {
-  readonly config: WebhookConfig;
+  readonly config: WebhookConfig | undefined;
   readonly attemptId: number;
 }
 
-/** Where an attempt starts: when its lease was taken, and the attempt the inbox opened with a sync event. */
+/** Where an attempt starts: when its lease was taken, and the attempt as opened. */
 export interface AttemptStart {
   /** `performance.now()` when the statement that took the lease (claim or insert) was sent on its connection. */
   readonly leaseSince: number;
-  readonly opened?: OpenedAttempt;
+  /** A claimed batch's attempts are opened while their leases are already being kept. */
+  readonly opened: OpenedAttempt | Promise<OpenedAttempt>;
 }
 
 /**
- * Runs one attempt of an event this process holds the lease of, extending the lease meanwhile:
- * records its start (unless the inbox opened it with the event), executes it through the
+ * Runs one opened attempt of an event this process holds the lease of, extending the lease meanwhile:
+ * executes it through the
  * ExecutionService until it ends or the lease is lost, then records its end and settles the event in
  * one statement (retried through a store outage while the lease lasts): succeeded; or, on failure,
  * failed (a sync caller already has the error), retried later with backoff, or dead when its attempts ran out.
@@ -85,11 +92,11 @@ async function attempt(
   deps: AttemptDeps,
   event: WebhookEvent,
   mode: 'sync' | 'async',
-  opened: OpenedAttempt | undefined,
+  opened: OpenedAttempt | Promise<OpenedAttempt>,
   lease: LeaseKeeper,
 ): Promise<{ result: AttemptResult; settling: Promise<unknown> }> {
   const started = performance.now();
-  const { config, attemptId } = opened ?? (await openAttempt(deps, event));
+  const { config, attemptId } = await opened;
   const result = !config
     ? notRun(
         event.configId === null
@@ -147,31 +154,6 @@ async function attempt(
 
 function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
-}
-
-/** Loads the current config of a claimed event and notes the attempt's start (and any earlier one cut off). */
-async function openAttempt(
-  deps: AttemptDeps,
-  event: WebhookEvent,
-): Promise<{ config: WebhookConfig | undefined; attemptId: number }> {
-  const config =
-    event.configId === null ? await reservedKeyConfig(deps, event) : await findWebhookConfigById(deps.db, event.configId);
-  if (event.attempts > 1) await markRunningAttemptsInterrupted(deps.db, event.id, deps.clock());
-  const attemptId = await insertEventAttempt(deps.db, {
-    eventId: event.id,
-    attempt: event.attempts,
-    worker: deps.workerId,
-    configVersion: config?.version ?? null,
-    startedAt: deps.clock(),
-  });
-  return { config, attemptId };
-}
-
-/** A provider's event stored without a configuration (replayed since) runs with its reserved key's, when enabled. */
-async function reservedKeyConfig(deps: AttemptDeps, event: WebhookEvent): Promise<WebhookConfig | undefined> {
-  if (event.source === 'router') return undefined;
-  const config = await findWebhookConfigByKey(deps.db, event.configKey);
-  return config?.isEnabled ? config : undefined;
 }
 
 type NotRun = { success: false; errors: string[]; logs: []; steps: [] };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { WebhookEvent } from '../domain/webhook-event.js';
 import { claimDueEvents, releaseWebhookEvents } from '../store/event-leases.js';
+import type { AttemptStart, OpenedAttempt } from './run-attempt.js';
 
 export interface WorkerOptions {
   readonly db: Knex;
@@ -9,20 +10,21 @@ export interface WorkerOptions {
   readonly clock: () => Date;
   readonly log: Logger;
   readonly workerId: string;
+  /** Events run at once; a claim takes as many as there are free slots, in one statement. */
   readonly concurrency: number;
+  /** The safety net: how often an idle worker looks for due events without being woken. */
   readonly pollMs: number;
   readonly leaseMs: number;
-  /**
-   * Runs one claimed event to its next state; never throws for a failed execution. `leaseSince`:
-   * `performance.now()` when the claim that leased it was sent on its connection.
-   */
-  readonly run: (event: WebhookEvent, leaseSince: number) => Promise<unknown>;
+  /** Records the start of a claimed batch's attempts in one go (see openClaimedAttempts); one per event, in order. */
+  readonly open: (events: readonly WebhookEvent[]) => Promise<readonly OpenedAttempt[]>;
+  /** Runs one opened attempt to its event's next state; never throws for a failed execution. */
+  readonly run: (event: WebhookEvent, start: AttemptStart) => Promise<unknown>;
 }
 
-/** The background half of the inbox: claims due events and runs them, a bounded number at a time. */
+/** The background half of the inbox: claims due events in batches and runs them, a bounded number at a time. */
 export interface Worker {
   start(): void;
-  /** Looks for due events now instead of at the next poll (after a local accept). */
+  /** Work is waiting (an event accepted here, or a notification from another process): claim now, not at the next poll. */
   wake(): void;
   /** Claims and runs due events until none are left: for tests and tools, with the loop stopped. */
   drain(): Promise<number>;
@@ -32,13 +34,23 @@ export interface Worker {
 
 const failureBackoffMs = 1_000;
 
+/**
+ * Claims up to the free slots in one statement, opens the batch's attempts in two more, and runs
+ * them side by side (their settles are grouped too, see settle-batches.ts). A claim that came back
+ * short means nothing else is due: the worker then sleeps until it is woken (a local accept, a
+ * NOTIFY from another process) or its poll comes, instead of claiming again as each event ends.
+ * Slots are refilled once a quarter of them are free, so claims stay batches under load.
+ */
 export function createWorker(options: WorkerOptions): Worker {
   const inFlight = new Map<number, Promise<void>>();
+  const refillAt = Math.max(1, Math.floor(options.concurrency / 4));
   let started = false;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
-  let ticking = false;
+  let ticking: Promise<void> | undefined;
   let tickAgain = false;
+  /** The last claim found fewer due events than it asked for; nothing was announced since. */
+  let queueLooksEmpty = false;
 
   const schedule = (delayMs: number) => {
     if (!started || stopping) return;
@@ -46,32 +58,50 @@ export function createWorker(options: WorkerOptions): Worker {
     timer = setTimeout(() => void tick(), delayMs);
   };
 
-  const claim = async (limit: number): Promise<{ events: WebhookEvent[]; leaseSince: number }> => {
+  const claimBatch = async (limit: number): Promise<{ event: WebhookEvent; start: AttemptStart }[]> => {
     let leaseSince = performance.now();
-    const sent = (at: number) => {
-      leaseSince = at;
-    };
     const events = await claimDueEvents(options.db, {
       owner: options.workerId,
       now: options.clock(),
       leaseMs: options.leaseMs,
       limit,
-      sent,
+      sent: (at) => {
+        leaseSince = at;
+      },
     });
-    return { events, leaseSince };
+    queueLooksEmpty = events.length < limit;
+    if (events.length === 0) return [];
+    // Each run keeps its lease from now on, while the batch's attempts are being opened.
+    const opened = options.open(events);
+    return events.map((event, index) => ({
+      event,
+      start: { leaseSince, opened: opened.then((attempts) => attempts[index]!) },
+    }));
   };
 
-  const track = (event: WebhookEvent, leaseSince: number): Promise<void> => {
-    const running = options.run(event, leaseSince).then(
+  const track = (event: WebhookEvent, start: AttemptStart): Promise<void> => {
+    const running = options.run(event, start).then(
       () => undefined,
       (error: unknown) => options.log.error({ err: error, eventId: event.id }, 'event run failed; its lease will expire'),
     );
     const tracked = running.finally(() => {
       inFlight.delete(event.id);
-      schedule(0);
+      if (!queueLooksEmpty && options.concurrency - inFlight.size >= refillAt) schedule(0);
     });
     inFlight.set(event.id, tracked);
     return tracked;
+  };
+
+  const claimAndRun = async (): Promise<number> => {
+    const free = options.concurrency - inFlight.size;
+    if (free < refillAt && inFlight.size > 0) return options.pollMs;
+    try {
+      for (const { event, start } of await claimBatch(free)) void track(event, start);
+      return options.pollMs;
+    } catch (error) {
+      options.log.warn({ err: error }, 'cannot claim events; retrying');
+      return Math.max(options.pollMs, failureBackoffMs);
+    }
   };
 
   const tick = async () => {
@@ -79,20 +109,10 @@ export function createWorker(options: WorkerOptions): Worker {
       tickAgain = true;
       return;
     }
-    ticking = true;
-    let nextDelay = options.pollMs;
-    try {
-      const free = options.concurrency - inFlight.size;
-      if (free > 0) {
-        const { events, leaseSince } = await claim(free);
-        for (const event of events) void track(event, leaseSince);
-      }
-    } catch (error) {
-      options.log.warn({ err: error }, 'cannot claim events; retrying');
-      nextDelay = Math.max(options.pollMs, failureBackoffMs);
-    } finally {
-      ticking = false;
-    }
+    const running = claimAndRun();
+    ticking = running.then(() => undefined);
+    let nextDelay = await running;
+    ticking = undefined;
     if (tickAgain) {
       tickAgain = false;
       nextDelay = 0;
@@ -106,19 +126,24 @@ export function createWorker(options: WorkerOptions): Worker {
       started = true;
       schedule(0);
     },
-    wake: () => schedule(0),
+    wake() {
+      queueLooksEmpty = false;
+      schedule(0);
+    },
     async drain() {
       let count = 0;
       for (;;) {
-        const { events, leaseSince } = await claim(Math.max(1, options.concurrency));
-        if (events.length === 0) return count;
-        count += events.length;
-        await Promise.all(events.map((event) => track(event, leaseSince)));
+        const batch = await claimBatch(Math.max(1, options.concurrency));
+        if (batch.length === 0) return count;
+        count += batch.length;
+        await Promise.all(batch.map(({ event, start }) => track(event, start)));
       }
     },
     async stop(graceMs = 5_000) {
       stopping = true;
       clearTimeout(timer);
+      // A claim under way ends first, so that what it claimed is counted below.
+      await ticking;
       let graceTimer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs)));
       await Promise.race([Promise.all(inFlight.values()), grace]);

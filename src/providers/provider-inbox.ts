@@ -86,43 +86,46 @@ async function receive(
   const query = Object.fromEntries(
     Object.entries(notification.query).map(([name, value]) => [name, provider.secretQuery.includes(name) ? redacted : value]),
   );
-  const eventIds: number[] = [];
-  let repeated = false;
-  for (const [index, item] of parsed.items.entries()) {
-    const trace: JsonObject = {
-      match: {
+  // Accepted side by side, the items of one notification are written by one statement (group commit).
+  const outcomes = await Promise.all(
+    parsed.items.map((item, index) => {
+      const trace: JsonObject = {
+        match: {
+          source: provider.source,
+          key: provider.reservedKey,
+          configId: config?.id ?? null,
+          version: config?.version ?? null,
+          by: 'reserved-key',
+        },
+        ip: { clientIp },
+        ...admitted.trace,
+        ...verified.trace,
+        ...(parsed.items.length > 1 && { batch: { index, count: parsed.items.length } }),
+      };
+      return acceptEvent(deps, {
         source: provider.source,
-        key: provider.reservedKey,
-        configId: config?.id ?? null,
-        version: config?.version ?? null,
-        by: 'reserved-key',
-      },
-      ip: { clientIp },
-      ...admitted.trace,
-      ...verified.trace,
-      ...(parsed.items.length > 1 && { batch: { index, count: parsed.items.length } }),
-    };
-    const outcome = await acceptEvent(deps, {
-      source: provider.source,
-      config,
-      configKey: provider.reservedKey,
-      method: 'POST',
-      path: provider.path,
-      headers,
-      query,
-      rawBody: item.rawBody,
-      clientIp,
-      receivedAt,
-      idempotency: { key: item.idempotencyKey, source: item.keySource },
-      responseMode: 'async',
-      fields: item.fields,
-      requestId: notification.requestId ?? null,
-      trace,
-    });
-    eventIds.push(outcome.eventId);
-    repeated ||= 'repeated' in outcome && outcome.repeated;
-  }
-  return { kind: 'received', eventIds, repeated };
+        config,
+        configKey: provider.reservedKey,
+        method: 'POST',
+        path: provider.path,
+        headers,
+        query,
+        rawBody: item.rawBody,
+        clientIp,
+        receivedAt,
+        idempotency: { key: item.idempotencyKey, source: item.keySource },
+        responseMode: 'async',
+        fields: item.fields,
+        requestId: notification.requestId ?? null,
+        trace,
+      });
+    }),
+  );
+  return {
+    kind: 'received',
+    eventIds: outcomes.map((outcome) => outcome.eventId),
+    repeated: outcomes.some((outcome) => 'repeated' in outcome && outcome.repeated),
+  };
 }
 
 function refuse(

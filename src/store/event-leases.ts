@@ -14,14 +14,17 @@ export async function claimDueEvents(
   claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
 ): Promise<WebhookEvent[]> {
   const due = `((status = 'queued' AND available_at <= :now) OR (status = 'processing' AND available_at <= now()))`;
+  // The due rows are picked once, in a materialized CTE: as a subquery of the UPDATE, the planner was
+  // free to run the pick again as rows changed, and one claim took far more than `limit` events.
   const query = db.raw<{ rows: WebhookEventRow[] }>(
-    `UPDATE webhook_events SET status = 'processing', lease_owner = :owner, available_at = :leaseEnd, attempts = attempts + 1
-     WHERE id IN (
+    `WITH picked AS MATERIALIZED (
        SELECT id FROM webhook_events
        WHERE status IN ('queued', 'processing') AND available_at <= greatest(:now, now()) AND ${due}
        ORDER BY available_at, id LIMIT :limit FOR UPDATE SKIP LOCKED)
-     AND ${due}
-     RETURNING *`,
+     UPDATE webhook_events SET status = 'processing', lease_owner = :owner, available_at = :leaseEnd, attempts = attempts + 1
+     FROM picked
+     WHERE webhook_events.id = picked.id AND ${due}
+     RETURNING webhook_events.*`,
     { owner: claim.owner, now: claim.now, leaseEnd: leaseEnd(db, claim.leaseMs), limit: claim.limit },
   );
   const { rows } = await noteSent(query, claim.sent);

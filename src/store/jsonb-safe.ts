@@ -47,9 +47,8 @@ function mapStrings(value: JsonValue, map: (text: string) => string): JsonValue 
   if (typeof value === 'string') return map(value);
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, JsonValue> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (item !== undefined) out[map(key)] = mapStrings(item, map);
-  }
-  return out;
+  // fromEntries defines own properties: a key named "__proto__" stays a key (assigning it would set the prototype).
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([key, item]) => (item === undefined ? [] : [[map(key), mapStrings(item, map)]])),
+  ) as JsonValue;
 }

@@ -69,6 +69,23 @@ export async function findWebhookConfigByKey(db: Db, key: string): Promise<Webho
   return row && toWebhookConfig(row);
 }
 
+/**
+ * The configurations with these ids, and those whose key is one of `keys` (case-insensitively): what
+ * a claimed batch of events runs with, in one query.
+ */
+export async function findWebhookConfigsByIdsOrKeys(
+  db: Db,
+  ids: readonly number[],
+  keys: readonly string[],
+): Promise<WebhookConfig[]> {
+  if (ids.length === 0 && keys.length === 0) return [];
+  const lowered = keys.map((key) => key.toLowerCase());
+  const rows = await db<WebhookConfigRow>(table)
+    .whereIn('id', ids)
+    .modify((q) => lowered.length > 0 && q.orWhereRaw(`lower(key) in (${lowered.map(() => '?').join(', ')})`, lowered));
+  return rows.map(toWebhookConfig);
+}
+
 /** The enabled configuration, other than `exceptId`, that already serves this path and method. */
 export async function findEnabledRouteOwner(
   db: Db,

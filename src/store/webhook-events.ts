@@ -12,7 +12,9 @@ import {
 } from '../domain/webhook-event.js';
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
-import { finishEventAttempt, insertFirstAttemptOf, type AttemptFinish } from './webhook-event-attempts.js';
+import { insertWebhookEvents } from './insert-webhook-events.js';
+import { settleAttempts, type AttemptSettlement } from './settle-attempts.js';
+import { insertFirstAttemptOf } from './webhook-event-attempts.js';
 
 const table = 'webhook_events';
 
@@ -61,12 +63,13 @@ export interface WebhookEventFilter {
 }
 
 /**
- * Stores a received event; undefined when an event with the same idempotency key exists in its dedup
- * scope (the configuration for the router, the source for every other).
+ * Stores a received event (see insertWebhookEvents, which stores many in one statement); undefined
+ * when an event with the same idempotency key exists in its dedup scope (the configuration for the
+ * router, the source for every other).
  */
 export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promise<WebhookEvent | undefined> {
-  const [row] = (await insertEvent(db, event)) as { id: string | number }[];
-  return row && stored(event, row.id);
+  const [id] = await insertWebhookEvents(db, [event]);
+  return id === undefined ? undefined : stored(event, id);
 }
 
 /**
@@ -194,42 +197,16 @@ export type EventSettlement =
 
 /**
  * Records how an attempt ended and, only while `owner` still holds the event's lease for this very
- * attempt (a process may claim its own expired event again), the state it leaves the event in, in
- * one statement. False when the lease was lost (the attempt is recorded still).
+ * attempt, the state it leaves the event in (see settleAttempts, which writes many in one statement).
+ * False when the lease was lost (the attempt is recorded still).
  */
 export async function settleAttempt(
   db: Db,
-  attempt: { readonly id: number; readonly finish: AttemptFinish },
-  event: { readonly id: number; readonly owner: string; readonly attempt: number; readonly settlement: EventSettlement },
+  attempt: AttemptSettlement['attempt'],
+  event: AttemptSettlement['event'],
 ): Promise<boolean> {
-  const { settlement } = event;
-  const common = { lease_owner: null };
-  const columns =
-    settlement.status === 'succeeded'
-      ? {
-          ...common,
-          status: 'succeeded',
-          result: toJsonbParam(settlement.result),
-          errors: null,
-          http_response: toJsonbParam(settlement.httpResponse),
-          completed_at: settlement.at,
-          available_at: null,
-        }
-      : settlement.status === 'queued'
-        ? { ...common, status: 'queued', errors: toJsonbParam(settlement.errors), available_at: settlement.retryAt }
-        : {
-            ...common,
-            status: settlement.status,
-            errors: toJsonbParam(settlement.errors),
-            completed_at: settlement.at,
-            available_at: null,
-          };
-  const count = await db
-    .with('finished', finishEventAttempt(db, attempt.id, attempt.finish))
-    .from(table)
-    .where({ id: event.id, lease_owner: event.owner, attempts: event.attempt, status: 'processing' })
-    .update(columns);
-  return Number(count) === 1;
+  const [settled] = await settleAttempts(db, [{ attempt, event }]);
+  return settled === true;
 }
 
 /** One page of events, newest first, bodies cut to a preview, with the total that matches. */

@@ -40,6 +40,30 @@ describe('graceful shutdown of the worker', () => {
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({ status: 'succeeded', leaseOwner: null });
   });
 
+  it('hands back every unfinished event of a claimed batch when the grace period ends', async () => {
+    const blocking = createBlockingCommand();
+    const service = await startTestService(database.db, {
+      extraCommands: [blocking.command],
+      delivery: { workerPollMs: 20, workerConcurrency: 8 },
+      startWorker: false,
+    });
+    await createConfig(service.baseUrl, config);
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, (_, n) => callWebhook(service.baseUrl, 'slow', { body: JSON.stringify({ n }) })),
+    );
+    const eventIds = responses.map((response) => (response.json.data as { eventId: number }).eventId);
+    // Queued while the worker was stopped: its first claim takes all five in one batch.
+    service.worker.start();
+    await eventually(async () => {
+      const [row] = await database.db('webhook_event_attempts').where({ outcome: 'running' }).count({ n: '*' });
+      return Number(row?.n) === 5 ? true : undefined;
+    });
+    await service.close(100);
+    const events = await database.db('webhook_events').whereIn('id', eventIds).select('status', 'lease_owner');
+    expect(events).toEqual(Array.from({ length: 5 }, () => ({ status: 'queued', lease_owner: null })));
+    blocking.release();
+  });
+
   it('hands an unfinished event back to the queue when the grace period ends; the next process runs it, even on its last attempt', async () => {
     const blocking = createBlockingCommand();
     const { service, eventId } = await acceptOne(blocking, { maxAttempts: 1 });

@@ -2,10 +2,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { configChangesChannel } from './migrations/20261128020000-create-webhook-events.js';
 
-/** A subscription to configuration changes; `isLive` is false while changes could be missed. */
-export interface ConfigChangeListener {
+/** A subscription to a notification channel; `isLive` is false while notifications could be missed. */
+export interface ChannelListener {
   isLive(): boolean;
   close(): Promise<void>;
 }
@@ -19,34 +18,39 @@ export interface ListenOptions {
 }
 
 /**
- * Calls `onChange` whenever the configurations change (a trigger NOTIFYs on every write). On
- * PostgreSQL a dedicated connection LISTENs and reconnects by itself, calling `onChange` again after
- * each reconnect since notifications may have been missed. A heartbeat probes that connection, so
+ * Calls `onNotify` on every notification on `channel` (configuration changes: a trigger NOTIFYs on
+ * every write; queued events: the accept statement NOTIFYs). On PostgreSQL a dedicated connection
+ * LISTENs and reconnects by itself, calling `onNotify` again after each reconnect since notifications
+ * may have been missed. A heartbeat probes that connection, so
  * one dropped silently (a NAT or load balancer forgetting it, no FIN, no RST) is noticed within two
  * heartbeats and replaced; on PGlite the embedded instance's own
  * listener is used: every writer is in this process.
  */
-export function listenForConfigChanges(
+export function listenToChannel(
   db: Knex,
-  onChange: () => void,
+  channel: string,
+  onNotify: () => void,
   log: Logger,
   options: ListenOptions,
-): ConfigChangeListener {
+): ChannelListener {
   const pglite = (db.client as { pglite?: PGlite }).pglite;
-  return pglite ? listenOnPglite(pglite, onChange, log) : listenOnPostgres(db, onChange, log, options);
+  const channelLog = log.child({ channel });
+  return pglite
+    ? listenOnPglite(pglite, channel, onNotify, channelLog)
+    : listenOnPostgres(db, channel, onNotify, channelLog, options);
 }
 
-function listenOnPglite(pglite: PGlite, onChange: () => void, log: Logger): ConfigChangeListener {
+function listenOnPglite(pglite: PGlite, channel: string, onChange: () => void, log: Logger): ChannelListener {
   let live = false;
   const unsubscribe = pglite
-    .listen(configChangesChannel, () => onChange())
+    .listen(channel, () => onChange())
     .then((stop) => {
       live = true;
       onChange();
       return stop;
     })
     .catch((error: unknown) => {
-      log.error({ err: error }, 'cannot listen for configuration changes');
+      log.error({ err: error }, 'cannot listen for notifications');
       return async () => {};
     });
   return {
@@ -58,7 +62,7 @@ function listenOnPglite(pglite: PGlite, onChange: () => void, log: Logger): Conf
   };
 }
 
-function listenOnPostgres(db: Knex, onChange: () => void, log: Logger, options: ListenOptions): ConfigChangeListener {
+function listenOnPostgres(db: Knex, channel: string, onChange: () => void, log: Logger, options: ListenOptions): ChannelListener {
   const client = db.client as { acquireRawConnection(): Promise<pg.Client> };
   let connection: pg.Client | undefined;
   let live = false;
@@ -81,7 +85,7 @@ function listenOnPostgres(db: Knex, onChange: () => void, log: Logger, options: 
       await Promise.race([probed.query('SELECT 1'), unanswered]);
     } catch (error) {
       if (closed || connection !== probed) return;
-      log.warn({ err: error }, 'configuration listener heartbeat failed; reconnecting');
+      log.warn({ err: error }, 'listener heartbeat failed; reconnecting');
       // end() would wait for the dead peer: drop the socket, and 'end' brings the retry.
       (probed as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     } finally {
@@ -93,16 +97,16 @@ function listenOnPostgres(db: Knex, onChange: () => void, log: Logger, options: 
       const next = await client.acquireRawConnection();
       if (closed) return void (await next.end());
       next.on('notification', () => onChange());
-      next.on('error', (error) => log.warn({ err: error }, 'configuration listener lost its connection'));
+      next.on('error', (error) => log.warn({ err: error }, 'listener lost its connection'));
       next.on('end', retry);
-      await next.query(`LISTEN ${configChangesChannel}`);
+      await next.query(`LISTEN ${channel}`);
       connection = next;
       live = true;
       heartbeat = setInterval(() => void probe(next), options.heartbeatMs);
       heartbeat.unref();
       onChange();
     } catch (error) {
-      log.warn({ err: error }, 'configuration listener cannot connect; retrying');
+      log.warn({ err: error }, 'listener cannot connect; retrying');
       retry();
     }
   };

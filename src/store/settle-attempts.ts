@@ -1,0 +1,67 @@
+import type { AttemptFinish } from './webhook-event-attempts.js';
+import type { EventSettlement } from './webhook-events.js';
+import { toJsonbParam } from './jsonb-safe.js';
+import type { Db } from './open-database.js';
+
+/** One attempt's end, and the state it leaves its event in while `owner` still holds the lease for it. */
+export interface AttemptSettlement {
+  readonly attempt: { readonly id: number; readonly finish: AttemptFinish };
+  readonly event: { readonly id: number; readonly owner: string; readonly attempt: number; readonly settlement: EventSettlement };
+}
+
+/**
+ * Records how each attempt ended and settles each event whose lease `owner` still holds for this
+ * very attempt (a process may claim its own expired event again), in one statement for the whole
+ * batch: the rows travel as one JSON parameter, so the statement is the same text for any batch size.
+ * One boolean per settlement: false when the lease was lost (the attempt is recorded still).
+ */
+export async function settleAttempts(db: Db, settlements: readonly AttemptSettlement[]): Promise<boolean[]> {
+  const rows = settlements.map(({ attempt, event }) => {
+    const { settlement } = event;
+    return {
+      attempt_id: attempt.id,
+      outcome: attempt.finish.outcome,
+      finished_at: attempt.finish.finishedAt,
+      duration_ms: attempt.finish.durationMs,
+      attempt_errors: attempt.finish.errors,
+      logs: attempt.finish.logs,
+      steps: attempt.finish.steps,
+      event_id: event.id,
+      owner: event.owner,
+      attempt: event.attempt,
+      status: settlement.status,
+      result: settlement.status === 'succeeded' ? settlement.result : null,
+      http_response: settlement.status === 'succeeded' ? settlement.httpResponse : null,
+      errors: settlement.status === 'succeeded' ? null : settlement.errors,
+      completed_at: settlement.status === 'queued' ? null : settlement.at,
+      available_at: settlement.status === 'queued' ? settlement.retryAt : null,
+    };
+  });
+  // A JSON null becomes SQL NULL in jsonb_to_recordset, as toJsonbParam(null) did for one row.
+  // A retry leaves the result, direct response and completion of an earlier attempt as they were.
+  const { rows: settled } = await db.raw<{ rows: { id: string | number }[] }>(
+    `WITH s AS MATERIALIZED (
+       SELECT * FROM jsonb_to_recordset(?::jsonb) AS s(
+         attempt_id bigint, outcome text, finished_at timestamptz, duration_ms double precision, attempt_errors jsonb,
+         logs jsonb, steps jsonb, event_id bigint, owner text, attempt integer, status text, result jsonb,
+         http_response jsonb, errors jsonb, completed_at timestamptz, available_at timestamptz)),
+     finished AS (
+       UPDATE webhook_event_attempts a SET outcome = s.outcome, finished_at = s.finished_at, duration_ms = s.duration_ms,
+         errors = s.attempt_errors, logs = s.logs, steps = s.steps
+       FROM s WHERE a.id = s.attempt_id)
+     UPDATE webhook_events e SET
+       status = s.status,
+       lease_owner = NULL,
+       result = CASE WHEN s.status = 'succeeded' THEN s.result ELSE e.result END,
+       http_response = CASE WHEN s.status = 'succeeded' THEN s.http_response ELSE e.http_response END,
+       errors = s.errors,
+       completed_at = CASE WHEN s.status = 'queued' THEN e.completed_at ELSE s.completed_at END,
+       available_at = s.available_at
+     FROM s
+     WHERE e.id = s.event_id AND e.lease_owner = s.owner AND e.attempts = s.attempt AND e.status = 'processing'
+     RETURNING e.id`,
+    [toJsonbParam(rows)],
+  );
+  const ids = new Set(settled.map((row) => Number(row.id)));
+  return settlements.map(({ event }) => ids.has(event.id));
+}
