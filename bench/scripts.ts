@@ -6,12 +6,10 @@
  *   npm run bench:scripts            (BENCH_SECONDS=3 per case, BENCH_RUNS=100000)
  */
 import { readFileSync } from 'node:fs';
-import { create, fromJson } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import ivm from 'isolated-vm';
-import { ExecutionRequestSchema } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import type { CommandBus } from '../src/commands/command-bus.js';
 import { loadConfig } from '../src/config/config.js';
+import type { ExecutionJob } from '../src/executors/execution-job.js';
 import { createHostIsolate } from '../src/executors/script/host/host-isolate.js';
 import { createScriptExecutor } from '../src/executors/script/script-executor.js';
 import { createScriptSandbox } from '../src/executors/script/script-sandbox.js';
@@ -84,20 +82,31 @@ const limits = { ...loadConfig({}).executors.script, hosts: 2, poolSize: 2, time
 const sandbox = createScriptSandbox(limits);
 // No doCmd here: the bus is never called.
 const executor = createScriptExecutor({ sandbox, bus: {} as CommandBus, timeoutMs: limits.timeoutMs });
-const request = create(ExecutionRequestSchema, {
+const request: ExecutionJob = {
   executionType: 2,
   executionCode: code,
-  configId: 1n,
+  configId: 1,
   configVersion: 1,
+  commandName: '',
+  commandChain: [],
+  processDefinitionId: undefined,
+  timeoutMs: undefined,
+  responseMode: 'sync',
   context: {
-    body: fromJson(ValueSchema, body),
+    body,
+    rawBody: '',
+    headers: {},
+    query: {},
     method: 'POST',
     path: 'paystack/charge',
     key: 'paystack-charge',
-    eventId: 1n,
+    clientIp: '',
+    eventId: 1,
+    receivedAt: null,
     attempt: 1,
+    fields: {},
   },
-});
+};
 const signal = new AbortController().signal;
 const executeCode = async () => {
   const result = await executor.execute(request, { signal });

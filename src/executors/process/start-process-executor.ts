@@ -1,6 +1,4 @@
-import { fromJson, type JsonObject } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
-import { executionContextToJson } from '../execution-context-json.js';
+import type { JsonObject } from '@bufbuild/protobuf';
 import { failedResult, type Executor } from '../executor.js';
 import type { ProcessRuntime } from './process-runtime.js';
 
@@ -11,28 +9,23 @@ import type { ProcessRuntime } from './process-runtime.js';
  */
 export function createStartProcessExecutor(processes: ProcessRuntime): Executor {
   return {
-    async execute(request) {
-      if (request.processDefinitionId === undefined) return failedResult('Process definition id is required for StartProcess');
-      const context = executionContextToJson(request.context);
+    async execute(job) {
+      if (job.processDefinitionId === undefined) return failedResult('Process definition id is required for StartProcess');
+      const { context } = job;
       const body = context.body;
       const variables: JsonObject = {
         ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { body: body ?? null }),
         webhook: {
-          method: context.method ?? '',
-          path: context.path ?? '',
-          headers: context.headers ?? {},
-          query: context.query ?? {},
-          eventId: context.eventId ?? 0,
+          method: context.method,
+          path: context.path,
+          headers: context.headers,
+          query: context.query,
+          eventId: context.eventId,
         },
       };
-      const mode = request.responseMode === 'async' ? 'FireAndForget' : 'Supervised';
-      const eventId = Number(context.eventId);
-      const instance = await processes.start(
-        Number(request.processDefinitionId),
-        variables,
-        mode,
-        eventId > 0 ? eventId : undefined,
-      );
+      const mode = job.responseMode === 'async' ? 'FireAndForget' : 'Supervised';
+      const eventId = context.eventId;
+      const instance = await processes.start(job.processDefinitionId, variables, mode, eventId > 0 ? eventId : undefined);
       if (instance.status === 'ERROR')
         return failedResult(...(instance.errors.length > 0 ? instance.errors : ['Process failed']));
       const current = instance.waiting[0];
@@ -45,7 +38,7 @@ export function createStartProcessExecutor(processes: ProcessRuntime): Executor 
           currentTaskName: current?.name ?? '',
         }),
       };
-      return { success: true, data: fromJson(ValueSchema, data) };
+      return { success: true, data };
     },
     dispose: async () => {},
   };

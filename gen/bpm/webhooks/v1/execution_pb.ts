@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/execution.proto.
  */
 export const file_bpm_webhooks_v1_execution: GenFile = /*@__PURE__*/
-  fileDesc("Ch9icG0vd2ViaG9va3MvdjEvZXhlY3V0aW9uLnByb3RvEg9icG0ud2ViaG9va3MudjEi7gIKEEV4ZWN1dGlvblJlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgDEhYKDmNvbmZpZ192ZXJzaW9uGAIgASgFEhYKDmV4ZWN1dGlvbl90eXBlGAMgASgFEhQKDGNvbW1hbmRfbmFtZRgEIAEoCRI4Cg1jb21tYW5kX2NoYWluGAUgAygLMiEuYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpblN0ZXASFgoOZXhlY3V0aW9uX2NvZGUYBiABKAkSIgoVcHJvY2Vzc19kZWZpbml0aW9uX2lkGAcgASgDSACIAQESFwoKdGltZW91dF9tcxgIIAEoBUgBiAEBEjIKB2NvbnRleHQYCSABKAsyIS5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dBIVCg1yZXNwb25zZV9tb2RlGAogASgJQhgKFl9wcm9jZXNzX2RlZmluaXRpb25faWRCDQoLX3RpbWVvdXRfbXMi4QMKEEV4ZWN1dGlvbkNvbnRleHQSJAoEYm9keRgBIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRIQCghyYXdfYm9keRgCIAEoDBI/CgdoZWFkZXJzGAMgAygLMi4uYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvbkNvbnRleHQuSGVhZGVyc0VudHJ5EjsKBXF1ZXJ5GAQgAygLMiwuYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvbkNvbnRleHQuUXVlcnlFbnRyeRIOCgZtZXRob2QYBSABKAkSDAoEcGF0aBgGIAEoCRILCgNrZXkYByABKAkSEQoJY2xpZW50X2lwGAggASgJEhAKCGV2ZW50X2lkGAkgASgDEi8KC3JlY2VpdmVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAsgASgFEicKBmZpZWxkcxgMIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIvcBCg9FeGVjdXRpb25SZXN1bHQSDwoHc3VjY2VzcxgBIAEoCBIkCgRkYXRhGAIgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg4KBmVycm9ycxgDIAMoCRI0Cg1odHRwX3Jlc3BvbnNlGAQgASgLMh0uYnBtLndlYmhvb2tzLnYxLkh0dHBSZXNwb25zZRImCgRsb2dzGAUgAygLMhguYnBtLndlYmhvb2tzLnYxLkxvZ0xpbmUSKgoFc3RlcHMYBiADKAsyGy5icG0ud2ViaG9va3MudjEuU3RlcFJlc3VsdBITCgtkdXJhdGlvbl9tcxgHIAEoASKxAQoMSHR0cFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoBRI7CgdoZWFkZXJzGAIgAygLMiouYnBtLndlYmhvb2tzLnYxLkh0dHBSZXNwb25zZS5IZWFkZXJzRW50cnkSJAoEYm9keRgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJRCgdMb2dMaW5lEg0KBWxldmVsGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSJgoCYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn0KClN0ZXBSZXN1bHQSFAoMY29tbWFuZF9uYW1lGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSJAoEZGF0YRgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRINCgVlcnJvchgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoATJiChBFeGVjdXRpb25TZXJ2aWNlEk4KB0V4ZWN1dGUSIS5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uUmVxdWVzdBogLmJwbS53ZWJob29rcy52MS5FeGVjdXRpb25SZXN1bHRiBnByb3RvMw", [file_bpm_webhooks_v1_webhook_config, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("Ch9icG0vd2ViaG9va3MvdjEvZXhlY3V0aW9uLnByb3RvEg9icG0ud2ViaG9va3MudjEi7gIKEEV4ZWN1dGlvblJlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgDEhYKDmNvbmZpZ192ZXJzaW9uGAIgASgFEhYKDmV4ZWN1dGlvbl90eXBlGAMgASgFEhQKDGNvbW1hbmRfbmFtZRgEIAEoCRI4Cg1jb21tYW5kX2NoYWluGAUgAygLMiEuYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpblN0ZXASFgoOZXhlY3V0aW9uX2NvZGUYBiABKAkSIgoVcHJvY2Vzc19kZWZpbml0aW9uX2lkGAcgASgDSACIAQESFwoKdGltZW91dF9tcxgIIAEoBUgBiAEBEjIKB2NvbnRleHQYCSABKAsyIS5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dBIVCg1yZXNwb25zZV9tb2RlGAogASgJQhgKFl9wcm9jZXNzX2RlZmluaXRpb25faWRCDQoLX3RpbWVvdXRfbXMi9AMKEEV4ZWN1dGlvbkNvbnRleHQSJAoEYm9keRgBIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRIQCghyYXdfYm9keRgCIAEoDBI/CgdoZWFkZXJzGAMgAygLMi4uYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvbkNvbnRleHQuSGVhZGVyc0VudHJ5EjsKBXF1ZXJ5GAQgAygLMiwuYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvbkNvbnRleHQuUXVlcnlFbnRyeRIOCgZtZXRob2QYBSABKAkSDAoEcGF0aBgGIAEoCRILCgNrZXkYByABKAkSEQoJY2xpZW50X2lwGAggASgJEhAKCGV2ZW50X2lkGAkgASgDEi8KC3JlY2VpdmVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAsgASgFEicKBmZpZWxkcxgMIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEQoJYm9keV9qc29uGA0gASgJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKKAgoPRXhlY3V0aW9uUmVzdWx0Eg8KB3N1Y2Nlc3MYASABKAgSJAoEZGF0YRgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRIOCgZlcnJvcnMYAyADKAkSNAoNaHR0cF9yZXNwb25zZRgEIAEoCzIdLmJwbS53ZWJob29rcy52MS5IdHRwUmVzcG9uc2USJgoEbG9ncxgFIAMoCzIYLmJwbS53ZWJob29rcy52MS5Mb2dMaW5lEioKBXN0ZXBzGAYgAygLMhsuYnBtLndlYmhvb2tzLnYxLlN0ZXBSZXN1bHQSEwoLZHVyYXRpb25fbXMYByABKAESEQoJZGF0YV9qc29uGAggASgJIsQBCgxIdHRwUmVzcG9uc2USDgoGc3RhdHVzGAEgASgFEjsKB2hlYWRlcnMYAiADKAsyKi5icG0ud2ViaG9va3MudjEuSHR0cFJlc3BvbnNlLkhlYWRlcnNFbnRyeRIkCgRib2R5GAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEhEKCWJvZHlfanNvbhgEIAEoCRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJRCgdMb2dMaW5lEg0KBWxldmVsGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSJgoCYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpABCgpTdGVwUmVzdWx0EhQKDGNvbW1hbmRfbmFtZRgBIAEoCRIPCgdzdWNjZXNzGAIgASgIEiQKBGRhdGEYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSDQoFZXJyb3IYBCABKAkSEwoLZHVyYXRpb25fbXMYBSABKAESEQoJZGF0YV9qc29uGAYgASgJMmIKEEV4ZWN1dGlvblNlcnZpY2USTgoHRXhlY3V0ZRIhLmJwbS53ZWJob29rcy52MS5FeGVjdXRpb25SZXF1ZXN0GiAuYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvblJlc3VsdGIGcHJvdG8z", [file_bpm_webhooks_v1_webhook_config, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * What to run and the webhook it runs for. Self-contained: a worker needs no store to execute it.
@@ -159,6 +159,13 @@ export type ExecutionContext = Message<"bpm.webhooks.v1.ExecutionContext"> & {
    * @generated from field: google.protobuf.Struct fields = 12;
    */
   fields?: JsonObject | undefined;
+
+  /**
+   * The parsed body as JSON text; when set, `body` is not.
+   *
+   * @generated from field: string body_json = 13;
+   */
+  bodyJson: string;
 };
 
 /**
@@ -216,6 +223,13 @@ export type ExecutionResult = Message<"bpm.webhooks.v1.ExecutionResult"> & {
    * @generated from field: double duration_ms = 7;
    */
   durationMs: number;
+
+  /**
+   * The result on success as JSON text; when set, `data` is not.
+   *
+   * @generated from field: string data_json = 8;
+   */
+  dataJson: string;
 };
 
 /**
@@ -243,6 +257,13 @@ export type HttpResponse = Message<"bpm.webhooks.v1.HttpResponse"> & {
    * @generated from field: google.protobuf.Value body = 3;
    */
   body?: Value | undefined;
+
+  /**
+   * The body as JSON text; when set, `body` is not.
+   *
+   * @generated from field: string body_json = 4;
+   */
+  bodyJson: string;
 };
 
 /**
@@ -309,6 +330,13 @@ export type StepResult = Message<"bpm.webhooks.v1.StepResult"> & {
    * @generated from field: double duration_ms = 5;
    */
   durationMs: number;
+
+  /**
+   * The step's data as JSON text; when set, `data` is not.
+   *
+   * @generated from field: string data_json = 6;
+   */
+  dataJson: string;
 };
 
 /**
@@ -319,8 +347,12 @@ export const StepResultSchema: GenMessage<StepResult> = /*@__PURE__*/
   messageDesc(file_bpm_webhooks_v1_execution, 5);
 
 /**
- * The internal seam between the router and the executors. Called in-process by default (Connect's
- * router transport); the same service can be served on its own port for separate executor workers.
+ * The internal seam between the router and the executors. Inside one process the delivery code calls
+ * the executors directly with plain JSON (no message at all); this service is the wire form used only
+ * when the executors run as a process of their own (EXECUTOR_URL, `bpm-webhooks executors`).
+ *
+ * JSON travels as JSON text: a sender sets the `*_json` fields and leaves the google.protobuf.Value
+ * ones unset, which a receiver reads only when the `*_json` field is empty (an older peer).
  *
  * @generated from service bpm.webhooks.v1.ExecutionService
  */
