@@ -66,7 +66,14 @@ describe.skipIf(!url)('a service whose executors run in a process of their own (
     const event = await command(service.baseUrl, 'GetWebhookEventByIdQuery', { id: eventId });
     expect(event.data).toMatchObject({
       status: 'succeeded',
-      attempts: [{ steps: [{ commandName: 'EchoCommand', success: true }, { commandName: 'EchoCommand', success: true }] }],
+      attempts: [
+        {
+          steps: [
+            { commandName: 'EchoCommand', success: true },
+            { commandName: 'EchoCommand', success: true },
+          ],
+        },
+      ],
     });
   });
 
