@@ -205,8 +205,10 @@ async function execute(
   } catch (error) {
     // The call rejects once the signal aborts: that is the cut-off, not a failure of the call.
     if (signal.aborted) return notRun(cutOffReason());
+    // The detail (an executor process's address, a transport error) is logged, never stored or
+    // answered: a sync webhook's caller sees the stored errors.
     deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
-    return notRun(error instanceof Error ? error.message : 'Execution failed');
+    return notRun('The execution could not be run: the executors failed to answer');
   }
 
   function cutOffReason(): string {

@@ -137,7 +137,11 @@ describe.skipIf(!url)('a service whose executors run in a process of their own (
     expect(await executors.stop()).toBe(0);
     const response = await callWebhook(service.baseUrl, 'remote/chain', { body: '{"reference":"R-3"}' });
     expect(response.status).toBe(500);
-    expect(response.json).toMatchObject({ success: false, message: 'Webhook execution failed' });
+    expect(response.json).toMatchObject({
+      success: false,
+      message: 'Webhook execution failed',
+      errors: ['The execution could not be run: the executors failed to answer'],
+    });
     expect((await fetch(`${service.baseUrl}/healthz`)).status).toBe(200);
   });
 });
