@@ -6,16 +6,14 @@
  *   npm run bench:scripts            (BENCH_SECONDS=5 per case, BENCH_RUNS=100000)
  */
 import { readFileSync } from 'node:fs';
-import { create, fromJson } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import ivm from 'isolated-vm';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { ExecutionRequestSchema } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import { createCommandBus } from '../src/commands/command-bus.js';
 import { authorize } from '../src/commands/interceptors/authorize.js';
 import { echoCommand } from '../src/commands/native/echo-command.js';
 import { loadConfig } from '../src/config/config.js';
+import type { ExecutionJob } from '../src/executors/execution-job.js';
 import { createHostIsolate } from '../src/executors/script/host/host-isolate.js';
 import { createScriptExecutor } from '../src/executors/script/script-executor.js';
 import { createScriptSandbox } from '../src/executors/script/script-sandbox.js';
@@ -97,29 +95,39 @@ const bus = createCommandBus({
   log: pino({ level: 'silent' }),
 });
 const executor = createScriptExecutor({ sandbox, bus, timeoutMs: limits.timeoutMs });
-const requestFor = (executionCode: string, configId: bigint) =>
-  create(ExecutionRequestSchema, {
-    executionType: 2,
-    executionCode,
-    configId,
-    configVersion: 1,
-    context: {
-      body: fromJson(ValueSchema, body),
-      method: 'POST',
-      path: 'paystack/charge',
-      key: 'paystack-charge',
-      eventId: 1n,
-      attempt: 1,
-    },
-  });
+const requestFor = (executionCode: string, configId: number): ExecutionJob => ({
+  executionType: 2,
+  executionCode,
+  configId,
+  configVersion: 1,
+  commandName: '',
+  commandChain: [],
+  processDefinitionId: undefined,
+  timeoutMs: undefined,
+  responseMode: 'sync',
+  context: {
+    body,
+    rawBody: '',
+    headers: {},
+    query: {},
+    method: 'POST',
+    path: 'paystack/charge',
+    key: 'paystack-charge',
+    clientIp: '',
+    eventId: 1,
+    receivedAt: null,
+    attempt: 1,
+    fields: {},
+  },
+});
 const signal = new AbortController().signal;
 const executeCode = (request: ReturnType<typeof requestFor>) => async () => {
   const result = await executor.execute(request, { signal });
   if (!result.success) throw new Error(`The benchmark script failed: ${(result.errors ?? []).join('; ')}`);
   return result;
 };
-const transform = executeCode(requestFor(code, 1n));
-const transformWithCommand = executeCode(requestFor(codeWithCommand, 2n));
+const transform = executeCode(requestFor(code, 1));
+const transformWithCommand = executeCode(requestFor(codeWithCommand, 2));
 
 await transform();
 await transformWithCommand();

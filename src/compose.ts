@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Client } from '@connectrpc/connect';
 import type { Knex } from 'knex';
-import type { ExecutionService } from '../gen/bpm/webhooks/v1/execution_pb.js';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
-import { builtInCommands, createConfiguredCommands } from './commands/catalog.js';
 import type { CommandDefinition } from './commands/command.js';
-import { createCommandBus, type CommandBus } from './commands/command-bus.js';
-import { audit } from './commands/interceptors/audit.js';
-import { authorize } from './commands/interceptors/authorize.js';
-import { logOutcome } from './commands/interceptors/log-outcome.js';
-import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
-import { defaultDeliverySettings, defaultProcessSettings, defaultProvidersConfig, type Config } from './config/config.js';
+import type { CommandBus } from './commands/command-bus.js';
+import { defaultDeliverySettings, defaultProvidersConfig, type Config } from './config/config.js';
+import { composeExecutors } from './compose-executors.js';
 import { createConfigCache, defaultConfigCacheSettings, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
 import { createInsertBatches } from './delivery/insert-batches.js';
@@ -21,14 +15,11 @@ import { openClaimedAttempts } from './delivery/open-claimed-attempts.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createSettleBatches } from './delivery/settle-batches.js';
 import { createWorker, type Worker } from './delivery/worker.js';
-import { createExecutorCatalog } from './executors/executor-catalog.js';
-import { createInProcessExecutionClient, disposeExecutors } from './executors/execution-service.js';
+import type { ExecutionRunner } from './executors/execution-job.js';
+import { createExecutionRunner } from './executors/execution-service.js';
+import { createRemoteExecutionRunner } from './executors/remote-execution-runner.js';
 import { createProviderInbox } from './providers/provider-inbox.js';
 import { createProviders } from './providers/providers.js';
-import { createProcessRuntime } from './executors/process/process-runtime.js';
-import { runWebhookCommand } from './executors/run-webhook-command.js';
-import { createScriptSandbox } from './executors/script/script-sandbox.js';
-import { toScriptReply } from './executors/script/script-executor.js';
 import { logScriptHostEvent } from './executors/script/log-script-host-event.js';
 import { parseTrustedProxies } from './router/client-ip.js';
 import { countScriptHostEvent } from './metrics/count-script-host-event.js';
@@ -70,8 +61,8 @@ export interface ServiceOptions {
 
 export interface Service {
   readonly bus: CommandBus;
-  /** The internal ExecutionService, called in-process. */
-  readonly execution: Client<typeof ExecutionService>;
+  /** What runs webhook executions: this process's executors called directly, or the executor process at EXECUTOR_URL. */
+  readonly execution: ExecutionRunner;
   readonly server: AppServer;
   readonly inbox: Inbox;
   readonly worker: Worker;
@@ -94,58 +85,25 @@ export function composeService(options: ServiceOptions): Service {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const logHostEvent = logScriptHostEvent(options.log);
   const countHostEvent = countScriptHostEvent(metrics);
-  const sandbox = createScriptSandbox(options.config.executors.script, {
+  const { bus, processes, executors, ...ownExecutors } = composeExecutors({
+    config: options.config,
+    db: options.db,
+    log: options.log,
     ...(options.clock && { clock: options.clock }),
+    workerId,
+    ...(options.extraCommands && { extraCommands: options.extraCommands }),
+    onConfigWrite: () => configs.invalidate(),
     onHostEvent: (event) => {
       logHostEvent(event);
       countHostEvent(event);
     },
   });
-  const processes = createProcessRuntime({
-    db: options.db,
-    clock,
-    log: options.log,
-    owner: workerId,
-    sandbox,
-    scriptTimeoutMs: options.config.executors.script.timeoutMs,
-    settings: options.config.processes ?? defaultProcessSettings,
-    // Scripts in processes run commands with a webhook's rights, as ExecuteCode scripts do.
-    runCommand: async (name, data) =>
-      toScriptReply(
-        await runWebhookCommand(bus, name, data, { key: 'process', requestId: `process-${randomBytes(4).toString('hex')}` }),
-      ),
-  });
-  const bus: CommandBus = createCommandBus({
-    commands: [
-      ...Object.values(builtInCommands),
-      ...Object.values(
-        createConfiguredCommands({
-          forward: {
-            allowedHosts: options.config.executors.forwardAllowedHosts,
-            timeoutMs: options.config.executors.forwardTimeoutMs,
-          },
-          replay: { defaultMaxAttempts: delivery.defaultMaxAttempts },
-          processes,
-        }),
-      ),
-      ...(options.extraCommands ?? []),
-    ],
-    // Outermost first: failures are logged and normalised; only authorised calls reach the audit,
-    // which records the writes that succeed in their transaction; once that has committed, the
-    // route table is refreshed.
-    interceptors: [logOutcome, authorize, refreshRoutesAfterWrites(() => configs.invalidate()), audit],
-    db: options.db,
-    clock,
-    log: options.log,
-  });
-  const executors = createExecutorCatalog(bus, {
-    script: options.config.executors.script,
-    db: options.db,
-    sandbox,
-    processes,
-    ...(options.clock && { clock: options.clock }),
-  });
-  const execution = instrumentExecution(createInProcessExecutionClient(executors), metrics);
+  const remote = options.config.executors.url
+    ? createRemoteExecutionRunner({ url: options.config.executors.url, token: options.config.executors.token })
+    : undefined;
+  // Executions go to the executor process when there is one; the bus, the process runtime and
+  // the executors here still serve the management API, process timers and scripts in processes.
+  const execution = instrumentExecution(remote ?? createExecutionRunner(executors), metrics);
   const attemptDeps = {
     db: options.db,
     execution,
@@ -226,9 +184,9 @@ export function composeService(options: ServiceOptions): Service {
       await queuedListener?.close();
       await worker.stop(graceMs);
       await retention?.stop();
-      await processes.dispose();
+      remote?.close();
       await configs.close();
-      await disposeExecutors(executors);
+      await ownExecutors.close();
       metrics.close();
     },
   };

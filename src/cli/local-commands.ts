@@ -4,15 +4,21 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 
 /**
- * `serve`, `migrate` and `token` run the very entry points `npm start`, `npm run migrate` and
- * `npm run token` run, in a child process: the server needs `--no-node-snapshot` (isolated-vm), and
- * the other two stay the single place their behaviour lives. The child's exit status is the CLI's.
+ * `serve`, `executors`, `migrate` and `token` run their entry points (`npm start`'s, the executor
+ * process's, `npm run migrate`'s and `npm run token`'s) in a child process: the servers need
+ * `--no-node-snapshot` (isolated-vm), and each entry point stays the single place its behaviour lives. The child's exit status is the CLI's.
  */
 export function localCommands(): Command[] {
   return [
     passThrough('serve', 'start the service (configured by environment variables, see README)', '../main', [
       '--no-node-snapshot',
     ]),
+    passThrough(
+      'executors',
+      'run the executors as a process of their own, for services started with EXECUTOR_URL (see README)',
+      '../executor-main',
+      ['--no-node-snapshot'],
+    ),
     passThrough('migrate', 'apply pending migrations to the configured database', './migrate'),
     passThrough('token', 'print a bearer token signed with the service key (--scope "...", --ttl, --sub)', './token'),
   ];

@@ -148,6 +148,10 @@ export interface ExecutorsConfig {
   readonly forwardAllowedHosts: readonly string[];
   readonly forwardTimeoutMs: number;
   readonly script: ScriptLimits;
+  /** EXECUTOR_URL: webhook executions go to this executor process over Connect; unset runs them in this process. */
+  readonly url: string | undefined;
+  /** EXECUTOR_TOKEN: the bearer secret between the service and its executor process (both sides). */
+  readonly token: string | undefined;
 }
 
 /** The script sandbox's service-wide limits; a config may only lower the timeout. */
@@ -249,6 +253,8 @@ const environmentSchema = z
     SCRIPT_MAX_LOG_LINE_CHARS: integer(1, 1_000_000).default(2_000),
     SCRIPT_MAX_RESULT_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
     SCRIPT_MAX_COMMAND_CALLS: integer(0, 10_000).default(50),
+    EXECUTOR_URL: z.url({ protocol: /^https?$/ }).optional(),
+    EXECUTOR_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     MONO_WEBHOOK_SECRET: z.string().optional(),
     REMITA_ALLOWED_IPS: z
       .string()
@@ -323,6 +329,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxResultBytes: e.SCRIPT_MAX_RESULT_BYTES,
         maxCommandCalls: e.SCRIPT_MAX_COMMAND_CALLS,
       }),
+      url: e.EXECUTOR_URL,
+      token: e.EXECUTOR_TOKEN,
     }),
     trustedProxies: e.TRUSTED_PROXIES,
     delivery: Object.freeze({

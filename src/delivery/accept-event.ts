@@ -25,6 +25,8 @@ export interface VerifiedEvent
   readonly responseMode: 'sync' | 'async';
   /** The decisions so far (match, ip, verification); the accept step adds `dedup`. */
   readonly trace: JsonObject;
+  /** The body as the producer parsed it: a sync event's execution takes it as is. */
+  readonly body?: JsonValue;
 }
 
 /** What accepting an event can come to. */
@@ -87,6 +89,7 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
   const result = await runAttempt(deps, stored, 'sync', {
     leaseSince: running.leaseSince,
     opened: { config, attemptId: running.attemptId },
+    ...(event.body !== undefined && { body: event.body }),
   });
   return result.kind === 'succeeded'
     ? { kind: 'succeeded', eventId: stored.id, repeated: false, data: result.data, httpResponse: result.httpResponse }

@@ -124,6 +124,7 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     configKey: config.key,
     idempotency: extractIdempotencyKey(config, webhook.headers, parsed.body),
     responseMode: config.responseMode === 'async' ? 'async' : 'sync',
+    body: parsed.body,
   });
 }
 

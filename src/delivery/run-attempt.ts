@@ -1,15 +1,13 @@
-import { toJson, type JsonValue } from '@bufbuild/protobuf';
-import { ValueSchema, timestampDate } from '@bufbuild/protobuf/wkt';
-import type { Client } from '@connectrpc/connect';
+import type { JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { ExecutionResult, ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
 import { untilAborted } from '../executors/execution-bounds.js';
+import type { ExecutionOutcome, ExecutionRunner, StepOutcome } from '../executors/execution-job.js';
 import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
-import { toExecutionRequest } from './execution-request.js';
+import { buildExecutionJob } from './build-execution-job.js';
 import { keepLease, leaseMarginMs, type LeaseKeeper } from './lease-keeper.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 import type { SettleAttempt } from './settle-batches.js';
@@ -17,7 +15,8 @@ import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
 
 export interface AttemptDeps {
   readonly db: Knex;
-  readonly execution: Client<typeof ExecutionService>;
+  /** The executors of this process, or an executor process (EXECUTOR_URL). */
+  readonly execution: ExecutionRunner;
   readonly clock: () => Date;
   readonly random: () => number;
   readonly log: Logger;
@@ -53,6 +52,8 @@ export interface AttemptStart {
   readonly leaseSince: number;
   /** A claimed batch's attempts are opened while their leases are already being kept. */
   readonly opened: OpenedAttempt | Promise<OpenedAttempt>;
+  /** The body as ingress parsed it (a sync event's first attempt), so it is not parsed again. */
+  readonly body?: JsonValue;
 }
 
 /**
@@ -79,7 +80,7 @@ export async function runAttempt(
   });
   let settling: Promise<unknown> | undefined;
   try {
-    const outcome = await attempt(deps, event, mode, start.opened, lease);
+    const outcome = await attempt(deps, event, mode, start, lease);
     settling = outcome.settling;
     return outcome.result;
   } finally {
@@ -92,11 +93,11 @@ async function attempt(
   deps: AttemptDeps,
   event: WebhookEvent,
   mode: 'sync' | 'async',
-  opened: OpenedAttempt | Promise<OpenedAttempt>,
+  start: AttemptStart,
   lease: LeaseKeeper,
 ): Promise<{ result: AttemptResult; settling: Promise<unknown> }> {
   const started = performance.now();
-  const { config, attemptId } = await opened;
+  const { config, attemptId } = await start.opened;
   const result = !config
     ? notRun(
         event.configId === null
@@ -105,7 +106,7 @@ async function attempt(
       )
     : event.attempts > event.maxAttempts
       ? notRun('Not run: its attempts ran out, the last one cut off before it finished')
-      : await execute(deps, event, config, lease.signal);
+      : await execute(deps, event, config, start.body, lease.signal);
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
   const now = deps.clock();
   const finish: AttemptFinish = {
@@ -113,11 +114,11 @@ async function attempt(
     finishedAt: now,
     durationMs: performance.now() - started,
     errors,
-    logs: 'logs' in result ? result.logs.map(logLine) : null,
-    steps: 'steps' in result && result.steps.length > 0 ? result.steps.map(step) : null,
+    logs: result.logs.map(logLine),
+    steps: result.steps.length > 0 ? result.steps.map(step) : null,
   };
-  const data = result.success && 'data' in result && result.data ? toJson(ValueSchema, result.data) : null;
-  const httpResponse = 'httpResponse' in result ? directResponse(result.httpResponse) : null;
+  const data = result.success ? result.data : null;
+  const httpResponse = directResponse(result.httpResponse);
   const settlement: EventSettlement = errors
     ? mode === 'sync'
       ? { status: 'failed', errors, at: now }
@@ -156,10 +157,10 @@ function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
-type NotRun = { success: false; errors: string[]; logs: []; steps: [] };
+type NotRun = Pick<ExecutionOutcome, 'success' | 'data' | 'errors' | 'httpResponse' | 'logs' | 'steps'>;
 
 function notRun(error: string): NotRun {
-  return { success: false, errors: [error], logs: [], steps: [] };
+  return { success: false, data: null, errors: [error], httpResponse: null, logs: [], steps: [] };
 }
 
 /**
@@ -172,44 +173,46 @@ async function execute(
   deps: AttemptDeps,
   event: WebhookEvent,
   config: WebhookConfig,
+  body: JsonValue | undefined,
   leaseSignal: AbortSignal,
-): Promise<ExecutionResult | NotRun> {
+): Promise<ExecutionOutcome | NotRun> {
   if (leaseSignal.aborted) return notRun('Not run: its lease ran out before the execution could start');
   const defaultLimitMs =
     config.timeoutMs === null ? Math.floor(deps.policy.leaseMs - leaseMarginMs(deps.policy.leaseMs)) : undefined;
   const signal = defaultLimitMs === undefined ? leaseSignal : AbortSignal.any([leaseSignal, AbortSignal.timeout(defaultLimitMs)]);
   try {
-    const outcome = await untilAborted(deps.execution.execute(toExecutionRequest(event, config), { signal }), signal);
+    const outcome = await untilAborted(deps.execution.execute(buildExecutionJob(event, config, body), { signal }), signal);
     if (outcome !== 'aborted') return outcome;
-    return notRun(
-      leaseSignal.aborted
-        ? 'Execution stopped: its lease could not be extended'
-        : `Execution cut off after ${defaultLimitMs} ms (LEASE_MS; set the configuration's timeoutMs to allow more)`,
-    );
+    return notRun(cutOffReason());
   } catch (error) {
+    // The call rejects once the signal aborts: that is the cut-off, not a failure of the call.
+    if (signal.aborted) return notRun(cutOffReason());
+    // The detail (an executor process's address, a transport error) is logged, never stored or
+    // answered: a sync webhook's caller sees the stored errors.
     deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
-    return notRun(error instanceof Error ? error.message : 'Execution failed');
+    return notRun('The execution could not be run: the executors failed to answer');
+  }
+
+  function cutOffReason(): string {
+    return leaseSignal.aborted
+      ? 'Execution stopped: its lease could not be extended'
+      : `Execution cut off after ${defaultLimitMs} ms (LEASE_MS; set the configuration's timeoutMs to allow more)`;
   }
 }
 
-function directResponse(response: ExecutionResult['httpResponse']): DirectHttpResponse | null {
-  if (!response || response.status < 100 || response.status > 599) return null;
-  return {
-    status: response.status,
-    headers: { ...response.headers },
-    body: response.body ? toJson(ValueSchema, response.body) : null,
-  };
+function directResponse(response: DirectHttpResponse | null): DirectHttpResponse | null {
+  return response && response.status >= 100 && response.status <= 599 ? response : null;
 }
 
-function logLine(line: ExecutionResult['logs'][number]): JsonValue {
-  return { level: line.level, message: line.message, at: line.at ? timestampDate(line.at).toISOString() : null };
+function logLine(line: ExecutionOutcome['logs'][number]): JsonValue {
+  return { level: line.level, message: line.message, at: line.at.toISOString() };
 }
 
-function step(result: ExecutionResult['steps'][number]): JsonValue {
+function step(result: Required<StepOutcome>): JsonValue {
   return {
     commandName: result.commandName,
     success: result.success,
-    data: result.data ? toJson(ValueSchema, result.data) : null,
+    data: result.data,
     error: result.error,
     durationMs: result.durationMs,
   };

@@ -1,16 +1,16 @@
-import type { ExecutionRequest } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { ExecutionJob } from './execution-job.js';
 
 /** The config's `timeoutMs` for this execution; undefined when it sets none. */
-export function configTimeoutMs(request: ExecutionRequest): number | undefined {
-  return request.timeoutMs && request.timeoutMs > 0 ? request.timeoutMs : undefined;
+export function configTimeoutMs(job: ExecutionJob): number | undefined {
+  return job.timeoutMs && job.timeoutMs > 0 ? job.timeoutMs : undefined;
 }
 
 /**
  * The caller's signal, also aborted when the config's `timeoutMs` passes. Each executor applies the
  * config's limit itself, so that its own result (the chain's steps, the script's logs) says what ran.
  */
-export function withConfigTimeout(signal: AbortSignal, request: ExecutionRequest): AbortSignal {
-  const timeoutMs = configTimeoutMs(request);
+export function withConfigTimeout(signal: AbortSignal, job: ExecutionJob): AbortSignal {
+  const timeoutMs = configTimeoutMs(job);
   return timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
 }
 

@@ -1,30 +1,40 @@
-import { createClient, createRouterTransport, type Client, type ServiceImpl } from '@connectrpc/connect';
-import { ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import { toAppError } from '../errors.js';
 import { failedResult, type ExecutorCatalog } from './executor.js';
+import { outcomeOf, type ExecutionRunner } from './execution-job.js';
 import { findExecutionType } from './types/execution-types.js';
 
-/** ExecutionService: picks the executor for the request's type, times it, and never throws for a failed execution. */
-export function createExecutionService(executors: ExecutorCatalog): ServiceImpl<typeof ExecutionService> {
+/**
+ * The executors of this process, called directly: no message is built, nothing is encoded. Picks
+ * the executor for the job's type, times it, and never throws for a failed execution; like a
+ * Connect call, it rejects as soon as the caller's signal aborts (the executor holds the same
+ * signal and stops its work).
+ */
+export function createExecutionRunner(executors: ExecutorCatalog): ExecutionRunner {
   return {
-    async execute(request, context) {
+    async execute(job, options) {
+      const signal = options?.signal ?? new AbortController().signal;
+      signal.throwIfAborted();
       const started = performance.now();
-      const typeName = findExecutionType(request.executionType)?.name;
-      const result = typeName
-        ? await executors[typeName].execute(request, { signal: context.signal }).catch((error: unknown) => {
+      const typeName = findExecutionType(job.executionType)?.name;
+      const running = typeName
+        ? executors[typeName].execute(job, { signal }).catch((error: unknown) => {
             const failure = toAppError(error);
             return failedResult(failure.code === 'internal' ? 'Execution failed unexpectedly' : failure.message);
           })
-        : failedResult(`Unknown execution type ${request.executionType}`);
-      return { ...result, durationMs: performance.now() - started };
+        : Promise.resolve(failedResult(`Unknown execution type ${job.executionType}`));
+      const result = await rejectOnAbort(running, signal);
+      return outcomeOf(result, performance.now() - started);
     },
   };
 }
 
-/** The in-process client the router uses: Connect's router transport, no socket. */
-export function createInProcessExecutionClient(executors: ExecutorCatalog): Client<typeof ExecutionService> {
-  const transport = createRouterTransport((router) => router.service(ExecutionService, createExecutionService(executors)));
-  return createClient(ExecutionService, transport);
+/** The work's result, or a rejection with the signal's reason as soon as it aborts. */
+function rejectOnAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Disposes every executor (isolates, engines) at shutdown. */

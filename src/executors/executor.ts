@@ -1,13 +1,10 @@
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { ExecutionRequest, ExecutionResultSchema } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import type { ExecutionTypeName } from '../domain/webhook-config.js';
-
-export type ExecutionResultInit = MessageInitShape<typeof ExecutionResultSchema>;
+import type { ExecutionJob, ExecutorResult } from './execution-job.js';
 
 /** One kind of work behind the ExecutionService: a port with a lifecycle. */
 export interface Executor {
-  /** Runs the request; a failure of the work is a result with `success: false`, not a throw. */
-  execute(request: ExecutionRequest, options: { signal: AbortSignal }): Promise<ExecutionResultInit>;
+  /** Runs the job; a failure of the work is a result with `success: false`, not a throw. */
+  execute(job: ExecutionJob, options: { signal: AbortSignal }): Promise<ExecutorResult>;
   /** Releases isolates, engines and timers. */
   dispose(): Promise<void>;
 }
@@ -16,6 +13,6 @@ export interface Executor {
 export type ExecutorCatalog = Record<ExecutionTypeName, Executor>;
 
 /** A failed result with one or more sentences. */
-export function failedResult(...errors: string[]): ExecutionResultInit {
+export function failedResult(...errors: string[]): ExecutorResult {
   return { success: false, errors };
 }

@@ -1,22 +1,18 @@
-import type { Client } from '@connectrpc/connect';
-import type { ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { ExecutionRunner } from '../executors/execution-job.js';
 import { findExecutionType } from '../executors/types/execution-types.js';
 import type { Metrics } from './metrics.js';
 
-/** Counts and times every call of the ExecutionService, by config key, execution type and outcome. */
-export function instrumentExecution(
-  execution: Client<typeof ExecutionService>,
-  metrics: Metrics,
-): Client<typeof ExecutionService> {
+/** Counts and times every execution, by config key, execution type and outcome. */
+export function instrumentExecution(execution: ExecutionRunner, metrics: Metrics): ExecutionRunner {
   return {
-    async execute(request, options) {
+    async execute(job, options) {
       const labels = {
-        config_key: request.context?.key ?? '',
-        execution_type: findExecutionType(request.executionType ?? 0)?.name ?? 'unknown',
+        config_key: job.context.key,
+        execution_type: findExecutionType(job.executionType)?.name ?? 'unknown',
       };
       const stop = metrics.executionDuration.startTimer(labels);
       try {
-        const result = await execution.execute(request, options);
+        const result = await execution.execute(job, options);
         metrics.executions.inc({ ...labels, outcome: result.success ? 'succeeded' : 'failed' });
         const error = result.success ? undefined : result.errors[0];
         // The script sandbox's own messages for the two limits it enforces (see script-sandbox.ts).

@@ -17,7 +17,19 @@ describe('executor settings from the environment', () => {
         maxResultBytes: 1024 * 1024,
         maxCommandCalls: 50,
       },
+      url: undefined,
+      token: undefined,
     });
+  });
+
+  it('sends executions to an executor process only when EXECUTOR_URL is set, with its token', () => {
+    const token = 'executor-secret-of-at-least-32-chars';
+    expect(loadConfig({ EXECUTOR_URL: 'http://10.0.0.7:8081', EXECUTOR_TOKEN: token }).executors).toMatchObject({
+      url: 'http://10.0.0.7:8081',
+      token,
+    });
+    expect(() => loadConfig({ EXECUTOR_URL: 'unix:/run/executors.sock' })).toThrow(/EXECUTOR_URL/);
+    expect(() => loadConfig({ EXECUTOR_TOKEN: 'short' })).toThrow(/EXECUTOR_TOKEN/);
   });
 
   it('reads comma-separated lists and numbers', () => {

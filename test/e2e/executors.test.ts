@@ -1,5 +1,4 @@
-import { toJson, type JsonObject } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import type { JsonObject } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCommandModules } from '../../src/commands/modules/load-command-modules.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
@@ -58,7 +57,7 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
       executionRequest(
         {
           executionType: config.executionType,
-          configId: BigInt(config.id),
+          configId: config.id,
           configVersion: config.version,
           commandName: config.commandName,
           commandChain: config.commandChain,
@@ -89,9 +88,9 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
     ]);
     expect(dataOf(result)).toMatchObject({ status: 200, body: { received: JSON.stringify(nibssNotification) } });
     // The middle step saw its own parameters and the first step's posting instruction.
-    const echoed = toJson(ValueSchema, result.steps[1]!.data!) as JsonObject;
+    const echoed = result.steps[1]!.data as JsonObject;
     expect(echoed.parameters).toEqual({ stage: 'audit' });
-    expect(echoed.previous).toEqual(toJson(ValueSchema, result.steps[0]!.data!));
+    expect(echoed.previous).toEqual(result.steps[0]!.data);
     expect(echoed.previous).toMatchObject({ action: 'CREDIT' });
   });
 

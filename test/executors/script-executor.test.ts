@@ -151,7 +151,7 @@ describe('ExecuteCode through the ExecutionService (in process)', () => {
   });
 
   it('does not let prototype pollution or global tampering reach the next run', async () => {
-    const same = { configId: 41n, configVersion: 1 };
+    const same = { configId: 41, configVersion: 1 };
     // Intrinsics and the global object are frozen: tampering throws. doCmd is the run's own parameter.
     const polluter = await run(
       `const tries = {

@@ -14,11 +14,15 @@ export interface ChildService {
 }
 
 /**
- * The real `src/main.ts` in a child process (through tsx, so no build is needed), on a free port.
- * Resolves once it logs "listening".
+ * The real `src/main.ts` (or another entry point, e.g. `src/executor-main.ts`) in a child process
+ * (through tsx, so no build is needed), on a free port. Resolves once it logs "listening".
  */
-export async function startChildService(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildService> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts'], {
+export async function startChildService(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  entry = 'src/main.ts',
+): Promise<ChildService> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', entry], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

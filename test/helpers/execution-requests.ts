@@ -1,44 +1,55 @@
-import { create, fromJson, toJson, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
-import { ValueSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { ExecutionRequestSchema, type ExecutionResult } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import type { ExecutionJob, ExecutionOutcome } from '../../src/executors/execution-job.js';
 
-/** An ExecutionRequest for a JSON webhook, as the router would build it. */
+/** An execution job for a JSON webhook, as the router would build it. */
 export function executionRequest(
   fields: {
     executionType: number;
     commandName?: string;
     commandChain?: { commandName: string; parameters?: JsonObject }[];
     executionCode?: string;
-    configId?: bigint;
+    configId?: number;
     configVersion?: number;
     timeoutMs?: number;
   },
   body: JsonValue = { event: 'charge.success', data: { amount: 5000, reference: 'ref-1' } },
-) {
-  const raw = JSON.stringify(body);
-  return create(ExecutionRequestSchema, {
-    ...fields,
+): ExecutionJob {
+  return {
+    configId: fields.configId ?? 0,
+    configVersion: fields.configVersion ?? 0,
+    executionType: fields.executionType,
+    commandName: fields.commandName ?? '',
+    commandChain: (fields.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters ?? {},
+    })),
+    executionCode: fields.executionCode ?? '',
+    processDefinitionId: undefined,
+    timeoutMs: fields.timeoutMs,
+    responseMode: 'sync',
     context: {
-      body: fromJson(ValueSchema, body),
-      rawBody: new TextEncoder().encode(raw),
+      body,
+      rawBody: JSON.stringify(body),
       headers: { 'content-type': 'application/json' },
+      query: {},
       method: 'POST',
       path: 'paystack/charge',
       key: 'paystack-charge',
       clientIp: '52.31.139.75',
-      eventId: 7n,
-      receivedAt: timestampFromDate(new Date('2026-11-28T10:00:00Z')),
+      eventId: 7,
+      receivedAt: '2026-11-28T10:00:00.000Z',
       attempt: 1,
+      fields: {},
     },
-  });
+  };
 }
 
-/** A script request; `configId` defaults to 0 (cached by the hash of its code). */
-export function scriptRequest(code: string, fields: { configId?: bigint; configVersion?: number; timeoutMs?: number } = {}) {
+/** A script job; `configId` defaults to 0 (cached by the hash of its code). */
+export function scriptRequest(code: string, fields: { configId?: number; configVersion?: number; timeoutMs?: number } = {}) {
   return executionRequest({ executionType: 2, executionCode: code, ...fields });
 }
 
-/** The result's data as JSON. */
-export function dataOf(result: ExecutionResult): JsonValue {
-  return result.data ? toJson(ValueSchema, result.data) : null;
+/** The outcome's data (null on failure). */
+export function dataOf(result: ExecutionOutcome): JsonValue {
+  return result.data;
 }

@@ -1,13 +1,9 @@
-import { fromJson, type JsonObject, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
-import type { ExecutionRequest, StepResultSchema } from '../../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { CommandBus } from '../../commands/command-bus.js';
-import { executionContextToJson } from '../execution-context-json.js';
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
+import type { ExecutionJob, StepOutcome } from '../execution-job.js';
 import { runWebhookCommand } from '../run-webhook-command.js';
-
-type StepResultInit = MessageInitShape<typeof StepResultSchema>;
 
 /**
  * Type 1: runs the chain's commands in order. Each step gets the webhook context, its `parameters`
@@ -19,15 +15,14 @@ type StepResultInit = MessageInitShape<typeof StepResultSchema>;
  */
 export function createChainExecutor(bus: CommandBus): Executor {
   return {
-    async execute(request, { signal }) {
-      const chain = stepsOf(request);
+    async execute(job, { signal }) {
+      const chain = stepsOf(job);
       if (chain.length === 0) return failedResult('The command chain is empty');
-      const context = executionContextToJson(request.context);
-      const chainSignal = withConfigTimeout(signal, request);
-      const caller = { key: String(context.key), requestId: `event-${context.eventId}`, signal: chainSignal };
-      const stopReason = () =>
-        signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(request)} ms`;
-      const steps: StepResultInit[] = [];
+      const { context } = job;
+      const chainSignal = withConfigTimeout(signal, job);
+      const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: chainSignal };
+      const stopReason = () => (signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(job)} ms`);
+      const steps: StepOutcome[] = [];
       let previous: JsonValue = null;
       for (const [index, step] of chain.entries()) {
         if (chainSignal.aborted) return { success: false, errors: [stopReason()], steps };
@@ -51,10 +46,10 @@ export function createChainExecutor(bus: CommandBus): Executor {
           const errors = [`Step ${index + 1} (${step.commandName}) failed: ${outcome.errors.join('; ')}`];
           return { success: false, errors, steps };
         }
-        steps.push({ commandName: step.commandName, success: true, data: fromJson(ValueSchema, outcome.data), durationMs });
+        steps.push({ commandName: step.commandName, success: true, data: outcome.data, durationMs });
         previous = outcome.data;
       }
-      return { success: true, data: fromJson(ValueSchema, previous), steps };
+      return { success: true, data: previous, steps };
     },
     dispose: async () => {},
   };
@@ -70,14 +65,9 @@ function takesApiRequest(bus: CommandBus, name: string): boolean {
 }
 
 /** The stored steps, or `commandName: "A,B,C"` when a request carries no steps. */
-function stepsOf(request: ExecutionRequest): { commandName: string; parameters: JsonObject }[] {
-  if (request.commandChain.length > 0) {
-    return request.commandChain.map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters ?? {},
-    }));
-  }
-  return request.commandName
+function stepsOf(job: ExecutionJob): readonly { commandName: string; parameters: JsonObject }[] {
+  if (job.commandChain.length > 0) return job.commandChain;
+  return job.commandName
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '')

@@ -1,7 +1,4 @@
-import { fromJson } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import type { CommandBus } from '../../commands/command-bus.js';
-import { executionContextToJson } from '../execution-context-json.js';
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
 import { runWebhookCommand } from '../run-webhook-command.js';
@@ -12,18 +9,16 @@ import { runWebhookCommand } from '../run-webhook-command.js';
  */
 export function createNativeExecutor(bus: CommandBus): Executor {
   return {
-    async execute(request, { signal }) {
-      const context = executionContextToJson(request.context);
-      const bounded = withConfigTimeout(signal, request);
-      const caller = { key: context.key as string, requestId: `event-${context.eventId}`, signal: bounded };
-      const outcome = await untilAborted(runWebhookCommand(bus, request.commandName, context, caller), bounded);
+    async execute(job, { signal }) {
+      const { context } = job;
+      const bounded = withConfigTimeout(signal, job);
+      const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: bounded };
+      const outcome = await untilAborted(runWebhookCommand(bus, job.commandName, context, caller), bounded);
       if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
-        return failedResult(
-          signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(request)} ms`,
-        );
+        return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(job)} ms`);
       }
       if (!outcome.success) return failedResult(...outcome.errors);
-      return { success: true, data: fromJson(ValueSchema, outcome.data) };
+      return { success: true, data: outcome.data };
     },
     dispose: async () => {},
   };

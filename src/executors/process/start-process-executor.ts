@@ -1,10 +1,9 @@
-import { fromJson, type JsonObject } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import type { JsonObject } from '@bufbuild/protobuf';
 import type { ProcessInstance } from '../../domain/process-instance.js';
 import { isAppError } from '../../errors.js';
 import { resolvePointer } from '../../router/idempotency-key.js';
-import { executionContextToJson } from '../execution-context-json.js';
-import { failedResult, type ExecutionResultInit, type Executor } from '../executor.js';
+import type { ExecutorResult } from '../execution-job.js';
+import { failedResult, type Executor } from '../executor.js';
 import { correlationKeyText } from './process-messages.js';
 import type { ProcessRuntime } from './process-runtime.js';
 
@@ -20,33 +19,32 @@ import type { ProcessRuntime } from './process-runtime.js';
  */
 export function createStartProcessExecutor(processes: ProcessRuntime): Executor {
   return {
-    async execute(request) {
-      if (request.processDefinitionId === undefined) return failedResult('Process definition id is required for StartProcess');
-      const context = executionContextToJson(request.context);
+    async execute(job) {
+      if (job.processDefinitionId === undefined) return failedResult('Process definition id is required for StartProcess');
+      const { context } = job;
       const body = context.body;
       const variables: JsonObject = {
         ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { body: body ?? null }),
         webhook: {
-          method: context.method ?? '',
-          path: context.path ?? '',
-          headers: context.headers ?? {},
-          query: context.query ?? {},
-          eventId: context.eventId ?? 0,
+          method: context.method,
+          path: context.path,
+          headers: context.headers,
+          query: context.query,
+          eventId: context.eventId,
         },
       };
-      const definitionId = Number(request.processDefinitionId);
-      const eventId = Number(context.eventId) > 0 ? Number(context.eventId) : undefined;
-      const origin = { ...(eventId !== undefined && { eventId }) };
-      const mode = request.responseMode === 'async' ? 'FireAndForget' : 'Supervised';
+      const definitionId = job.processDefinitionId;
+      const origin = { ...(context.eventId > 0 && { eventId: context.eventId }) };
+      const mode = job.responseMode === 'async' ? 'FireAndForget' : 'Supervised';
       try {
-        if (request.processAction !== 'correlate') {
+        if (job.processAction !== 'correlate') {
           return instanceResult(await processes.start(definitionId, variables, mode, origin), mode === 'Supervised');
         }
-        const correlationKey = correlationKeyText(body === undefined ? undefined : resolvePointer(body, request.correlationKey));
+        const correlationKey = correlationKeyText(resolvePointer(body, job.correlationKey));
         if (correlationKey === undefined) {
-          return failedResult(`The body has no correlation key (a string or number) at "${request.correlationKey}"`);
+          return failedResult(`The body has no correlation key (a string or number) at "${job.correlationKey}"`);
         }
-        const message = { definitionId, messageName: request.messageName, correlationKey, variables, ...origin };
+        const message = { definitionId, messageName: job.messageName, correlationKey, variables, ...origin };
         return instanceResult(await processes.correlate(message), true);
       } catch (error) {
         // Domain refusals (no match, several, busy, a missing definition) fail the attempt with their reason.
@@ -59,7 +57,7 @@ export function createStartProcessExecutor(processes: ProcessRuntime): Executor 
 }
 
 /** The instance as the webhook's answer; an instance that ended in ERROR fails the webhook with its errors. */
-function instanceResult(instance: ProcessInstance, withVariables: boolean): ExecutionResultInit {
+function instanceResult(instance: ProcessInstance, withVariables: boolean): ExecutorResult {
   if (instance.status === 'ERROR') return failedResult(...(instance.errors.length > 0 ? instance.errors : ['Process failed']));
   const current = instance.waiting[0];
   const data: JsonObject = {
@@ -71,7 +69,7 @@ function instanceResult(instance: ProcessInstance, withVariables: boolean): Exec
       currentTaskName: current?.name ?? '',
     }),
   };
-  return { success: true, data: fromJson(ValueSchema, data) };
+  return { success: true, data };
 }
 
 function withMessage(message: string, errors: readonly string[]): string[] {

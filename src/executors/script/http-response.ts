@@ -1,14 +1,11 @@
-import { fromJson, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
-import type { HttpResponseSchema } from '../../../gen/bpm/webhooks/v1/execution_pb.js';
-
-type HttpResponseInit = MessageInitShape<typeof HttpResponseSchema>;
+import type { JsonValue } from '@bufbuild/protobuf';
+import type { DirectHttpResponse } from '../../domain/webhook-event.js';
 
 /**
  * Splits a script's result into its data and the optional `httpResponse {status, headers, body}`
  * that answers the webhook's caller directly; a malformed one is the script's error.
  */
-export function splitHttpResponse(result: JsonValue): { data: JsonValue; httpResponse?: HttpResponseInit } | { error: string } {
+export function splitHttpResponse(result: JsonValue): { data: JsonValue; httpResponse?: DirectHttpResponse } | { error: string } {
   if (typeof result !== 'object' || result === null || Array.isArray(result) || !('httpResponse' in result)) {
     return { data: result };
   }
@@ -33,7 +30,7 @@ export function splitHttpResponse(result: JsonValue): { data: JsonValue; httpRes
     httpResponse: {
       status,
       headers: Object.fromEntries(headerEntries),
-      body: fromJson(ValueSchema, httpResponse.body ?? null),
+      body: httpResponse.body ?? null,
     },
   };
 }

@@ -13,12 +13,17 @@ export const executionTypes = {
   StartProcess: startProcessType,
 } as const satisfies Record<ExecutionTypeName, ExecutionTypeDescriptor>;
 
+// Looked up on every execution (runner and metrics): built once, not searched and copied per call.
+const byCode = new Map<number, Readonly<ExecutionTypeDescriptor & { name: ExecutionTypeName }>>(
+  (Object.entries(executionTypes) as [ExecutionTypeName, ExecutionTypeDescriptor][]).map(([name, descriptor]) => [
+    descriptor.code,
+    Object.freeze({ ...descriptor, name }),
+  ]),
+);
+
 /** The descriptor of a documented type number, or undefined for any other number. */
-export function findExecutionType(code: number): (ExecutionTypeDescriptor & { name: ExecutionTypeName }) | undefined {
-  const entry = (Object.entries(executionTypes) as [ExecutionTypeName, ExecutionTypeDescriptor][]).find(
-    ([, descriptor]) => descriptor.code === code,
-  );
-  return entry && { ...entry[1], name: entry[0] };
+export function findExecutionType(code: number): Readonly<ExecutionTypeDescriptor & { name: ExecutionTypeName }> | undefined {
+  return byCode.get(code);
 }
 
 /** Every type, in the order of its number. */

@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/execution.proto.
  */
 export const file_bpm_webhooks_v1_execution: GenFile = /*@__PURE__*/
-  fileDesc("Ch9icG0vd2ViaG9va3MvdjEvZXhlY3V0aW9uLnByb3RvEg9icG0ud2ViaG9va3MudjEitQMKEEV4ZWN1dGlvblJlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgDEhYKDmNvbmZpZ192ZXJzaW9uGAIgASgFEhYKDmV4ZWN1dGlvbl90eXBlGAMgASgFEhQKDGNvbW1hbmRfbmFtZRgEIAEoCRI4Cg1jb21tYW5kX2NoYWluGAUgAygLMiEuYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpblN0ZXASFgoOZXhlY3V0aW9uX2NvZGUYBiABKAkSIgoVcHJvY2Vzc19kZWZpbml0aW9uX2lkGAcgASgDSACIAQESFwoKdGltZW91dF9tcxgIIAEoBUgBiAEBEjIKB2NvbnRleHQYCSABKAsyIS5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dBIVCg1yZXNwb25zZV9tb2RlGAogASgJEhYKDnByb2Nlc3NfYWN0aW9uGAsgASgJEhQKDG1lc3NhZ2VfbmFtZRgMIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYDSABKAlCGAoWX3Byb2Nlc3NfZGVmaW5pdGlvbl9pZEINCgtfdGltZW91dF9tcyLhAwoQRXhlY3V0aW9uQ29udGV4dBIkCgRib2R5GAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEhAKCHJhd19ib2R5GAIgASgMEj8KB2hlYWRlcnMYAyADKAsyLi5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5IZWFkZXJzRW50cnkSOwoFcXVlcnkYBCADKAsyLC5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5RdWVyeUVudHJ5Eg4KBm1ldGhvZBgFIAEoCRIMCgRwYXRoGAYgASgJEgsKA2tleRgHIAEoCRIRCgljbGllbnRfaXAYCCABKAkSEAoIZXZlbnRfaWQYCSABKAMSLwoLcmVjZWl2ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYCyABKAUSJwoGZmllbGRzGAwgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARosCgpRdWVyeUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi9wEKD0V4ZWN1dGlvblJlc3VsdBIPCgdzdWNjZXNzGAEgASgIEiQKBGRhdGEYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSDgoGZXJyb3JzGAMgAygJEjQKDWh0dHBfcmVzcG9uc2UYBCABKAsyHS5icG0ud2ViaG9va3MudjEuSHR0cFJlc3BvbnNlEiYKBGxvZ3MYBSADKAsyGC5icG0ud2ViaG9va3MudjEuTG9nTGluZRIqCgVzdGVwcxgGIAMoCzIbLmJwbS53ZWJob29rcy52MS5TdGVwUmVzdWx0EhMKC2R1cmF0aW9uX21zGAcgASgBIrEBCgxIdHRwUmVzcG9uc2USDgoGc3RhdHVzGAEgASgFEjsKB2hlYWRlcnMYAiADKAsyKi5icG0ud2ViaG9va3MudjEuSHR0cFJlc3BvbnNlLkhlYWRlcnNFbnRyeRIkCgRib2R5GAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlEKB0xvZ0xpbmUSDQoFbGV2ZWwYASABKAkSDwoHbWVzc2FnZRgCIAEoCRImCgJhdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifQoKU3RlcFJlc3VsdBIUCgxjb21tYW5kX25hbWUYASABKAkSDwoHc3VjY2VzcxgCIAEoCBIkCgRkYXRhGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWVycm9yGAQgASgJEhMKC2R1cmF0aW9uX21zGAUgASgBMmIKEEV4ZWN1dGlvblNlcnZpY2USTgoHRXhlY3V0ZRIhLmJwbS53ZWJob29rcy52MS5FeGVjdXRpb25SZXF1ZXN0GiAuYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvblJlc3VsdGIGcHJvdG8z", [file_bpm_webhooks_v1_webhook_config, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("Ch9icG0vd2ViaG9va3MvdjEvZXhlY3V0aW9uLnByb3RvEg9icG0ud2ViaG9va3MudjEitQMKEEV4ZWN1dGlvblJlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgDEhYKDmNvbmZpZ192ZXJzaW9uGAIgASgFEhYKDmV4ZWN1dGlvbl90eXBlGAMgASgFEhQKDGNvbW1hbmRfbmFtZRgEIAEoCRI4Cg1jb21tYW5kX2NoYWluGAUgAygLMiEuYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpblN0ZXASFgoOZXhlY3V0aW9uX2NvZGUYBiABKAkSIgoVcHJvY2Vzc19kZWZpbml0aW9uX2lkGAcgASgDSACIAQESFwoKdGltZW91dF9tcxgIIAEoBUgBiAEBEjIKB2NvbnRleHQYCSABKAsyIS5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dBIVCg1yZXNwb25zZV9tb2RlGAogASgJEhYKDnByb2Nlc3NfYWN0aW9uGAsgASgJEhQKDG1lc3NhZ2VfbmFtZRgMIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYDSABKAlCGAoWX3Byb2Nlc3NfZGVmaW5pdGlvbl9pZEINCgtfdGltZW91dF9tcyL0AwoQRXhlY3V0aW9uQ29udGV4dBIkCgRib2R5GAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEhAKCHJhd19ib2R5GAIgASgMEj8KB2hlYWRlcnMYAyADKAsyLi5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5IZWFkZXJzRW50cnkSOwoFcXVlcnkYBCADKAsyLC5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5RdWVyeUVudHJ5Eg4KBm1ldGhvZBgFIAEoCRIMCgRwYXRoGAYgASgJEgsKA2tleRgHIAEoCRIRCgljbGllbnRfaXAYCCABKAkSEAoIZXZlbnRfaWQYCSABKAMSLwoLcmVjZWl2ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYCyABKAUSJwoGZmllbGRzGAwgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIRCglib2R5X2pzb24YDSABKAkaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIooCCg9FeGVjdXRpb25SZXN1bHQSDwoHc3VjY2VzcxgBIAEoCBIkCgRkYXRhGAIgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg4KBmVycm9ycxgDIAMoCRI0Cg1odHRwX3Jlc3BvbnNlGAQgASgLMh0uYnBtLndlYmhvb2tzLnYxLkh0dHBSZXNwb25zZRImCgRsb2dzGAUgAygLMhguYnBtLndlYmhvb2tzLnYxLkxvZ0xpbmUSKgoFc3RlcHMYBiADKAsyGy5icG0ud2ViaG9va3MudjEuU3RlcFJlc3VsdBITCgtkdXJhdGlvbl9tcxgHIAEoARIRCglkYXRhX2pzb24YCCABKAkixAEKDEh0dHBSZXNwb25zZRIOCgZzdGF0dXMYASABKAUSOwoHaGVhZGVycxgCIAMoCzIqLmJwbS53ZWJob29rcy52MS5IdHRwUmVzcG9uc2UuSGVhZGVyc0VudHJ5EiQKBGJvZHkYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSEQoJYm9keV9qc29uGAQgASgJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlEKB0xvZ0xpbmUSDQoFbGV2ZWwYASABKAkSDwoHbWVzc2FnZRgCIAEoCRImCgJhdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAikAEKClN0ZXBSZXN1bHQSFAoMY29tbWFuZF9uYW1lGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSJAoEZGF0YRgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRINCgVlcnJvchgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoARIRCglkYXRhX2pzb24YBiABKAkyYgoQRXhlY3V0aW9uU2VydmljZRJOCgdFeGVjdXRlEiEuYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvblJlcXVlc3QaIC5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uUmVzdWx0YgZwcm90bzM", [file_bpm_webhooks_v1_webhook_config, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * What to run and the webhook it runs for. Self-contained: a worker needs no store to execute it.
@@ -177,6 +177,13 @@ export type ExecutionContext = Message<"bpm.webhooks.v1.ExecutionContext"> & {
    * @generated from field: google.protobuf.Struct fields = 12;
    */
   fields?: JsonObject | undefined;
+
+  /**
+   * The parsed body as JSON text; when set, `body` is not.
+   *
+   * @generated from field: string body_json = 13;
+   */
+  bodyJson: string;
 };
 
 /**
@@ -234,6 +241,13 @@ export type ExecutionResult = Message<"bpm.webhooks.v1.ExecutionResult"> & {
    * @generated from field: double duration_ms = 7;
    */
   durationMs: number;
+
+  /**
+   * The result on success as JSON text; when set, `data` is not.
+   *
+   * @generated from field: string data_json = 8;
+   */
+  dataJson: string;
 };
 
 /**
@@ -261,6 +275,13 @@ export type HttpResponse = Message<"bpm.webhooks.v1.HttpResponse"> & {
    * @generated from field: google.protobuf.Value body = 3;
    */
   body?: Value | undefined;
+
+  /**
+   * The body as JSON text; when set, `body` is not.
+   *
+   * @generated from field: string body_json = 4;
+   */
+  bodyJson: string;
 };
 
 /**
@@ -327,6 +348,13 @@ export type StepResult = Message<"bpm.webhooks.v1.StepResult"> & {
    * @generated from field: double duration_ms = 5;
    */
   durationMs: number;
+
+  /**
+   * The step's data as JSON text; when set, `data` is not.
+   *
+   * @generated from field: string data_json = 6;
+   */
+  dataJson: string;
 };
 
 /**
@@ -337,8 +365,12 @@ export const StepResultSchema: GenMessage<StepResult> = /*@__PURE__*/
   messageDesc(file_bpm_webhooks_v1_execution, 5);
 
 /**
- * The internal seam between the router and the executors. Called in-process by default (Connect's
- * router transport); the same service can be served on its own port for separate executor workers.
+ * The internal seam between the router and the executors. Inside one process the delivery code calls
+ * the executors directly with plain JSON (no message at all); this service is the wire form used only
+ * when the executors run as a process of their own (EXECUTOR_URL, `bpm-webhooks executors`).
+ *
+ * JSON travels as JSON text: a sender sets the `*_json` fields and leaves the google.protobuf.Value
+ * ones unset, which a receiver reads only when the `*_json` field is empty (an older peer).
  *
  * @generated from service bpm.webhooks.v1.ExecutionService
  */

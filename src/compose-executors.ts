@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { builtInCommands, createConfiguredCommands } from './commands/catalog.js';
+import type { CommandDefinition } from './commands/command.js';
+import { createCommandBus, type CommandBus } from './commands/command-bus.js';
+import { audit } from './commands/interceptors/audit.js';
+import { authorize } from './commands/interceptors/authorize.js';
+import { logOutcome } from './commands/interceptors/log-outcome.js';
+import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
+import { defaultDeliverySettings, defaultProcessSettings, type Config } from './config/config.js';
+import type { ExecutorCatalog } from './executors/executor.js';
+import { createExecutorCatalog } from './executors/executor-catalog.js';
+import { disposeExecutors } from './executors/execution-service.js';
+import { createProcessRuntime, type ProcessRuntime } from './executors/process/process-runtime.js';
+import { runWebhookCommand } from './executors/run-webhook-command.js';
+import { toScriptReply } from './executors/script/script-executor.js';
+import { createScriptSandbox } from './executors/script/script-sandbox.js';
+import type { ScriptHostEvent } from './executors/script/script-host-pool.js';
+
+export interface ExecutorsOptions {
+  readonly config: Pick<Config, 'executors'> & Partial<Pick<Config, 'delivery' | 'processes'>>;
+  /** An open, migrated database. */
+  readonly db: Knex;
+  readonly log: Logger;
+  readonly clock?: () => Date;
+  /** Identifies this process as the owner of the process instances it advances. */
+  readonly workerId: string;
+  /** Commands beyond the built-in ones (COMMAND_MODULES, tests). */
+  readonly extraCommands?: readonly CommandDefinition[];
+  /** Called once a write to the configurations has committed (the service refreshes its routes). */
+  readonly onConfigWrite?: () => void;
+  /** Script host starts, deaths and backoffs. */
+  readonly onHostEvent?: (event: ScriptHostEvent) => void;
+}
+
+/** The command bus and everything webhook executions run on: the script sandbox, the process runtime and one executor per type. */
+export interface Executors {
+  readonly bus: CommandBus;
+  readonly processes: ProcessRuntime;
+  readonly executors: ExecutorCatalog;
+  /** Stops the process runtime, then disposes the executors (script hosts, engines). */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the commands and the executors: used by the service (composeService) and by an executor
+ * process of its own (executor-main.ts), so both run webhooks the same way.
+ */
+export function composeExecutors(options: ExecutorsOptions): Executors {
+  const clock = options.clock ?? (() => new Date());
+  const { executors: executorsConfig } = options.config;
+  const sandbox = createScriptSandbox(executorsConfig.script, {
+    ...(options.clock && { clock: options.clock }),
+    ...(options.onHostEvent && { onHostEvent: options.onHostEvent }),
+  });
+  const processes = createProcessRuntime({
+    db: options.db,
+    clock,
+    log: options.log,
+    owner: options.workerId,
+    sandbox,
+    scriptTimeoutMs: executorsConfig.script.timeoutMs,
+    settings: options.config.processes ?? defaultProcessSettings,
+    // Scripts in processes run commands with a webhook's rights, as ExecuteCode scripts do.
+    runCommand: async (name, data) =>
+      toScriptReply(
+        await runWebhookCommand(bus, name, data, { key: 'process', requestId: `process-${randomBytes(4).toString('hex')}` }),
+      ),
+  });
+  const onConfigWrite = options.onConfigWrite ?? (() => {});
+  const bus: CommandBus = createCommandBus({
+    commands: [
+      ...Object.values(builtInCommands),
+      ...Object.values(
+        createConfiguredCommands({
+          forward: { allowedHosts: executorsConfig.forwardAllowedHosts, timeoutMs: executorsConfig.forwardTimeoutMs },
+          replay: { defaultMaxAttempts: (options.config.delivery ?? defaultDeliverySettings).defaultMaxAttempts },
+          processes,
+        }),
+      ),
+      ...(options.extraCommands ?? []),
+    ],
+    // Outermost first: failures are logged and normalised; only authorised calls reach the audit,
+    // which records the writes that succeed in their transaction; once that has committed, the
+    // route table is refreshed.
+    interceptors: [logOutcome, authorize, refreshRoutesAfterWrites(onConfigWrite), audit],
+    db: options.db,
+    clock,
+    log: options.log,
+  });
+  const executors = createExecutorCatalog(bus, {
+    script: executorsConfig.script,
+    db: options.db,
+    sandbox,
+    processes,
+    ...(options.clock && { clock: options.clock }),
+  });
+  return {
+    bus,
+    processes,
+    executors,
+    async close() {
+      await processes.dispose();
+      await disposeExecutors(executors);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { create, fromBinary, fromJson, toBinary } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import { describe, expect, it } from 'vitest';
+import { ExecutionRequestSchema, ExecutionResultSchema } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import type { ExecutionOutcome } from '../../src/executors/execution-job.js';
+import { jobFromRequest, outcomeFromResult, toExecutionRequest, toExecutionResult } from '../../src/executors/execution-wire.js';
+import { executionRequest } from '../helpers/execution-requests.js';
+
+const outcome: ExecutionOutcome = {
+  success: true,
+  data: { reference: 'R-1', kobo: 12500050, nested: [1, 'two', null, { deep: true }], emoji: '₦ 🏦' },
+  errors: [],
+  httpResponse: { status: 202, headers: { 'x-ledger': 'ok' }, body: { ResponseCode: '00' } },
+  logs: [{ level: 'warn', message: 'slow ledger', at: new Date('2026-12-02T09:00:00.123Z') }],
+  steps: [
+    { commandName: 'EchoCommand', success: true, data: { a: 1 }, error: '', durationMs: 1.5 },
+    { commandName: 'PostCommand', success: false, data: null, error: 'ledger closed', durationMs: 2 },
+  ],
+  durationMs: 4.25,
+};
+
+describe('the ExecutionService wire form (executor process only)', () => {
+  it('carries a job through binary encoding unchanged, body as JSON text', () => {
+    const job = {
+      ...executionRequest(
+        { executionType: 1, commandChain: [{ commandName: 'EchoCommand', parameters: { url: 'https://x' } }], timeoutMs: 900 },
+        { amount: 125000.5, payer: { name: 'Adaeze' }, items: [] },
+      ),
+      configId: 12,
+      configVersion: 3,
+      processDefinitionId: 4,
+      responseMode: 'async' as const,
+    };
+    const request = toExecutionRequest(job);
+    expect(request.context?.body).toBeUndefined();
+    expect(jobFromRequest(fromBinary(ExecutionRequestSchema, toBinary(ExecutionRequestSchema, request)))).toEqual(job);
+  });
+
+  it('carries an outcome through binary encoding unchanged, data as JSON text', () => {
+    const result = toExecutionResult(outcome);
+    expect(result.data).toBeUndefined();
+    expect(outcomeFromResult(fromBinary(ExecutionResultSchema, toBinary(ExecutionResultSchema, result)))).toEqual(outcome);
+  });
+
+  it('reads the google.protobuf.Value fields of a peer that predates the JSON ones', () => {
+    const older = create(ExecutionResultSchema, {
+      success: true,
+      data: fromJson(ValueSchema, { reference: 'R-9' }),
+      httpResponse: { status: 200, body: fromJson(ValueSchema, 'ok') },
+      steps: [{ commandName: 'EchoCommand', success: true, data: fromJson(ValueSchema, [1]) }],
+    });
+    expect(outcomeFromResult(older)).toMatchObject({
+      data: { reference: 'R-9' },
+      httpResponse: { status: 200, body: 'ok' },
+      steps: [{ data: [1], error: '' }],
+    });
+    const olderRequest = create(ExecutionRequestSchema, { context: { body: fromJson(ValueSchema, { n: 1 }) } });
+    expect(jobFromRequest(olderRequest).context.body).toEqual({ n: 1 });
+  });
+});
