@@ -103,6 +103,9 @@ const requestFor = (executionCode: string, configId: number): ExecutionJob => ({
   commandName: '',
   commandChain: [],
   processDefinitionId: undefined,
+  processAction: '',
+  messageName: '',
+  correlationKey: '',
   timeoutMs: undefined,
   responseMode: 'sync',
   context: {

@@ -25,6 +25,9 @@ export function executionRequest(
     })),
     executionCode: fields.executionCode ?? '',
     processDefinitionId: undefined,
+    processAction: '',
+    messageName: '',
+    correlationKey: '',
     timeoutMs: fields.timeoutMs,
     responseMode: 'sync',
     context: {
