@@ -80,17 +80,19 @@ describe('webhook verification schemes', () => {
     });
     const good = headers(nowSeconds);
     const several = { ...good, 'webhook-signature': `v1,bm90IGl0 ${good['webhook-signature']} v2,zzz` };
+    // The first is answered before its repeat (same webhook-id) is sent: a repeat of an event still
+    // running is answered 409, which is not what this test is about.
+    expect(await statuses(send(good))).toEqual([200]);
     expect(
       await statuses(
-        send(good),
         send(several),
-        send(headers(nowSeconds - 299)),
+        send(headers(nowSeconds - 299, key, 'msg_2Lw3vX7pQ0aTn5eRk9YsHd1c')),
         send(headers(nowSeconds, randomBytes(24))),
         send(headers(nowSeconds - 301)),
         send(headers(nowSeconds + 301)),
         send({ ...good, 'webhook-id': 'msg_other' }),
       ),
-    ).toEqual([200, 200, 200, 401, 401, 401, 401]);
+    ).toEqual([200, 200, 401, 401, 401, 401]);
   });
 
   it('standard-webhooks: refuses a secret that is not base64 of at least 24 bytes, at create and update', async () => {
