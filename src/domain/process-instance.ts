@@ -11,6 +11,9 @@ export interface WaitingTask {
   readonly messageName?: string;
   /** The value of the variable the element's `CorrelationKey` property names, when it waits for a message. */
   readonly correlationKey?: string;
+  /** A call activity: the definition name it calls and, once started, the child instance it waits for. */
+  readonly calledElement?: string;
+  readonly childInstanceId?: number;
 }
 
 /** One activity as it ran: outcome is "completed", "error", "discarded" or "running". */
@@ -39,6 +42,9 @@ export interface ProcessInstance {
   readonly steps: number;
   /** The message id that started it at a message start event (delivered again if its first run is lost). */
   readonly startMessage: string | null;
+  /** The instance whose call activity started this one, and how many calls deep it is. */
+  readonly parentInstanceId: number | null;
+  readonly callDepth: number;
   readonly startedAt: Date;
   readonly updatedAt: Date;
   readonly completedAt: Date | null;

@@ -58,6 +58,12 @@ export async function findProcessDefinitionById(db: Db, id: number): Promise<Pro
   return row && toProcessDefinition(row);
 }
 
+/** The newest version of a name (names compare without case), as a call activity calls it. */
+export async function findLatestProcessDefinitionByName(db: Db, name: string): Promise<ProcessDefinition | undefined> {
+  const row = await db<ProcessDefinitionRow>(table).whereRaw('lower(name) = lower(?)', [name]).orderBy('version', 'desc').first();
+  return row && toProcessDefinition(row);
+}
+
 export interface ProcessDefinitionFilter {
   readonly searchText?: string;
   readonly name?: string;

@@ -18,6 +18,8 @@ interface ProcessInstanceRow {
   timer_due_at: Date | string | null;
   steps: number;
   start_message: string | null;
+  parent_instance_id: string | number | null;
+  call_depth: number;
   started_at: Date | string;
   updated_at: Date | string;
   completed_at: Date | string | null;
@@ -47,6 +49,9 @@ export async function insertProcessInstance(
     leaseMs: number;
     eventId?: number;
     startMessage?: string;
+    /** A child started by a call activity of `parentInstanceId`. */
+    parentInstanceId?: number;
+    callDepth?: number;
   },
 ): Promise<ProcessInstance> {
   const [row] = await db(table)
@@ -54,6 +59,8 @@ export async function insertProcessInstance(
       definition_id: fields.definitionId,
       event_id: fields.eventId ?? null,
       start_message: fields.startMessage ?? null,
+      parent_instance_id: fields.parentInstanceId ?? null,
+      call_depth: fields.callDepth ?? 0,
       status: 'RUNNING',
       variables: toJsonbParam(fields.variables),
       lease_owner: fields.owner,
@@ -94,7 +101,8 @@ export async function claimProcessInstance(
 }
 
 /**
- * Leases instances that need this process: waiting ones whose timer is due, and running ones whose
+ * Leases instances that need this process: waiting ones whose timer is due or whose called child
+ * finished without being handed back (the process that ran it died first), and running ones whose
  * lease ran out (their process died mid-run). SKIP LOCKED keeps two pollers off the same rows.
  */
 export async function claimDueProcessInstances(
@@ -106,7 +114,11 @@ export async function claimDueProcessInstances(
       where id in (
         select id from process_instances
          where (lease_until is null or lease_until < now())
-           and ((status = 'WAITING' and timer_due_at <= now()) or status = 'RUNNING')
+           and ((status = 'WAITING' and (timer_due_at <= now() or id in (
+                  select child.parent_instance_id from process_instances child
+                   where child.parent_instance_id is not null and not child.returned_to_parent
+                     and child.status in ('COMPLETED', 'ERROR', 'CANCELLED'))))
+                or status = 'RUNNING')
          order by id limit ? for update skip locked)
       returning *`,
     [lease.owner, lease.leaseMs / 1000, lease.limit],
@@ -184,6 +196,7 @@ export async function listProcessInstances(
     'id',
     'definition_id',
     'status',
+    'parent_instance_id',
     'variables',
     'waiting',
     'history',
@@ -212,6 +225,9 @@ function toProcessInstance(row: ProcessInstanceRow): ProcessInstance {
     timerDueAt: row.timer_due_at === null ? null : new Date(row.timer_due_at),
     steps: row.steps,
     startMessage: row.start_message ?? null,
+    parentInstanceId:
+      row.parent_instance_id === null || row.parent_instance_id === undefined ? null : Number(row.parent_instance_id),
+    callDepth: row.call_depth ?? 0,
     startedAt: new Date(row.started_at),
     updatedAt: new Date(row.updated_at),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),

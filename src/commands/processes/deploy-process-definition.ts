@@ -5,6 +5,7 @@ import {
   DeployProcessDefinitionResponseSchema,
 } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { invalidArgument } from '../../errors.js';
+import { callActivityProblems } from '../../executors/process/call-activities.js';
 import { parseBpmn } from '../../executors/process/parse-bpmn.js';
 import { findProcessDefinitionById, insertProcessDefinition } from '../../store/process-definitions.js';
 import { defineCommand } from '../command.js';
@@ -45,6 +46,7 @@ export const deployProcessDefinition = defineCommand({
     ];
     const check = await parseBpmn(input.bpmnXml);
     if (!check.ok) problems.push(...check.problems);
+    else problems.push(...(await callActivityProblems(ctx.db, check.parsed, name)));
     if (problems.length > 0 || !check.ok) throw invalidArgument('Validation failed', problems);
     const definition = await insertProcessDefinition(ctx.db, {
       name,

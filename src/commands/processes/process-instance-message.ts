@@ -20,6 +20,7 @@ export function toProcessInstanceMessage(
       type: task.type,
       messageName: task.messageName ?? '',
       correlationKey: task.correlationKey ?? '',
+      ...(task.childInstanceId !== undefined && { childInstanceId: BigInt(task.childInstanceId) }),
     })),
     currentTaskId: current?.id ?? '',
     currentTaskName: current?.name ?? '',
@@ -38,5 +39,6 @@ export function toProcessInstanceMessage(
     updatedAt: timestampFromDate(instance.updatedAt),
     ...(instance.completedAt && { completedAt: timestampFromDate(instance.completedAt) }),
     ...(instance.timerDueAt && { timerDueAt: timestampFromDate(instance.timerDueAt) }),
+    ...(instance.parentInstanceId !== null && { parentInstanceId: BigInt(instance.parentInstanceId) }),
   };
 }

@@ -3,6 +3,7 @@ import type { Extension } from 'bpmn-elements';
 import type { ScriptCommandReply } from '../script/script-sandbox.js';
 import { customProperties } from './process-scripts.js';
 import { publicVariables } from './process-variables.js';
+import { fieldOf, parseMapping } from './variable-mapping.js';
 
 /** The part of a bpmn-engine service task the extension reads and equips. */
 interface ServiceActivity {
@@ -83,34 +84,9 @@ function readCommandTask(activity: ServiceActivity, command: string): CommandTas
   };
 }
 
-/** A mapping property: a JSON object of names, e.g. `{"reference": "mandateRef"}`. */
-function parseMapping(value: string | undefined, taskId: string, name: string): Record<string, string> | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const parsed = JSON.parse(value) as unknown;
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    !Object.values(parsed).every((v) => typeof v === 'string')
-  ) {
-    throw new Error(`<${taskId}> ${name} must be a JSON object of names`);
-  }
-  return parsed as Record<string, string>;
-}
-
 function commandInput(task: CommandTask, variables: Record<string, unknown>): JsonValue {
   if (!task.inputMapping) return variables as JsonValue;
   const input: Record<string, unknown> = {};
   for (const [field, variable] of Object.entries(task.inputMapping)) input[field] = fieldOf(variables, variable);
   return input as JsonValue;
-}
-
-/** A dotted path into JSON data (`customer.name`); null when absent. */
-function fieldOf(data: unknown, path: string): unknown {
-  let current = data;
-  for (const part of path.split('.')) {
-    if (typeof current !== 'object' || current === null) return null;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current ?? null;
 }

@@ -22,7 +22,8 @@ import { createDefinitionCache } from './definition-cache.js';
 import { findStartMessage } from './process-messages.js';
 import { createProcessScripts } from './process-scripts.js';
 import { findMessageDelivery } from '../../store/process-message-deliveries.js';
-import { runInstance, type Advance } from './run-instance.js';
+import { cancelCalledInstances } from '../../store/process-calls.js';
+import { runInstance, type Advance, type RunOutcome } from './run-instance.js';
 
 export type ExecutionMode = 'Supervised' | 'FireAndForget';
 
@@ -61,6 +62,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     db: options.db,
     clock: options.clock,
     owner: options.owner,
+    leaseMs: options.settings.leaseMs,
     maxSteps: options.settings.maxSteps,
     maxVariablesBytes: options.settings.maxVariablesBytes,
     definitions,
@@ -86,10 +88,61 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     return next;
   };
 
-  const advance = (instance: ProcessInstance, definition: ProcessDefinition, step: Advance) =>
-    exclusive(instance.id, () => runInstance(runDeps, instance, definition, step)).catch((error: unknown) => {
-      options.log.error({ err: error, instanceId: instance.id }, 'process instance run failed');
-    });
+  const logFailure = (instanceId: number) => (error: unknown) => {
+    options.log.error({ err: error, instanceId }, 'process instance run failed');
+  };
+
+  /**
+   * A resumed waiting instance whose called child finished (its hand-back was lost with the process
+   * that ran the child) takes that child back instead.
+   */
+  const returningCall = async (instance: ProcessInstance): Promise<Advance | undefined> => {
+    if (instance.status !== 'WAITING') return undefined;
+    for (const task of instance.waiting) {
+      if (task.childInstanceId === undefined) continue;
+      const child = await findProcessInstanceById(options.db, task.childInstanceId);
+      if (child && isFinished(child.status)) return { kind: 'callReturned', activityId: task.id, child };
+    }
+    return undefined;
+  };
+
+  /** After a run: runs the children it started, and hands a finished child back to its parent. */
+  const followUp = async (instance: ProcessInstance, outcome: Pick<RunOutcome, 'status' | 'children'>) => {
+    await Promise.all(
+      outcome.children.map(async (child) => {
+        const definition = await findProcessDefinitionById(options.db, child.definitionId);
+        if (definition) await advance(child, definition, { kind: 'start' });
+      }),
+    );
+    if (outcome.status !== 'WAITING' && instance.parentInstanceId !== null) await returnToParent(instance.parentInstanceId);
+  };
+
+  const advance = (instance: ProcessInstance, definition: ProcessDefinition, step: Advance): Promise<void> =>
+    exclusive(instance.id, async () => {
+      const next = step.kind === 'resume' ? ((await returningCall(instance)) ?? step) : step;
+      return runInstance(runDeps, instance, definition, next);
+    })
+      .then((outcome) => followUp(instance, outcome))
+      .catch(logFailure(instance.id));
+
+  /**
+   * Hands a finished child back to its waiting parent. A parent another process is advancing is left
+   * to the poller, which finds it once that process lets it go.
+   */
+  const returnToParent = (parentId: number): Promise<void> =>
+    exclusive(parentId, async () => {
+      const parent = await claimProcessInstance(options.db, parentId, lease);
+      if (!parent) return undefined;
+      const step = await returningCall(parent);
+      const definition = step && (await findProcessDefinitionById(options.db, parent.definitionId));
+      if (!step || !definition) {
+        await claimProcessInstance(options.db, parentId, { ...lease, leaseMs: 0 });
+        return undefined;
+      }
+      return { parent, outcome: await runInstance(runDeps, parent, definition, step) };
+    })
+      .then((result) => result && followUp(result.parent, result.outcome))
+      .catch(logFailure(parentId));
 
   const requireDefinition = async (id: number) => {
     const definition = await findProcessDefinitionById(options.db, id);
@@ -123,12 +176,15 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
         throw notFound('Correlation failed', [`No instance of "${definitionName}" waits for ${described}`]);
       }
       const definition = await requireDefinition(instance.definitionId);
-      await runInstance(runDeps, instance, definition, {
+      const outcome = await runInstance(runDeps, instance, definition, {
         kind: 'message',
         message: { id: target.messageId, name: message.messageName },
         variables: message.variables,
         ...(message.eventId !== undefined && { eventId: message.eventId }),
       });
+      return { instance, outcome };
+    }).then(async ({ instance, outcome }) => {
+      await followUp(instance, outcome);
       return requireInstance(id);
     });
 
@@ -172,14 +228,16 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
 
     /** Completes a waiting task (the only one when `taskId` is empty), with variables merged first. */
     async signal(id: number, taskId: string, variables: Record<string, unknown>): Promise<ProcessInstance> {
-      return exclusive(id, async () => {
+      const { instance, outcome } = await exclusive(id, async () => {
         const instance = await claim(id);
         const release = () => claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
         if (instance.status !== 'WAITING') {
           await release();
           throw failedPrecondition('Signal failed', [`Process instance is ${instance.status}, not WAITING`]);
         }
-        const candidates = instance.waiting.filter((task) => (taskId ? task.id === taskId : !task.type.includes('Timer')));
+        const candidates = instance.waiting.filter((task) =>
+          taskId ? task.id === taskId : !task.type.includes('Timer') && task.calledElement === undefined,
+        );
         const target = taskId ? candidates[0] : candidates.length === 1 ? candidates[0] : undefined;
         if (!target) {
           await release();
@@ -188,11 +246,19 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
             taskId ? `Task "${taskId}" is not waiting (waiting: ${names})` : `Name the task to signal (waiting: ${names})`,
           ]);
         }
+        if (target.childInstanceId !== undefined) {
+          await release();
+          throw failedPrecondition('Signal failed', [
+            `Task "${target.id}" waits for its called process instance ${target.childInstanceId}`,
+          ]);
+        }
         const definition = await requireDefinition(instance.definitionId);
         // A receive task or message event takes its message; bpmn-engine ignores its element id.
-        await runInstance(runDeps, instance, definition, { kind: 'signal', signalId: target.messageId ?? target.id, variables });
-        return requireInstance(id);
+        const signalId = target.messageId ?? target.id;
+        return { instance, outcome: await runInstance(runDeps, instance, definition, { kind: 'signal', signalId, variables }) };
       });
+      await followUp(instance, outcome);
+      return requireInstance(id);
     },
 
     /**
@@ -234,9 +300,12 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       });
     },
 
-    /** Ends an instance that has not finished, as CANCELLED with the reason. */
+    /**
+     * Ends an instance that has not finished, as CANCELLED with the reason, with the instances its
+     * call activities started; a called instance's parent takes the cancellation as its failure.
+     */
     async cancel(id: number, reason: string): Promise<ProcessInstance> {
-      return exclusive(id, async () => {
+      const cancelled = await exclusive(id, async () => {
         const instance = await claim(id);
         if (isFinished(instance.status)) {
           await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
@@ -252,9 +321,18 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
           timerDueAt: null,
           completedAt: options.clock(),
         };
-        await saveProcessInstance(options.db, id, change, { owner: options.owner, now: options.clock(), release: true });
-        return requireInstance(id);
+        const now = options.clock();
+        await options.db.transaction(async (tx) => {
+          if (!(await saveProcessInstance(tx, id, change, { owner: options.owner, now, release: true }))) {
+            throw new Error('Process instance lease was lost');
+          }
+          const called = instance.waiting.flatMap((task) => (task.childInstanceId === undefined ? [] : [task.childInstanceId]));
+          await cancelCalledInstances(tx, called, now, `Parent instance ${id} was cancelled`);
+        });
+        return instance;
       });
+      await followUp(cancelled, { status: 'CANCELLED', children: [] });
+      return requireInstance(id);
     },
 
     /** Resumes due timers and runs abandoned by a process that died, now and every `pollMs`. */

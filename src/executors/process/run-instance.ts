@@ -3,8 +3,11 @@ import { Timers } from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import type { ProcessDefinition } from '../../domain/process-definition.js';
 import type { ActivityRecord, ProcessInstance, ProcessStatus, WaitingTask } from '../../domain/process-instance.js';
+import type { SerializableContext } from 'moddle-context-serializer';
 import type { Db } from '../../store/open-database.js';
-import { saveProcessInstance } from '../../store/process-instances.js';
+import { cancelCalledInstances, markChildReturned } from '../../store/process-calls.js';
+import { insertProcessInstance, saveProcessInstance } from '../../store/process-instances.js';
+import { callFailure, callsOwnProcess, planCalls, returnedVariables, type PlannedCall } from './call-activities.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { correlationKeyText, correlationVariableOf, messageNameOf, type MessageRef } from './process-messages.js';
 import { publicVariables } from './process-variables.js';
@@ -14,8 +17,9 @@ import type { ProcessInstanceChange } from '../../store/process-instances.js';
 /**
  * What advances an instance: its first run, a resume after a restart or a timer, a signal to a
  * waiting task (the engine is signalled with the task's id, or its message's id for a receive task
- * or message event), or a correlated message, recorded as delivered with the first state it produces
- * when it comes from a webhook event.
+ * or message event), a correlated message, recorded as delivered with the first state it produces
+ * when it comes from a webhook event, or a called child that finished, handed back to its call
+ * activity (recorded as returned with the first state it produces).
  */
 export type Advance =
   | { readonly kind: 'start' }
@@ -26,12 +30,15 @@ export type Advance =
       readonly message: MessageRef;
       readonly variables: Record<string, unknown>;
       readonly eventId?: number;
-    };
+    }
+  | { readonly kind: 'callReturned'; readonly activityId: string; readonly child: ProcessInstance };
 
 export interface RunDeps {
   readonly db: Db;
   readonly clock: () => Date;
   readonly owner: string;
+  /** How long a child instance a call activity starts is leased to this process. */
+  readonly leaseMs: number;
   readonly maxSteps: number;
   readonly maxVariablesBytes: number;
   readonly definitions: DefinitionCache;
@@ -47,6 +54,8 @@ export interface RunOutcome {
   readonly variables: Record<string, unknown>;
   readonly waiting: readonly WaitingTask[];
   readonly errors: readonly string[];
+  /** Child instances its call activities started, stored and leased to this process: run them next. */
+  readonly children: readonly ProcessInstance[];
 }
 
 const maxHistory = 500;
@@ -60,6 +69,8 @@ interface ActivityEventContent {
   readonly isRootScope?: boolean;
   /** A receive task or message event: the message it waits for. */
   readonly message?: MessageRef;
+  /** A call activity: the process it calls. */
+  readonly calledElement?: string;
 }
 
 /**
@@ -88,7 +99,7 @@ export async function runInstance(
     ? new Engine({ ...options, variables: { ...instance.variables } })
     : new Engine(options).recover(structuredClone(instance.engineState) as never, options);
 
-  const tracker = createTracker(instance, deps, (activityId) => correlationVariableOf(sourceContext, activityId));
+  const tracker = createTracker(instance, deps, sourceContext, (activityId) => correlationVariableOf(sourceContext, activityId));
   const settled = new Promise<{ status: ProcessStatus; error?: string }>((resolve) => {
     settle = resolve;
   });
@@ -106,17 +117,24 @@ export async function runInstance(
   let saving: Promise<unknown> = Promise.resolve();
   let finished = false;
   const environment = () => processEnvironment(engine);
-  // Set once a webhook's message has been handed to the engine: the next save records its delivery.
-  let undeliveredEvent: { eventId: number; messageName: string } | undefined;
-  const save = async (change: ProcessInstanceChange, release: boolean) => {
-    const delivery = undeliveredEvent;
+  // What the next save records in its transaction: a webhook's message delivered to the engine, a
+  // finished child handed back to its call activity.
+  const pendingRecords: ((tx: Db, now: Date) => Promise<void>)[] = [];
+  /** Saves a change; `prepare` rewrites it inside the transaction (the final save starts called children there). */
+  const save = async (
+    change: ProcessInstanceChange,
+    release: boolean,
+    prepare?: (tx: Db, now: Date) => Promise<ProcessInstanceChange>,
+  ) => {
+    const records = [...pendingRecords];
     const options = { owner: deps.owner, now: deps.clock(), release };
-    if (!delivery) return saveProcessInstance(deps.db, instance.id, change, options);
+    if (records.length === 0 && !prepare) return saveProcessInstance(deps.db, instance.id, change, options);
     await deps.db.transaction(async (tx) => {
-      if (!(await saveProcessInstance(tx, instance.id, change, options))) throw new Error('Process instance lease was lost');
-      await insertMessageDelivery(tx, { ...delivery, instanceId: instance.id, now: options.now });
+      const prepared = prepare ? await prepare(tx, options.now) : change;
+      if (!(await saveProcessInstance(tx, instance.id, prepared, options))) throw new Error('Process instance lease was lost');
+      for (const record of records) await record(tx, options.now);
     });
-    undeliveredEvent = undefined;
+    pendingRecords.splice(0, records.length);
     return true;
   };
   // One save waits at most: it reads the state when it runs, so it also covers tasks that end meanwhile.
@@ -139,6 +157,10 @@ export async function runInstance(
   on('activity.start', (content) => tracker.started(content));
   on('activity.wait', (content) => {
     tracker.waits(content);
+    checkStall();
+  });
+  on('activity.call', (content) => {
+    tracker.calls(content);
     checkStall();
   });
   on('activity.timer', (content) => {
@@ -180,9 +202,16 @@ export async function runInstance(
     if (advance.kind === 'message') {
       processEnvironment(engine).assignVariables(advance.variables);
       engine.execution.signal({ id: advance.message.id });
-      if (advance.eventId !== undefined) {
-        undeliveredEvent = { eventId: advance.eventId, messageName: messageNameOf(advance.message) };
+      const { eventId } = advance;
+      if (eventId !== undefined) {
+        const messageName = messageNameOf(advance.message);
+        pendingRecords.push((tx, now) => insertMessageDelivery(tx, { eventId, messageName, instanceId: instance.id, now }));
       }
+    }
+    if (advance.kind === 'callReturned') {
+      returnToCallActivity(engine, sourceContext, advance.activityId, advance.child);
+      const childId = advance.child.id;
+      pendingRecords.push((tx) => markChildReturned(tx, childId));
     }
     checkStall();
   } catch (error) {
@@ -199,11 +228,19 @@ export async function runInstance(
     status = 'ERROR';
     errors.push(`Process variables exceed ${deps.maxVariablesBytes} bytes`);
   }
-  const state = status === 'WAITING' ? waitingState : null;
   // An engine broken out of a cycle may never confirm its stop.
   if (waitingState === null && engine.state === 'running') stopping = Promise.resolve(engine.stop());
   await Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 1_000))]);
-  const waiting = status === 'WAITING' ? tracker.waitingList(variables) : [];
+  let waiting = status === 'WAITING' ? tracker.waitingList(variables) : [];
+  const newCalls = waiting.filter((task) => task.calledElement !== undefined && task.childInstanceId === undefined);
+  const planned = await planCalls(deps.db, sourceContext, instance, newCalls, variables);
+  if ('error' in planned) {
+    status = 'ERROR';
+    errors.push(planned.error);
+    waiting = [];
+  }
+  const plans = 'plans' in planned ? planned.plans : [];
+  const state = status === 'WAITING' ? waitingState : null;
   const change = {
     ...tracker.change(status, variables, state),
     waiting,
@@ -211,8 +248,93 @@ export async function runInstance(
     timerDueAt: status === 'WAITING' ? tracker.nextTimer() : null,
     completedAt: status === 'WAITING' ? null : deps.clock(),
   };
-  await save(change, true);
-  return { status, variables, waiting, errors };
+  // Children are stored with the state that waits for them, and cancelled with the one that no
+  // longer does, so a crash never leaves a parent waiting for a child that does not exist, nor a
+  // child running for a parent that stopped waiting.
+  const stillCalled = new Set(waiting.map((task) => task.childInstanceId));
+  const dropped = instance.waiting.flatMap((task) =>
+    task.childInstanceId !== undefined && !stillCalled.has(task.childInstanceId) ? [task.childInstanceId] : [],
+  );
+  let children: ProcessInstance[] = [];
+  const prepare =
+    plans.length > 0 || dropped.length > 0
+      ? async (tx: Db, now: Date) => {
+          await cancelCalledInstances(
+            tx,
+            dropped,
+            now,
+            `Its call activity in instance ${instance.id} no longer waits (${status})`,
+          );
+          children = await startChildren(tx, deps, instance, plans, now);
+          return { ...change, waiting: withChildren(change.waiting, plans, children) };
+        }
+      : undefined;
+  await save(change, true, prepare);
+  return { status, variables, waiting, errors, children };
+}
+
+/** Stores each planned child, leased to this process, which runs it next. */
+async function startChildren(
+  tx: Db,
+  deps: RunDeps,
+  parent: ProcessInstance,
+  plans: readonly PlannedCall[],
+  now: Date,
+): Promise<ProcessInstance[]> {
+  const children: ProcessInstance[] = [];
+  for (const plan of plans) {
+    children.push(
+      await insertProcessInstance(tx, {
+        definitionId: plan.definition.id,
+        variables: plan.variables,
+        now,
+        owner: deps.owner,
+        leaseMs: deps.leaseMs,
+        parentInstanceId: parent.id,
+        callDepth: parent.callDepth + 1,
+      }),
+    );
+  }
+  return children;
+}
+
+function withChildren(
+  waiting: readonly WaitingTask[],
+  plans: readonly PlannedCall[],
+  children: readonly ProcessInstance[],
+): WaitingTask[] {
+  return waiting.map((task) => {
+    const index = plans.findIndex((plan) => plan.taskId === task.id);
+    const child = index === -1 ? undefined : children[index];
+    return child ? { ...task, childInstanceId: child.id } : task;
+  });
+}
+
+interface PostponedApi {
+  readonly id: string;
+  sendApiMessage(action: string, content: object): void;
+}
+
+/**
+ * Completes a call activity with its child's variables (merged in first, as a signal's), or fails
+ * it with why the child did not complete, as bpmn-elements fails a call activity: an error a
+ * boundary error event without an error code catches, else the instance ends in ERROR.
+ */
+function returnToCallActivity(
+  engine: Engine,
+  context: Parameters<typeof returnedVariables>[0],
+  activityId: string,
+  child: ProcessInstance,
+): void {
+  if (child.status === 'COMPLETED') {
+    processEnvironment(engine).assignVariables(returnedVariables(context, activityId, child));
+    engine.execution.signal({ id: activityId });
+    return;
+  }
+  const postponed = (engine.execution as unknown as { getPostponed(): PostponedApi[] }).getPostponed();
+  const call = postponed.find((api) => api.id === activityId);
+  if (!call) throw new Error(`Call activity "${activityId}" is not waiting for instance ${child.id}`);
+  call.sendApiMessage('error', { message: callFailure(child) });
 }
 
 /** Tasks (and call activities, sub-processes) end with a save; events, gateways and flows are re-run cheaply after a crash. */
@@ -258,10 +380,13 @@ function processEnvironment(engine: Engine): ProcessEnvironment {
 function createTracker(
   instance: ProcessInstance,
   deps: RunDeps,
+  sourceContext: SerializableContext,
   correlationVariable: (activityId: string) => string | undefined,
 ) {
   const history: ActivityRecord[] = [...instance.history];
   const waiting = new Map<string, WaitingTask>();
+  /** Call activities that left in this run: one entered again calls a new child. */
+  const leftCalls = new Set<string>();
   const timers = new Map<string, Date>();
   let steps = instance.steps;
   const now = () => deps.clock().toISOString();
@@ -302,7 +427,23 @@ function createTracker(
       if (content.expireAt) timers.set(content.executionId, new Date(content.expireAt));
       waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type });
     },
+    calls(content: ActivityEventContent) {
+      const calledElement = content.calledElement;
+      // A process of the same document runs inside the instance, as bpmn-engine does it.
+      if (!calledElement || callsOwnProcess(sourceContext, calledElement)) return;
+      const known = leftCalls.has(content.id)
+        ? undefined
+        : instance.waiting.find((task) => task.id === content.id)?.childInstanceId;
+      waiting.set(content.executionId, {
+        id: content.id,
+        name: content.name ?? '',
+        type: content.type,
+        calledElement,
+        ...(known !== undefined && { childInstanceId: known }),
+      });
+    },
     left(content: ActivityEventContent) {
+      if (content.type === 'bpmn:CallActivity') leftCalls.add(content.id);
       waiting.delete(content.executionId);
       timers.delete(content.executionId);
     },

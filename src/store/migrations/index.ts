@@ -9,6 +9,7 @@ import * as addWebhookEventRequestId from './20261202080000-add-webhook-event-re
 import * as createProcessDefinitions from './20261202060000-create-process-definitions.js';
 import * as createProcessInstances from './20261202060100-create-process-instances.js';
 import * as addProcessCorrelation from './20261202100000-add-process-correlation.js';
+import * as addProcessCalls from './20261202110000-add-process-calls.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202060000-create-process-definitions': createProcessDefinitions,
   '20261202060100-create-process-instances': createProcessInstances,
   '20261202100000-add-process-correlation': addProcessCorrelation,
+  '20261202110000-add-process-calls': addProcessCalls,
 };
 
 /**
