@@ -446,7 +446,7 @@ export const GetWebhookEventCountsByMinuteResponseSchema: GenMessage<GetWebhookE
 
 /**
  * The inbox, for operators: read events with their trace, and replay them. Permissions events:read
- * and events:write.
+ * and events:write; the per-minute counts, which carry no event content, need only webhooks:read.
  *
  * @generated from service bpm.webhooks.v1.WebhookEventService
  */
@@ -476,8 +476,6 @@ export const WebhookEventService: GenService<{
     output: typeof ReplayWebhookEventResponseSchema;
   },
   /**
-   * Permission webhooks:read: counts only, no event content.
-   *
    * @generated from rpc bpm.webhooks.v1.WebhookEventService.GetWebhookEventCountsByMinute
    */
   getWebhookEventCountsByMinute: {
