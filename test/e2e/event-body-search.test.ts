@@ -53,11 +53,6 @@ describe.each(engines)('event body search on %s', (engine) => {
     for (const n of [1, 2]) await stored(callWebhook(service.baseUrl, 'settlement', { body: JSON.stringify({ n }) }));
     await service.worker.drain();
     now = new Date(minute('10:30'));
-    const rejected = await createManagementClient('gateway', service.baseUrl, service.adminToken).call(
-      'GetWebhookEventListQuery',
-      { status: 'rejected' },
-    );
-    ids.rejected = Number((rejected.data as { items: { id: string }[] }).items[0]?.id);
   });
   afterAll(async () => {
     await service?.stop();
@@ -79,7 +74,8 @@ describe.each(engines)('event body search on %s', (engine) => {
     };
 
     it('finds events whose raw body contains the text, bytes that are not UTF-8 included', async () => {
-      expect(await listedIds({ bodyContains: 'needle-' })).toEqual([ids.cafe, ids.binary, ids.rejected]);
+      // The refused call sent a needle too, but a refused request's body is not kept.
+      expect(await listedIds({ bodyContains: 'needle-' })).toEqual([ids.cafe, ids.binary]);
       expect(await listedIds({ bodyContains: 'needle-7' })).toEqual([ids.binary]);
       expect(await listedIds({ bodyContains: 'needle-', status: 'succeeded' })).toEqual([ids.cafe, ids.binary]);
       expect(await listedIds({ bodyContains: 'needle-', configId: echoConfigId })).toEqual([ids.cafe, ids.binary]);
@@ -108,7 +104,7 @@ describe.each(engines)('event body search on %s', (engine) => {
   it('replays only the events whose body contains the text when a bulk replay names it', async () => {
     const client = createManagementClient('gateway', service.baseUrl, service.adminToken);
     const replay = await client.call('ReplayWebhookEventCommand', { bodyContains: 'needle-7' });
-    expect(replay).toMatchObject({ success: true, data: { replayedCount: 1, eventIds: [String(ids.binary)] } });
+    expect(replay).toMatchObject({ success: true, data: { replayedCount: 1, eventIds: [ids.binary] } });
   });
 });
 

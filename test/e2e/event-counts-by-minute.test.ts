@@ -82,19 +82,19 @@ describe.each(engines)('event counts per minute on %s', (engine) => {
       expect(counts.data).toEqual({
         buckets: [
           // The refused call is stored as rejected: not accepted, and in none of the three statuses.
-          { minute: minute('10:00'), accepted: 3, succeeded: 2, failed: 1 },
-          { minute: minute('10:02'), accepted: 2, dead: 2 },
+          { minute: minute('10:00'), accepted: 3, succeeded: 2, failed: 1, dead: 0 },
+          { minute: minute('10:02'), accepted: 2, succeeded: 0, failed: 0, dead: 2 },
         ],
       });
     });
 
     it('narrows the counts to one configuration and to a later start', async () => {
       const oneConfig = await client.call('GetWebhookEventCountsByMinuteQuery', { configId: echoConfigId });
-      expect(oneConfig.data).toEqual({ buckets: [{ minute: minute('10:00'), accepted: 2, succeeded: 2 }] });
+      expect(oneConfig.data).toEqual({ buckets: [{ minute: minute('10:00'), accepted: 2, succeeded: 2, failed: 0, dead: 0 }] });
       const later = await client.call('GetWebhookEventCountsByMinuteQuery', { since: minute('10:01') });
-      expect(later.data).toEqual({ buckets: [{ minute: minute('10:02'), accepted: 2, dead: 2 }] });
+      expect(later.data).toEqual({ buckets: [{ minute: minute('10:02'), accepted: 2, succeeded: 0, failed: 0, dead: 2 }] });
       const quiet = await client.call('GetWebhookEventCountsByMinuteQuery', { since: minute('10:25') });
-      expect(quiet.data).toEqual({});
+      expect(quiet.data).toEqual({ buckets: [] });
     });
 
     it('refuses a start in the future or more than a day back', async () => {
