@@ -88,20 +88,23 @@ export function EventFilters({
         Received before
         <input type="datetime-local" step={1} value={filter.to} onChange={set('to')} />
       </label>
-      <label>
-        Text in the body
-        <input
-          type="search"
-          value={filter.body}
-          onChange={set('body')}
-          maxLength={maxBodyTextChars}
-          placeholder="any"
-          aria-describedby="body-filter-help"
-        />
+      {/* The help is beside the label, not in it: the input's name stays "Text in the body". */}
+      <div className="with-help">
+        <label>
+          Text in the body
+          <input
+            type="search"
+            value={filter.body}
+            onChange={set('body')}
+            maxLength={maxBodyTextChars}
+            placeholder="any"
+            aria-describedby="body-filter-help"
+          />
+        </label>
         <span id="body-filter-help" className="help">
           Exact text, case-sensitive
         </span>
-      </label>
+      </div>
       <button type="button" onClick={() => onChange(noFilter)}>
         Clear filters
       </button>
