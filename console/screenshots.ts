@@ -33,7 +33,8 @@ try {
   await page.getByLabel('Bearer token').fill(await mintToken({ sub: 'integration.engineer', scope, exp: hourFromNow() }));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('inbox-queued').filter({ hasText: /\d/ }).waitFor();
-  await page.locator('tbody td').filter({ hasText: /^\d+$/ }).first().waitFor();
+  // The per-configuration counts (the per-minute table above them is folded away).
+  await page.locator('section[aria-labelledby="configs-heading"] tbody td').filter({ hasText: /^\d+$/ }).first().waitFor();
   await shoot(page, 'overview');
 
   await page.goto(`${service.baseUrl}/console/#/events`);

@@ -22,6 +22,7 @@ import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list
 import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
+import { getWebhookEventCountsByMinute } from './webhook-events/get-webhook-event-counts-by-minute.js';
 import { getWebhookEventList } from './webhook-events/get-webhook-event-list.js';
 import { createReplayWebhookEvent, type ReplayOptions } from './webhook-events/replay-webhook-event.js';
 
@@ -39,6 +40,7 @@ export const builtInCommands = {
   GetCommandListQuery: getCommandList,
   GetWebhookEventListQuery: getWebhookEventList,
   GetWebhookEventByIdQuery: getWebhookEventById,
+  GetWebhookEventCountsByMinuteQuery: getWebhookEventCountsByMinute,
   EchoCommand: echoCommand,
   DeployProcessDefinitionCommand: deployProcessDefinition,
   GetProcessDefinitionListQuery: getProcessDefinitionList,

@@ -60,6 +60,8 @@ export interface WebhookEventFilter {
   readonly receivedTo?: Date;
   /** Events whose searchable fields include all of these. */
   readonly fields?: SearchableFields;
+  /** Events whose raw body contains these bytes. */
+  readonly bodyContains?: Buffer;
 }
 
 /**
@@ -314,6 +316,8 @@ function applyFilter(q: Knex.QueryBuilder, filter: WebhookEventFilter): void {
   if (filter.receivedFrom) q.where('received_at', '>=', filter.receivedFrom);
   if (filter.receivedTo) q.where('received_at', '<', filter.receivedTo);
   if (filter.fields && Object.keys(filter.fields).length > 0) q.whereRaw('fields @> ?::jsonb', [toJsonbParam(filter.fields)]);
+  // Bytes, not text: a body need not be valid UTF-8, and convert_from would fail the whole listing on one that is not.
+  if (filter.bodyContains) q.whereRaw('position(?::bytea in raw_body) > 0', [filter.bodyContains]);
 }
 
 /** A stored row as the domain sees it, with every escaped string restored (see jsonb-safe.ts). */

@@ -74,6 +74,11 @@ describe('the web console, in Debian chromium, against the real service', () => 
     await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('0 events');
     await page.getByLabel('Received before', { exact: true }).fill('');
     await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('1 event');
+    // Text in the raw body, searched by the service: the sample's reference, then one nobody sent.
+    await page.getByLabel('Text in the body', { exact: true }).fill('T-9999');
+    await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('0 events');
+    await page.getByLabel('Text in the body', { exact: true }).fill('"T-1001"');
+    await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('1 event');
     await page
       .getByRole('link', { name: /^Event \d+$/ })
       .first()
@@ -97,6 +102,13 @@ describe('the web console, in Debian chromium, against the real service', () => 
       .waitFor();
     await trace.getByRole('heading', { name: 'Attempt 2: succeeded' }).waitFor();
     await trace.getByRole('heading', { name: 'Replayed' }).waitFor();
+
+    // The overview's chart counts the one event received, and says so in a table too.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('img', { name: 'Events per minute over the last hour' }).waitFor();
+    await page.getByText('The counts as a table').click();
+    const perMinute = page.getByTestId('per-minute-table');
+    await expect.poll(() => perMinute.locator('tbody td').allTextContents()).toEqual(['1', '0', '0']);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Bearer token', { exact: true }).waitFor();

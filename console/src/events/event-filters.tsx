@@ -8,9 +8,14 @@ export interface EventFilter {
   /** datetime-local values, in the reader's time zone; empty when unset. */
   readonly from: string;
   readonly to: string;
+  /** Text the raw body must contain (case-sensitive); empty when unset. */
+  readonly body: string;
 }
 
-export const noFilter: EventFilter = { key: '', source: '', status: '', from: '', to: '' };
+export const noFilter: EventFilter = { key: '', source: '', status: '', from: '', to: '', body: '' };
+
+/** The API's bound on the body search (GetWebhookEventListQuery.body_contains). */
+const maxBodyTextChars = 200;
 
 export const sources = ['router', 'mono', 'remita-payment', 'remita-collection'] as const;
 export const statuses = ['queued', 'processing', 'succeeded', 'failed', 'dead', 'rejected', 'stored'] as const;
@@ -21,6 +26,7 @@ export function filterFields(filter: EventFilter) {
     key: filter.key,
     source: filter.source,
     status: filter.status,
+    bodyContains: filter.body,
     ...(toTimestamp(filter.from) && { receivedFrom: toTimestamp(filter.from) }),
     ...(toTimestamp(filter.to) && { receivedTo: toTimestamp(filter.to) }),
   };
@@ -82,6 +88,23 @@ export function EventFilters({
         Received before
         <input type="datetime-local" step={1} value={filter.to} onChange={set('to')} />
       </label>
+      {/* The help is beside the label, not in it: the input's name stays "Text in the body". */}
+      <div className="with-help">
+        <label>
+          Text in the body
+          <input
+            type="search"
+            value={filter.body}
+            onChange={set('body')}
+            maxLength={maxBodyTextChars}
+            placeholder="any"
+            aria-describedby="body-filter-help"
+          />
+        </label>
+        <span id="body-filter-help" className="help">
+          Exact text, case-sensitive
+        </span>
+      </div>
       <button type="button" onClick={() => onChange(noFilter)}>
         Clear filters
       </button>

@@ -4,6 +4,7 @@ import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_confi
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { formatTime } from '../ui/format.js';
+import { EventsPerMinuteChart } from './events-per-minute-chart.js';
 import { useInboxDepth } from './use-inbox-depth.js';
 
 /** The per-configuration columns: what a reader checks first. */
@@ -61,6 +62,7 @@ export function OverviewPage() {
           </div>
         </dl>
       </section>
+      <EventsPerMinuteChart refreshMs={refreshMs} />
       <section aria-labelledby="configs-heading">
         <h2 id="configs-heading">Events per configuration</h2>
         <ErrorMessage error={configs.error ?? countError} action="Could not count the events" />

@@ -2,6 +2,7 @@ import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { eventStatuses, type EventStatus } from '../../domain/webhook-event.js';
 import type { WebhookEventFilter } from '../../store/webhook-events.js';
 import { isStoredId } from '../webhook-configs/stored-config.js';
+import { parseBodyContains } from './body-contains-filter.js';
 
 /** The filter fields shared by the event list and bulk replay. */
 export interface EventFilterInput {
@@ -11,6 +12,7 @@ export interface EventFilterInput {
   readonly status: string;
   readonly receivedFrom?: Timestamp | undefined;
   readonly receivedTo?: Timestamp | undefined;
+  readonly bodyContains: string;
 }
 
 /** Checks the filter fields; returns the store filter and every problem, one sentence each. */
@@ -27,6 +29,8 @@ export function parseEventFilter(
   const receivedFrom = input.receivedFrom && timestampDate(input.receivedFrom);
   const receivedTo = input.receivedTo && timestampDate(input.receivedTo);
   if (receivedFrom && receivedTo && receivedFrom >= receivedTo) problems.push('receivedFrom must be before receivedTo');
+  const bodyContains = parseBodyContains(input.bodyContains);
+  problems.push(...bodyContains.problems);
   const filter: WebhookEventFilter = {
     ...(input.configId !== undefined && isStoredId(input.configId) && { configId: Number(input.configId) }),
     ...(input.key.trim() && { key: input.key.trim() }),
@@ -34,6 +38,7 @@ export function parseEventFilter(
     ...(status && { statuses: [status as EventStatus] }),
     ...(receivedFrom && { receivedFrom }),
     ...(receivedTo && { receivedTo }),
+    ...(bodyContains.bytes && { bodyContains: bodyContains.bytes }),
   };
   return { filter, problems };
 }

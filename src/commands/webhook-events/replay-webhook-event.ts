@@ -60,7 +60,9 @@ async function bulkFilter(input: ReplayWebhookEventCommand): Promise<{ filter: W
   const limit = input.limit ?? defaultLimit;
   if (limit < 1 || limit > maxLimit) problems.push(`Limit must be between 1 and ${maxLimit}`);
   if (Object.keys(filter).length === 0 && problems.length === 0) {
-    problems.push('Give an event id, or at least one filter: configId, key, source, status, receivedFrom, receivedTo');
+    problems.push(
+      'Give an event id, or at least one filter: configId, key, source, status, receivedFrom, receivedTo, bodyContains',
+    );
   }
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);
   return { filter, limit };

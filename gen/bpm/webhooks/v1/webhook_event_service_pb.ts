@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/webhook_event_service.proto.
  */
 export const file_bpm_webhooks_v1_webhook_event_service: GenFile = /*@__PURE__*/
-  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiqgMKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVldmVudBgJIAEoCRISCgphY2NvdW50X2lkGAogASgJEhIKCm1hbmRhdGVfaWQYCyABKAkSEwoLY3VzdG9tZXJfaWQYDCABKAkSEQoJcmVmZXJlbmNlGA0gASgJEhgKC2Ftb3VudF9rb2JvGA4gASgDSAOIAQFCDgoMX3BhZ2VfbnVtYmVyQgwKCl9wYWdlX3NpemVCDAoKX2NvbmZpZ19pZEIOCgxfYW1vdW50X2tvYm8ifQoQV2ViaG9va0V2ZW50UGFnZRIsCgVpdGVtcxgBIAMoCzIdLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnQSEwoLdG90YWxfY291bnQYAiABKAUSEwoLcGFnZV9udW1iZXIYAyABKAUSEQoJcGFnZV9zaXplGAQgASgFIl8KG0dldFdlYmhvb2tFdmVudExpc3RSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi8KBGRhdGEYAiABKAsyIS5icG0ud2ViaG9va3MudjEuV2ViaG9va0V2ZW50UGFnZSImChhHZXRXZWJob29rRXZlbnRCeUlkUXVlcnkSCgoCaWQYASABKAMiWwobR2V0V2ViaG9va0V2ZW50QnlJZFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKwoEZGF0YRgCIAEoCzIdLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnQiiAIKGVJlcGxheVdlYmhvb2tFdmVudENvbW1hbmQSDwoCaWQYASABKANIAIgBARIWCgljb25maWdfaWQYAiABKANIAYgBARILCgNrZXkYAyABKAkSDgoGc291cmNlGAQgASgJEg4KBnN0YXR1cxgFIAEoCRIxCg1yZWNlaXZlZF9mcm9tGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWNlaXZlZF90bxgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoFbGltaXQYCCABKAVIAogBAUIFCgNfaWRCDAoKX2NvbmZpZ19pZEIICgZfbGltaXQiOwoOUmVwbGF5ZWRFdmVudHMSFgoOcmVwbGF5ZWRfY291bnQYASABKAUSEQoJZXZlbnRfaWRzGAIgAygDIlwKGlJlcGxheVdlYmhvb2tFdmVudFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLQoEZGF0YRgCIAEoCzIfLmJwbS53ZWJob29rcy52MS5SZXBsYXllZEV2ZW50czLkAgoTV2ViaG9va0V2ZW50U2VydmljZRJuChNHZXRXZWJob29rRXZlbnRMaXN0EikuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudExpc3RRdWVyeRosLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UmVzcG9uc2USbgoTR2V0V2ViaG9va0V2ZW50QnlJZBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRCeUlkUXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFJlc3BvbnNlEm0KElJlcGxheVdlYmhvb2tFdmVudBIqLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRDb21tYW5kGisuYnBtLndlYmhvb2tzLnYxLlJlcGxheVdlYmhvb2tFdmVudFJlc3BvbnNlYgZwcm90bzM", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
+  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiwQMKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVldmVudBgJIAEoCRISCgphY2NvdW50X2lkGAogASgJEhIKCm1hbmRhdGVfaWQYCyABKAkSEwoLY3VzdG9tZXJfaWQYDCABKAkSEQoJcmVmZXJlbmNlGA0gASgJEhgKC2Ftb3VudF9rb2JvGA4gASgDSAOIAQESFQoNYm9keV9jb250YWlucxgPIAEoCUIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZUIMCgpfY29uZmlnX2lkQg4KDF9hbW91bnRfa29ibyJ9ChBXZWJob29rRXZlbnRQYWdlEiwKBWl0ZW1zGAEgAygLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudBITCgt0b3RhbF9jb3VudBgCIAEoBRITCgtwYWdlX251bWJlchgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUiXwobR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLwoEZGF0YRgCIAEoCzIhLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnRQYWdlIiYKGEdldFdlYmhvb2tFdmVudEJ5SWRRdWVyeRIKCgJpZBgBIAEoAyJbChtHZXRXZWJob29rRXZlbnRCeUlkUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIrCgRkYXRhGAIgASgLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudCKfAgoZUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBIPCgJpZBgBIAEoA0gAiAEBEhYKCWNvbmZpZ19pZBgCIAEoA0gBiAEBEgsKA2tleRgDIAEoCRIOCgZzb3VyY2UYBCABKAkSDgoGc3RhdHVzGAUgASgJEjEKDXJlY2VpdmVkX2Zyb20YBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgVsaW1pdBgIIAEoBUgCiAEBEhUKDWJvZHlfY29udGFpbnMYCSABKAlCBQoDX2lkQgwKCl9jb25maWdfaWRCCAoGX2xpbWl0IjsKDlJlcGxheWVkRXZlbnRzEhYKDnJlcGxheWVkX2NvdW50GAEgASgFEhEKCWV2ZW50X2lkcxgCIAMoAyJcChpSZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi0KBGRhdGEYAiABKAsyHy5icG0ud2ViaG9va3MudjEuUmVwbGF5ZWRFdmVudHMidQoiR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoJY29uZmlnX2lkGAIgASgDSACIAQFCDAoKX2NvbmZpZ19pZCKEAQoTRXZlbnRDb3VudHNCeU1pbnV0ZRIqCgZtaW51dGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGFjY2VwdGVkGAIgASgFEhEKCXN1Y2NlZWRlZBgDIAEoBRIOCgZmYWlsZWQYBCABKAUSDAoEZGVhZBgFIAEoBSJQChdFdmVudENvdW50c0J5TWludXRlUGFnZRI1CgdidWNrZXRzGAEgAygLMiQuYnBtLndlYmhvb2tzLnYxLkV2ZW50Q291bnRzQnlNaW51dGUicAolR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjYKBGRhdGEYAiABKAsyKC5icG0ud2ViaG9va3MudjEuRXZlbnRDb3VudHNCeU1pbnV0ZVBhZ2Uy8wMKE1dlYmhvb2tFdmVudFNlcnZpY2USbgoTR2V0V2ViaG9va0V2ZW50TGlzdBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEm4KE0dldFdlYmhvb2tFdmVudEJ5SWQSKS5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFF1ZXJ5GiwuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudEJ5SWRSZXNwb25zZRJtChJSZXBsYXlXZWJob29rRXZlbnQSKi5icG0ud2ViaG9va3MudjEuUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBorLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRKMAQodR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGUSMy5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRo2LmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRDb3VudHNCeU1pbnV0ZVJlc3BvbnNlYgZwcm90bzM", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
 
 /**
  * Newest first. Every filter is optional.
@@ -110,6 +110,13 @@ export type GetWebhookEventListQuery = Message<"bpm.webhooks.v1.GetWebhookEventL
    * @generated from field: optional int64 amount_kobo = 14;
    */
   amountKobo?: bigint | undefined;
+
+  /**
+   * Events whose raw body contains this text (its UTF-8 bytes, case-sensitive); at most 200 characters.
+   *
+   * @generated from field: string body_contains = 15;
+   */
+  bodyContains: string;
 };
 
 /**
@@ -263,6 +270,13 @@ export type ReplayWebhookEventCommand = Message<"bpm.webhooks.v1.ReplayWebhookEv
    * @generated from field: optional int32 limit = 8;
    */
   limit?: number | undefined;
+
+  /**
+   * Events whose raw body contains this text, as in GetWebhookEventListQuery.
+   *
+   * @generated from field: string body_contains = 9;
+   */
+  bodyContains: string;
 };
 
 /**
@@ -317,8 +331,122 @@ export const ReplayWebhookEventResponseSchema: GenMessage<ReplayWebhookEventResp
   messageDesc(file_bpm_webhooks_v1_webhook_event_service, 7);
 
 /**
+ * Events received per minute, for the console's overview chart. Every filter is optional.
+ *
+ * @generated from message bpm.webhooks.v1.GetWebhookEventCountsByMinuteQuery
+ */
+export type GetWebhookEventCountsByMinuteQuery = Message<"bpm.webhooks.v1.GetWebhookEventCountsByMinuteQuery"> & {
+  /**
+   * Received at or after; defaults to one hour ago, and may be at most 24 hours ago.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 1;
+   */
+  since?: Timestamp | undefined;
+
+  /**
+   * @generated from field: optional int64 config_id = 2;
+   */
+  configId?: bigint | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetWebhookEventCountsByMinuteQuery.
+ * Use `create(GetWebhookEventCountsByMinuteQuerySchema)` to create a new message.
+ */
+export const GetWebhookEventCountsByMinuteQuerySchema: GenMessage<GetWebhookEventCountsByMinuteQuery> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 8);
+
+/**
+ * One minute's events by their current status. Minutes without events are left out.
+ *
+ * @generated from message bpm.webhooks.v1.EventCountsByMinute
+ */
+export type EventCountsByMinute = Message<"bpm.webhooks.v1.EventCountsByMinute"> & {
+  /**
+   * The minute's start (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp minute = 1;
+   */
+  minute?: Timestamp | undefined;
+
+  /**
+   * Every event received in that minute and not rejected, whatever became of it since.
+   *
+   * @generated from field: int32 accepted = 2;
+   */
+  accepted: number;
+
+  /**
+   * @generated from field: int32 succeeded = 3;
+   */
+  succeeded: number;
+
+  /**
+   * A sync execution that failed (an async one with attempts left is queued again, not counted here).
+   *
+   * @generated from field: int32 failed = 4;
+   */
+  failed: number;
+
+  /**
+   * Out of attempts: in the dead letter.
+   *
+   * @generated from field: int32 dead = 5;
+   */
+  dead: number;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.EventCountsByMinute.
+ * Use `create(EventCountsByMinuteSchema)` to create a new message.
+ */
+export const EventCountsByMinuteSchema: GenMessage<EventCountsByMinute> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 9);
+
+/**
+ * @generated from message bpm.webhooks.v1.EventCountsByMinutePage
+ */
+export type EventCountsByMinutePage = Message<"bpm.webhooks.v1.EventCountsByMinutePage"> & {
+  /**
+   * Oldest minute first.
+   *
+   * @generated from field: repeated bpm.webhooks.v1.EventCountsByMinute buckets = 1;
+   */
+  buckets: EventCountsByMinute[];
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.EventCountsByMinutePage.
+ * Use `create(EventCountsByMinutePageSchema)` to create a new message.
+ */
+export const EventCountsByMinutePageSchema: GenMessage<EventCountsByMinutePage> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 10);
+
+/**
+ * @generated from message bpm.webhooks.v1.GetWebhookEventCountsByMinuteResponse
+ */
+export type GetWebhookEventCountsByMinuteResponse = Message<"bpm.webhooks.v1.GetWebhookEventCountsByMinuteResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.EventCountsByMinutePage data = 2;
+   */
+  data?: EventCountsByMinutePage | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetWebhookEventCountsByMinuteResponse.
+ * Use `create(GetWebhookEventCountsByMinuteResponseSchema)` to create a new message.
+ */
+export const GetWebhookEventCountsByMinuteResponseSchema: GenMessage<GetWebhookEventCountsByMinuteResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 11);
+
+/**
  * The inbox, for operators: read events with their trace, and replay them. Permissions events:read
- * and events:write.
+ * and events:write; the per-minute counts, which carry no event content, need only webhooks:read.
  *
  * @generated from service bpm.webhooks.v1.WebhookEventService
  */
@@ -346,6 +474,14 @@ export const WebhookEventService: GenService<{
     methodKind: "unary";
     input: typeof ReplayWebhookEventCommandSchema;
     output: typeof ReplayWebhookEventResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.WebhookEventService.GetWebhookEventCountsByMinute
+   */
+  getWebhookEventCountsByMinute: {
+    methodKind: "unary";
+    input: typeof GetWebhookEventCountsByMinuteQuerySchema;
+    output: typeof GetWebhookEventCountsByMinuteResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_bpm_webhooks_v1_webhook_event_service, 0);
