@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
-import { untilAborted } from '../executors/execution-bounds.js';
+import { abortAfter, untilAborted } from '../executors/execution-bounds.js';
 import type { ExecutionOutcome, ExecutionRunner, StepOutcome } from '../executors/execution-job.js';
 import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
@@ -179,7 +179,7 @@ async function execute(
   if (leaseSignal.aborted) return notRun('Not run: its lease ran out before the execution could start');
   const defaultLimitMs =
     config.timeoutMs === null ? Math.floor(deps.policy.leaseMs - leaseMarginMs(deps.policy.leaseMs)) : undefined;
-  const signal = defaultLimitMs === undefined ? leaseSignal : AbortSignal.any([leaseSignal, AbortSignal.timeout(defaultLimitMs)]);
+  const signal = defaultLimitMs === undefined ? leaseSignal : abortAfter(leaseSignal, defaultLimitMs);
   try {
     const outcome = await untilAborted(deps.execution.execute(buildExecutionJob(event, config, body), { signal }), signal);
     if (outcome !== 'aborted') return outcome;

@@ -11,7 +11,32 @@ export function configTimeoutMs(job: ExecutionJob): number | undefined {
  */
 export function withConfigTimeout(signal: AbortSignal, job: ExecutionJob): AbortSignal {
   const timeoutMs = configTimeoutMs(job);
-  return timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  return timeoutMs === undefined ? signal : abortAfter(signal, timeoutMs);
+}
+
+/**
+ * `signal`, also aborted once `ms` have passed. Not `AbortSignal.any([signal, AbortSignal.timeout(ms)])`:
+ * nothing holds that timeout signal strongly, so Node may collect it, and its timer with it, before
+ * it fires; the combined signal then never aborts and the work runs past its limit (seen in the suite).
+ * Here the timer holds the controller until it fires.
+ */
+export function abortAfter(signal: AbortSignal, ms: number): AbortSignal {
+  const controller = new AbortController();
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return controller.signal;
+  }
+  const timer = setTimeout(() => controller.abort(new DOMException(`Timed out after ${ms} ms`, 'TimeoutError')), ms);
+  timer.unref();
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearTimeout(timer);
+      controller.abort(signal.reason);
+    },
+    { once: true },
+  );
+  return controller.signal;
 }
 
 /** The work's outcome, or 'aborted' as soon as the signal aborts (the work holds the same signal and stops itself). */

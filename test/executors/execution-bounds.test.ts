@@ -1,0 +1,31 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { abortAfter } from '../../src/executors/execution-bounds.js';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('abortAfter', () => {
+  it('aborts after its time even when garbage is collected meanwhile (on Node 20, AbortSignal.any with AbortSignal.timeout does not)', async () => {
+    const caller = new AbortController();
+    const bounded = abortAfter(caller.signal, 100);
+    for (let round = 0; round < 3; round++) {
+      collectGarbage();
+      await sleep(10);
+    }
+    await sleep(300);
+    expect(bounded.aborted).toBe(true);
+    expect((bounded.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  it("aborts with the caller's reason when the caller aborts first, or already has", () => {
+    const caller = new AbortController();
+    const bounded = abortAfter(caller.signal, 60_000);
+    caller.abort(new Error('cancelled'));
+    expect(bounded.aborted).toBe(true);
+    expect((bounded.reason as Error).message).toBe('cancelled');
+    expect(abortAfter(caller.signal, 60_000).aborted).toBe(true);
+  });
+});
