@@ -53,9 +53,8 @@ describe.skipIf(!url)('process timers with two service processes on one PostgreS
         }),
       ),
     );
-    expect(started.map((outcome) => (outcome.data as { status: string }).status)).toEqual(
-      Array.from({ length: instanceCount }, () => 'WAITING'),
-    );
+    // Mostly WAITING; a start slowed past the timer's due time sees it fire within its own run.
+    for (const outcome of started) expect(['WAITING', 'COMPLETED']).toContain((outcome.data as { status: string }).status);
     await eventually(async () => {
       const list = await command(b!.baseUrl, 'GetProcessInstanceListQuery', { status: 'COMPLETED', pageSize: 1 });
       return (list.data as { totalCount: number }).totalCount === instanceCount ? true : undefined;
