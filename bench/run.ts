@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import autocannon from 'autocannon';
 import { runHttpLoad, type LoadResult } from './lib/http-load.js';
+import { sampleCpu } from './lib/cpu-meter.js';
 import { markdownTable, machineLine, saveResults, type Row } from './lib/report.js';
 import { runGrpcLoad } from './lib/rpc-load.js';
 import { paymentNotification, scenarioConfigs } from './lib/scenario-configs.js';
@@ -61,9 +62,24 @@ const rows: Row[] = [];
 const baselines = new Map<string, LoadResult>();
 
 /** Warms the target up at this level, then measures it. */
-async function measure(run: (seconds: number) => Promise<LoadResult>): Promise<LoadResult> {
+async function measure(target: TargetProcess, run: (seconds: number) => Promise<LoadResult>): Promise<LoadResult> {
   if (warmupSeconds > 0) await run(warmupSeconds);
-  return run(seconds);
+  return withCpu(target, () => run(seconds));
+}
+
+/** A measured load with the CPU it cost the target and PostgreSQL per answered request. */
+async function withCpu<T extends LoadResult>(target: TargetProcess, run: () => Promise<T>): Promise<T> {
+  const before = sampleCpu(target.pid);
+  const result = await run();
+  const after = sampleCpu(target.pid);
+  const answered = result.rps > 0 ? result.requests - result.errors : 0;
+  if (answered <= 0) return result;
+  const perRequest = (ms: number) => (ms * 1000) / answered;
+  return {
+    ...result,
+    targetCpuUs: perRequest(after.targetMs - before.targetMs),
+    databaseCpuUs: perRequest(after.databaseMs - before.databaseMs),
+  };
 }
 
 function record(
@@ -111,7 +127,7 @@ async function runBaselines(): Promise<void> {
   ] as const) {
     await withTarget(name, { BENCH_DATABASE_URL: databaseUrl }, async (target) => {
       for (const connections of connectionLevels) {
-        const result = await measure(post(`${target.url}/`, status, connections));
+        const result = await measure(target, post(`${target.url}/`, status, connections));
         baselines.set(`${name}:${connections}`, result);
         record('-', name, connections, result, await target.ask({ kind: 'rss' }));
       }
@@ -131,7 +147,7 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
   if (ingest) {
     await withTarget('service', env, async (target) => {
       for (const connections of connectionLevels) {
-        const result = await measure(post(`${target.url}/api/webhook/${ingest.path}`, ingest.status, connections));
+        const result = await measure(target, post(`${target.url}/api/webhook/${ingest.path}`, ingest.status, connections));
         record(engine, scenario, connections, result, await target.ask({ kind: 'rss' }));
       }
     });
@@ -143,8 +159,8 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
       for (const connections of connectionLevels) {
         const result =
           scenario === 'grpc-get'
-            ? await measure((s) => runGrpcLoad({ baseUrl: target.url, token, id, callers: connections, seconds: s }))
-            : await measure((s) =>
+            ? await measure(target, (s) => runGrpcLoad({ baseUrl: target.url, token, id, callers: connections, seconds: s }))
+            : await measure(target, (s) =>
                 runHttpLoad({
                   url: `${target.url}/api/bpm/cmd`,
                   body: JSON.stringify({ $type: 'GetWebHookConfigByIdQuery', id }),
@@ -187,15 +203,19 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void
           () => {},
         )
       : undefined;
-    const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({
-      kind: 'drain',
-      key: 'drain-echo',
-    });
+    const drainOnce = async (): Promise<LoadResult & { events: number }> => {
+      const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({
+        kind: 'drain',
+        key: 'drain-echo',
+      });
+      return { rps: drained.perSecond, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: drained.events, events: drained.events };
+    };
+    // The CPU per event is only the drain's own when nothing else runs.
+    const { events, ...result } = pace ? await drainOnce() : await withCpu(target, drainOnce);
     background?.stop();
-    const result: LoadResult = { rps: drained.perSecond, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: drained.events };
     const note = pace
-      ? `${drained.events} events drained while async ingest ran at ${pace} req/s`
-      : `${drained.events} events drained, ingest idle`;
+      ? `${events} events drained while async ingest ran at ${pace} req/s`
+      : `${events} events drained, ingest idle`;
     record(engine, `drain (${during})`, null, result, await target.ask({ kind: 'rss' }), note);
   });
 }

@@ -9,6 +9,9 @@ export interface LoadResult {
   /** Connection errors and timeouts, plus answers with another status than expected. */
   readonly errors: number;
   readonly requests: number;
+  /** CPU µs per answered request of the target's processes and of PostgreSQL (see cpu-meter.ts). */
+  readonly targetCpuUs?: number;
+  readonly databaseCpuUs?: number;
 }
 
 export interface HttpLoad {

@@ -22,8 +22,8 @@ const ratio = (n: number | null) => (n === null ? '' : `${n.toFixed(2)}x`);
 /** The table as Markdown: printed by the bench and copied into BENCHMARKS.md, never typed by hand. */
 export function markdownTable(rows: readonly Row[]): string {
   const header =
-    '| engine | scenario | conns | req/s | p50 ms | p99 ms | max ms | errors | RSS MiB | vs bare http | vs bare+INSERT | note |';
-  const rule = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+    '| engine | scenario | conns | req/s | p50 ms | p99 ms | max ms | errors | RSS MiB | CPU µs/req | PG CPU µs/req | vs bare http | vs bare+INSERT | note |';
+  const rule = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
   const lines = rows.map((r) =>
     [
       r.engine,
@@ -35,6 +35,8 @@ export function markdownTable(rows: readonly Row[]): string {
       number(r.max),
       number(r.errors),
       number(r.rssMiB),
+      number(r.targetCpuUs ?? null),
+      number(r.databaseCpuUs ?? null),
       ratio(r.vsBareHttp),
       ratio(r.vsBareInsert),
       r.note ?? '',

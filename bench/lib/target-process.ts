@@ -8,6 +8,7 @@ export interface TargetReady {
 
 /** A server under test in a process of its own, so the load generator never shares its event loop. */
 export interface TargetProcess {
+  readonly pid: number;
   readonly port: number;
   readonly url: string;
   /** Asks the target something over IPC (`rss`, `drain`, ...) and waits for its answer. */
@@ -34,6 +35,7 @@ export async function startTarget(name: string, env: Record<string, string>): Pr
   });
   let asked = 0;
   return {
+    pid: child.pid!,
     port: ready.port,
     url: `http://127.0.0.1:${ready.port}`,
     ask: (request) => askChild(child, { ...request, id: ++asked }),
