@@ -208,7 +208,15 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void
         kind: 'drain',
         key: 'drain-echo',
       });
-      return { rps: drained.perSecond, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: drained.events, events: drained.events };
+      return {
+        rps: drained.perSecond,
+        p50: NaN,
+        p99: NaN,
+        max: NaN,
+        errors: 0,
+        requests: drained.events,
+        events: drained.events,
+      };
     };
     // The CPU per event is only the drain's own when nothing else runs.
     const { events, ...result } = pace ? await drainOnce() : await withCpu(target, drainOnce);

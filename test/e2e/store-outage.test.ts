@@ -11,7 +11,8 @@ import { callWebhook, createConfig, eventually } from '../helpers/webhook-calls.
 const url = process.env.TEST_DATABASE_URL;
 
 /** A TCP hop in front of PostgreSQL that the test can cut and restore, like a network outage. */
-function createOutageProxy(target: URL) {
+function createOutageProxy(targetUrl: string) {
+  const target = new URL(targetUrl);
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
@@ -44,10 +45,12 @@ function createOutageProxy(target: URL) {
 
 describe.skipIf(!url)('webhook ingress while PostgreSQL is unreachable', () => {
   const schema = `test_outage_${randomBytes(4).toString('hex')}`;
-  const proxy = createOutageProxy(new URL(url!));
+  // Built only when the suite runs: without TEST_DATABASE_URL there is no address to parse.
+  let proxy: ReturnType<typeof createOutageProxy>;
   let db: Knex;
   let service: RunningService;
   beforeAll(async () => {
+    proxy = createOutageProxy(url!);
     const admin = await openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
     await admin.raw(`CREATE SCHEMA ${schema}`);
     await admin.destroy();
