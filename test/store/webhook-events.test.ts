@@ -4,9 +4,12 @@ import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
 import { insertEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookConfig } from '../../src/store/webhook-configs.js';
 import { claimDueEvents } from '../../src/store/event-leases.js';
-import { insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
+import { eventsQueuedChannel, insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
+import { listenToChannel } from '../../src/store/listen-to-channel.js';
 import { findWebhookEventById, insertWebhookEvent, settleAttempt } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { silentLog } from '../helpers/silent-log.js';
+import { eventually } from '../helpers/webhook-calls.js';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const later = new Date(now.getTime() + 60_000);
@@ -93,6 +96,30 @@ describe.each(engines)('webhook event store on %s', (engine) => {
 
     expect(await insertWebhookEvents(database.db, [{ ...running(), leaseOwner: 'host:2' }])).toEqual([undefined]);
     expect([await countRows('webhook_events'), await countRows('webhook_event_attempts')]).toEqual([1, 1]);
+  });
+
+  // On PostgreSQL the test schemas share one database, so one file's NOTIFY reaches every file's listener.
+  it.skipIf(engine !== 'pglite')('NOTIFYs the queued channel only for a batch that queued an event', async () => {
+    let notified = 0;
+    const listener = listenToChannel(database.db, eventsQueuedChannel, () => (notified += 1), silentLog, { heartbeatMs: 1_000 });
+    try {
+      await eventually(async () => (listener.isLive() ? true : undefined));
+      const settled = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return notified;
+      };
+      const before = await settled();
+      await insertWebhookEvents(database.db, [running(), { ...running(), idempotencyKey: 'T-2' }]);
+      expect(await settled()).toBe(before);
+      const queued = { ...received, idempotencyKey: 'T-3', responseMode: 'async', status: 'queued', attempts: 0 } as const;
+      await insertWebhookEvents(database.db, [
+        { ...running(), idempotencyKey: 'T-4' },
+        { ...queued, leaseOwner: null, availableAt: now },
+      ]);
+      expect(await settled()).toBe(before + 1);
+    } finally {
+      await listener.close();
+    }
   });
 
   it('records the attempt and settles the event together while the lease is held', async () => {
