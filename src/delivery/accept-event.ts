@@ -1,7 +1,8 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
-import { insertRunningWebhookEvent, noteRepeatedDelivery } from '../store/webhook-events.js';
+import { storedEvent } from '../store/insert-webhook-events.js';
+import { noteRepeatedDelivery } from '../store/webhook-events.js';
 import type { InsertEvent } from './insert-batches.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
@@ -46,15 +47,15 @@ export type AcceptResult =
 
 export interface AcceptDeps extends AttemptDeps {
   readonly defaultMaxAttempts: number;
-  /** Stores an async or stored-only event, grouped with concurrent accepts (see insert-batches.ts). */
+  /** Stores an event, sync or async, grouped with concurrent accepts (see insert-batches.ts). */
   readonly insertEvent: InsertEvent;
   /** Tells the local worker an async event is waiting. */
   readonly onQueued: () => void;
 }
 
 /**
- * The one way in: commits the event before anything is answered (async ones grouped with concurrent
- * accepts into one statement), once per idempotency key (a
+ * The one way in: commits the event before anything is answered (grouped with concurrent accepts
+ * into one statement; a sync one leased with its first attempt opened), once per idempotency key (a
  * repeat is counted on the original and answered with its outcome), then runs it now (sync), leaves
  * it to the workers (async), or keeps it only (`stored`, no configuration).
  */
@@ -63,7 +64,7 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
   event.trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
   const fields = newEventFields(deps, event);
   if (!config || event.responseMode === 'async') {
-    const eventId = await deps.insertEvent({
+    const inserted = await deps.insertEvent({
       ...fields,
       responseMode: 'async',
       status: config ? 'queued' : 'stored',
@@ -71,31 +72,34 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
       leaseOwner: null,
       availableAt: config ? receivedAt : null,
     });
-    if (eventId === undefined) return repeatOf(deps, event, idempotency!.key);
+    if (!inserted) return repeatOf(deps, event, idempotency!.key);
     if (config) deps.onQueued();
-    return { kind: 'accepted', eventId, repeated: false };
+    return { kind: 'accepted', eventId: inserted.id, repeated: false };
   }
-  const running = await insertRunningWebhookEvent(deps.db, {
+  const running = {
     ...fields,
     responseMode: 'sync',
     status: 'processing',
     attempts: 1,
     leaseOwner: deps.workerId,
-    // The lease starts now, not at receipt: reading a slow body must not eat into the execution's time.
+    // The lease starts when the statement is sent, not at receipt: reading a slow body must not eat into the execution's time.
     leaseMs: deps.policy.leaseMs,
-  });
-  if (!running) return repeatOf(deps, event, idempotency!.key);
-  const stored = running.event;
-  const result = await runAttempt(deps, stored, 'sync', {
-    leaseSince: running.leaseSince,
-    opened: { config, attemptId: running.attemptId },
+  } as const;
+  const inserted = await deps.insertEvent(running);
+  if (!inserted) return repeatOf(deps, event, idempotency!.key);
+  const { lease } = inserted;
+  if (!lease) throw new Error(`Event ${inserted.id} was stored running without its lease`);
+  const { leaseMs: _, ...stored } = { ...running, availableAt: lease.availableAt };
+  const result = await runAttempt(deps, storedEvent(stored, inserted.id), 'sync', {
+    leaseSince: lease.leaseSince,
+    opened: { config, attemptId: lease.attemptId },
     ...(event.body !== undefined && { body: event.body }),
   });
   return result.kind === 'succeeded'
-    ? { kind: 'succeeded', eventId: stored.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
+    ? { kind: 'succeeded', eventId: inserted.id, repeated: false, data: result.data, httpResponse: result.httpResponse }
     : result.kind === 'failed'
-      ? { kind: 'failed', eventId: stored.id, repeated: false, errors: result.errors }
-      : { kind: 'unsettled', eventId: stored.id };
+      ? { kind: 'failed', eventId: inserted.id, repeated: false, errors: result.errors }
+      : { kind: 'unsettled', eventId: inserted.id };
 }
 
 /** The columns every source's event shares, before its status. */

@@ -38,7 +38,7 @@ export type AttemptResult =
 
 /**
  * An attempt whose start is recorded: a sync event's first, opened with the event itself (see
- * insertRunningWebhookEvent), or a claimed one's (see openClaimedAttempts), with the configuration
+ * insertWebhookEvents), or a claimed one's (see openClaimedAttempts), with the configuration
  * it runs with (none when it no longer exists).
  */
 export interface OpenedAttempt {

@@ -71,18 +71,6 @@ export async function openEventAttempts(
   return starts.map((start) => idOf.get(start.eventId)!);
 }
 
-/**
- * Notes the start of the first attempt of events inserted in the same statement: `insertedEvents`
- * names a common table expression that returns their rows (see insertRunningWebhookEvent).
- */
-export function insertFirstAttemptOf(db: Db, insertedEvents: string, start: { worker: string; startedAt: Date }): Knex.Raw {
-  return db.raw(
-    `INSERT INTO ${table} (event_id, attempt, worker, config_version, started_at, outcome)
-     SELECT id, attempts, ?, config_version, ?, 'running' FROM ?? RETURNING id`,
-    [start.worker, start.startedAt, insertedEvents],
-  );
-}
-
 /** How an attempt ended. */
 export interface AttemptFinish {
   readonly outcome: Exclude<AttemptOutcome, 'running'>;

@@ -12,9 +12,8 @@ import {
 } from '../domain/webhook-event.js';
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
-import { insertWebhookEvents } from './insert-webhook-events.js';
+import { insertWebhookEvents, storedEvent } from './insert-webhook-events.js';
 import { settleAttempts, type AttemptSettlement } from './settle-attempts.js';
-import { insertFirstAttemptOf } from './webhook-event-attempts.js';
 
 const table = 'webhook_events';
 
@@ -70,92 +69,13 @@ export interface WebhookEventFilter {
  * router, the source for every other).
  */
 export async function insertWebhookEvent(db: Db, event: NewWebhookEvent): Promise<WebhookEvent | undefined> {
-  const [id] = await insertWebhookEvents(db, [event]);
-  return id === undefined ? undefined : stored(event, id);
-}
-
-/**
- * Stores a sync event that this process runs at once, leased to `event.leaseOwner`, with the start
- * of its first attempt: one statement, one round trip. Undefined for a repeated idempotency key.
- */
-export async function insertRunningWebhookEvent(
-  db: Db,
-  event: Omit<NewWebhookEvent, 'availableAt'> & {
-    readonly status: 'processing';
-    readonly leaseOwner: string;
-    readonly leaseMs: number;
-  },
-): Promise<{ event: WebhookEvent; attemptId: number; leaseSince: number } | undefined> {
-  const { leaseMs, ...fields } = event;
-  let leaseSince = performance.now();
-  // The lease runs on the database's clock, as every lease comparison does (see event-leases.ts).
-  const [row]: { id: string | number; available_at: Date | string; attempt_id: string | number }[] = await db
-    .with('inserted', insertEvent(db, { ...fields, availableAt: leaseEnd(db, leaseMs) }))
-    .with('attempt', insertFirstAttemptOf(db, 'inserted', { worker: event.leaseOwner, startedAt: event.receivedAt }))
-    .select('inserted.id', 'inserted.available_at', 'attempt.id as attempt_id')
-    .from('inserted')
-    .crossJoin(db.raw('attempt'))
-    .on('query', () => {
-      leaseSince = performance.now();
-    });
-  return (
-    row && {
-      event: stored({ ...fields, availableAt: new Date(row.available_at) }, row.id),
-      attemptId: Number(row.attempt_id),
-      leaseSince,
-    }
-  );
+  const [inserted] = await insertWebhookEvents(db, [event]);
+  return inserted && storedEvent(event, inserted.id);
 }
 
 /** `now() + leaseMs` on the database's clock. */
 export function leaseEnd(db: Db, leaseMs: number): Knex.Raw {
   return db.raw(`now() + ?::integer * interval '1 millisecond'`, [Math.round(leaseMs)]);
-}
-
-/** The event as just stored: what was inserted, with its id; the raw body does not travel back from the database. */
-function stored(event: NewWebhookEvent, id: string | number): WebhookEvent {
-  return {
-    ...event,
-    requestId: event.requestId ?? null,
-    id: Number(id),
-    result: null,
-    errors: null,
-    httpResponse: null,
-    completedAt: null,
-  };
-}
-
-function insertEvent(
-  db: Db,
-  event: Omit<NewWebhookEvent, 'availableAt'> & { availableAt: Date | null | Knex.Raw },
-): Knex.QueryBuilder {
-  return db(table)
-    .insert({
-      config_id: event.configId,
-      config_key: event.configKey,
-      config_version: event.configVersion,
-      source: event.source,
-      method: event.method,
-      path: escapeStoredText(event.path),
-      headers: toJsonbParam(event.headers),
-      query: toJsonbParam(event.query),
-      raw_body: event.rawBody,
-      client_ip: event.clientIp,
-      received_at: event.receivedAt,
-      idempotency_key: event.idempotencyKey === null ? null : escapeStoredText(event.idempotencyKey),
-      response_mode: event.responseMode,
-      status: event.status,
-      attempts: event.attempts,
-      max_attempts: event.maxAttempts,
-      available_at: event.availableAt,
-      lease_owner: event.leaseOwner,
-      trace: toJsonbParam(event.trace),
-      fields: toJsonbParam(event.fields ?? {}),
-      request_id: event.requestId ?? null,
-    })
-    .onConflict(db.raw('(dedup_scope, idempotency_key) WHERE idempotency_key IS NOT NULL'))
-    .ignore()
-    .returning(['id', 'config_version', 'attempts', 'available_at']);
 }
 
 export async function findWebhookEventById(db: Db, id: number): Promise<WebhookEvent | undefined> {

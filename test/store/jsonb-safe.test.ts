@@ -3,12 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeStoredText, unescapeStoredText } from '../../src/store/jsonb-safe.js';
 import { finishEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
-import {
-  findWebhookEventById,
-  insertRunningWebhookEvent,
-  noteRepeatedDelivery,
-  settleAttempt,
-} from '../../src/store/webhook-events.js';
+import { insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
+import { findWebhookEventById, noteRepeatedDelivery, settleAttempt } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { hostileJson, hostileString } from '../helpers/hostile-strings.js';
 
@@ -54,27 +50,29 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
         }),
         async (sample) => {
           configId += 1;
-          const stored = await insertRunningWebhookEvent(database.db, {
-            configId,
-            configKey: 'k',
-            configVersion: 1,
-            source: 'router',
-            method: 'POST',
-            path: sample.path,
-            headers: sample.headers,
-            query: sample.query,
-            rawBody: Buffer.from([0, 0xff, 0xfe, 0x00]),
-            clientIp: '127.0.0.1',
-            receivedAt: at,
-            idempotencyKey: sample.key,
-            responseMode: 'sync',
-            status: 'processing',
-            attempts: 1,
-            maxAttempts: 1,
-            leaseOwner: 'host:1',
-            leaseMs: 60_000,
-            trace: { dedup: { key: sample.key }, note: sample.note } as JsonObject,
-          });
+          const [stored] = await insertWebhookEvents(database.db, [
+            {
+              configId,
+              configKey: 'k',
+              configVersion: 1,
+              source: 'router',
+              method: 'POST',
+              path: sample.path,
+              headers: sample.headers,
+              query: sample.query,
+              rawBody: Buffer.from([0, 0xff, 0xfe, 0x00]),
+              clientIp: '127.0.0.1',
+              receivedAt: at,
+              idempotencyKey: sample.key,
+              responseMode: 'sync',
+              status: 'processing',
+              attempts: 1,
+              maxAttempts: 1,
+              leaseOwner: 'host:1',
+              leaseMs: 60_000,
+              trace: { dedup: { key: sample.key }, note: sample.note } as JsonObject,
+            },
+          ]);
           expect(stored).toBeDefined();
           const finish: AttemptFinish = {
             outcome: 'succeeded',
@@ -93,12 +91,12 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
           expect(
             await settleAttempt(
               database.db,
-              { id: stored!.attemptId, finish },
-              { id: stored!.event.id, owner: 'host:1', attempt: 1, settlement },
+              { id: stored!.lease!.attemptId, finish },
+              { id: stored!.id, owner: 'host:1', attempt: 1, settlement },
             ),
           ).toBe(true);
 
-          const event = await findWebhookEventById(database.db, stored!.event.id);
+          const event = await findWebhookEventById(database.db, stored!.id);
           expect(event).toMatchObject({
             path: sample.path,
             headers: sample.headers,
@@ -109,10 +107,8 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
           expect(event!.rawBody).toEqual(Buffer.from([0, 0xff, 0xfe, 0x00]));
           expect(event!.trace).toEqual({ dedup: { key: sample.key }, note: sample.note });
           expect(event!.httpResponse).toEqual(settlement.httpResponse);
-          expect((await noteRepeatedDelivery(database.db, { source: 'router', configId }, sample.key, at))?.id).toBe(
-            stored!.event.id,
-          );
-          const [attempt] = await listEventAttempts(database.db, stored!.event.id);
+          expect((await noteRepeatedDelivery(database.db, { source: 'router', configId }, sample.key, at))?.id).toBe(stored!.id);
+          const [attempt] = await listEventAttempts(database.db, stored!.id);
           expect(attempt).toMatchObject({ errors: [sample.error], logs: [sample.log], steps: [sample.note] });
         },
       ),
@@ -121,28 +117,30 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
   });
 
   it('keeps a failed attempt whose errors hold NUL', async () => {
-    const stored = await insertRunningWebhookEvent(database.db, {
-      configId: 0,
-      configKey: 'k',
-      configVersion: 1,
-      source: 'router',
-      method: 'POST',
-      path: 'p',
-      headers: {},
-      query: { '\u0000': '\u0000' },
-      rawBody: Buffer.alloc(0),
-      clientIp: '127.0.0.1',
-      receivedAt: at,
-      idempotencyKey: null,
-      responseMode: 'sync',
-      status: 'processing',
-      attempts: 1,
-      maxAttempts: 1,
-      leaseOwner: 'host:1',
-      leaseMs: 60_000,
-      trace: {},
-    });
-    await finishEventAttempt(database.db, stored!.attemptId, {
+    const [stored] = await insertWebhookEvents(database.db, [
+      {
+        configId: 0,
+        configKey: 'k',
+        configVersion: 1,
+        source: 'router',
+        method: 'POST',
+        path: 'p',
+        headers: {},
+        query: { '\u0000': '\u0000' },
+        rawBody: Buffer.alloc(0),
+        clientIp: '127.0.0.1',
+        receivedAt: at,
+        idempotencyKey: null,
+        responseMode: 'sync',
+        status: 'processing',
+        attempts: 1,
+        maxAttempts: 1,
+        leaseOwner: 'host:1',
+        leaseMs: 60_000,
+        trace: {},
+      },
+    ]);
+    await finishEventAttempt(database.db, stored!.lease!.attemptId, {
       outcome: 'failed',
       finishedAt: at,
       durationMs: 1,
@@ -150,9 +148,9 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
       logs: null,
       steps: null,
     });
-    expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([
+    expect(await listEventAttempts(database.db, stored!.id)).toMatchObject([
       { outcome: 'failed', errors: ['a\u0000b'], logs: null },
     ]);
-    expect((await findWebhookEventById(database.db, stored!.event.id))!.query).toEqual({ '\u0000': '\u0000' });
+    expect((await findWebhookEventById(database.db, stored!.id))!.query).toEqual({ '\u0000': '\u0000' });
   });
 });

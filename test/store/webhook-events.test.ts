@@ -4,13 +4,12 @@ import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
 import { insertEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookConfig } from '../../src/store/webhook-configs.js';
 import { claimDueEvents } from '../../src/store/event-leases.js';
-import {
-  findWebhookEventById,
-  insertRunningWebhookEvent,
-  insertWebhookEvent,
-  settleAttempt,
-} from '../../src/store/webhook-events.js';
+import { eventsQueuedChannel, insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
+import { listenToChannel } from '../../src/store/listen-to-channel.js';
+import { findWebhookEventById, insertWebhookEvent, settleAttempt } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { silentLog } from '../helpers/silent-log.js';
+import { eventually } from '../helpers/webhook-calls.js';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const later = new Date(now.getTime() + 60_000);
@@ -79,34 +78,66 @@ describe.each(engines)('webhook event store on %s', (engine) => {
   const running = () =>
     ({ ...received, responseMode: 'sync', status: 'processing', attempts: 1, leaseOwner: 'host:1', leaseMs: 60_000 }) as const;
 
-  it('stores a sync event with its first attempt in one statement, and neither for a repeated idempotency key', async () => {
-    const stored = await insertRunningWebhookEvent(database.db, running());
-    expect(stored?.event).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'host:1', rawBody: received.rawBody });
-    const attempts = await listEventAttempts(database.db, stored!.event.id);
+  it('stores a sync event leased on the database clock with its first attempt in one statement, and neither for a repeated idempotency key', async () => {
+    const [stored] = await insertWebhookEvents(database.db, [running()]);
+    const event = await findWebhookEventById(database.db, stored!.id);
+    expect(event).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'host:1', rawBody: received.rawBody });
+    expect(event!.availableAt).toEqual(stored!.lease!.availableAt);
+    const { rows } = await database.db.raw<{ rows: { left: number }[] }>(
+      `SELECT extract(epoch FROM available_at - now()) * 1000 AS left FROM webhook_events WHERE id = ?`,
+      [stored!.id],
+    );
+    expect(Number(rows[0]!.left)).toBeGreaterThan(50_000);
+    expect(Number(rows[0]!.left)).toBeLessThanOrEqual(60_000);
+    const attempts = await listEventAttempts(database.db, stored!.id);
     expect(attempts).toMatchObject([
-      { id: stored!.attemptId, attempt: 1, worker: 'host:1', configVersion: 1, outcome: 'running' },
+      { id: stored!.lease!.attemptId, attempt: 1, worker: 'host:1', configVersion: 1, outcome: 'running' },
     ]);
 
-    expect(await insertRunningWebhookEvent(database.db, { ...running(), leaseOwner: 'host:2' })).toBeUndefined();
+    expect(await insertWebhookEvents(database.db, [{ ...running(), leaseOwner: 'host:2' }])).toEqual([undefined]);
     expect([await countRows('webhook_events'), await countRows('webhook_event_attempts')]).toEqual([1, 1]);
   });
 
+  // On PostgreSQL the test schemas share one database, so one file's NOTIFY reaches every file's listener.
+  it.skipIf(engine !== 'pglite')('NOTIFYs the queued channel only for a batch that queued an event', async () => {
+    let notified = 0;
+    const listener = listenToChannel(database.db, eventsQueuedChannel, () => (notified += 1), silentLog, { heartbeatMs: 1_000 });
+    try {
+      await eventually(async () => (listener.isLive() ? true : undefined));
+      const settled = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return notified;
+      };
+      const before = await settled();
+      await insertWebhookEvents(database.db, [running(), { ...running(), idempotencyKey: 'T-2' }]);
+      expect(await settled()).toBe(before);
+      const queued = { ...received, idempotencyKey: 'T-3', responseMode: 'async', status: 'queued', attempts: 0 } as const;
+      await insertWebhookEvents(database.db, [
+        { ...running(), idempotencyKey: 'T-4' },
+        { ...queued, leaseOwner: null, availableAt: now },
+      ]);
+      expect(await settled()).toBe(before + 1);
+    } finally {
+      await listener.close();
+    }
+  });
+
   it('records the attempt and settles the event together while the lease is held', async () => {
-    const stored = await insertRunningWebhookEvent(database.db, running());
+    const [stored] = await insertWebhookEvents(database.db, [running()]);
     const settlement = { status: 'succeeded', result: { ok: true }, httpResponse: null, at: later } as const;
     const settled = await settleAttempt(
       database.db,
-      { id: stored!.attemptId, finish: succeeded },
-      { id: stored!.event.id, owner: 'host:1', attempt: 1, settlement },
+      { id: stored!.lease!.attemptId, finish: succeeded },
+      { id: stored!.id, owner: 'host:1', attempt: 1, settlement },
     );
     expect(settled).toBe(true);
-    expect(await findWebhookEventById(database.db, stored!.event.id)).toMatchObject({
+    expect(await findWebhookEventById(database.db, stored!.id)).toMatchObject({
       status: 'succeeded',
       result: { ok: true },
       leaseOwner: null,
       completedAt: later,
     });
-    expect(await listEventAttempts(database.db, stored!.event.id)).toMatchObject([
+    expect(await listEventAttempts(database.db, stored!.id)).toMatchObject([
       { outcome: 'succeeded', finishedAt: later, durationMs: 3 },
     ]);
   });
