@@ -1,4 +1,6 @@
 import { ScalarType, toJson, type DescMessage, type JsonObject, type JsonValue, type MessageShape } from '@bufbuild/protobuf';
+import { ValueSchema, type Value } from '@bufbuild/protobuf/wkt';
+import { valueToJson } from './value-json.js';
 
 const int64Types = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 
@@ -7,6 +9,7 @@ const int64Types = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT
  * 64-bit integers as JSON numbers rather than the strings proto3 JSON uses. ids stay well below 2^53.
  */
 export function messageToJson<D extends DescMessage>(schema: D, message: MessageShape<D>): JsonValue {
+  if ((schema as DescMessage) === ValueSchema) return valueToJson(message as Value);
   return int64AsNumbers(schema, toJson(schema, message, { alwaysEmitImplicit: true }));
 }
 

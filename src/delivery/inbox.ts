@@ -4,7 +4,7 @@ import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { NewWebhookEvent } from '../domain/webhook-event.js';
 import { resolveClientIp, type TrustedProxies } from '../router/client-ip.js';
 import { extractIdempotencyKey } from '../router/idempotency-key.js';
-import { parseIpAllowList } from '../router/ip-allow-list.js';
+import { parseIpAllowList, type IpAllowList } from '../router/ip-allow-list.js';
 import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
 import { redactQuery } from '../router/redact-query.js';
@@ -83,7 +83,7 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   const clientIp = resolveClientIp(webhook.peerAddress, webhook.headers['x-forwarded-for'], deps.trustedProxies);
   const trace: JsonObject = {
     match: { configId: config.id, key: config.key, version: config.version, by: match.by },
-    ip: { clientIp, allowableIPs: config.allowableIps, allowed: parseIpAllowList(config.allowableIps).list.allows(clientIp) },
+    ip: { clientIp, allowableIPs: config.allowableIps, allowed: allowListOf(config).allows(clientIp) },
   };
   const base = { deps, webhook, config, clientIp, receivedAt, trace };
   if (!(trace.ip as { allowed: boolean }).allowed) {
@@ -126,6 +126,21 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     responseMode: config.responseMode === 'async' ? 'async' : 'sync',
     body: parsed.body,
   });
+}
+
+/**
+ * Each loaded configuration's parsed allowableIPs: parsed once per configuration object (the cache
+ * makes new ones when it reloads), not once per request.
+ */
+const allowLists = new WeakMap<WebhookConfig, IpAllowList>();
+
+function allowListOf(config: WebhookConfig): IpAllowList {
+  let list = allowLists.get(config);
+  if (!list) {
+    list = parseIpAllowList(config.allowableIps).list;
+    allowLists.set(config, list);
+  }
+  return list;
 }
 
 interface Received {

@@ -1,6 +1,8 @@
 import { fromJson, type JsonValue } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import type { CommandBus } from '../commands/command-bus.js';
 import { envelopeData } from '../commands/execute-bpm-command.js';
+import { valueFromJson } from '../commands/value-json.js';
 import { toAppError } from '../errors.js';
 
 export type WebhookCommandOutcome =
@@ -28,7 +30,9 @@ export async function runWebhookCommand(
   try {
     const command = bus.find(name);
     if (!command) return { success: false, message: 'Unknown command', errors: [`Command "${name}" is not registered`] };
-    const message = fromJson(command.input, input, { ignoreUnknownFields: true });
+    // A Value takes any JSON: converted without reflection (see value-json.ts).
+    const message =
+      command.input === ValueSchema ? valueFromJson(input) : fromJson(command.input, input, { ignoreUnknownFields: true });
     const invocation = {
       actor: { kind: 'webhook', subject: `webhook:${caller.key}` },
       requestId: caller.requestId,
