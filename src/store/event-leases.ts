@@ -58,7 +58,10 @@ export async function extendEventLease(
 export type LeaseClock = (at: number) => void;
 
 /** Calls `sent` as knex hands the statement to its connection. */
-function noteSent<T extends { on(event: 'query', listener: () => void): unknown }>(query: T, sent: LeaseClock | undefined): T {
+export function noteSent<T extends { on(event: 'query', listener: () => void): unknown }>(
+  query: T,
+  sent: LeaseClock | undefined,
+): T {
   if (sent) query.on('query', () => sent(performance.now()));
   return query;
 }

@@ -5,7 +5,8 @@ import { fromJsonbColumn, toJsonbParam } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 
 const table = 'webhook_event_attempts';
-const interruptedErrors = ['The attempt was cut off before it finished'];
+/** What an attempt still marked running is noted with once a later attempt of its event starts. */
+export const interruptedErrors = ['The attempt was cut off before it finished'];
 
 interface EventAttemptRow {
   id: string | number;
