@@ -12,6 +12,7 @@ import { createInbox, type Inbox } from './delivery/inbox.js';
 import { createInsertBatches } from './delivery/insert-batches.js';
 import { createRetentionJob } from './delivery/retention-job.js';
 import { claimAttempts } from './delivery/claim-attempts.js';
+import { createLeaseKeepers } from './delivery/lease-keeper.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createSettleBatches } from './delivery/settle-batches.js';
 import { createWorker, type Worker } from './delivery/worker.js';
@@ -112,6 +113,7 @@ export function composeService(options: ServiceOptions): Service {
     log: options.log,
     workerId,
     policy: delivery,
+    leases: createLeaseKeepers({ db: options.db, log: options.log, owner: workerId, leaseMs: delivery.leaseMs }),
     settle: createSettleBatches(options.db),
   };
   const worker = createWorker({

@@ -8,7 +8,7 @@ import type { ExecutionOutcome, ExecutionRunner, StepOutcome } from '../executor
 import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
 import { buildExecutionJob } from './build-execution-job.js';
-import { keepLease, leaseMarginMs, type LeaseKeeper } from './lease-keeper.js';
+import { leaseMarginMs, type LeaseKeeper, type LeaseKeepers } from './lease-keeper.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 import type { SettleAttempt } from './settle-batches.js';
 import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
@@ -23,6 +23,8 @@ export interface AttemptDeps {
   /** Identifies this process in leases and attempt records. */
   readonly workerId: string;
   readonly policy: RetryPolicy & { readonly leaseMs: number };
+  /** Keeps the leases of this process's attempts, all of them extended by one statement (see createLeaseKeepers). */
+  readonly leases: LeaseKeepers;
   /** Writes attempts' ends and events' settlements, many in one statement (see settle-batches.ts). */
   readonly settle: SettleAttempt;
 }
@@ -69,15 +71,7 @@ export async function runAttempt(
   mode: 'sync' | 'async',
   start: AttemptStart,
 ): Promise<AttemptResult> {
-  const lease = keepLease({
-    db: deps.db,
-    log: deps.log,
-    eventId: event.id,
-    owner: deps.workerId,
-    attempt: event.attempts,
-    leaseMs: deps.policy.leaseMs,
-    since: start.leaseSince,
-  });
+  const lease = deps.leases.keep({ eventId: event.id, attempt: event.attempts, since: start.leaseSince });
   let settling: Promise<unknown> | undefined;
   try {
     const outcome = await attempt(deps, event, mode, start, lease);
