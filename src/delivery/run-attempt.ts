@@ -40,7 +40,7 @@ export type AttemptResult =
 
 /**
  * An attempt whose start is recorded: a sync event's first, opened with the event itself (see
- * insertRunningWebhookEvent), or a claimed one's (see openClaimedAttempts), with the configuration
+ * insertRunningWebhookEvent), or a claimed one's (see claimAttempts), with the configuration
  * it runs with (none when it no longer exists).
  */
 export interface OpenedAttempt {
@@ -159,7 +159,7 @@ function notRun(error: string): NotRun {
 
 /**
  * Calls the ExecutionService, stopped when the event's lease is lost or could not be extended (see
- * keepLease) so that no second worker can start it meanwhile. The config's own `timeoutMs` is the
+ * createLeaseKeepers) so that no second worker can start it meanwhile. The config's own `timeoutMs` is the
  * executors' to apply (their results then say what ran); without one, LEASE_MS bounds the execution
  * as it did before leases were extended.
  */
