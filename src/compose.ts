@@ -11,7 +11,8 @@ import { createConfigCache, defaultConfigCacheSettings, type ConfigCache } from 
 import { createInbox, type Inbox } from './delivery/inbox.js';
 import { createInsertBatches } from './delivery/insert-batches.js';
 import { createRetentionJob } from './delivery/retention-job.js';
-import { openClaimedAttempts } from './delivery/open-claimed-attempts.js';
+import { claimAttempts } from './delivery/claim-attempts.js';
+import { createLeaseKeepers } from './delivery/lease-keeper.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createSettleBatches } from './delivery/settle-batches.js';
 import { createWorker, type Worker } from './delivery/worker.js';
@@ -112,14 +113,14 @@ export function composeService(options: ServiceOptions): Service {
     log: options.log,
     workerId,
     policy: delivery,
+    leases: createLeaseKeepers({ db: options.db, log: options.log, owner: workerId, leaseMs: delivery.leaseMs }),
     settle: createSettleBatches(options.db),
   };
   const worker = createWorker({
     ...attemptDeps,
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
-    leaseMs: delivery.leaseMs,
-    open: (events) => openClaimedAttempts(attemptDeps, events),
+    claim: (limit, sent) => claimAttempts({ ...attemptDeps, leaseMs: delivery.leaseMs, configs }, limit, sent),
     run: async (event, start) => {
       // Every log line of an attempt carries the request id the event came in with.
       const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;

@@ -188,7 +188,7 @@ export interface DeliverySettings {
 }
 
 export const defaultDeliverySettings: DeliverySettings = Object.freeze({
-  workerConcurrency: 16,
+  workerConcurrency: 32,
   workerPollMs: 500,
   leaseMs: 60_000,
   defaultMaxAttempts: 8,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { ConfigCacheSettings } from '../config/config.js';
+import type { WebhookConfig } from '../domain/webhook-config.js';
 import { createRouteTable, type RouteTable } from '../router/route-table.js';
 import { listenToChannel } from '../store/listen-to-channel.js';
 import { configChangesChannel } from '../store/migrations/20261128020000-create-webhook-events.js';
@@ -10,6 +11,11 @@ import { listAllWebhookConfigs } from '../store/webhook-configs.js';
 export interface ConfigCache {
   /** The current route table; loads it when a change was announced since the last load. */
   routes(): Promise<RouteTable>;
+  /**
+   * The configuration with this id, when the table (as fresh as for routes) holds exactly this
+   * version of it, enabled or not; undefined otherwise (the caller then asks the store).
+   */
+  find(id: number, version: number): Promise<WebhookConfig | undefined>;
   /** Marks the table stale. */
   invalidate(): void;
   close(): Promise<void>;
@@ -38,8 +44,9 @@ export function createConfigCache(
   now: () => number = () => performance.now(),
 ): ConfigCache {
   let generation = 0;
-  let table: { routes: RouteTable; generation: number; loadedAt: number } | undefined;
-  let loading: Promise<RouteTable> | undefined;
+  type Table = { routes: RouteTable; byId: ReadonlyMap<number, WebhookConfig>; generation: number; loadedAt: number };
+  let table: Table | undefined;
+  let loading: Promise<Table> | undefined;
   const listener = listenToChannel(
     db,
     configChangesChannel,
@@ -57,9 +64,14 @@ export function createConfigCache(
       const startedAt = now();
       loading = listAllWebhookConfigs(db)
         .then((configs) => {
-          const routes = createRouteTable(configs);
-          table = { routes, generation: startedGeneration, loadedAt: startedAt };
-          return routes;
+          const loaded: Table = {
+            routes: createRouteTable(configs),
+            byId: new Map(configs.map((config) => [config.id, config])),
+            generation: startedGeneration,
+            loadedAt: startedAt,
+          };
+          table = loaded;
+          return loaded;
         })
         .finally(() => {
           loading = undefined;
@@ -68,15 +80,21 @@ export function createConfigCache(
     return loading;
   };
 
+  const current = async (): Promise<Table> => {
+    if (!table || table.generation !== generation) return reload();
+    const age = now() - table.loadedAt;
+    if (age >= maxAgeMs()) return reload();
+    if (age >= maxAgeMs() / 2) {
+      reload().catch((error: unknown) => log.warn({ err: error }, 'background reload of configurations failed'));
+    }
+    return table;
+  };
+
   return {
-    async routes() {
-      if (!table || table.generation !== generation) return reload();
-      const age = now() - table.loadedAt;
-      if (age >= maxAgeMs()) return reload();
-      if (age >= maxAgeMs() / 2) {
-        reload().catch((error: unknown) => log.warn({ err: error }, 'background reload of configurations failed'));
-      }
-      return table.routes;
+    routes: async () => (await current()).routes,
+    async find(id, version) {
+      const config = (await current()).byId.get(id);
+      return config?.version === version ? config : undefined;
     },
     invalidate() {
       generation += 1;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { extendEventLease } from '../store/event-leases.js';
+import { extendEventLeases, leaseKey } from '../store/event-leases.js';
 
 /** A lease held while an attempt runs and settles. */
 export interface LeaseKeeper {
@@ -11,15 +11,21 @@ export interface LeaseKeeper {
   stop(): void;
 }
 
-export interface LeaseKeeperOptions {
+/** Keeps every lease this process holds, sync and async alike. */
+export interface LeaseKeepers {
+  /**
+   * Keeps the lease on `eventId` for `attempt`, taken by a statement sent at `since`
+   * (`performance.now()`, see noteSent), until the keeper is stopped or the lease is lost.
+   */
+  keep(lease: { readonly eventId: number; readonly attempt: number; readonly since: number }): LeaseKeeper;
+}
+
+export interface LeaseKeepersOptions {
   readonly db: Knex;
   readonly log: Logger;
-  readonly eventId: number;
+  /** This process, as it appears in leases (the worker id). */
   readonly owner: string;
-  readonly attempt: number;
   readonly leaseMs: number;
-  /** `performance.now()` when the statement that took the lease was sent (see noteSent). */
-  readonly since: number;
 }
 
 /** How long before a lease ends an execution that could not extend it is stopped. */
@@ -27,64 +33,100 @@ export function leaseMarginMs(leaseMs: number): number {
   return Math.min(5_000, leaseMs / 5);
 }
 
-/**
- * Extends the lease every third of `leaseMs` on the database's clock, so an execution may run as
- * long as its own timeout. The process's own clock is never compared with the lease's end: it only
- * measures, monotonically, the time since the last extension was sent. When extending fails until
- * the margin before that end, or the lease is found gone, the signal aborts and the execution stops
- * before another worker may take the event.
- */
-export function keepLease(options: LeaseKeeperOptions): LeaseKeeper {
-  const controller = new AbortController();
-  const margin = leaseMarginMs(options.leaseMs);
-  let heldUntil = options.since + options.leaseMs;
-  let stopped = false;
-  let extending = false;
-  let expiry: NodeJS.Timeout | undefined;
+interface Held {
+  readonly eventId: number;
+  readonly attempt: number;
+  readonly controller: AbortController;
+  heldUntil: number;
+}
 
-  const lose = (reason: string) => {
-    if (stopped) return;
-    options.log.warn({ eventId: options.eventId, attempt: options.attempt, reason }, 'lease lost; stopping the execution');
-    controller.abort(new Error(reason));
-    stop();
+/**
+ * Extends every lease this process holds every third of `leaseMs`, on the database's clock, in one
+ * statement, so an execution may run as long as its own timeout; one timer for all of them, however
+ * many run. The process's own clock is never compared with a lease's end: it only measures,
+ * monotonically, the time since the extension was sent. A lease found gone aborts its own execution
+ * only; a lease that could not be extended until the margin before its end aborts too, before
+ * another worker may take the event.
+ */
+export function createLeaseKeepers(options: LeaseKeepersOptions): LeaseKeepers {
+  const margin = leaseMarginMs(options.leaseMs);
+  const held = new Set<Held>();
+  let interval: NodeJS.Timeout | undefined;
+  let expiry: { timer: NodeJS.Timeout; at: number } | undefined;
+  let extending = false;
+
+  const release = (lease: Held) => {
+    held.delete(lease);
+    if (held.size === 0) {
+      clearInterval(interval);
+      interval = undefined;
+      clearTimeout(expiry?.timer);
+      expiry = undefined;
+    }
   };
+  const lose = (lease: Held, reason: string) => {
+    options.log.warn({ eventId: lease.eventId, attempt: lease.attempt, reason }, 'lease lost; stopping the execution');
+    release(lease);
+    lease.controller.abort(new Error(reason));
+  };
+  /** One timer, due when the first lease would run into its margin. */
   const armExpiry = () => {
-    clearTimeout(expiry);
-    expiry = setTimeout(
-      () => lose('the lease could not be extended before it ran out'),
-      Math.max(0, heldUntil - margin - performance.now()),
-    );
+    let first = Number.POSITIVE_INFINITY;
+    for (const lease of held) first = Math.min(first, lease.heldUntil - margin);
+    if (expiry?.at === first) return;
+    clearTimeout(expiry?.timer);
+    expiry = undefined;
+    if (first === Number.POSITIVE_INFINITY) return;
+    expiry = { at: first, timer: setTimeout(expire, Math.max(0, first - performance.now())) };
   };
+  function expire() {
+    expiry = undefined;
+    const now = performance.now();
+    for (const lease of [...held]) {
+      if (lease.heldUntil - margin <= now) lose(lease, 'the lease could not be extended before it ran out');
+    }
+    armExpiry();
+  }
   const extend = async () => {
-    if (extending || stopped) return;
+    if (extending || held.size === 0) return;
     extending = true;
+    const batch = [...held];
     let sentAt = performance.now();
     try {
-      const held = await extendEventLease(options.db, {
-        id: options.eventId,
+      const still = await extendEventLeases(options.db, {
         owner: options.owner,
-        attempt: options.attempt,
         leaseMs: options.leaseMs,
+        leases: batch.map((lease) => ({ id: lease.eventId, attempt: lease.attempt })),
         sent: (at) => {
           sentAt = at;
         },
       });
-      if (stopped) return;
-      if (!held) return lose('another worker holds the event now, or it was released');
-      heldUntil = sentAt + options.leaseMs;
+      for (const lease of batch) {
+        if (!held.has(lease)) continue;
+        if (still.has(leaseKey(lease.eventId, lease.attempt))) lease.heldUntil = sentAt + options.leaseMs;
+        else lose(lease, 'another worker holds the event now, or it was released');
+      }
       armExpiry();
     } catch (error) {
-      options.log.warn({ err: error, eventId: options.eventId }, 'cannot extend the lease; retrying');
+      options.log.warn({ err: error, leases: batch.length }, 'cannot extend leases; retrying');
     } finally {
       extending = false;
     }
   };
-  const interval = setInterval(() => void extend(), Math.max(1, Math.floor(options.leaseMs / 3)));
-  function stop() {
-    stopped = true;
-    clearInterval(interval);
-    clearTimeout(expiry);
-  }
-  armExpiry();
-  return { signal: controller.signal, heldUntil: () => heldUntil, stop };
+
+  return {
+    keep({ eventId, attempt, since }) {
+      const lease: Held = { eventId, attempt, controller: new AbortController(), heldUntil: since + options.leaseMs };
+      held.add(lease);
+      interval ??= setInterval(() => void extend(), Math.max(1, Math.floor(options.leaseMs / 3)));
+      if (!expiry || lease.heldUntil - margin < expiry.at) armExpiry();
+      return {
+        signal: lease.controller.signal,
+        heldUntil: () => lease.heldUntil,
+        stop: () => {
+          if (held.has(lease)) release(lease);
+        },
+      };
+    },
+  };
 }

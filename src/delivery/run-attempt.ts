@@ -8,7 +8,7 @@ import type { ExecutionOutcome, ExecutionRunner, StepOutcome } from '../executor
 import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
 import { buildExecutionJob } from './build-execution-job.js';
-import { keepLease, leaseMarginMs, type LeaseKeeper } from './lease-keeper.js';
+import { leaseMarginMs, type LeaseKeeper, type LeaseKeepers } from './lease-keeper.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 import type { SettleAttempt } from './settle-batches.js';
 import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
@@ -23,6 +23,8 @@ export interface AttemptDeps {
   /** Identifies this process in leases and attempt records. */
   readonly workerId: string;
   readonly policy: RetryPolicy & { readonly leaseMs: number };
+  /** Keeps the leases of this process's attempts, all of them extended by one statement (see createLeaseKeepers). */
+  readonly leases: LeaseKeepers;
   /** Writes attempts' ends and events' settlements, many in one statement (see settle-batches.ts). */
   readonly settle: SettleAttempt;
 }
@@ -38,7 +40,7 @@ export type AttemptResult =
 
 /**
  * An attempt whose start is recorded: a sync event's first, opened with the event itself (see
- * insertWebhookEvents), or a claimed one's (see openClaimedAttempts), with the configuration
+ * insertWebhookEvents), or a claimed one's (see claimAttempts), with the configuration
  * it runs with (none when it no longer exists).
  */
 export interface OpenedAttempt {
@@ -69,15 +71,7 @@ export async function runAttempt(
   mode: 'sync' | 'async',
   start: AttemptStart,
 ): Promise<AttemptResult> {
-  const lease = keepLease({
-    db: deps.db,
-    log: deps.log,
-    eventId: event.id,
-    owner: deps.workerId,
-    attempt: event.attempts,
-    leaseMs: deps.policy.leaseMs,
-    since: start.leaseSince,
-  });
+  const lease = deps.leases.keep({ eventId: event.id, attempt: event.attempts, since: start.leaseSince });
   let settling: Promise<unknown> | undefined;
   try {
     const outcome = await attempt(deps, event, mode, start, lease);
@@ -165,7 +159,7 @@ function notRun(error: string): NotRun {
 
 /**
  * Calls the ExecutionService, stopped when the event's lease is lost or could not be extended (see
- * keepLease) so that no second worker can start it meanwhile. The config's own `timeoutMs` is the
+ * createLeaseKeepers) so that no second worker can start it meanwhile. The config's own `timeoutMs` is the
  * executors' to apply (their results then say what ran); without one, LEASE_MS bounds the execution
  * as it did before leases were extended.
  */

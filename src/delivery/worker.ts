@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { WebhookEvent } from '../domain/webhook-event.js';
-import { claimDueEvents, releaseWebhookEvents } from '../store/event-leases.js';
-import type { AttemptStart, OpenedAttempt } from './run-attempt.js';
+import { type LeaseClock, releaseWebhookEvents } from '../store/event-leases.js';
+import type { ClaimedRun } from './claim-attempts.js';
+import type { AttemptStart } from './run-attempt.js';
 
 export interface WorkerOptions {
   readonly db: Knex;
-  /** Decides when queued events are due (retry schedules); leases run on the database's clock. */
+  /** Stamps the release of unfinished events at shutdown. */
   readonly clock: () => Date;
   readonly log: Logger;
   readonly workerId: string;
@@ -14,9 +15,11 @@ export interface WorkerOptions {
   readonly concurrency: number;
   /** The safety net: how often an idle worker looks for due events without being woken. */
   readonly pollMs: number;
-  readonly leaseMs: number;
-  /** Records the start of a claimed batch's attempts in one go (see openClaimedAttempts); one per event, in order. */
-  readonly open: (events: readonly WebhookEvent[]) => Promise<readonly OpenedAttempt[]>;
+  /**
+   * Leases up to `limit` due events to this worker and opens their attempts, in one statement (see
+   * claimAttempts); `sent` is told when that statement went out (the leases start then).
+   */
+  readonly claim: (limit: number, sent: LeaseClock) => Promise<readonly ClaimedRun[]>;
   /** Runs one opened attempt to its event's next state; never throws for a failed execution. */
   readonly run: (event: WebhookEvent, start: AttemptStart) => Promise<unknown>;
 }
@@ -35,7 +38,7 @@ export interface Worker {
 const failureBackoffMs = 1_000;
 
 /**
- * Claims up to the free slots in one statement, opens the batch's attempts in two more, and runs
+ * Claims up to the free slots and opens their attempts in one statement, and runs
  * them side by side (their settles are grouped too, see settle-batches.ts). A claim that came back
  * short means nothing else is due: the worker then sleeps until it is woken (a local accept, a
  * NOTIFY from another process) or its poll comes, instead of claiming again as each event ends.
@@ -60,23 +63,11 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const claimBatch = async (limit: number): Promise<{ event: WebhookEvent; start: AttemptStart }[]> => {
     let leaseSince = performance.now();
-    const events = await claimDueEvents(options.db, {
-      owner: options.workerId,
-      now: options.clock(),
-      leaseMs: options.leaseMs,
-      limit,
-      sent: (at) => {
-        leaseSince = at;
-      },
+    const runs = await options.claim(limit, (at) => {
+      leaseSince = at;
     });
-    queueLooksEmpty = events.length < limit;
-    if (events.length === 0) return [];
-    // Each run keeps its lease from now on, while the batch's attempts are being opened.
-    const opened = options.open(events);
-    return events.map((event, index) => ({
-      event,
-      start: { leaseSince, opened: opened.then((attempts) => attempts[index]!) },
-    }));
+    queueLooksEmpty = runs.length < limit;
+    return runs.map(({ event, opened }) => ({ event, start: { leaseSince, opened } }));
   };
 
   const track = (event: WebhookEvent, start: AttemptStart): Promise<void> => {

@@ -32,23 +32,37 @@ export async function claimDueEvents(
 }
 
 /**
- * Extends the lease `owner` holds on an event for this very attempt to `leaseMs` from the database's
- * now. False when the lease is gone: settled, released, or taken by another worker after it expired.
+ * Extends, to `leaseMs` from the database's now, every lease `owner` holds on these events for these
+ * very attempts, in one statement. Returns the leases still held (`leaseKey`); one missing is gone:
+ * settled, released, or taken by another worker after it expired. Rows are found by primary key; a
+ * lease owner is only ever set with status 'processing', so the owner is the whole test (a test on
+ * the status would invite the partial index on it, see settleAttempts).
  */
-export async function extendEventLease(
+export async function extendEventLeases(
   db: Db,
-  lease: {
-    readonly id: number;
+  extension: {
     readonly owner: string;
-    readonly attempt: number;
     readonly leaseMs: number;
+    readonly leases: readonly { readonly id: number; readonly attempt: number }[];
     readonly sent?: LeaseClock;
   },
-): Promise<boolean> {
-  const query = db('webhook_events')
-    .where({ id: lease.id, lease_owner: lease.owner, attempts: lease.attempt, status: 'processing' })
-    .update({ available_at: leaseEnd(db, lease.leaseMs) });
-  return Number(await noteSent(query, lease.sent)) === 1;
+): Promise<Set<string>> {
+  if (extension.leases.length === 0) return new Set();
+  const ids = extension.leases.map((lease) => lease.id);
+  const query = db.raw<{ rows: { id: string | number; attempts: number }[] }>(
+    `UPDATE webhook_events e SET available_at = ?
+     FROM unnest(?::bigint[], ?::integer[]) AS l(id, attempt)
+     WHERE e.id = ANY(?::bigint[]) AND e.id = l.id AND e.attempts = l.attempt AND e.lease_owner = ?
+     RETURNING e.id, e.attempts`,
+    [leaseEnd(db, extension.leaseMs), ids, extension.leases.map((lease) => lease.attempt), ids, extension.owner],
+  );
+  const { rows } = await noteSent(query, extension.sent);
+  return new Set(rows.map((row) => leaseKey(Number(row.id), Number(row.attempts))));
+}
+
+/** Names one lease: an event and the attempt it is held for. */
+export function leaseKey(id: number, attempt: number): string {
+  return `${id}:${attempt}`;
 }
 
 /**
@@ -58,7 +72,10 @@ export async function extendEventLease(
 export type LeaseClock = (at: number) => void;
 
 /** Calls `sent` as knex hands the statement to its connection. */
-function noteSent<T extends { on(event: 'query', listener: () => void): unknown }>(query: T, sent: LeaseClock | undefined): T {
+export function noteSent<T extends { on(event: 'query', listener: () => void): unknown }>(
+  query: T,
+  sent: LeaseClock | undefined,
+): T {
   if (sent) query.on('query', () => sent(performance.now()));
   return query;
 }

@@ -5,7 +5,8 @@ import { fromJsonbColumn, toJsonbParam } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 
 const table = 'webhook_event_attempts';
-const interruptedErrors = ['The attempt was cut off before it finished'];
+/** What an attempt still marked running is noted with once a later attempt of its event starts. */
+export const interruptedErrors = ['The attempt was cut off before it finished'];
 
 interface EventAttemptRow {
   id: string | number;
@@ -40,35 +41,6 @@ export async function insertEventAttempt(
     .merge()
     .returning('id');
   return Number((row as { id: string | number }).id);
-}
-
-/**
- * Notes the start of a claimed batch's attempts in one statement, one attempt id per start in order.
- * Earlier attempts of these events still `running` were cut off (their process died or gave the
- * lease back): they become `interrupted` in the same statement.
- */
-export async function openEventAttempts(
-  db: Db,
-  starts: readonly { readonly eventId: number; readonly attempt: number; readonly configVersion: number | null }[],
-  by: { readonly worker: string; readonly startedAt: Date },
-): Promise<number[]> {
-  if (starts.length === 0) return [];
-  const rows = starts.map((start) => ({ event_id: start.eventId, attempt: start.attempt, config_version: start.configVersion }));
-  const { rows: opened } = await db.raw<{ rows: { id: string | number; event_id: string | number }[] }>(
-    `WITH s AS MATERIALIZED (
-       SELECT * FROM jsonb_to_recordset(?::jsonb) AS s(event_id bigint, attempt integer, config_version integer)),
-     interrupted AS (
-       UPDATE ${table} a SET outcome = 'interrupted', finished_at = ?, errors = ?::jsonb
-       FROM s WHERE a.event_id = s.event_id AND a.attempt < s.attempt AND a.outcome = 'running')
-     INSERT INTO ${table} (event_id, attempt, worker, config_version, started_at, outcome)
-     SELECT event_id, attempt, ?, config_version, ?, 'running' FROM s
-     ON CONFLICT (event_id, attempt) DO UPDATE SET worker = excluded.worker, config_version = excluded.config_version,
-       started_at = excluded.started_at, outcome = 'running'
-     RETURNING id, event_id`,
-    [toJsonbParam(rows), by.startedAt, toJsonbParam(interruptedErrors), by.worker, by.startedAt],
-  );
-  const idOf = new Map(opened.map((row) => [Number(row.event_id), Number(row.id)]));
-  return starts.map((start) => idOf.get(start.eventId)!);
 }
 
 /** How an attempt ended. */

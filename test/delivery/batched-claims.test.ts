@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookEvent } from '../../src/domain/webhook-event.js';
-import { openClaimedAttempts } from '../../src/delivery/open-claimed-attempts.js';
+import { claimAttempts } from '../../src/delivery/claim-attempts.js';
 import { createSettleBatches } from '../../src/delivery/settle-batches.js';
 import { createWorker, type Worker } from '../../src/delivery/worker.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -69,16 +69,16 @@ describe.each(engines)('batched claims on %s', (engine) => {
     const bothHaveRuns = new Promise<void>((resolve) => (bothClaimed = resolve));
     const workerOn = (db: Knex, workerId: string): Worker => {
       const settle = createSettleBatches(db);
-      const deps = { db, clock: () => new Date(), workerId };
+      const deps = { db, clock: () => new Date(), workerId, leaseMs: 60_000, configs: { find: async () => undefined } };
       return createWorker({
         ...deps,
         log: silentLog,
         concurrency: 16,
         pollMs: 20,
-        leaseMs: 60_000,
-        open: (events) => {
-          batchSizes.push(events.length);
-          return openClaimedAttempts(deps, events);
+        claim: async (limit, sent) => {
+          const runs = await claimAttempts(deps, limit, sent);
+          if (runs.length > 0) batchSizes.push(runs.length);
+          return runs;
         },
         run: async (event: WebhookEvent, start) => {
           runs.push({ eventId: event.id, worker: workerId });

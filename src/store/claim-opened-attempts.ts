@@ -1,0 +1,85 @@
+import type { WebhookEvent } from '../domain/webhook-event.js';
+import { type LeaseClock, noteSent } from './event-leases.js';
+import { interruptedErrors } from './webhook-event-attempts.js';
+import { leaseEnd, toWebhookEvent, type WebhookEventRow } from './webhook-events.js';
+import { toJsonbParam } from './jsonb-safe.js';
+import type { Db } from './open-database.js';
+
+/** A claimed event with its attempt already opened, and the configuration (id and version) it runs with. */
+export interface ClaimedAttempt {
+  readonly event: WebhookEvent;
+  readonly attemptId: number;
+  /** None when the event's configuration no longer exists (or, by reserved key, none is enabled). */
+  readonly config: { readonly id: number; readonly version: number } | null;
+}
+
+type ClaimedRow = WebhookEventRow & {
+  attempt_id: string | number;
+  run_config_id: number | null;
+  run_config_version: number | null;
+};
+
+/**
+ * Leases up to `limit` due events to `owner` (exactly as claimDueEvents) and opens their attempts in
+ * the same statement: each notes its start with the version of the configuration it runs with (the
+ * current one by id; a provider's event stored without one runs with its reserved key's, when that
+ * one is enabled), and any earlier attempt still marked running is noted as cut off. One round trip
+ * per batch: the caller takes the configurations themselves from its cache.
+ */
+export async function claimOpenedAttempts(
+  db: Db,
+  claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
+): Promise<ClaimedAttempt[]> {
+  const due = `((status = 'queued' AND available_at <= :now) OR (status = 'processing' AND available_at <= now()))`;
+  // `picked` is materialized for the reason given in claimDueEvents. Every later step finds rows by
+  // primary key or by (event_id, attempt), never through a partial index on the status.
+  const query = db.raw<{ rows: ClaimedRow[] }>(
+    `WITH picked AS MATERIALIZED (
+       SELECT id FROM webhook_events
+       WHERE status IN ('queued', 'processing') AND available_at <= greatest(:now, now()) AND ${due}
+       ORDER BY available_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),
+     claimed AS (
+       UPDATE webhook_events SET status = 'processing', lease_owner = :owner, available_at = :leaseEnd, attempts = attempts + 1
+       FROM picked
+       WHERE webhook_events.id = picked.id AND ${due}
+       RETURNING webhook_events.*),
+     runs AS MATERIALIZED (
+       SELECT c.id AS event_id, c.attempts AS attempt, coalesce(by_id.id, by_key.id) AS config_id,
+         coalesce(by_id.version, by_key.version) AS config_version
+       FROM claimed c
+       LEFT JOIN webhook_configs by_id ON by_id.id = c.config_id
+       LEFT JOIN LATERAL (
+         SELECT w.id, w.version FROM webhook_configs w
+         WHERE c.config_id IS NULL AND c.source <> 'router' AND w.is_enabled AND lower(w.key) = lower(c.config_key)
+         ORDER BY w.id LIMIT 1) by_key ON true),
+     interrupted AS (
+       UPDATE webhook_event_attempts a SET outcome = 'interrupted', finished_at = :startedAt, errors = :interruptedErrors::jsonb
+       FROM runs r WHERE a.event_id = r.event_id AND a.attempt < r.attempt AND a.outcome = 'running'),
+     opened AS (
+       INSERT INTO webhook_event_attempts (event_id, attempt, worker, config_version, started_at, outcome)
+       SELECT event_id, attempt, :owner, config_version, :startedAt, 'running' FROM runs
+       ON CONFLICT (event_id, attempt) DO UPDATE SET worker = excluded.worker, config_version = excluded.config_version,
+         started_at = excluded.started_at, outcome = 'running'
+       RETURNING id, event_id)
+     SELECT claimed.*, opened.id AS attempt_id, runs.config_id AS run_config_id, runs.config_version AS run_config_version
+     FROM claimed JOIN runs ON runs.event_id = claimed.id JOIN opened ON opened.event_id = claimed.id
+     ORDER BY claimed.id`,
+    {
+      owner: claim.owner,
+      now: claim.now,
+      leaseEnd: leaseEnd(db, claim.leaseMs),
+      limit: claim.limit,
+      startedAt: claim.now,
+      interruptedErrors: toJsonbParam(interruptedErrors),
+    },
+  );
+  const { rows } = await noteSent(query, claim.sent);
+  return rows.map((row) => ({
+    event: toWebhookEvent(row),
+    attemptId: Number(row.attempt_id),
+    config:
+      row.run_config_id === null || row.run_config_version === null
+        ? null
+        : { id: Number(row.run_config_id), version: Number(row.run_config_version) },
+  }));
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
+import { createLeaseKeepers } from '../../src/delivery/lease-keeper.js';
+import { claimDueEvents } from '../../src/store/event-leases.js';
+import { insertWebhookEvent } from '../../src/store/webhook-events.js';
+import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { silentLog } from '../helpers/silent-log.js';
+import { eventually } from '../helpers/webhook-calls.js';
+
+const leaseMs = 600;
+const now = new Date('2026-01-01T00:00:00.000Z');
+
+const queued: NewWebhookEvent = {
+  configId: null,
+  configKey: 'lease',
+  configVersion: null,
+  source: 'router',
+  method: 'POST',
+  path: 'lease',
+  headers: {},
+  query: {},
+  rawBody: Buffer.from('{}'),
+  clientIp: '127.0.0.1',
+  receivedAt: now,
+  idempotencyKey: null,
+  responseMode: 'async',
+  status: 'queued',
+  attempts: 0,
+  maxAttempts: 3,
+  availableAt: now,
+  leaseOwner: null,
+  trace: {},
+};
+
+describe.each(engines)('lease keepers on %s', (engine) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+  });
+  afterAll(() => database?.destroy());
+  beforeEach(() => database.truncate());
+
+  it('extend every lease of the process together, and a lease lost stops only its own run', async () => {
+    for (let n = 0; n < 3; n += 1) await insertWebhookEvent(database.db, queued);
+    const since = performance.now();
+    const claimed = await claimDueEvents(database.db, { owner: 'host:1', now, leaseMs, limit: 3 });
+    expect(claimed).toHaveLength(3);
+    const keepers = createLeaseKeepers({ db: database.db, log: silentLog, owner: 'host:1', leaseMs });
+    const [lost, ...kept] = claimed.map((event) => ({
+      event,
+      lease: keepers.keep({ eventId: event.id, attempt: event.attempts, since }),
+    }));
+
+    await database.db('webhook_events').where({ id: lost!.event.id }).update({ lease_owner: 'host:2' });
+    await eventually(async () => (lost!.lease.signal.aborted ? true : undefined), 5_000);
+    // Well past the first lease's end: the others were extended meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, leaseMs * 1.5));
+    for (const { lease } of kept) {
+      expect(lease.signal.aborted).toBe(false);
+      expect(lease.heldUntil()).toBeGreaterThan(since + leaseMs);
+    }
+    const [row] = await database
+      .db('webhook_events')
+      .whereIn(
+        'id',
+        kept.map(({ event }) => event.id),
+      )
+      .count({ n: '*' })
+      .where('available_at', '>', database.db.raw('now()'));
+    expect(Number(row?.n)).toBe(2);
+    for (const { lease } of kept) lease.stop();
+  });
+});
