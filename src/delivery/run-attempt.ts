@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, WebhookEvent } from '../domain/webhook-event.js';
-import { abortAfter, untilAborted } from '../executors/execution-bounds.js';
+import { untilAborted, withTimeLimit } from '../executors/execution-bounds.js';
 import type { ExecutionOutcome, ExecutionRunner, StepOutcome } from '../executors/execution-job.js';
 import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
@@ -173,19 +173,20 @@ async function execute(
   if (leaseSignal.aborted) return notRun('Not run: its lease ran out before the execution could start');
   const defaultLimitMs =
     config.timeoutMs === null ? Math.floor(deps.policy.leaseMs - leaseMarginMs(deps.policy.leaseMs)) : undefined;
-  const signal = defaultLimitMs === undefined ? leaseSignal : abortAfter(leaseSignal, defaultLimitMs);
-  try {
-    const outcome = await untilAborted(deps.execution.execute(buildExecutionJob(event, config, body), { signal }), signal);
-    if (outcome !== 'aborted') return outcome;
-    return notRun(cutOffReason());
-  } catch (error) {
-    // The call rejects once the signal aborts: that is the cut-off, not a failure of the call.
-    if (signal.aborted) return notRun(cutOffReason());
-    // The detail (an executor process's address, a transport error) is logged, never stored or
-    // answered: a sync webhook's caller sees the stored errors.
-    deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
-    return notRun('The execution could not be run: the executors failed to answer');
-  }
+  return withTimeLimit(leaseSignal, defaultLimitMs, async (signal) => {
+    try {
+      const outcome = await untilAborted(deps.execution.execute(buildExecutionJob(event, config, body), { signal }), signal);
+      if (outcome !== 'aborted') return outcome;
+      return notRun(cutOffReason());
+    } catch (error) {
+      // The call rejects once the signal aborts: that is the cut-off, not a failure of the call.
+      if (signal.aborted) return notRun(cutOffReason());
+      // The detail (an executor process's address, a transport error) is logged, never stored or
+      // answered: a sync webhook's caller sees the stored errors.
+      deps.log.warn({ err: error, eventId: event.id }, 'execution call failed');
+      return notRun('The execution could not be run: the executors failed to answer');
+    }
+  });
 
   function cutOffReason(): string {
     return leaseSignal.aborted

@@ -6,37 +6,72 @@ export function configTimeoutMs(job: ExecutionJob): number | undefined {
 }
 
 /**
- * The caller's signal, also aborted when the config's `timeoutMs` passes. Each executor applies the
- * config's limit itself, so that its own result (the chain's steps, the script's logs) says what ran.
+ * Runs `work` with the caller's signal, also aborted when the config's `timeoutMs` passes. Each
+ * executor applies the config's limit itself, so that its own result (the chain's steps, the
+ * script's logs) says what ran.
  */
-export function withConfigTimeout(signal: AbortSignal, job: ExecutionJob): AbortSignal {
-  const timeoutMs = configTimeoutMs(job);
-  return timeoutMs === undefined ? signal : abortAfter(signal, timeoutMs);
+export function withConfigTimeout<T>(
+  signal: AbortSignal,
+  job: ExecutionJob,
+  work: (bounded: AbortSignal) => Promise<T>,
+): Promise<T> {
+  return withTimeLimit(signal, configTimeoutMs(job), work);
+}
+
+/**
+ * Runs `work` with `signal`, also aborted once `ms` have passed (none: `signal` as it is); the limit's
+ * timer is cleared as soon as the work ends, so that thousands of attempts a second do not each leave
+ * a timer, and the controller it holds, alive for the rest of their limit.
+ */
+export async function withTimeLimit<T>(
+  signal: AbortSignal,
+  ms: number | undefined,
+  work: (bounded: AbortSignal) => Promise<T>,
+): Promise<T> {
+  if (ms === undefined) return work(signal);
+  const limit = abortAfter(signal, ms);
+  try {
+    return await work(limit.signal);
+  } finally {
+    limit.clear();
+  }
+}
+
+/** A signal with a time limit, and the way to drop that limit once the work it bounds has ended. */
+export interface TimeLimit {
+  readonly signal: AbortSignal;
+  clear(): void;
 }
 
 /**
  * `signal`, also aborted once `ms` have passed. Not `AbortSignal.any([signal, AbortSignal.timeout(ms)])`:
  * nothing holds that timeout signal strongly, so Node may collect it, and its timer with it, before
  * it fires; the combined signal then never aborts and the work runs past its limit (seen in the suite).
- * Here the timer holds the controller until it fires.
+ * Here the timer holds the controller until it fires or is cleared.
  */
-export function abortAfter(signal: AbortSignal, ms: number): AbortSignal {
+export function abortAfter(signal: AbortSignal, ms: number): TimeLimit {
   const controller = new AbortController();
   if (signal.aborted) {
     controller.abort(signal.reason);
-    return controller.signal;
+    return { signal: controller.signal, clear: () => {} };
   }
-  const timer = setTimeout(() => controller.abort(new DOMException(`Timed out after ${ms} ms`, 'TimeoutError')), ms);
+  const onAbort = () => {
+    clearTimeout(timer);
+    controller.abort(signal.reason);
+  };
+  const timer = setTimeout(() => {
+    signal.removeEventListener('abort', onAbort);
+    controller.abort(new DOMException(`Timed out after ${ms} ms`, 'TimeoutError'));
+  }, ms);
   timer.unref();
-  signal.addEventListener(
-    'abort',
-    () => {
+  signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear() {
       clearTimeout(timer);
-      controller.abort(signal.reason);
+      signal.removeEventListener('abort', onAbort);
     },
-    { once: true },
-  );
-  return controller.signal;
+  };
 }
 
 /**

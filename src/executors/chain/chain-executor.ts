@@ -19,37 +19,39 @@ export function createChainExecutor(bus: CommandBus): Executor {
       const chain = stepsOf(job);
       if (chain.length === 0) return failedResult('The command chain is empty');
       const { context } = job;
-      const chainSignal = withConfigTimeout(signal, job);
-      const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: chainSignal };
-      const stopReason = () => (signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(job)} ms`);
-      const steps: StepOutcome[] = [];
-      let previous: JsonValue = null;
-      for (const [index, step] of chain.entries()) {
-        if (chainSignal.aborted) return { success: false, errors: [stopReason()], steps };
-        const started = performance.now();
-        const input: JsonObject = takesApiRequest(bus, step.commandName)
-          ? step.parameters
-          : { ...context, parameters: step.parameters, previous };
-        const outcome = await untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal);
-        const durationMs = performance.now() - started;
-        if (outcome === 'aborted' || (!outcome.success && chainSignal.aborted)) {
-          steps.push({
-            commandName: step.commandName,
-            success: false,
-            error: signal.aborted ? 'Cancelled' : 'Timed out',
-            durationMs,
-          });
-          return { success: false, errors: [stopReason()], steps };
+      return withConfigTimeout(signal, job, async (chainSignal) => {
+        const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: chainSignal };
+        const stopReason = () =>
+          signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(job)} ms`;
+        const steps: StepOutcome[] = [];
+        let previous: JsonValue = null;
+        for (const [index, step] of chain.entries()) {
+          if (chainSignal.aborted) return { success: false, errors: [stopReason()], steps };
+          const started = performance.now();
+          const input: JsonObject = takesApiRequest(bus, step.commandName)
+            ? step.parameters
+            : { ...context, parameters: step.parameters, previous };
+          const outcome = await untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal);
+          const durationMs = performance.now() - started;
+          if (outcome === 'aborted' || (!outcome.success && chainSignal.aborted)) {
+            steps.push({
+              commandName: step.commandName,
+              success: false,
+              error: signal.aborted ? 'Cancelled' : 'Timed out',
+              durationMs,
+            });
+            return { success: false, errors: [stopReason()], steps };
+          }
+          if (!outcome.success) {
+            steps.push({ commandName: step.commandName, success: false, error: outcome.errors.join('; '), durationMs });
+            const errors = [`Step ${index + 1} (${step.commandName}) failed: ${outcome.errors.join('; ')}`];
+            return { success: false, errors, steps };
+          }
+          steps.push({ commandName: step.commandName, success: true, data: outcome.data, durationMs });
+          previous = outcome.data;
         }
-        if (!outcome.success) {
-          steps.push({ commandName: step.commandName, success: false, error: outcome.errors.join('; '), durationMs });
-          const errors = [`Step ${index + 1} (${step.commandName}) failed: ${outcome.errors.join('; ')}`];
-          return { success: false, errors, steps };
-        }
-        steps.push({ commandName: step.commandName, success: true, data: outcome.data, durationMs });
-        previous = outcome.data;
-      }
-      return { success: true, data: previous, steps };
+        return { success: true, data: previous, steps };
+      });
     },
     dispose: async () => {},
   };

@@ -9,16 +9,17 @@ import { runWebhookCommand } from '../run-webhook-command.js';
  */
 export function createNativeExecutor(bus: CommandBus): Executor {
   return {
-    async execute(job, { signal }) {
+    execute(job, { signal }) {
       const { context } = job;
-      const bounded = withConfigTimeout(signal, job);
-      const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: bounded };
-      const outcome = await untilAborted(runWebhookCommand(bus, job.commandName, context, caller), bounded);
-      if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
-        return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(job)} ms`);
-      }
-      if (!outcome.success) return failedResult(...outcome.errors);
-      return { success: true, data: outcome.data };
+      return withConfigTimeout(signal, job, async (bounded) => {
+        const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: bounded };
+        const outcome = await untilAborted(runWebhookCommand(bus, job.commandName, context, caller), bounded);
+        if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
+          return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(job)} ms`);
+        }
+        if (!outcome.success) return failedResult(...outcome.errors);
+        return { success: true, data: outcome.data };
+      });
     },
     dispose: async () => {},
   };
