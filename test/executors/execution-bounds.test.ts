@@ -34,7 +34,11 @@ describe('withTimeLimit', () => {
   it('drops the limit once the work has ended: its signal does not abort later, nor with the caller', async () => {
     const caller = new AbortController();
     let bounded: AbortSignal | undefined;
-    expect(await withTimeLimit(caller.signal, 50, async (signal) => ((bounded = signal), 'done'))).toBe('done');
+    const answer = await withTimeLimit(caller.signal, 50, async (signal) => {
+      bounded = signal;
+      return 'done';
+    });
+    expect(answer).toBe('done');
     await sleep(120);
     caller.abort(new Error('cancelled'));
     expect(bounded?.aborted).toBe(false);
