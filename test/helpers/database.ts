@@ -59,5 +59,18 @@ async function truncateAll(db: Knex): Promise<void> {
     `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'knex_migrations%'`,
   );
   if (rows.length === 0) return;
-  await db.raw(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  const truncate = `TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`;
+  // The service under test may still be claiming: its claim locks webhook_events, then the attempts,
+  // while TRUNCATE takes them in its own order. PostgreSQL then ends one of the two as a deadlock
+  // victim, rolled back whole; when that is the TRUNCATE, it is simply run again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.raw(truncate);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== deadlockDetected || attempt >= 5) throw error;
+    }
+  }
 }
+
+const deadlockDetected = '40P01';
