@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '16,64,256' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    scenarios: { type: 'string', default: 'async-echo,sync-echo,sync-script,gateway-get,grpc-get,drain' },
+    scenarios: { type: 'string', default: 'async-accept,async-echo,sync-echo,sync-script,gateway-get,grpc-get,drain' },
     'drain-events': { type: 'string', default: '10000' },
     soak: { type: 'string' },
   },
@@ -135,7 +135,9 @@ async function runBaselines(): Promise<void> {
   }
 }
 
-const ingestScenarios: Record<string, { path: string; status: number }> = {
+/** `workersStopped`: the accept path alone, its events left queued (what async-echo's workers cost shows beside it). */
+const ingestScenarios: Record<string, { path: string; status: number; workersStopped?: boolean }> = {
+  'async-accept': { path: scenarioConfigs['async-echo'].path, status: 202, workersStopped: true },
   'async-echo': { path: scenarioConfigs['async-echo'].path, status: 202 },
   'sync-echo': { path: scenarioConfigs['sync-echo'].path, status: 200 },
   'sync-script': { path: scenarioConfigs['sync-script'].path, status: 200 },
@@ -145,7 +147,7 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
   const env = engineEnv(engine);
   const ingest = ingestScenarios[scenario];
   if (ingest) {
-    await withTarget('service', env, async (target) => {
+    await withTarget('service', { ...env, ...(ingest.workersStopped && { BENCH_START_WORKER: 'false' }) }, async (target) => {
       for (const connections of connectionLevels) {
         const result = await measure(target, post(`${target.url}/api/webhook/${ingest.path}`, ingest.status, connections));
         record(engine, scenario, connections, result, await target.ask({ kind: 'rss' }));
