@@ -20,8 +20,13 @@ type ClaimedRow = WebhookEventRow & {
 };
 
 /**
- * Leases up to `limit` due events to `owner` (exactly as claimDueEvents) and opens their attempts in
- * the same statement: each notes its start with the version of the configuration it runs with (the
+ * Leases up to `limit` due events to `owner` for `leaseMs`: queued ones whose time has come (`now`,
+ * the caller's clock: a retry schedule), and processing ones whose lease expired on the database's
+ * clock (their worker died). A lease is only ever compared with `now()` of the database, so a process
+ * whose clock is skewed cannot take an event another one still holds. SKIP LOCKED lets several
+ * processes claim side by side; the outer UPDATE checks the state again on the row it locks.
+ *
+ * It opens their attempts in the same statement: each notes its start with the version of the configuration it runs with (the
  * current one by id; a provider's event stored without one runs with its reserved key's, when that
  * one is enabled), and any earlier attempt still marked running is noted as cut off. One round trip
  * per batch: the caller takes the configurations themselves from its cache.
@@ -31,8 +36,10 @@ export async function claimOpenedAttempts(
   claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
 ): Promise<ClaimedAttempt[]> {
   const due = `((status = 'queued' AND available_at <= :now) OR (status = 'processing' AND available_at <= now()))`;
-  // `picked` is materialized for the reason given in claimDueEvents. Every later step finds rows by
-  // primary key or by (event_id, attempt), never through a partial index on the status.
+  // The due rows are picked once, in a materialized CTE: as a subquery of the UPDATE, the planner was
+  // free to run the pick again as rows changed, and one claim took far more than `limit` events.
+  // Every later step finds rows by primary key or by (event_id, attempt), never through a partial
+  // index on the status.
   const query = db.raw<{ rows: ClaimedRow[] }>(
     `WITH picked AS MATERIALIZED (
        SELECT id FROM webhook_events

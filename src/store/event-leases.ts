@@ -1,35 +1,5 @@
 import type { Db } from './open-database.js';
-import { leaseEnd, toWebhookEvent, type WebhookEventRow } from './webhook-events.js';
-import type { WebhookEvent } from '../domain/webhook-event.js';
-
-/**
- * Leases up to `limit` due events to `owner` for `leaseMs`: queued ones whose time has come (`now`,
- * the caller's clock: a retry schedule), and processing ones whose lease expired on the database's
- * clock (their worker died). A lease is only ever compared with `now()` of the database, so a process
- * whose clock is skewed cannot take an event another one still holds. SKIP LOCKED lets several
- * processes claim side by side; the outer UPDATE checks the state again on the row it locks.
- */
-export async function claimDueEvents(
-  db: Db,
-  claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
-): Promise<WebhookEvent[]> {
-  const due = `((status = 'queued' AND available_at <= :now) OR (status = 'processing' AND available_at <= now()))`;
-  // The due rows are picked once, in a materialized CTE: as a subquery of the UPDATE, the planner was
-  // free to run the pick again as rows changed, and one claim took far more than `limit` events.
-  const query = db.raw<{ rows: WebhookEventRow[] }>(
-    `WITH picked AS MATERIALIZED (
-       SELECT id FROM webhook_events
-       WHERE status IN ('queued', 'processing') AND available_at <= greatest(:now, now()) AND ${due}
-       ORDER BY available_at, id LIMIT :limit FOR UPDATE SKIP LOCKED)
-     UPDATE webhook_events SET status = 'processing', lease_owner = :owner, available_at = :leaseEnd, attempts = attempts + 1
-     FROM picked
-     WHERE webhook_events.id = picked.id AND ${due}
-     RETURNING webhook_events.*`,
-    { owner: claim.owner, now: claim.now, leaseEnd: leaseEnd(db, claim.leaseMs), limit: claim.limit },
-  );
-  const { rows } = await noteSent(query, claim.sent);
-  return rows.map(toWebhookEvent);
-}
+import { leaseEnd } from './webhook-events.js';
 
 /**
  * Extends, to `leaseMs` from the database's now, every lease `owner` holds on these events for these

@@ -23,26 +23,6 @@ interface EventAttemptRow {
   steps: JsonValue | null;
 }
 
-/** Notes the start of an attempt: if the process dies now, the trace still shows it. */
-export async function insertEventAttempt(
-  db: Db,
-  attempt: { eventId: number; attempt: number; worker: string; configVersion: number | null; startedAt: Date },
-): Promise<number> {
-  const [row] = await db(table)
-    .insert({
-      event_id: attempt.eventId,
-      attempt: attempt.attempt,
-      worker: attempt.worker,
-      config_version: attempt.configVersion,
-      started_at: attempt.startedAt,
-      outcome: 'running',
-    })
-    .onConflict(['event_id', 'attempt'])
-    .merge()
-    .returning('id');
-  return Number((row as { id: string | number }).id);
-}
-
 /** How an attempt ended. */
 export interface AttemptFinish {
   readonly outcome: Exclude<AttemptOutcome, 'running'>;

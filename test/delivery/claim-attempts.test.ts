@@ -1,33 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimAttempts } from '../../src/delivery/claim-attempts.js';
-import type { WebhookConfig, WebhookConfigFields } from '../../src/domain/webhook-config.js';
-import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
+import type { WebhookConfig } from '../../src/domain/webhook-config.js';
 import { insertWebhookConfig, updateWebhookConfig } from '../../src/store/webhook-configs.js';
 import { insertWebhookEvent } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { echoConfigFields, queuedEvent } from '../helpers/store-fixtures.js';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
-const fields: WebhookConfigFields = {
-  key: 'orders',
-  description: '',
-  isEnabled: true,
-  path: '/orders',
-  action: 'POST',
-  executionType: 0,
-  commandName: 'EchoCommand',
-  commandChain: null,
-  executionCode: null,
-  processDefinitionId: null,
-  processAction: null,
-  messageName: null,
-  correlationKey: null,
-  allowableIps: '',
-  responseMode: 'async',
-  timeoutMs: null,
-  maxAttempts: null,
-  idempotencyKey: null,
-  verification: null,
-};
+const fields = echoConfigFields('orders');
 
 describe.each(engines)('claiming attempts on %s', (engine) => {
   let database: TestDatabase;
@@ -38,27 +18,7 @@ describe.each(engines)('claiming attempts on %s', (engine) => {
   beforeEach(() => database.truncate());
 
   const queue = (config: WebhookConfig) =>
-    insertWebhookEvent(database.db, {
-      configId: config.id,
-      configKey: config.key,
-      configVersion: config.version,
-      source: 'router',
-      method: 'POST',
-      path: 'orders',
-      headers: {},
-      query: {},
-      rawBody: Buffer.from('{}'),
-      clientIp: '127.0.0.1',
-      receivedAt: now,
-      idempotencyKey: null,
-      responseMode: 'async',
-      status: 'queued',
-      attempts: 0,
-      maxAttempts: 3,
-      availableAt: now,
-      leaseOwner: null,
-      trace: {},
-    } satisfies NewWebhookEvent);
+    insertWebhookEvent(database.db, queuedEvent(config.key, now, { configId: config.id, configVersion: config.version }));
 
   it('takes a configuration from the cache when it holds the version the claim names, else from the store', async () => {
     const first = await insertWebhookConfig(database.db, fields, now);

@@ -1,32 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfigCache } from '../../src/delivery/config-cache.js';
-import type { WebhookConfigFields } from '../../src/domain/webhook-config.js';
 import { insertWebhookConfig, setWebhookConfigEnabled, updateWebhookConfig } from '../../src/store/webhook-configs.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { silentLog } from '../helpers/silent-log.js';
+import { echoConfigFields } from '../helpers/store-fixtures.js';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
-const fields: WebhookConfigFields = {
-  key: 'invoices',
-  description: '',
-  isEnabled: true,
-  path: '/invoices',
-  action: 'POST',
-  executionType: 0,
-  commandName: 'EchoCommand',
-  commandChain: null,
-  executionCode: null,
-  processDefinitionId: null,
-  processAction: null,
-  messageName: null,
-  correlationKey: null,
-  allowableIps: '',
-  responseMode: 'async',
-  timeoutMs: null,
-  maxAttempts: null,
-  idempotencyKey: null,
-  verification: null,
-};
+const fields = echoConfigFields('invoices');
 
 describe.each(engines)('config cache on %s', (engine) => {
   let database: TestDatabase;

@@ -1,36 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
 import { createLeaseKeepers } from '../../src/delivery/lease-keeper.js';
-import { claimDueEvents } from '../../src/store/event-leases.js';
+import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { insertWebhookEvent } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { silentLog } from '../helpers/silent-log.js';
+import { queuedEvent } from '../helpers/store-fixtures.js';
 import { eventually } from '../helpers/webhook-calls.js';
 
 const leaseMs = 600;
 const now = new Date('2026-01-01T00:00:00.000Z');
 
-const queued: NewWebhookEvent = {
-  configId: null,
-  configKey: 'lease',
-  configVersion: null,
-  source: 'router',
-  method: 'POST',
-  path: 'lease',
-  headers: {},
-  query: {},
-  rawBody: Buffer.from('{}'),
-  clientIp: '127.0.0.1',
-  receivedAt: now,
-  idempotencyKey: null,
-  responseMode: 'async',
-  status: 'queued',
-  attempts: 0,
-  maxAttempts: 3,
-  availableAt: now,
-  leaseOwner: null,
-  trace: {},
-};
+const queued = queuedEvent('lease', now);
 
 describe.each(engines)('lease keepers on %s', (engine) => {
   let database: TestDatabase;
@@ -43,7 +23,9 @@ describe.each(engines)('lease keepers on %s', (engine) => {
   it('extend every lease of the process together, and a lease lost stops only its own run', async () => {
     for (let n = 0; n < 3; n += 1) await insertWebhookEvent(database.db, queued);
     const since = performance.now();
-    const claimed = await claimDueEvents(database.db, { owner: 'host:1', now, leaseMs, limit: 3 });
+    const claimed = (await claimOpenedAttempts(database.db, { owner: 'host:1', now, leaseMs, limit: 3 })).map(
+      ({ event }) => event,
+    );
     expect(claimed).toHaveLength(3);
     const keepers = createLeaseKeepers({ db: database.db, log: silentLog, owner: 'host:1', leaseMs });
     const [lost, ...kept] = claimed.map((event) => ({

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claimDueEvents } from '../../src/store/event-leases.js';
+import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { findWebhookEventById } from '../../src/store/webhook-events.js';
-import { insertEventAttempt, listEventAttempts } from '../../src/store/webhook-event-attempts.js';
+import { listEventAttempts } from '../../src/store/webhook-event-attempts.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { createCountingCommand, failingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
@@ -93,14 +93,9 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     await createConfig(service.baseUrl, asyncEcho);
     const eventId = eventIdOf(await post('remita/payment', '{"rrr":"2"}'));
     // Another process claims the event, starts its attempt, and dies.
-    const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 });
-    await insertEventAttempt(database.db, {
-      eventId,
-      attempt: claimed!.attempts,
-      worker: 'dead-host:1:aaaaaa',
-      configVersion: 1,
-      startedAt: now,
-    });
+    expect(await claimOpenedAttempts(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 })).toHaveLength(
+      1,
+    );
     // The lease runs on the database's clock: the process's clock moving on does not end it.
     advance(3_600_000);
     expect(await service.worker.drain()).toBe(0);
@@ -119,14 +114,9 @@ describe.each(engines)('durable inbox on %s', (engine) => {
     await createConfig(service.baseUrl, { ...asyncEcho, maxAttempts: 1 });
     const eventId = eventIdOf(await post('remita/payment', '{"rrr":"crash-loop"}'));
     // The only attempt kills its process (say, a poison payload): it starts and never settles.
-    const [claimed] = await claimDueEvents(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 });
-    await insertEventAttempt(database.db, {
-      eventId,
-      attempt: claimed!.attempts,
-      worker: 'dead-host:1:aaaaaa',
-      configVersion: 1,
-      startedAt: now,
-    });
+    expect(await claimOpenedAttempts(database.db, { owner: 'dead-host:1:aaaaaa', now, leaseMs: 30_000, limit: 1 })).toHaveLength(
+      1,
+    );
     await expireLeases();
     expect(await service.worker.drain()).toBe(1);
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({

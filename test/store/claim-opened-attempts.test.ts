@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WebhookConfigFields } from '../../src/domain/webhook-config.js';
 import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
 import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { listEventAttempts } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookConfig, updateWebhookConfig } from '../../src/store/webhook-configs.js';
 import { insertWebhookEvent } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { echoConfigFields, queuedEvent } from '../helpers/store-fixtures.js';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
-const config: WebhookConfigFields = {
-  key: 'github',
-  description: '',
-  isEnabled: true,
-  path: '/github/push',
-  action: 'POST',
-  executionType: 0,
-  commandName: 'EchoCommand',
-  commandChain: null,
-  executionCode: null,
-  processDefinitionId: null,
-  processAction: null,
-  messageName: null,
-  correlationKey: null,
-  allowableIps: '',
-  responseMode: 'async',
-  timeoutMs: null,
-  maxAttempts: null,
-  idempotencyKey: null,
-  verification: null,
-};
+const config = echoConfigFields('github', { path: '/github/push' });
 
 describe.each(engines)('claiming events with their attempts opened on %s', (engine) => {
   let database: TestDatabase;
@@ -38,28 +18,7 @@ describe.each(engines)('claiming events with their attempts opened on %s', (engi
   afterAll(() => database?.destroy());
   beforeEach(() => database.truncate());
 
-  const queued = (fields: Partial<NewWebhookEvent>): NewWebhookEvent => ({
-    configId: null,
-    configKey: 'github',
-    configVersion: null,
-    source: 'router',
-    method: 'POST',
-    path: 'github/push',
-    headers: {},
-    query: {},
-    rawBody: Buffer.from('{}'),
-    clientIp: '127.0.0.1',
-    receivedAt: now,
-    idempotencyKey: null,
-    responseMode: 'async',
-    status: 'queued',
-    attempts: 0,
-    maxAttempts: 3,
-    availableAt: now,
-    leaseOwner: null,
-    trace: {},
-    ...fields,
-  });
+  const queued = (fields: Partial<NewWebhookEvent>) => queuedEvent('github', now, { path: 'github/push', ...fields });
 
   it('opens each attempt in the claim, with the current version of its configuration, by id or by reserved key', async () => {
     const byId = await insertWebhookConfig(database.db, config, now);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookConfigFields } from '../../src/domain/webhook-config.js';
 import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
-import { insertEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
+import { listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookConfig } from '../../src/store/webhook-configs.js';
-import { claimDueEvents } from '../../src/store/event-leases.js';
+import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { eventsQueuedChannel, insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
 import { listenToChannel } from '../../src/store/listen-to-channel.js';
 import { findWebhookEventById, insertWebhookEvent, settleAttempt } from '../../src/store/webhook-events.js';
@@ -154,16 +154,10 @@ describe.each(engines)('webhook event store on %s', (engine) => {
         availableAt: now,
       });
       // A lease of 0 ms has run out on the database's clock by the next statement.
-      const [first] = await claimDueEvents(database.db, { owner: 'slow-host', now, leaseMs: 0, limit: 1 });
-      const slowAttempt = await insertEventAttempt(database.db, {
-        eventId: queued!.id,
-        attempt: first!.attempts,
-        worker: 'slow-host',
-        configVersion: 1,
-        startedAt: now,
-      });
-      const [second] = await claimDueEvents(database.db, { owner: nextOwner, now, leaseMs: 60_000, limit: 1 });
-      expect(second).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: nextOwner });
+      const [first] = await claimOpenedAttempts(database.db, { owner: 'slow-host', now, leaseMs: 0, limit: 1 });
+      const slowAttempt = first!.attemptId;
+      const [second] = await claimOpenedAttempts(database.db, { owner: nextOwner, now, leaseMs: 60_000, limit: 1 });
+      expect(second?.event).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: nextOwner });
 
       const settlement = { status: 'succeeded', result: null, httpResponse: null, at: later } as const;
       const settled = await settleAttempt(
@@ -173,8 +167,10 @@ describe.each(engines)('webhook event store on %s', (engine) => {
       );
       expect(settled).toBe(false);
       expect(await findWebhookEventById(database.db, queued!.id)).toMatchObject({ status: 'processing', leaseOwner: nextOwner });
+      // The slow attempt's end is recorded still; the next owner's attempt runs on.
       expect(await listEventAttempts(database.db, queued!.id)).toMatchObject([
         { attempt: 1, worker: 'slow-host', outcome: 'succeeded' },
+        { attempt: 2, worker: nextOwner, outcome: 'running' },
       ]);
     },
   );
