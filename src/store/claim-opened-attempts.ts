@@ -26,10 +26,11 @@ type ClaimedRow = WebhookEventRow & {
  * whose clock is skewed cannot take an event another one still holds. SKIP LOCKED lets several
  * processes claim side by side; the outer UPDATE checks the state again on the row it locks.
  *
- * It opens their attempts in the same statement: each notes its start with the version of the configuration it runs with (the
- * current one by id; a provider's event stored without one runs with its reserved key's, when that
- * one is enabled), and any earlier attempt still marked running is noted as cut off. One round trip
- * per batch: the caller takes the configurations themselves from its cache.
+ * It opens their attempts in the same statement: each notes its start with the version of the
+ * configuration it runs with (the current one by id; a provider's event stored without one runs
+ * with its reserved key's, when that one is enabled), and any earlier attempt still marked running
+ * is noted as cut off. One round trip per batch: the caller takes the configurations themselves
+ * from its cache.
  */
 export async function claimOpenedAttempts(
   db: Db,
