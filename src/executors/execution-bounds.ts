@@ -76,21 +76,38 @@ export function abortAfter(signal: AbortSignal, ms: number): TimeLimit {
 
 /**
  * The work's outcome, or 'aborted' as soon as the signal aborts (the work holds the same signal and
- * stops itself). One promise and one listener: it runs around every execution, and Promise.race in
- * an async function cost three more promises each time.
+ * stops itself).
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
-  if (signal.aborted) return Promise.resolve('aborted');
-  return new Promise<T | 'aborted'>((resolve, reject) => {
-    const onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
+  return raceAbort<T, 'aborted'>(work, signal, (resolve) => resolve('aborted'));
+}
+
+/** The work's result, or a rejection with the signal's reason as soon as it aborts (as a Connect call does). */
+export function rejectOnAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return raceAbort<T, never>(work, signal, (_, reject) => reject(signal.reason));
+}
+
+/**
+ * Settles with the work, or as `onAbort` says once the signal aborts (at once if it already has).
+ * One promise and one listener: it runs around every execution, and Promise.race in an async
+ * function cost three more promises each time.
+ */
+function raceAbort<T, A>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  onAbort: (resolve: (value: A) => void, reject: (reason: unknown) => void) => void,
+): Promise<T | A> {
+  return new Promise<T | A>((resolve, reject) => {
+    if (signal.aborted) return onAbort(resolve, reject);
+    const aborted = () => onAbort(resolve, reject);
+    signal.addEventListener('abort', aborted, { once: true });
     work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', aborted);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', aborted);
         reject(error);
       },
     );

@@ -1,5 +1,6 @@
 import { toAppError } from '../errors.js';
 import { failedResult, type ExecutorCatalog } from './executor.js';
+import { rejectOnAbort } from './execution-bounds.js';
 import { outcomeOf, type ExecutionRunner } from './execution-job.js';
 import { findExecutionType } from './types/execution-types.js';
 
@@ -26,24 +27,6 @@ export function createExecutionRunner(executors: ExecutorCatalog): ExecutionRunn
       return outcomeOf(result, performance.now() - started);
     },
   };
-}
-
-/** The work's result, or a rejection with the signal's reason as soon as it aborts. */
-function rejectOnAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Disposes every executor (isolates, engines) at shutdown. */

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { abortAfter, withTimeLimit } from '../../src/executors/execution-bounds.js';
+import { abortAfter, rejectOnAbort, untilAborted, withTimeLimit } from '../../src/executors/execution-bounds.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -53,5 +53,21 @@ describe('withTimeLimit', () => {
     );
     expect((reason as DOMException).name).toBe('TimeoutError');
     expect(await withTimeLimit(caller.signal, undefined, async (signal) => signal)).toBe(caller.signal);
+  });
+});
+
+describe('untilAborted and rejectOnAbort', () => {
+  it('settle with the work, or as soon as the signal aborts: with "aborted", or rejecting with its reason', async () => {
+    const never = new Promise<string>(() => {});
+    expect(await untilAborted(Promise.resolve('done'), new AbortController().signal)).toBe('done');
+    const caller = new AbortController();
+    const waiting = untilAborted(never, caller.signal);
+    const rejecting = rejectOnAbort(never, caller.signal);
+    caller.abort(new Error('cancelled'));
+    expect(await waiting).toBe('aborted');
+    await expect(rejecting).rejects.toThrow('cancelled');
+    // A signal aborted before the race starts settles it at once.
+    expect(await untilAborted(never, caller.signal)).toBe('aborted');
+    await expect(rejectOnAbort(never, caller.signal)).rejects.toThrow('cancelled');
   });
 });

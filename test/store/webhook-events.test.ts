@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WebhookConfigFields } from '../../src/domain/webhook-config.js';
 import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
 import { listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookConfig } from '../../src/store/webhook-configs.js';
@@ -8,32 +7,13 @@ import { eventsQueuedChannel, insertWebhookEvents } from '../../src/store/insert
 import { listenToChannel } from '../../src/store/listen-to-channel.js';
 import { findWebhookEventById, insertWebhookEvent, settleAttempt } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { echoConfigFields } from '../helpers/store-fixtures.js';
 import { silentLog } from '../helpers/silent-log.js';
 import { eventually } from '../helpers/webhook-calls.js';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const later = new Date(now.getTime() + 60_000);
-const config: WebhookConfigFields = {
-  key: 'paystack-charge',
-  description: '',
-  isEnabled: true,
-  path: '/paystack/charge',
-  action: 'POST',
-  executionType: 0,
-  commandName: 'EchoCommand',
-  commandChain: null,
-  executionCode: null,
-  processDefinitionId: null,
-  processAction: null,
-  messageName: null,
-  correlationKey: null,
-  allowableIps: '',
-  responseMode: 'sync',
-  timeoutMs: null,
-  maxAttempts: null,
-  idempotencyKey: null,
-  verification: null,
-};
+const config = echoConfigFields('paystack-charge', { path: '/paystack/charge', responseMode: 'sync' });
 const succeeded: AttemptFinish = {
   outcome: 'succeeded',
   finishedAt: later,
