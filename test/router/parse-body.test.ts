@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBody } from '../../src/router/parse-body.js';
+import { maxFormFields, parseBody } from '../../src/router/parse-body.js';
 
 const form = (text: string) => parseBody('form', Buffer.from(text));
 
@@ -26,5 +26,11 @@ describe('parseBody', () => {
     expect(parseBody('text', Buffer.from('<a/>'))).toEqual({ ok: true, body: '<a/>' });
     expect(parseBody('form', Buffer.alloc(0))).toEqual({ ok: true, body: null });
     expect(parseBody('json', Buffer.from('{'))).toMatchObject({ ok: false, error: expect.stringMatching(/not valid JSON/) });
+  });
+
+  it(`reads up to ${maxFormFields} form fields and refuses more, not counting empty pieces between &s`, () => {
+    const fields = (count: number) => Array.from({ length: count }, (_, i) => `f${i}=${i}`).join('&&');
+    expect(form(fields(maxFormFields))).toMatchObject({ ok: true });
+    expect(form(fields(maxFormFields + 1))).toEqual({ ok: false, error: `The form has more than ${maxFormFields} fields` });
   });
 });
