@@ -17,8 +17,8 @@ export interface JwtAuthenticatorOptions {
 
 /**
  * Verifies `Authorization: Bearer <JWT>` with jose: signature with the configured key and its
- * algorithms only, `exp`/`nbf` always, issuer and audience when configured. Every failure is the
- * same 401; the reason goes to the log.
+ * algorithms only, `exp`/`nbf` always, `iat` not in the future, issuer and audience when configured.
+ * Every failure is the same 401; the reason goes to the log.
  */
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authenticator {
   const refuse = (reason: string, detail?: unknown): never => {
@@ -30,12 +30,13 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
     const match = /^Bearer +(\S+) *$/i.exec(authorization);
     if (!match) return refuse('Authorization is not "Bearer <token>"');
     let claims: JWTPayload;
+    const now = options.clock?.() ?? new Date();
     try {
       ({ payload: claims } = await options.verifier.verify(match[1]!, {
         ...(options.issuer !== undefined && { issuer: options.issuer }),
         ...(options.audience !== undefined && { audience: options.audience }),
         clockTolerance: options.clockToleranceSeconds,
-        ...(options.clock && { currentDate: options.clock() }),
+        currentDate: now,
         requiredClaims: ['exp'],
       }));
     } catch (error) {
@@ -44,6 +45,11 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
         throw new AppError('unavailable', 'Service unavailable', ['Tokens cannot be verified right now; try again']);
       }
       return refuse(error instanceof errors.JOSEError ? error.code : 'token verification failed', String(error));
+    }
+    // jose checks `iat` only against a maximum token age; a token issued "later" was minted by a
+    // skewed or hostile issuer, and would outlive the lifetime its issuer meant to give it.
+    if (claims.iat !== undefined && claims.iat > now.getTime() / 1000 + options.clockToleranceSeconds) {
+      return refuse('the token is issued in the future (iat)', claims.iat);
     }
     return actorFromClaims(claims) ?? refuse('the token has no sub, client_id or azp claim');
   };

@@ -278,7 +278,7 @@ const environmentSchema = z
     AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
     AUTH_ISSUER: z.string().optional(),
     AUTH_AUDIENCE: z.string().optional(),
-    // Leeway for exp/nbf between this host's clock and the token issuer's.
+    // Leeway for exp/nbf/iat between this host's clock and the token issuer's.
     AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),

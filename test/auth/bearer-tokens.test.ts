@@ -52,6 +52,16 @@ const cases: { name: string; credentials: () => Promise<Credentials>; expected: 
     expected: 'unauthenticated',
   },
   {
+    name: 'a token issued in the future beyond the clock tolerance',
+    credentials: () => mintToken({ ...valid, scope: 'webhooks:write', iat: now() + 300, exp: now() + 600 }),
+    expected: 'unauthenticated',
+  },
+  {
+    name: 'a token issued within the clock tolerance ahead of this clock',
+    credentials: () => mintToken({ ...valid, scope: 'webhooks:write', iat: now() + 20, exp: now() + 600 }),
+    expected: 'success',
+  },
+  {
     name: 'a token without exp',
     credentials: () =>
       new SignJWT({ ...valid, scope: 'webhooks:write' })
