@@ -30,6 +30,8 @@ export interface ServerDeps {
   readonly maxBodyBytes: number;
   /** Readiness: the store answers and is migrated. */
   readonly isReady: () => Promise<boolean>;
+  /** What a ready `/readyz` adds to its answer (stored configurations that cannot run). */
+  readonly readinessDetail?: () => Promise<Record<string, unknown>>;
   /** Further plain endpoints (webhook ingress, JWKS, metrics), checked after the built-in ones. */
   readonly routes?: readonly HttpRoute[];
   /** Timeouts and the connection cap (defaults: `defaultConnectionLimits`). */
@@ -55,7 +57,7 @@ export interface AppServer {
 export function createServer(deps: ServerDeps): AppServer {
   // The console's static files come last: no webhook or API request is ever checked against them.
   const plainRoutes = [
-    ...createHealthRoutes(deps.isReady),
+    ...createHealthRoutes(deps.isReady, deps.readinessDetail),
     createBpmCommandGateway(deps),
     ...(deps.routes ?? []),
     ...createConsoleRoutes(),

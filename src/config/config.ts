@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseIpAllowList } from '../router/ip-allow-list.js';
+import { forwardHostEntryProblem } from './forward-host-entries.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite on disk or in memory. */
 export type DatabaseConfig =
@@ -204,6 +205,11 @@ export type LogLevel = (typeof logLevels)[number];
 /** HS256 needs a key at least as long as its hash (RFC 7518, 3.2). */
 export const minHs256SecretBytes = 32;
 
+/** Words of a sample value left in place (compose's and the docs' examples): such a secret is public. */
+const placeholder = /change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?secret/i;
+const isNotPlaceholder = (secret: string) => !placeholder.test(secret);
+const placeholderMessage = 'is a placeholder, not a secret: generate one (openssl rand -hex 32)';
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const environmentSchema = z
@@ -243,7 +249,13 @@ const environmentSchema = z
     REFUSED_STORED_PER_MINUTE: integer(0, 100_000).default(defaultDeliverySettings.refusedStoredPerMinute),
     EVENT_RETENTION_DAYS: integer(0, 36_500).default(defaultDeliverySettings.eventRetentionDays),
     COMMAND_MODULES: z.string().default(''),
-    FORWARD_ALLOWED_HOSTS: z.string().default(''),
+    FORWARD_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .superRefine((text, context) => {
+        for (const problem of commaList(text).map(forwardHostEntryProblem).filter(Boolean))
+          context.addIssue({ code: 'custom', message: problem! });
+      }),
     FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
     SCRIPT_TIMEOUT_MS: integer(1, 300_000).default(1_000),
     SCRIPT_MEMORY_MB: integer(8, 4_096).default(64),
@@ -273,6 +285,7 @@ const environmentSchema = z
       .refine((secret) => Buffer.byteLength(secret, 'utf8') >= minHs256SecretBytes, {
         message: `must be at least ${minHs256SecretBytes} bytes`,
       })
+      .refine(isNotPlaceholder, placeholderMessage)
       .optional(),
     AUTH_PUBLIC_KEY_FILE: z.string().optional(),
     AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -280,7 +293,7 @@ const environmentSchema = z
     AUTH_AUDIENCE: z.string().optional(),
     // Leeway for exp/nbf between this host's clock and the token issuer's.
     AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
-    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').refine(isNotPlaceholder, placeholderMessage).optional(),
     GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
   })
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
