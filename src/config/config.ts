@@ -122,6 +122,8 @@ export const defaultProvidersConfig: ProvidersConfig = Object.freeze({
 export interface ProcessSettings {
   /** Activities an instance may end in all before it is stopped in ERROR (a cycle of automatic tasks). */
   readonly maxSteps: number;
+  /** Engine messages one advance (a start, a signal, a timer...) may take before the instance is stopped in ERROR. */
+  readonly maxAdvanceSteps: number;
   /** Bound on an instance's variables as JSON, in bytes. */
   readonly maxVariablesBytes: number;
   /** How long a Supervised start (or a sync StartProcess webhook) waits for the instance to complete, fail or wait. */
@@ -130,14 +132,18 @@ export interface ProcessSettings {
   readonly leaseMs: number;
   /** How often due timers and runs abandoned by a dead process are looked for. */
   readonly pollMs: number;
+  /** The shortest interval a repeating timer runs at: a shorter cycle runs this often instead. */
+  readonly minTimerCycleMs: number;
 }
 
 export const defaultProcessSettings: ProcessSettings = Object.freeze({
   maxSteps: 1_000,
+  maxAdvanceSteps: 2_000,
   maxVariablesBytes: 256 * 1024,
   supervisedTimeoutMs: 30_000,
   leaseMs: 30_000,
   pollMs: 1_000,
+  minTimerCycleMs: 1_000,
 });
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
@@ -263,10 +269,12 @@ const environmentSchema = z
     REMITA_ALLOW_ANY_IP: z.enum(['true', 'false']).default('false'),
     REMITA_NOTIFICATION_TOKEN: z.string().optional(),
     PROCESS_MAX_STEPS: integer(1, 1_000_000).default(defaultProcessSettings.maxSteps),
+    PROCESS_MAX_ADVANCE_STEPS: integer(100, 1_000_000).default(defaultProcessSettings.maxAdvanceSteps),
     PROCESS_MAX_VARIABLES_BYTES: integer(1_024, 64 * 1024 * 1024).default(defaultProcessSettings.maxVariablesBytes),
     PROCESS_SUPERVISED_TIMEOUT_MS: integer(1, 3_600_000).default(defaultProcessSettings.supervisedTimeoutMs),
     PROCESS_LEASE_MS: integer(1_000, 3_600_000).default(defaultProcessSettings.leaseMs),
     PROCESS_TIMER_POLL_MS: integer(10, 60_000).default(defaultProcessSettings.pollMs),
+    PROCESS_MIN_TIMER_CYCLE_MS: integer(1, 86_400_000).default(defaultProcessSettings.minTimerCycleMs),
     // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
     AUTH_HS256_SECRET: z
       .string()
@@ -361,10 +369,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operations: Object.freeze({ metricsToken: e.METRICS_TOKEN, grpcReflection: e.GRPC_REFLECTION === 'true' }),
     processes: Object.freeze({
       maxSteps: e.PROCESS_MAX_STEPS,
+      maxAdvanceSteps: e.PROCESS_MAX_ADVANCE_STEPS,
       maxVariablesBytes: e.PROCESS_MAX_VARIABLES_BYTES,
       supervisedTimeoutMs: e.PROCESS_SUPERVISED_TIMEOUT_MS,
       leaseMs: e.PROCESS_LEASE_MS,
       pollMs: e.PROCESS_TIMER_POLL_MS,
+      minTimerCycleMs: e.PROCESS_MIN_TIMER_CYCLE_MS,
     }),
   });
 }
