@@ -63,6 +63,7 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   updatedAt: new Date(),
   activatedAt: null,
   deactivatedAt: null,
+  authority: ['webhooks:write'],
   commandName: null,
   commandChain: null,
   executionCode: null,

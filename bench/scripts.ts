@@ -108,6 +108,7 @@ const requestFor = (executionCode: string, configId: number): ExecutionJob => ({
   correlationKey: '',
   timeoutMs: undefined,
   responseMode: 'sync',
+  permissions: ['webhooks:write'],
   context: {
     body,
     rawBody: '',

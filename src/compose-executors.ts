@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { builtInCommands, createConfiguredCommands } from './commands/catalog.js';
-import type { CommandDefinition } from './commands/command.js';
+import { permissions, type CommandDefinition } from './commands/command.js';
 import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
@@ -62,10 +62,16 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
     sandbox,
     scriptTimeoutMs: executorsConfig.script.timeoutMs,
     settings: options.config.processes ?? defaultProcessSettings,
-    // Scripts in processes run commands with a webhook's rights, as ExecuteCode scripts do.
+    // Service tasks and scripts in processes run commands as a webhook does, with every permission a
+    // webhook command can need: their definitions are deployed with processes:write, and a
+    // configuration needs processes:write to start them (see docs/executors.md, Authority).
     runCommand: async (name, data) =>
       toScriptReply(
-        await runWebhookCommand(bus, name, data, { key: 'process', requestId: `process-${randomBytes(4).toString('hex')}` }),
+        await runWebhookCommand(bus, name, data, {
+          key: 'process',
+          requestId: `process-${randomBytes(4).toString('hex')}`,
+          permissions,
+        }),
       ),
   });
   const onConfigWrite = options.onConfigWrite ?? (() => {});

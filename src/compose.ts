@@ -1,3 +1,4 @@
+import { findUnrunnableConfigs } from './executors/types/find-unrunnable-configs.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
@@ -145,6 +146,7 @@ export function composeService(options: ServiceOptions): Service {
     log: options.log,
     maxBodyBytes: options.config.maxBodyBytes,
     isReady: () => isDatabaseReady(options.db),
+    readinessDetail: async () => ({ unrunnableConfigs: await findUnrunnableConfigs({ db: options.db, commands: bus }) }),
     ...(options.config.connections && { connections: options.config.connections }),
     metrics,
     grpcReflection: operations.grpcReflection,

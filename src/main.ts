@@ -4,6 +4,7 @@ import { signingKeyFilePath } from './auth/signing-key-file.js';
 import { loadConfig } from './config/config.js';
 import { loadCommandModules } from './commands/modules/load-command-modules.js';
 import { composeService } from './compose.js';
+import { findUnrunnableConfigs } from './executors/types/find-unrunnable-configs.js';
 import { migrateConfiguredDatabase } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 
@@ -28,6 +29,12 @@ async function main(): Promise<void> {
     routes: auth.routes,
     extraCommands: moduleCommands,
   });
+  const unrunnable = await findUnrunnableConfigs({ db, commands: service.bus });
+  if (unrunnable.length > 0)
+    log.warn(
+      { unrunnableConfigs: unrunnable },
+      `${unrunnable.length} enabled configuration(s) cannot run until fixed (also listed by GET /readyz): ${unrunnable.map((c) => c.key).join(', ')}`,
+    );
   const address = await service.server.listen(config.port, config.host);
   log.info(
     { port: address.port, host: address.address, database: config.database.engine, auth: config.auth.key.kind },

@@ -14,6 +14,7 @@ import { rpcMetrics } from './metrics/rpc-metrics.js';
 import { Health } from '../gen/grpc/health/v1/health_pb.js';
 import { addHealthService } from './transport/connect/health-service.js';
 import { addReflectionServices, reflectionServices } from './transport/connect/reflection-service.js';
+import { file_bpm_webhooks_v1_errors } from '../gen/bpm/webhooks/v1/errors_pb.js';
 import { createBpmCommandGateway } from './transport/gateway/bpm-command-gateway.js';
 import { createConsoleRoutes } from './transport/http/console-route.js';
 import { createHealthRoutes } from './transport/http/health-routes.js';
@@ -30,6 +31,8 @@ export interface ServerDeps {
   readonly maxBodyBytes: number;
   /** Readiness: the store answers and is migrated. */
   readonly isReady: () => Promise<boolean>;
+  /** What a ready `/readyz` adds to its answer (stored configurations that cannot run). */
+  readonly readinessDetail?: () => Promise<Record<string, unknown>>;
   /** Further plain endpoints (webhook ingress, JWKS, metrics), checked after the built-in ones. */
   readonly routes?: readonly HttpRoute[];
   /** Timeouts and the connection cap (defaults: `defaultConnectionLimits`). */
@@ -55,7 +58,7 @@ export interface AppServer {
 export function createServer(deps: ServerDeps): AppServer {
   // The console's static files come last: no webhook or API request is ever checked against them.
   const plainRoutes = [
-    ...createHealthRoutes(deps.isReady),
+    ...createHealthRoutes(deps.isReady, deps.readinessDetail),
     createBpmCommandGateway(deps),
     ...(deps.routes ?? []),
     ...createConsoleRoutes(),
@@ -66,7 +69,8 @@ export function createServer(deps: ServerDeps): AppServer {
     routes: (router) => {
       connectRoutes(router);
       addHealthService(router, { services: managementServices, isReady: deps.isReady });
-      if (deps.grpcReflection ?? true) addReflectionServices(router, [...managementServices, Health, ...reflectionServices]);
+      if (deps.grpcReflection ?? true)
+        addReflectionServices(router, [...managementServices, Health, ...reflectionServices], [file_bpm_webhooks_v1_errors]);
     },
     contextValues: rpcAuthentication.contextValues,
     // Outermost first: metrics see the code each failure leaves with.

@@ -2,6 +2,7 @@
 export const slowTestFiles = [
   'test/faults/**/*.test.ts',
   'test/operations/cli.test.ts',
+  'test/operations/readme-walkthrough.test.ts',
   'test/auth/token-cli.test.ts',
   'test/e2e/crash-recovery.test.ts',
   'test/e2e/embedded-restart.test.ts',

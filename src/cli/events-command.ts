@@ -9,6 +9,8 @@ import {
 } from '../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { GetWebhookEventListQuerySchema } from '../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
+import { eventStatuses } from '../domain/webhook-event.js';
+import { providerNames } from '../providers/providers.js';
 import { cliContext, printJson } from './cli-context.js';
 import { exitCodeOf, exitCodes, UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
@@ -40,6 +42,8 @@ export function eventsCommand(output: Output): Command {
       if (context.json) return printJson(context, GetWebhookEventListResponseSchema, response);
       output.out(eventTable(response.data?.items ?? []));
       output.out(`${response.data?.totalCount ?? 0} in all`);
+      if (!response.data?.totalCount && options.key && !options.source && sources.includes(options.key))
+        output.err(`"${options.key}" is a source, not a configuration key: try --source ${options.key}\n`);
     });
 
   events
@@ -106,12 +110,15 @@ export function eventsCommand(output: Output): Command {
   return events;
 }
 
+/** The values of `--source`: the router and every fixed endpoint. */
+const sources: readonly string[] = ['router', ...providerNames];
+
 function withFilter(command: Command): Command {
   return command
-    .option('--status <status>', 'queued, processing, succeeded, failed, dead or rejected')
-    .option('--key <key>', 'configuration key')
+    .option('--status <status>', eventStatuses.join(', '))
+    .option('--key <key>', "the key of the configuration that ran them (a provider's reserved key, e.g. mono-callback)")
     .option('--config-id <id>')
-    .option('--source <source>', '"router" or a fixed endpoint')
+    .option('--source <source>', `where they came in: ${sources.join(', ')}`)
     .option('--from <time>', 'received at or after (ISO 8601)')
     .option('--to <time>', 'received before (ISO 8601)');
 }

@@ -12,10 +12,13 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-/** Who runs a command: an operator holding permissions, or a webhook execution running with its config's rights. */
+/**
+ * Who runs a command: an operator holding permissions, or a webhook execution running with its
+ * configuration's authority (the permissions of the token that last saved it).
+ */
 export type Actor =
   | { readonly kind: 'operator'; readonly subject: string; readonly permissions: ReadonlySet<Permission> }
-  | { readonly kind: 'webhook'; readonly subject: string };
+  | { readonly kind: 'webhook'; readonly subject: string; readonly permissions: ReadonlySet<string> };
 
 /** What every handler may use; transports never pass anything else down. */
 export interface CommandContext {

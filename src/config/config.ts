@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseIpAllowList } from '../router/ip-allow-list.js';
+import { forwardHostEntryProblem } from './forward-host-entries.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite on disk or in memory. */
 export type DatabaseConfig =
@@ -122,6 +123,8 @@ export const defaultProvidersConfig: ProvidersConfig = Object.freeze({
 export interface ProcessSettings {
   /** Activities an instance may end in all before it is stopped in ERROR (a cycle of automatic tasks). */
   readonly maxSteps: number;
+  /** Engine messages one advance (a start, a signal, a timer...) may take before the instance is stopped in ERROR. */
+  readonly maxAdvanceSteps: number;
   /** Bound on an instance's variables as JSON, in bytes. */
   readonly maxVariablesBytes: number;
   /** How long a Supervised start (or a sync StartProcess webhook) waits for the instance to complete, fail or wait. */
@@ -130,14 +133,18 @@ export interface ProcessSettings {
   readonly leaseMs: number;
   /** How often due timers and runs abandoned by a dead process are looked for. */
   readonly pollMs: number;
+  /** The shortest interval a repeating timer runs at: a shorter cycle runs this often instead. */
+  readonly minTimerCycleMs: number;
 }
 
 export const defaultProcessSettings: ProcessSettings = Object.freeze({
   maxSteps: 1_000,
+  maxAdvanceSteps: 2_000,
   maxVariablesBytes: 256 * 1024,
   supervisedTimeoutMs: 30_000,
   leaseMs: 30_000,
   pollMs: 1_000,
+  minTimerCycleMs: 1_000,
 });
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
@@ -204,6 +211,11 @@ export type LogLevel = (typeof logLevels)[number];
 /** HS256 needs a key at least as long as its hash (RFC 7518, 3.2). */
 export const minHs256SecretBytes = 32;
 
+/** Words of a sample value left in place (compose's and the docs' examples): such a secret is public. */
+const placeholder = /change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?secret/i;
+const isNotPlaceholder = (secret: string) => !placeholder.test(secret);
+const placeholderMessage = 'is a placeholder, not a secret: generate one (openssl rand -hex 32)';
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const environmentSchema = z
@@ -243,7 +255,13 @@ const environmentSchema = z
     REFUSED_STORED_PER_MINUTE: integer(0, 100_000).default(defaultDeliverySettings.refusedStoredPerMinute),
     EVENT_RETENTION_DAYS: integer(0, 36_500).default(defaultDeliverySettings.eventRetentionDays),
     COMMAND_MODULES: z.string().default(''),
-    FORWARD_ALLOWED_HOSTS: z.string().default(''),
+    FORWARD_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .superRefine((text, context) => {
+        for (const problem of commaList(text).map(forwardHostEntryProblem).filter(Boolean))
+          context.addIssue({ code: 'custom', message: problem! });
+      }),
     FORWARD_TIMEOUT_MS: integer(1, 300_000).default(10_000),
     SCRIPT_TIMEOUT_MS: integer(1, 300_000).default(1_000),
     SCRIPT_MEMORY_MB: integer(8, 4_096).default(64),
@@ -263,16 +281,19 @@ const environmentSchema = z
     REMITA_ALLOW_ANY_IP: z.enum(['true', 'false']).default('false'),
     REMITA_NOTIFICATION_TOKEN: z.string().optional(),
     PROCESS_MAX_STEPS: integer(1, 1_000_000).default(defaultProcessSettings.maxSteps),
+    PROCESS_MAX_ADVANCE_STEPS: integer(100, 1_000_000).default(defaultProcessSettings.maxAdvanceSteps),
     PROCESS_MAX_VARIABLES_BYTES: integer(1_024, 64 * 1024 * 1024).default(defaultProcessSettings.maxVariablesBytes),
     PROCESS_SUPERVISED_TIMEOUT_MS: integer(1, 3_600_000).default(defaultProcessSettings.supervisedTimeoutMs),
     PROCESS_LEASE_MS: integer(1_000, 3_600_000).default(defaultProcessSettings.leaseMs),
     PROCESS_TIMER_POLL_MS: integer(10, 60_000).default(defaultProcessSettings.pollMs),
+    PROCESS_MIN_TIMER_CYCLE_MS: integer(1, 86_400_000).default(defaultProcessSettings.minTimerCycleMs),
     // Bearer-token keys (at most one; none = the embedded Ed25519 key): see docs/auth.md.
     AUTH_HS256_SECRET: z
       .string()
       .refine((secret) => Buffer.byteLength(secret, 'utf8') >= minHs256SecretBytes, {
         message: `must be at least ${minHs256SecretBytes} bytes`,
       })
+      .refine(isNotPlaceholder, placeholderMessage)
       .optional(),
     AUTH_PUBLIC_KEY_FILE: z.string().optional(),
     AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -280,7 +301,7 @@ const environmentSchema = z
     AUTH_AUDIENCE: z.string().optional(),
     // Leeway for exp/nbf/iat between this host's clock and the token issuer's.
     AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
-    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').refine(isNotPlaceholder, placeholderMessage).optional(),
     GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
   })
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
@@ -361,10 +382,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operations: Object.freeze({ metricsToken: e.METRICS_TOKEN, grpcReflection: e.GRPC_REFLECTION === 'true' }),
     processes: Object.freeze({
       maxSteps: e.PROCESS_MAX_STEPS,
+      maxAdvanceSteps: e.PROCESS_MAX_ADVANCE_STEPS,
       maxVariablesBytes: e.PROCESS_MAX_VARIABLES_BYTES,
       supervisedTimeoutMs: e.PROCESS_SUPERVISED_TIMEOUT_MS,
       leaseMs: e.PROCESS_LEASE_MS,
       pollMs: e.PROCESS_TIMER_POLL_MS,
+      minTimerCycleMs: e.PROCESS_MIN_TIMER_CYCLE_MS,
     }),
   });
 }

@@ -24,6 +24,7 @@ export function buildExecutionJob(event: WebhookEvent, config: WebhookConfig, bo
     correlationKey: config.correlationKey ?? '',
     timeoutMs: config.timeoutMs ?? undefined,
     responseMode: event.responseMode === 'async' ? 'async' : 'sync',
+    permissions: config.authority,
     context: {
       body: body === undefined ? storedBody(event) : body,
       rawBody: event.rawBody.toString('utf8'),

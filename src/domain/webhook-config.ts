@@ -68,6 +68,11 @@ export interface WebhookConfig extends WebhookConfigFields {
   readonly updatedAt: Date;
   readonly activatedAt: Date | null;
   readonly deactivatedAt: Date | null;
+  /**
+   * The permissions its commands run with: those of the token that last created or updated it
+   * (`webhooks:write`, `processes:write`, ...). A command needing another is refused at run time.
+   */
+  readonly authority: readonly string[];
 }
 
 /**

@@ -46,6 +46,8 @@ export interface ExecutionJob {
   readonly timeoutMs: number | undefined;
   /** How the caller waits: a StartProcess webhook runs Supervised in sync mode, FireAndForget in async. */
   readonly responseMode: 'sync' | 'async';
+  /** The configuration's authority: the permissions its commands run with. */
+  readonly permissions: readonly string[];
   readonly context: ExecutionContextJson;
 }
 

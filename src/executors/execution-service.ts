@@ -16,13 +16,15 @@ export function createExecutionRunner(executors: ExecutorCatalog): ExecutionRunn
       const signal = options?.signal ?? new AbortController().signal;
       signal.throwIfAborted();
       const started = performance.now();
-      const typeName = findExecutionType(job.executionType)?.name;
-      const running = typeName
-        ? executors[typeName].execute(job, { signal }).catch((error: unknown) => {
-            const failure = toAppError(error);
-            return failedResult(failure.code === 'internal' ? 'Execution failed unexpectedly' : failure.message);
-          })
-        : Promise.resolve(failedResult(`Unknown execution type ${job.executionType}`));
+      const type = findExecutionType(job.executionType);
+      const running = !type
+        ? Promise.resolve(failedResult(`Unknown execution type ${job.executionType}`))
+        : type.runPermission && !job.permissions.includes(type.runPermission)
+          ? Promise.resolve(failedResult(`${type.name} needs ${type.runPermission}, which the configuration's authority lacks`))
+          : executors[type.name].execute(job, { signal }).catch((error: unknown) => {
+              const failure = toAppError(error);
+              return failedResult(failure.code === 'internal' ? 'Execution failed unexpectedly' : failure.message);
+            });
       const result = await rejectOnAbort(running, signal);
       return outcomeOf(result, performance.now() - started);
     },

@@ -28,6 +28,7 @@ export function toExecutionRequest(job: ExecutionJob): ExecutionRequest {
     correlationKey: job.correlationKey,
     ...(job.timeoutMs !== undefined && { timeoutMs: job.timeoutMs }),
     responseMode: job.responseMode,
+    permissions: [...job.permissions],
     context: {
       bodyJson: JSON.stringify(context.body),
       rawBody: Buffer.from(context.rawBody, 'utf8'),
@@ -61,6 +62,7 @@ export function jobFromRequest(request: ExecutionRequest): ExecutionJob {
     correlationKey: request.correlationKey,
     timeoutMs: request.timeoutMs,
     responseMode: request.responseMode === 'async' ? 'async' : 'sync',
+    permissions: request.permissions,
     context: {
       body: jsonOf(context?.bodyJson, context?.body) ?? null,
       rawBody: Buffer.from(context?.rawBody ?? []).toString('utf8'),

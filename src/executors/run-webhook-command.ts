@@ -13,13 +13,16 @@ export type WebhookCommandOutcome =
 export interface WebhookCaller {
   readonly key: string;
   readonly requestId: string;
+  /** The configuration's authority: the permissions of the token that last saved it. */
+  readonly permissions: readonly string[];
   /** The ExecutionService call's signal: aborted when the attempt is cut off, so the command stops too. */
   readonly signal?: AbortSignal;
 }
 
 /**
- * Runs a command on behalf of a webhook: with the webhook's rights (never an operator's), so only
- * commands marked runnable from a webhook pass the bus's authorisation.
+ * Runs a command on behalf of a webhook: with its configuration's authority (never an operator's),
+ * so only commands marked runnable from a webhook, and needing a permission that authority holds,
+ * pass the bus's authorisation.
  */
 export async function runWebhookCommand(
   bus: CommandBus,
@@ -34,7 +37,7 @@ export async function runWebhookCommand(
     const message =
       command.input === ValueSchema ? valueFromJson(input) : fromJson(command.input, input, { ignoreUnknownFields: true });
     const invocation = {
-      actor: { kind: 'webhook', subject: `webhook:${caller.key}` },
+      actor: { kind: 'webhook', subject: `webhook:${caller.key}`, permissions: new Set(caller.permissions) },
       requestId: caller.requestId,
       signal: caller.signal,
     } as const;

@@ -34,6 +34,7 @@ interface WebhookConfigRow {
   updated_at: Date;
   activated_at: Date | null;
   deactivated_at: Date | null;
+  authority: string[];
 }
 
 export const routeUniqueIndex = 'webhook_configs_route_unique';
@@ -45,10 +46,17 @@ export interface WebhookConfigFilter {
   readonly executionType?: number;
 }
 
-export async function insertWebhookConfig(db: Db, fields: WebhookConfigFields, now: Date): Promise<WebhookConfig> {
+/** Stores a new configuration; `authority` is the saving token's permissions (the column's default when absent). */
+export async function insertWebhookConfig(
+  db: Db,
+  fields: WebhookConfigFields,
+  now: Date,
+  authority?: readonly string[],
+): Promise<WebhookConfig> {
   const [row] = await db(table)
     .insert({
       ...toColumns(fields),
+      authority: authorityColumn(authority),
       created_at: now,
       updated_at: now,
       activated_at: fields.isEnabled ? now : null,
@@ -121,16 +129,17 @@ export async function listAllWebhookConfigs(db: Db): Promise<WebhookConfig[]> {
   return rows.map(toWebhookConfig);
 }
 
-/** Replaces the operator's fields and bumps the version. */
+/** Replaces the operator's fields and bumps the version; `authority`, when given, replaces the recorded one. */
 export async function updateWebhookConfig(
   db: Db,
   id: number,
   fields: Omit<WebhookConfigFields, 'key'>,
   now: Date,
+  authority?: readonly string[],
 ): Promise<WebhookConfig | undefined> {
   const [row] = await db(table)
     .where({ id })
-    .update({ ...toColumns(fields), version: db.raw('version + 1'), updated_at: now })
+    .update({ ...toColumns(fields), authority: authorityColumn(authority), version: db.raw('version + 1'), updated_at: now })
     .returning('*');
   return row && toWebhookConfig(row as WebhookConfigRow);
 }
@@ -184,6 +193,11 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
   };
 }
 
+/** Sorted and without repeats, so two saves by the same token store the same value. */
+function authorityColumn(authority: readonly string[] | undefined): string | undefined {
+  return authority === undefined ? undefined : JSON.stringify([...new Set(authority)].sort());
+}
+
 /** jsonb parameters go as text (pg would turn a JS array into a PostgreSQL array), NUL escaped (see jsonb-safe). */
 function jsonColumn(value: unknown): string | null | undefined {
   return value === undefined ? undefined : toJsonbParam(value);
@@ -222,5 +236,6 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     updatedAt: new Date(row.updated_at),
     activatedAt: row.activated_at && new Date(row.activated_at),
     deactivatedAt: row.deactivated_at && new Date(row.deactivated_at),
+    authority: fromJsonbColumn(row.authority) ?? [],
   };
 }

@@ -194,7 +194,8 @@ function toListedWebhookEvent(row: WebhookEventRow & { body_bytes: number }): Li
 
 /**
  * Queues finished events again, due now, with a fresh budget of attempts from their configuration's
- * current `maxAttempts` (else `defaultMaxAttempts`); the replay is noted in the trace.
+ * current `maxAttempts` (a stored event's: its reserved key's; else `defaultMaxAttempts`); the replay
+ * is noted in the trace.
  */
 export async function requeueWebhookEvents(
   db: Db,
@@ -216,9 +217,15 @@ export async function requeueWebhookEvents(
       status: 'queued',
       available_at: replay.now,
       completed_at: null,
-      max_attempts: db.raw('e.attempts + coalesce((SELECT c.max_attempts FROM webhook_configs c WHERE c.id = e.config_id), ?)', [
-        replay.defaultMaxAttempts,
-      ]),
+      // A stored provider event has no config_id yet: the configuration it will run with is the one
+      // holding its reserved key (config_key), created since.
+      max_attempts: db.raw(
+        `e.attempts + coalesce(
+          (SELECT c.max_attempts FROM webhook_configs c WHERE c.id = e.config_id),
+          (SELECT c.max_attempts FROM webhook_configs c WHERE e.config_id IS NULL AND lower(c.key) = lower(e.config_key)),
+          ?)`,
+        [replay.defaultMaxAttempts],
+      ),
       trace: db.raw(`jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || ?::jsonb)`, [
         toJsonbParam([replay.note]),
       ]),

@@ -98,6 +98,7 @@ describe('ForwardWebhookCommand', () => {
       {
         key: 'paystack-charge',
         requestId: 'event-7',
+        permissions: ['webhooks:write'],
         signal: controller.signal,
       },
     );

@@ -49,7 +49,10 @@ describe('route refresh after configuration writes', () => {
     await expect(bus.execute('CreateWebHookConfigCommand', create('FIRST'), operator)).rejects.toMatchObject({
       code: 'already_exists',
     });
-    const webhook = { actor: { kind: 'webhook', subject: 'webhook:first' }, requestId: 'event-1' } as const;
+    const webhook = {
+      actor: { kind: 'webhook', subject: 'webhook:first', permissions: new Set(['webhooks:write']) },
+      requestId: 'event-1',
+    } as const;
     await bus.execute('EchoCommand', fromJson(ValueSchema, { amount: 1 }), webhook);
     // An operator's webhooks:write command that changes no configuration leaves the table alone too.
     await bus.execute('EchoCommand', fromJson(ValueSchema, { amount: 2 }), operator);

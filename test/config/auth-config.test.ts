@@ -40,6 +40,13 @@ describe('authentication settings', () => {
     );
   });
 
+  it('refuses to boot with a placeholder left in place of a secret, such as the one compose.yaml used to carry', () => {
+    expect(() => loadConfig({ AUTH_HS256_SECRET: 'change-me-to-a-secret-of-at-least-32-bytes' })).toThrow(
+      /AUTH_HS256_SECRET: is a placeholder, not a secret/,
+    );
+    expect(() => loadConfig({ METRICS_TOKEN: 'replace-me-with-a-token' })).toThrow(/METRICS_TOKEN: is a placeholder/);
+  });
+
   it('refuses to boot with more than one key source', () => {
     expect(() => loadConfig({ AUTH_HS256_SECRET: secret32, AUTH_PUBLIC_KEY_FILE: '/k.pem' })).toThrow(
       /set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL/,

@@ -46,6 +46,21 @@ describe('executor settings from the environment', () => {
     expect(Object.isFrozen(executors.script)).toBe(true);
   });
 
+  it('refuses at start a FORWARD_ALLOWED_HOSTS entry that could never match a forward', () => {
+    expect(() => loadConfig({ FORWARD_ALLOWED_HOSTS: 'core.bank.ng,127.0.0.1:9451' })).toThrow(
+      /FORWARD_ALLOWED_HOSTS: "127.0.0.1:9451" would never match: .* so list 127.0.0.1/,
+    );
+    for (const entry of ['[::1]:8443', '[::1]'])
+      expect(() => loadConfig({ FORWARD_ALLOWED_HOSTS: entry })).toThrow(/FORWARD_ALLOWED_HOSTS: .*so list ::1/);
+    for (const entry of ['https://core.bank.ng', 'core bank', '*.', 'core.bank.ng:99999'])
+      expect(() => loadConfig({ FORWARD_ALLOWED_HOSTS: entry }), entry).toThrow(
+        /^Invalid configuration: FORWARD_ALLOWED_HOSTS: /,
+      );
+    expect(
+      loadConfig({ FORWARD_ALLOWED_HOSTS: '127.0.0.1, ::1, hooks.partner.com:443' }).executors.forwardAllowedHosts,
+    ).toHaveLength(3);
+  });
+
   it('names every bad variable', () => {
     expect(() => loadConfig({ SCRIPT_MEMORY_MB: '4', SCRIPT_POOL_SIZE: 'many' })).toThrow(
       /^Invalid configuration: SCRIPT_MEMORY_MB: .*; SCRIPT_POOL_SIZE: /,

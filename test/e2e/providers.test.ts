@@ -251,7 +251,7 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     });
   });
 
-  it('replays a stored event against the reserved-key configuration created since', async () => {
+  it("replays a stored event against the reserved-key configuration created since, with that configuration's maxAttempts", async () => {
     await postMono(monoDebitSuccessful);
     const [stored] = await events();
     await createConfig(service.baseUrl, {
@@ -261,9 +261,11 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
       allowableIPs: '192.0.2.1',
       executionType: 0,
       commandName: 'EchoCommand',
+      maxAttempts: 3,
     });
     const replay = await command(service.baseUrl, 'ReplayWebhookEventCommand', { id: stored!.id });
     expect(replay.success).toBe(true);
+    expect(await findWebhookEventById(database.db, stored!.id)).toMatchObject({ status: 'queued', maxAttempts: 3 });
     expect(await service.worker.drain()).toBe(1);
     expect(await findWebhookEventById(database.db, stored!.id)).toMatchObject({
       status: 'succeeded',

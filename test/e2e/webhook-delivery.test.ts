@@ -135,13 +135,13 @@ describe.each(engines)('durable inbox on %s', (engine) => {
   });
 
   describe('idempotency', () => {
-    it('answers a repeated Idempotency-Key of a sync webhook with the stored outcome, without running it again', async () => {
+    it('answers a repeated Idempotency-Key of a sync webhook with the stored outcome, byte for byte, without running it again', async () => {
       await createConfig(service.baseUrl, { ...asyncEcho, responseMode: 'sync' });
       const first = await post('remita/payment', '{"rrr":"3"}', { 'idempotency-key': 'K-1' });
       const again = await post('remita/payment', '{"rrr":"3"}', { 'idempotency-key': 'K-1' });
       expect(first.status).toBe(200);
       expect(again.status).toBe(200);
-      expect(again.json).toEqual(first.json);
+      expect(again.text).toBe(first.text);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.headers.get('x-webhook-event-id')).toBe(first.headers.get('x-webhook-event-id'));
       expect([...counting.runs.values()]).toEqual([1]);

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import { permissions } from '../../src/commands/command.js';
 import type { ExecutionJob, ExecutionOutcome } from '../../src/executors/execution-job.js';
 
 /** An execution job for a JSON webhook, as the router would build it. */
@@ -11,6 +12,8 @@ export function executionRequest(
     configId?: number;
     configVersion?: number;
     timeoutMs?: number;
+    /** The configuration's authority; every permission unless given. */
+    permissions?: readonly string[];
   },
   body: JsonValue = { event: 'charge.success', data: { amount: 5000, reference: 'ref-1' } },
 ): ExecutionJob {
@@ -30,6 +33,7 @@ export function executionRequest(
     correlationKey: '',
     timeoutMs: fields.timeoutMs,
     responseMode: 'sync',
+    permissions: fields.permissions ?? permissions,
     context: {
       body,
       rawBody: JSON.stringify(body),

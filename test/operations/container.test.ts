@@ -20,6 +20,17 @@ async function dockerfile(): Promise<{ instruction: string; args: string }[]> {
     });
 }
 
+/** Compose's `${NAME:?message}`: the variable's value, or the refusal compose prints. */
+function interpolate(environment: Record<string, string>, variables: Record<string, string>): Record<string, string> {
+  const substitute = (value: string) =>
+    value.replace(/\$\{(\w+):\?([^}]*)\}/g, (_all, name: string, message: string) => {
+      const given = variables[name];
+      if (!given) throw new Error(`required variable ${name} is missing a value: ${message}`);
+      return given;
+    });
+  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, substitute(String(value))]));
+}
+
 /** CI builds no image: these checks keep the Dockerfile and compose.yaml from drifting from package.json. */
 describe('the container files', () => {
   it('start the service the way npm start does, after the build npm run build does', async () => {
@@ -57,11 +68,20 @@ describe('the container files', () => {
         { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown> }
       >;
     };
-    expect(compose.services.postgres?.image).toMatch(/^postgres:15/);
+    expect(compose.services.postgres?.image).toMatch(/^postgres:15\.\d+-/);
     const service = compose.services.webhooks!;
     expect(service.build).toBe('.');
     expect(service.depends_on).toHaveProperty('postgres');
-    const config = loadConfig(service.environment);
+    const secrets = { AUTH_HS256_SECRET: 'e'.repeat(64), METRICS_TOKEN: 'm'.repeat(32) };
+    const config = loadConfig(interpolate(service.environment!, secrets));
     expect(config.database).toMatchObject({ engine: 'postgres', url: expect.stringContaining('@postgres:5432/') });
+    expect(config.operations.metricsToken).toBe(secrets.METRICS_TOKEN);
+  });
+
+  it('compose refuses to start without a secret and a metrics token of its user, and carries no sample secret', async () => {
+    const compose = parse(await read('compose.yaml')) as { services: { webhooks: { environment: Record<string, string> } } };
+    const environment = compose.services.webhooks.environment;
+    expect(() => interpolate(environment, { METRICS_TOKEN: 'm'.repeat(32) })).toThrow(/AUTH_HS256_SECRET/);
+    expect(() => interpolate(environment, { AUTH_HS256_SECRET: 'e'.repeat(64) })).toThrow(/METRICS_TOKEN/);
   });
 });

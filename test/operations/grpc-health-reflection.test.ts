@@ -11,8 +11,10 @@ import {
 import {
   ServerReflectionRequestSchema,
   ServerReflectionResponseSchema,
+  type ServerReflectionRequest,
   type ServerReflectionResponse,
 } from '../../gen/grpc/reflection/v1/reflection_pb.js';
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 
@@ -86,26 +88,29 @@ describe('gRPC health and server reflection', () => {
     expect(first).toBe(ServingStatus.SERVING);
   });
 
-  it('lists every service over grpc.reflection.v1 and serves the file of a symbol with its imports', async () => {
+  /** Sends each question on one grpc.reflection.v1 stream; resolves to the answers, in order. */
+  const askReflection = (questions: ServerReflectionRequest['messageRequest'][]) => {
     const call = client.makeBidiStreamRequest(
       '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
       codec(ServerReflectionRequestSchema).serialize,
       codec(ServerReflectionResponseSchema).deserialize,
     );
     const answers: ServerReflectionResponse[] = [];
-    const done = new Promise<void>((resolve, reject) => {
-      call.on('data', (message: ServerReflectionResponse) => answers.push(message) === 3 && call.end());
-      call.on('end', resolve);
+    const done = new Promise<ServerReflectionResponse[]>((resolve, reject) => {
+      call.on('data', (message: ServerReflectionResponse) => answers.push(message) === questions.length && call.end());
+      call.on('end', () => resolve(answers));
       call.on('error', reject);
     });
-    call.write(create(ServerReflectionRequestSchema, { messageRequest: { case: 'listServices', value: '' } }));
-    call.write(
-      create(ServerReflectionRequestSchema, {
-        messageRequest: { case: 'fileContainingSymbol', value: 'bpm.webhooks.v1.WebHookConfigService.CreateWebHookConfig' },
-      }),
-    );
-    call.write(create(ServerReflectionRequestSchema, { messageRequest: { case: 'fileByFilename', value: 'missing.proto' } }));
-    await done;
+    for (const messageRequest of questions) call.write(create(ServerReflectionRequestSchema, { messageRequest }));
+    return done;
+  };
+
+  it('lists every service over grpc.reflection.v1 and serves the file of a symbol with its imports', async () => {
+    const answers = await askReflection([
+      { case: 'listServices', value: '' },
+      { case: 'fileContainingSymbol', value: 'bpm.webhooks.v1.WebHookConfigService.CreateWebHookConfig' },
+      { case: 'fileByFilename', value: 'missing.proto' },
+    ]);
     const [list, file, missing] = answers;
     expect(
       list?.messageResponse.case === 'listServicesResponse' && list.messageResponse.value.service.map((s) => s.name).sort(),
@@ -138,6 +143,14 @@ describe('gRPC health and server reflection', () => {
       expect(JSON.parse(called.stdout)).toMatchObject({ message: 'Webhook configurations retrieved successfully' });
     },
   );
+
+  it('serves errors.proto by the symbol of ErrorDetails, which error details name but no service imports', async () => {
+    const [answer] = await askReflection([{ case: 'fileContainingSymbol', value: 'bpm.webhooks.v1.ErrorDetails' }]);
+    expect(answer?.messageResponse.case).toBe('fileDescriptorResponse');
+    const [file] =
+      answer?.messageResponse.case === 'fileDescriptorResponse' ? answer.messageResponse.value.fileDescriptorProto : [];
+    expect(fromBinary(FileDescriptorProtoSchema, file!).name).toBe('bpm/webhooks/v1/errors.proto');
+  });
 
   it('serves no reflection with GRPC_REFLECTION=false, and health still', async () => {
     const refused = await bufCurl(['--protocol', 'grpc', '--list-services', plain.baseUrl]).catch(

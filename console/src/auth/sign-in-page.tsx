@@ -37,7 +37,10 @@ export function SignInPage({ onSignedIn }: { readonly onSignedIn: () => void }) 
         />
         <p id="token-help" className="help">
           The token is kept in this tab only (session storage) and sent as an Authorization header. In development,{' '}
-          <code>npm run token -- --scope "webhooks:read webhooks:write events:read events:write"</code> prints one.
+          <code>
+            npm run token -- --scope "webhooks:read webhooks:write events:read events:write processes:read processes:write"
+          </code>{' '}
+          prints one.
         </p>
         {problem && (
           <p className="error" role="alert">

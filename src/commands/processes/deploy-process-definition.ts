@@ -6,6 +6,7 @@ import {
 } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { invalidArgument } from '../../errors.js';
 import { callActivityProblems } from '../../executors/process/call-activities.js';
+import { expressionProblems } from '../../executors/process/expression-problems.js';
 import { parseBpmn } from '../../executors/process/parse-bpmn.js';
 import { findProcessDefinitionById, insertProcessDefinition } from '../../store/process-definitions.js';
 import { defineCommand } from '../command.js';
@@ -46,7 +47,10 @@ export const deployProcessDefinition = defineCommand({
     ];
     const check = await parseBpmn(input.bpmnXml);
     if (!check.ok) problems.push(...check.problems);
-    else problems.push(...(await callActivityProblems(ctx.db, check.parsed, name)));
+    else {
+      problems.push(...expressionProblems(check.parsed, ctx.clock()));
+      problems.push(...(await callActivityProblems(ctx.db, check.parsed, name)));
+    }
     if (problems.length > 0 || !check.ok) throw invalidArgument('Validation failed', problems);
     const definition = await insertProcessDefinition(ctx.db, {
       name,

@@ -19,8 +19,11 @@ export const createWebHookConfig = defineCommand({
   runnableFromWebhook: false,
   audit: { ...webhookConfigAudit, entityId: (_input, output) => output?.data?.id },
   async handle(input, ctx) {
-    const fields = await validateWebhookConfig(draftFromCreate(input), ctx);
-    const config = await insertWebhookConfig(ctx.db, fields, ctx.clock()).catch(asConflict('Validation failed', fields));
+    const authority = ctx.actor.permissions;
+    const fields = await validateWebhookConfig(draftFromCreate(input), { ...ctx, authority });
+    const config = await insertWebhookConfig(ctx.db, fields, ctx.clock(), [...authority]).catch(
+      asConflict('Validation failed', fields),
+    );
     return { data: toWebHookConfigMessage(config) };
   },
 });

@@ -21,11 +21,14 @@ export const updateWebHookConfig = defineCommand({
   audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   async handle(input, ctx) {
     const existing = await requireWebhookConfig(ctx.db, input.id, 'Update failed');
+    const authority = ctx.actor.permissions;
     const { key: _key, ...fields } = await validateWebhookConfig(draftFromUpdate(existing, input), {
       ...ctx,
+      authority,
       exceptId: existing.id,
     });
-    const updated = await updateWebhookConfig(ctx.db, existing.id, fields, ctx.clock()).catch(
+    // The configuration now runs with the permissions of the token that saved it last.
+    const updated = await updateWebhookConfig(ctx.db, existing.id, fields, ctx.clock(), [...authority]).catch(
       asConflict('Update failed', fields),
     );
     if (!updated) throw notFound('Update failed', ['Configuration not found']);

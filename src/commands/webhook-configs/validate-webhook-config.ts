@@ -25,6 +25,8 @@ export const limits = {
 export interface ValidationContext {
   readonly db: Knex;
   readonly commands: CommandCatalog;
+  /** The saving token's permissions: the configuration's commands will run with them. */
+  readonly authority: ReadonlySet<string>;
   /** The configuration being updated, whose own key and route are not conflicts. */
   readonly exceptId?: number;
 }

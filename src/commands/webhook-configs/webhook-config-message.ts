@@ -43,6 +43,7 @@ export function toWebHookConfigMessage(
       },
     }),
     version: config.version,
+    authority: [...config.authority],
     createdAt: timestampFromDate(config.createdAt),
     updatedAt: timestampFromDate(config.updatedAt),
     ...(config.activatedAt && { activatedAt: timestampFromDate(config.activatedAt) }),

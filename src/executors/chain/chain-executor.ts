@@ -20,7 +20,12 @@ export function createChainExecutor(bus: CommandBus): Executor {
       if (chain.length === 0) return failedResult('The command chain is empty');
       const { context } = job;
       return withConfigTimeout(signal, job, async (chainSignal) => {
-        const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: chainSignal };
+        const caller = {
+          key: context.key,
+          requestId: `event-${context.eventId}`,
+          permissions: job.permissions,
+          signal: chainSignal,
+        };
         const stopReason = () =>
           signal.aborted ? 'Execution was cancelled' : `Chain timed out after ${configTimeoutMs(job)} ms`;
         const steps: StepOutcome[] = [];

@@ -12,7 +12,7 @@ export function createNativeExecutor(bus: CommandBus): Executor {
     execute(job, { signal }) {
       const { context } = job;
       return withConfigTimeout(signal, job, async (bounded) => {
-        const caller = { key: context.key, requestId: `event-${context.eventId}`, signal: bounded };
+        const caller = { key: context.key, requestId: `event-${context.eventId}`, permissions: job.permissions, signal: bounded };
         const outcome = await untilAborted(runWebhookCommand(bus, job.commandName, context, caller), bounded);
         if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
           return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(job)} ms`);

@@ -1,16 +1,23 @@
 import * as Elements from 'bpmn-elements';
 import BpmnModdle from 'bpmn-moddle';
 import serializer, { TypeResolver, type SerializableContext } from 'moddle-context-serializer';
+import { defaultProcessSettings } from '../../config/config.js';
 import type { ProcessDefinition } from '../../domain/process-definition.js';
+import { createTimerEventDefinition } from './timer-event-definition.js';
 
 const maxCached = 200;
 
 /**
  * Parsed definitions, one per deployed version (a version never changes):
- * bpmn-engine then skips the XML parse, which costs more than the run of a short process.
+ * bpmn-engine then skips the XML parse, which costs more than the run of a short process. Timers
+ * check their values as they run, with cycles no shorter than `minTimerCycleMs`.
  */
-export function createDefinitionCache() {
-  const typeResolver = TypeResolver({ ...Elements, InclusiveGateway: joiningInclusiveGateway } as never);
+export function createDefinitionCache(options = { minTimerCycleMs: defaultProcessSettings.minTimerCycleMs }) {
+  const typeResolver = TypeResolver({
+    ...Elements,
+    InclusiveGateway: joiningInclusiveGateway,
+    TimerEventDefinition: createTimerEventDefinition(options.minTimerCycleMs),
+  } as never);
   const cache = new Map<string, Promise<SerializableContext>>();
   return {
     sourceContextOf(definition: ProcessDefinition): Promise<SerializableContext> {

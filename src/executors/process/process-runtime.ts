@@ -53,7 +53,7 @@ export interface ProcessRuntimeOptions {
 
 /** Starts, signals, cancels and resumes process instances; one advance per instance at a time. */
 export function createProcessRuntime(options: ProcessRuntimeOptions) {
-  const definitions = createDefinitionCache();
+  const definitions = createDefinitionCache({ minTimerCycleMs: options.settings.minTimerCycleMs });
   const active = new Map<number, Promise<unknown>>();
   let poller: NodeJS.Timeout | undefined;
   let polling: Promise<void> = Promise.resolve();
@@ -64,6 +64,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     owner: options.owner,
     leaseMs: options.settings.leaseMs,
     maxSteps: options.settings.maxSteps,
+    maxAdvanceSteps: options.settings.maxAdvanceSteps,
     maxVariablesBytes: options.settings.maxVariablesBytes,
     definitions,
     extensions: createCommandServiceTasks(options.runCommand),

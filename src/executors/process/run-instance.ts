@@ -9,6 +9,7 @@ import { cancelCalledInstances, markChildReturned } from '../../store/process-ca
 import { insertProcessInstance, saveProcessInstance } from '../../store/process-instances.js';
 import { callFailure, callsOwnProcess, planCalls, returnedVariables, type PlannedCall } from './call-activities.js';
 import type { DefinitionCache } from './definition-cache.js';
+import { createEngineBudget } from './engine-budget.js';
 import { correlationKeyText, correlationVariableOf, messageNameOf, type MessageRef } from './process-messages.js';
 import { publicVariables } from './process-variables.js';
 import { insertMessageDelivery } from '../../store/process-message-deliveries.js';
@@ -40,6 +41,8 @@ export interface RunDeps {
   /** How long a child instance a call activity starts is leased to this process. */
   readonly leaseMs: number;
   readonly maxSteps: number;
+  /** Engine messages one advance may take (PROCESS_MAX_ADVANCE_STEPS). */
+  readonly maxAdvanceSteps: number;
   readonly maxVariablesBytes: number;
   readonly definitions: DefinitionCache;
   /** A fresh bpmn-engine `scripts` object (the sandbox) per run. */
@@ -92,7 +95,7 @@ export async function runInstance(
     sourceContext,
     scripts: deps.createScripts(),
     timers: guardedTimers(fail),
-    ...(deps.extensions && { extensions: deps.extensions }),
+    extensions: { ...deps.extensions, engineBudget: createEngineBudget(deps.maxAdvanceSteps, fail) },
   };
   const fresh = advance.kind === 'start' || instance.engineState === null;
   const engine = fresh

@@ -20,7 +20,7 @@ export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
   return {
     async execute(job, { signal }) {
       const { context } = job;
-      const caller = { key: context.key, requestId: `event-${context.eventId}`, signal };
+      const caller = { key: context.key, requestId: `event-${context.eventId}`, permissions: job.permissions, signal };
       const steps: StepOutcome[] = [];
       const outcome = await options.sandbox.run({
         cacheKey: cacheKeyOf(job),

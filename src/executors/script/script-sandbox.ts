@@ -2,7 +2,8 @@ import type { JsonValue } from '@bufbuild/protobuf';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ScriptLimits } from '../../config/config.js';
 import { createConsoleCapture, type CapturedLine, type ConsoleCapture } from './console-capture.js';
-import { findScriptSyntaxError } from './find-script-syntax-error.js';
+import { checkScript } from './check-script.js';
+import type { PreparedScript } from './prepare-script-source.js';
 import type { ScriptHost } from './script-host.js';
 import { createScriptHostPool, type ScriptHostEvent, type ScriptHostStats } from './script-host-pool.js';
 
@@ -43,7 +44,7 @@ export interface ScriptSandbox {
 export const maxScriptNesting = 3;
 /** How long past its timeout a script blocked in a host call may take before its isolate is disposed. */
 const hardDeadlineGraceMs = 100;
-const syntaxMemoSize = 1_000;
+const checkMemoSize = 1_000;
 const nesting = new AsyncLocalStorage<number>();
 
 /** Wiring of the sandbox beyond its limits. */
@@ -70,14 +71,14 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
     },
     ...(options.onHostEvent && { onHostEvent: options.onHostEvent }),
   });
-  const syntaxErrors = new Map<string, { code: string; error: string | undefined }>();
-  const syntaxErrorOf = (cacheKey: string, code: string) => {
-    const known = syntaxErrors.get(cacheKey);
-    if (known?.code === code) return known.error;
-    if (syntaxErrors.size >= syntaxMemoSize) syntaxErrors.clear();
-    const error = findScriptSyntaxError(code);
-    syntaxErrors.set(cacheKey, { code, error });
-    return error;
+  const checks = new Map<string, { code: string; checked: PreparedScript }>();
+  const checkedScript = (cacheKey: string, code: string) => {
+    const known = checks.get(cacheKey);
+    if (known?.code === code) return known.checked;
+    if (checks.size >= checkMemoSize) checks.clear();
+    const checked = checkScript(code);
+    checks.set(cacheKey, { code, checked });
+    return checked;
   };
 
   return {
@@ -86,8 +87,8 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
       const failed = (error: string): ScriptOutcome => ({ ok: false, error, logs: capture.lines });
       const depth = nesting.getStore() ?? 0;
       if (depth >= maxScriptNesting) return failed(`Scripts may nest at most ${maxScriptNesting} deep`);
-      const syntaxError = syntaxErrorOf(request.cacheKey, request.code);
-      if (syntaxError) return failed(`Execution code does not compile: ${syntaxError}`);
+      const checked = checkedScript(request.cacheKey, request.code);
+      if (!checked.ok) return failed(`Execution code does not compile: ${checked.problem}`);
       const cancelled = 'Script was cancelled';
       if (request.signal?.aborted) return failed(cancelled);
       let host: ScriptHost;
@@ -105,7 +106,7 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
       const onCommand = hostCommand(request, limits, depth, state, timeoutMessage);
       const input = JSON.stringify({ context: request.context });
       const { id, result } = host.run(
-        { cacheKey: request.cacheKey, code: request.code, input, timeoutMs: request.timeoutMs, nested: depth > 0 },
+        { cacheKey: request.cacheKey, code: checked.source, input, timeoutMs: request.timeoutMs, nested: depth > 0 },
         onCommand,
       );
       // A script blocked in a doCmd, or a host that does not answer, is stopped shortly after its timeout.

@@ -11,7 +11,7 @@ export const commandChainType: ExecutionTypeDescriptor = {
   optionFields: [],
   targetProblems: async (draft, context) =>
     (draft.commandChain ?? []).flatMap((step, index) => {
-      const problems = runnableCommandProblems(step.commandName, context.commands);
+      const problems = runnableCommandProblems(step.commandName, context);
       if (problems.length > 0) return problems;
       // A command may refuse parameters it can never run with (e.g. a forward that sets framing headers).
       const parameterProblems = context.commands.find(step.commandName)?.parameterProblems?.(step.parameters) ?? [];

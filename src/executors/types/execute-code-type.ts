@@ -1,5 +1,5 @@
 import { ExecutionType } from '../../domain/webhook-config.js';
-import { findScriptSyntaxError } from '../script/find-script-syntax-error.js';
+import { checkScript } from '../script/check-script.js';
 import { createScriptExecutor } from '../script/script-executor.js';
 import type { ExecutionTypeDescriptor } from './execution-type-descriptor.js';
 
@@ -14,9 +14,9 @@ export const executeCodeType: ExecutionTypeDescriptor = {
   async targetProblems(draft) {
     const code = draft.executionCode ?? '';
     if (code.length > maxCodeLength) return [`Execution code must be at most ${maxCodeLength} characters`];
-    // Compiled in an isolate without running it: a syntax error is reported now, not at the first call.
-    const syntaxError = findScriptSyntaxError(code);
-    return syntaxError ? [`Execution code does not compile: ${syntaxError}`] : [];
+    // The sandbox's own checker and compile, without running: what would fail every call fails now.
+    const checked = checkScript(code);
+    return checked.ok ? [] : [`Execution code does not compile: ${checked.problem}`];
   },
   createExecutor: (deps) => createScriptExecutor({ sandbox: deps.sandbox, bus: deps.bus, timeoutMs: deps.script.timeoutMs }),
 };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CommandBus } from '../../commands/command-bus.js';
-import type { CommandCatalog } from '../../commands/command.js';
+import type { CommandCatalog, Permission } from '../../commands/command.js';
 import type { WebhookConfigDraft } from '../../commands/webhook-configs/webhook-config-draft.js';
 import type { ScriptLimits } from '../../config/config.js';
 import type { ExecutionType } from '../../domain/webhook-config.js';
@@ -25,6 +25,8 @@ export const optionFieldLabels: Record<OptionField, string> = {
 export interface TargetValidationContext {
   readonly db: Knex;
   readonly commands: CommandCatalog;
+  /** The saving token's permissions: what the configuration's commands will run with. */
+  readonly authority: ReadonlySet<string>;
 }
 
 /** What every executor factory is given: one bus, one sandbox, one clock for all types. */
@@ -48,6 +50,8 @@ export interface ExecutionTypeDescriptor {
   readonly fieldLabel: string;
   /** The option fields only this type reads. */
   readonly optionFields: readonly OptionField[];
+  /** The permission the type's own work needs beyond its commands' (StartProcess: processes:write), at save and at run. */
+  readonly runPermission?: Permission;
   /** One sentence per problem with the target field (known to be present) and the type's options. */
   targetProblems(draft: WebhookConfigDraft, context: TargetValidationContext): Promise<string[]>;
   createExecutor(deps: ExecutorDeps): Executor;

@@ -9,6 +9,6 @@ export const nativeCommandType: ExecutionTypeDescriptor = {
   targetField: 'commandName',
   fieldLabel: 'Command name',
   optionFields: [],
-  targetProblems: async (draft, context) => runnableCommandProblems(draft.commandName ?? '', context.commands),
+  targetProblems: async (draft, context) => runnableCommandProblems(draft.commandName ?? '', context),
   createExecutor: (deps) => createNativeExecutor(deps.bus),
 };

@@ -1,11 +1,20 @@
-import type { CommandCatalog } from '../../commands/command.js';
 import { clip } from '../../domain/clip.js';
+import type { TargetValidationContext } from './execution-type-descriptor.js';
 
-/** A command a webhook may run: registered and not a management command. */
-export function runnableCommandProblems(name: string, commands: CommandCatalog): string[] {
+/**
+ * A command a webhook may run: registered, not a management command, and needing a permission the
+ * saving token holds (its authority: what the command will run with).
+ */
+export function runnableCommandProblems(name: string, context: Omit<TargetValidationContext, 'db'>): string[] {
   if (name === '') return ['Command name must not be empty'];
-  const command = commands.find(name);
+  const command = context.commands.find(name);
   if (!command) return [`Command "${clip(name)}" is not registered`];
   if (!command.runnableFromWebhook) return [`Command "${name}" cannot be run from a webhook`];
+  if (!context.authority.has(command.permission)) return [lacksPermission(`Command "${name}"`, command.permission)];
   return [];
+}
+
+/** The sentence for work the saving token could not do over the API itself. */
+export function lacksPermission(what: string, permission: string): string {
+  return `${what} needs ${permission}, which the saving token does not hold: the configuration would run with its permissions`;
 }

@@ -2,6 +2,7 @@ import { ExecutionType, processActions } from '../../domain/webhook-config.js';
 import { findProcessDefinitionById } from '../../store/process-definitions.js';
 import { createStartProcessExecutor } from '../process/start-process-executor.js';
 import type { ExecutionTypeDescriptor } from './execution-type-descriptor.js';
+import { lacksPermission } from './runnable-command-problems.js';
 
 const maxMessageNameLength = 200;
 
@@ -11,10 +12,15 @@ export const startProcessType: ExecutionTypeDescriptor = {
   targetField: 'processDefinitionId',
   fieldLabel: 'Process definition id',
   optionFields: ['processAction', 'messageName', 'correlationKey'],
+  // Starting an instance or correlating a message into one is processes:write over the API.
+  runPermission: 'processes:write',
   async targetProblems(draft, context) {
     const id = draft.processDefinitionId ?? 0;
     const exists = Number.isSafeInteger(id) && id > 0 && (await findProcessDefinitionById(context.db, id));
-    return [...(exists ? [] : [`Process definition ${id} does not exist`]), ...processActionProblems(draft)];
+    const authority = context.authority.has('processes:write')
+      ? []
+      : [lacksPermission('A StartProcess configuration', 'processes:write')];
+    return [...(exists ? [] : [`Process definition ${id} does not exist`]), ...authority, ...processActionProblems(draft)];
   },
   createExecutor: (deps) => createStartProcessExecutor(deps.processes),
 };

@@ -16,10 +16,15 @@ type ReflectionRequest = ServerReflectionRequest;
 /**
  * gRPC server reflection (v1 and v1alpha) over the generated descriptors of `services`: lists them and
  * answers with the serialized FileDescriptorProto of a file, by name or by a symbol it declares,
- * together with every file it imports, so a client needs no proto files at all.
+ * together with every file it imports, so a client needs no proto files at all. `detailFiles` are
+ * files no service imports whose messages still travel, as error details (errors.proto).
  */
-export function addReflectionServices(router: ConnectRouter, services: readonly DescService[]): void {
-  const index = indexFiles(services.map((service) => service.file));
+export function addReflectionServices(
+  router: ConnectRouter,
+  services: readonly DescService[],
+  detailFiles: readonly DescFile[] = [],
+): void {
+  const index = indexFiles([...services.map((service) => service.file), ...detailFiles]);
   const answer = (request: ReflectionRequest) => ({
     validHost: request.host,
     originalRequest: request,

@@ -1,3 +1,4 @@
+import { inStoredKeyOrder } from './in-stored-key-order.js';
 import type { Logger } from 'pino';
 import type { Inbox, InboxResult } from '../../delivery/inbox.js';
 import { mediaType } from '../http/content-type.js';
@@ -80,7 +81,7 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
       return sendJson(
         response,
         200,
-        { success: true, data: result.data, message: 'Webhook processed successfully' },
+        { success: true, data: inStoredKeyOrder(result.data), message: 'Webhook processed successfully' },
         eventHeaders(result),
       );
     }
@@ -114,7 +115,7 @@ function sendDirect(
   extra: Record<string, string>,
 ): void {
   const isText = typeof direct.body === 'string';
-  const text = isText ? (direct.body as string) : JSON.stringify(direct.body);
+  const text = isText ? (direct.body as string) : JSON.stringify(inStoredKeyOrder(direct.body));
   const headers = Object.fromEntries(Object.entries(direct.headers).map(([name, value]) => [name.toLowerCase(), value]));
   response.writeHead(direct.status, {
     'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',

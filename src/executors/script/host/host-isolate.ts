@@ -4,11 +4,12 @@ import { dirname, join } from 'node:path';
 import ivm from 'isolated-vm';
 import { sandboxRunnerSource } from './sandbox-runner-source.js';
 
-/** A locked-down isolate and the reference to its runner (see sandbox-runner-source.ts). */
+/** A locked-down isolate and the references to its runner and compile check (see sandbox-runner-source.ts). */
 export interface HostIsolate {
   readonly isolate: ivm.Isolate;
   readonly context: ivm.Context;
   readonly runner: ivm.Reference<(...args: unknown[]) => string>;
+  readonly check: ivm.Reference<(code: string) => void>;
 }
 
 let sesSource: string | undefined;
@@ -32,6 +33,9 @@ export function createHostIsolate(memoryMb: number): HostIsolate {
   context.evalSync(loadSes(), { filename: 'ses.umd.min.js' });
   context.evalSync(`lockdown({ errorTaming: 'unsafe', consoleTaming: 'unsafe', stackFiltering: 'verbose', overrideTaming: 'moderate' });
     delete globalThis.WebAssembly; delete globalThis.Atomics; delete globalThis.SharedArrayBuffer;`);
-  const runner = context.evalSync(sandboxRunnerSource, { reference: true }) as HostIsolate['runner'];
-  return { isolate, context, runner };
+  const functions = context.evalSync(sandboxRunnerSource, { reference: true }) as ivm.Reference<Record<'run' | 'check', unknown>>;
+  const runner = functions.getSync('run', { reference: true }) as HostIsolate['runner'];
+  const check = functions.getSync('check', { reference: true }) as HostIsolate['check'];
+  functions.release();
+  return { isolate, context, runner, check };
 }

@@ -1,11 +1,15 @@
+import { scriptWrapperHead, scriptWrapperTail } from '../script-wrapper.js';
+
 /**
- * The function every run goes through inside a host's isolate, evaluated once per isolate after SES
+ * The functions every run goes through inside a host's isolate, evaluated once per isolate after SES
  * `lockdown()` froze every intrinsic. User code is compiled once per cache key, in one `Compartment`
  * whose global object is frozen too, as a function of the run's `context`, `body`, `doCmd` and
  * `console`: every object a run can reach is either frozen or made for that run, so nothing it writes
- * survives it. Everything crosses the boundary as JSON strings.
+ * survives it. Everything crosses the boundary as JSON strings. The code arrives prepared by
+ * check-script.ts, which refused direct eval with a real parser: SES's textual guess at it stays off.
+ * `check` compiles without running, for the checker.
  */
-export const sandboxRunnerSource = String.raw`(function () {
+export const sandboxRunnerSource = `(function () {
   'use strict';
   const parse = JSON.parse;
   const stringify = JSON.stringify;
@@ -38,15 +42,19 @@ export const sandboxRunnerSource = String.raw`(function () {
     const known = compiled.get(cacheKey);
     if (known !== undefined && known.code === code) return known.fn;
     // The inner function keeps the body a scope of its own: it may declare its own 'body'.
-    const fn = compartment.evaluate(
-      '(function (context, body, doCmd, console) { return (function () {\n' + code + '\n}).call(this); })',
-    );
+    const fn = compartment.evaluate(${JSON.stringify(scriptWrapperHead)} + code + ${JSON.stringify(scriptWrapperTail)}, {
+      __rejectSomeDirectEvalExpressions__: false,
+    });
     if (compiled.size >= 200) compiled.delete(compiled.keys().next().value);
     compiled.set(cacheKey, { code, fn });
     return fn;
   }
 
-  return harden(function run(cacheKey, code, inputJson, hostCmd, maxLines, maxLineChars, maxResultChars) {
+  function check(code) {
+    compile('check', code);
+  }
+
+  function run(cacheKey, code, inputJson, hostCmd, maxLines, maxLineChars, maxResultChars) {
     const input = parse(inputJson);
     const logs = [];
     let lines = 0;
@@ -101,5 +109,7 @@ export const sandboxRunnerSource = String.raw`(function () {
     if (typeof json !== 'string') json = 'null';
     if (json.length > maxResultChars) return end({ error: 'Script result exceeds ' + maxResultChars + ' characters' });
     return '{"lines":' + lines + ',"logs":' + stringify(logs) + ',"result":' + json + '}';
-  });
+  }
+
+  return harden({ run, check });
 })()`;
