@@ -57,7 +57,12 @@ for (const [key, fields] of Object.entries(scenarioConfigs)) {
 async function drain(key: string): Promise<{ events: number; seconds: number; perSecond: number }> {
   const count = async () =>
     Number(
-      (await db('webhook_events').where({ config_key: key }).whereIn('status', ['queued', 'processing']).count({ n: '*' }))[0]?.n,
+      (
+        await db('webhook_event_queue as q')
+          .join('webhook_events as e', 'e.id', 'q.event_id')
+          .where('e.config_key', key)
+          .count({ n: '*' })
+      )[0]?.n,
     );
   const events = count();
   const started = performance.now();

@@ -1,7 +1,7 @@
 import type { WebhookEvent } from '../domain/webhook-event.js';
 import { type LeaseClock, noteSent } from './event-leases.js';
 import { interruptedErrors } from './webhook-event-attempts.js';
-import { leaseEnd, toWebhookEvent, type WebhookEventRow } from './webhook-events.js';
+import { eventRowSelect, leaseEnd, toWebhookEvent, type WebhookEventRow } from './webhook-events.js';
 import { toJsonbParam } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 
@@ -21,10 +21,11 @@ type ClaimedRow = WebhookEventRow & {
 
 /**
  * Leases up to `limit` due events to `owner` for `leaseMs`: queued ones whose time has come (`now`,
- * the caller's clock: a retry schedule), and processing ones whose lease expired on the database's
- * clock (their worker died). A lease is only ever compared with `now()` of the database, so a process
- * whose clock is skewed cannot take an event another one still holds. SKIP LOCKED lets several
- * processes claim side by side; the outer UPDATE checks the state again on the row it locks.
+ * the caller's clock: a retry schedule), and leased ones whose lease expired on the database's clock
+ * (their worker died). A lease is only ever compared with `now()` of the database, so a process
+ * whose clock is skewed cannot take an event another one still holds. Only the narrow queue rows are
+ * read in due order and written (event-queue-state.ts); the event rows are read by primary key. SKIP
+ * LOCKED lets several processes claim side by side; the UPDATE checks the state again on the row it locks.
  *
  * It opens their attempts in the same statement: each notes its start with the version of the
  * configuration it runs with (the current one by id; a provider's event stored without one runs
@@ -36,29 +37,29 @@ export async function claimOpenedAttempts(
   db: Db,
   claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
 ): Promise<ClaimedAttempt[]> {
-  const due = `((status = 'queued' AND available_at <= :now) OR (status = 'processing' AND available_at <= now()))`;
+  const due = `((q.lease_owner IS NULL AND q.due_at <= :now) OR (q.lease_owner IS NOT NULL AND q.due_at <= now()))`;
   // The due rows are picked once, in a materialized CTE: as a subquery of the UPDATE, the planner was
   // free to run the pick again as rows changed, and one claim took far more than `limit` events.
-  // Every later step finds rows by primary key or by (event_id, attempt), never through a partial
-  // index on the status.
+  // The pick walks webhook_event_queue_due from its start and stops after `limit` rows.
   const query = db.raw<{ rows: ClaimedRow[] }>(
     `WITH picked AS MATERIALIZED (
-       SELECT id FROM webhook_events
-       WHERE status IN ('queued', 'processing') AND available_at <= greatest(:now, now()) AND ${due}
-       ORDER BY available_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),
+       SELECT event_id FROM webhook_event_queue q
+       WHERE q.due_at <= greatest(:now, now()) AND ${due}
+       ORDER BY q.due_at, q.event_id LIMIT :limit FOR UPDATE SKIP LOCKED),
      claimed AS (
-       UPDATE webhook_events SET status = 'processing', lease_owner = :owner, available_at = :leaseEnd, attempts = attempts + 1
+       UPDATE webhook_event_queue q SET lease_owner = :owner, due_at = :leaseEnd, attempts = q.attempts + 1
        FROM picked
-       WHERE webhook_events.id = picked.id AND ${due}
-       RETURNING webhook_events.*),
+       WHERE q.event_id = picked.event_id AND ${due}
+       RETURNING q.*),
      runs AS MATERIALIZED (
-       SELECT c.id AS event_id, c.attempts AS attempt, coalesce(by_id.id, by_key.id) AS config_id,
+       SELECT c.event_id, c.attempts AS attempt, coalesce(by_id.id, by_key.id) AS config_id,
          coalesce(by_id.version, by_key.version) AS config_version
        FROM claimed c
-       LEFT JOIN webhook_configs by_id ON by_id.id = c.config_id
+       JOIN webhook_events e ON e.id = c.event_id
+       LEFT JOIN webhook_configs by_id ON by_id.id = e.config_id
        LEFT JOIN LATERAL (
          SELECT w.id, w.version FROM webhook_configs w
-         WHERE c.config_id IS NULL AND c.source <> 'router' AND w.is_enabled AND lower(w.key) = lower(c.config_key)
+         WHERE e.config_id IS NULL AND e.source <> 'router' AND w.is_enabled AND lower(w.key) = lower(e.config_key)
          ORDER BY w.id LIMIT 1) by_key ON true),
      interrupted AS (
        UPDATE webhook_event_attempts a SET outcome = 'interrupted', finished_at = :startedAt, errors = :interruptedErrors::jsonb
@@ -69,9 +70,11 @@ export async function claimOpenedAttempts(
        ON CONFLICT (event_id, attempt) DO UPDATE SET worker = excluded.worker, config_version = excluded.config_version,
          started_at = excluded.started_at, outcome = 'running'
        RETURNING id, event_id)
-     SELECT claimed.*, opened.id AS attempt_id, runs.config_id AS run_config_id, runs.config_version AS run_config_version
-     FROM claimed JOIN runs ON runs.event_id = claimed.id JOIN opened ON opened.event_id = claimed.id
-     ORDER BY claimed.id`,
+     SELECT ${eventRowSelect()}, opened.id AS attempt_id, runs.config_id AS run_config_id,
+       runs.config_version AS run_config_version
+     FROM claimed q JOIN webhook_events e ON e.id = q.event_id JOIN runs ON runs.event_id = q.event_id
+       JOIN opened ON opened.event_id = q.event_id
+     ORDER BY e.id`,
     {
       owner: claim.owner,
       now: claim.now,

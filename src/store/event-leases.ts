@@ -4,9 +4,8 @@ import { leaseEnd } from './webhook-events.js';
 /**
  * Extends, to `leaseMs` from the database's now, every lease `owner` holds on these events for these
  * very attempts, in one statement. Returns the leases still held (`leaseKey`); one missing is gone:
- * settled, released, or taken by another worker after it expired. Rows are found by primary key; a
- * lease owner is only ever set with status 'processing', so the owner is the whole test (a test on
- * the status would invite the partial index on it, see settleAttempts).
+ * settled, released, or taken by another worker after it expired. Only queue rows are written
+ * (event-queue-state.ts), found by primary key.
  */
 export async function extendEventLeases(
   db: Db,
@@ -20,10 +19,10 @@ export async function extendEventLeases(
   if (extension.leases.length === 0) return new Set();
   const ids = extension.leases.map((lease) => lease.id);
   const query = db.raw<{ rows: { id: string | number; attempts: number }[] }>(
-    `UPDATE webhook_events e SET available_at = ?
+    `UPDATE webhook_event_queue q SET due_at = ?
      FROM unnest(?::bigint[], ?::integer[]) AS l(id, attempt)
-     WHERE e.id = ANY(?::bigint[]) AND e.id = l.id AND e.attempts = l.attempt AND e.lease_owner = ?
-     RETURNING e.id, e.attempts`,
+     WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = l.id AND q.attempts = l.attempt AND q.lease_owner = ?
+     RETURNING q.event_id AS id, q.attempts`,
     [leaseEnd(db, extension.leaseMs), ids, extension.leases.map((lease) => lease.attempt), ids, extension.owner],
   );
   const { rows } = await noteSent(query, extension.sent);
@@ -57,9 +56,9 @@ export function noteSent<T extends { on(event: 'query', listener: () => void): u
  */
 export async function releaseWebhookEvents(db: Db, owner: string, ids: readonly number[], now: Date): Promise<number> {
   if (ids.length === 0) return 0;
-  const count = await db('webhook_events')
-    .whereIn('id', ids)
-    .where({ lease_owner: owner, status: 'processing' })
-    .update({ status: 'queued', lease_owner: null, available_at: now, max_attempts: db.raw('max_attempts + 1') });
+  const count = await db('webhook_event_queue')
+    .whereIn('event_id', ids)
+    .where({ lease_owner: owner })
+    .update({ lease_owner: null, due_at: now, max_attempts: db.raw('max_attempts + 1') });
   return Number(count);
 }

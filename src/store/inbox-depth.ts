@@ -1,3 +1,4 @@
+import { queueTable } from './event-queue-state.js';
 import type { Db } from './open-database.js';
 
 /** Events waiting or running for one source, and how long the oldest due one has waited. */
@@ -9,14 +10,13 @@ export interface InboxDepth {
   readonly oldestDueAgeSeconds: number;
 }
 
-/** The inbox's backlog per source, read at scrape time; uses the partial index on pending events. */
+/** The inbox's backlog per source, read at scrape time from the queue rows alone (event-queue-state.ts). */
 export async function countInboxBySource(db: Db, now: Date): Promise<InboxDepth[]> {
-  const rows = (await db('webhook_events')
+  const rows = (await db(queueTable)
     .select('source')
-    .select(db.raw(`count(*) FILTER (WHERE status = 'queued') AS queued`))
-    .select(db.raw(`count(*) FILTER (WHERE status = 'processing') AS processing`))
-    .select(db.raw(`min(available_at) FILTER (WHERE status = 'queued' AND available_at <= ?) AS oldest_due`, [now]))
-    .whereIn('status', ['queued', 'processing'])
+    .select(db.raw('count(*) FILTER (WHERE lease_owner IS NULL) AS queued'))
+    .select(db.raw('count(*) FILTER (WHERE lease_owner IS NOT NULL) AS processing'))
+    .select(db.raw('min(due_at) FILTER (WHERE lease_owner IS NULL AND due_at <= ?) AS oldest_due', [now]))
     .groupBy('source')) as {
     source: string;
     queued: string | number;

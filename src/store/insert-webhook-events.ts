@@ -37,8 +37,9 @@ export interface InsertedWebhookEvent {
 /**
  * Stores received events in one statement, one result per event in order; undefined for an event
  * whose idempotency key is already stored in its dedup scope (the configuration for the router, the
- * source for every other), or repeated earlier in the same batch. A running event is leased on the
- * database's clock and its first attempt opened. When one is queued, NOTIFYs `eventsQueuedChannel`
+ * source for every other), or repeated earlier in the same batch. A queued or running event gets its
+ * row in the queue (event-queue-state.ts); a running one is leased there on the database's clock, and
+ * its first attempt opened. When one is queued, NOTIFYs `eventsQueuedChannel`
  * (delivered at commit).
  *
  * The rows travel as one JSON parameter (the body as base64), so the statement text is the same
@@ -103,6 +104,13 @@ export async function insertWebhookEvents(
          FROM input ORDER BY n
          ON CONFLICT (dedup_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, status, available_at),
+       -- A queued or running event gets its queue row, which holds its state from now on (event-queue-state.ts).
+       enqueued AS (
+         INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source)
+         SELECT input.id, coalesce(inserted.available_at, input.received_at), input.lease_owner, input.attempts, input.max_attempts,
+           input.source
+         FROM input JOIN inserted ON inserted.id = input.id
+         WHERE inserted.status IN ('queued', 'processing')),
        opened AS (
          INSERT INTO webhook_event_attempts (event_id, attempt, worker, config_version, started_at, outcome)
          SELECT input.id, input.attempts, input.lease_owner, input.config_version, input.received_at, 'running'

@@ -37,13 +37,13 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
       available_at: settlement.status === 'queued' ? settlement.retryAt : null,
     };
   });
+  const attemptIds = settlements.map(({ attempt }) => attempt.id);
+  const eventIds = settlements.map(({ event }) => event.id);
   // A JSON null becomes SQL NULL in jsonb_to_recordset, as toJsonbParam(null) did for one row.
-  // A retry leaves the result, direct response and completion of an earlier attempt as they were.
-  // Rows are found by primary key (the ids as arrays, so the planner knows how few there are). The
-  // lease is the test that the event is still this attempt's: a lease owner is only ever set with
-  // status 'processing' and cleared with any other. A test on the status itself would let the planner
-  // answer it from webhook_events_due, a partial index on the status that also holds every dead
-  // version of a busy queue's rows: the settle then cost a millisecond and more.
+  // The lease is the test that the event is still this attempt's, on its queue row: a final state
+  // deletes the row and writes the event's; a retry hands the row back to the queue, due at its time,
+  // and writes only the event's errors (its result, direct response and completion stay an earlier
+  // attempt's). Rows are found by primary key, the ids as arrays so the planner knows how few there are.
   const { rows: settled } = await db.raw<{ rows: { id: string | number }[] }>(
     `WITH s AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset(?::jsonb) AS s(
@@ -53,19 +53,32 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
      finished AS (
        UPDATE webhook_event_attempts a SET outcome = s.outcome, finished_at = s.finished_at, duration_ms = s.duration_ms,
          errors = s.attempt_errors, logs = s.logs, steps = s.steps
-       FROM s WHERE a.id = ANY(?::bigint[]) AND a.id = s.attempt_id)
+       FROM s WHERE a.id = ANY(?::bigint[]) AND a.id = s.attempt_id),
+     done AS (
+       DELETE FROM webhook_event_queue q USING s
+       WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
+         AND s.status <> 'queued'
+       RETURNING q.event_id, q.attempts, q.max_attempts),
+     retried AS (
+       UPDATE webhook_event_queue q SET lease_owner = NULL, due_at = s.available_at FROM s
+       WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
+         AND s.status = 'queued'
+       RETURNING q.event_id, q.attempts, q.max_attempts),
+     settled AS (SELECT * FROM done UNION ALL SELECT * FROM retried)
      UPDATE webhook_events e SET
        status = s.status,
+       attempts = settled.attempts,
+       max_attempts = settled.max_attempts,
        lease_owner = NULL,
        result = CASE WHEN s.status = 'succeeded' THEN s.result ELSE e.result END,
        http_response = CASE WHEN s.status = 'succeeded' THEN s.http_response ELSE e.http_response END,
        errors = s.errors,
        completed_at = CASE WHEN s.status = 'queued' THEN e.completed_at ELSE s.completed_at END,
        available_at = s.available_at
-     FROM s
-     WHERE e.id = ANY(?::bigint[]) AND e.id = s.event_id AND e.lease_owner = s.owner AND e.attempts = s.attempt
+     FROM s JOIN settled ON settled.event_id = s.event_id
+     WHERE e.id = ANY(?::bigint[]) AND e.id = s.event_id
      RETURNING e.id`,
-    [toJsonbParam(rows), settlements.map(({ attempt }) => attempt.id), settlements.map(({ event }) => event.id)],
+    [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds],
   );
   const ids = new Set(settled.map((row) => Number(row.id)));
   return settlements.map(({ event }) => ids.has(event.id));

@@ -10,12 +10,11 @@ import {
   type SearchableFields,
   type WebhookEvent,
 } from '../domain/webhook-event.js';
+import { currentStateColumns, currentStatus, eventWithQueue, queueTable, stateColumnNames } from './event-queue-state.js';
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 import { insertWebhookEvents, storedEvent } from './insert-webhook-events.js';
 import { settleAttempts, type AttemptSettlement } from './settle-attempts.js';
-
-const table = 'webhook_events';
 
 /** A row as PostgreSQL returns it (pg gives int8 as strings, PGlite as numbers). */
 export interface WebhookEventRow {
@@ -79,8 +78,10 @@ export function leaseEnd(db: Db, leaseMs: number): Knex.Raw {
 }
 
 export async function findWebhookEventById(db: Db, id: number): Promise<WebhookEvent | undefined> {
-  const row = await db<WebhookEventRow>(table).where({ id }).first();
-  return row && toWebhookEvent(row);
+  const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(`SELECT ${eventRowSelect()} FROM ${eventWithQueue} WHERE e.id = ?`, [
+    id,
+  ]);
+  return rows[0] && toWebhookEvent(rows[0]);
 }
 
 /**
@@ -97,10 +98,12 @@ export async function noteRepeatedDelivery(
   // The same rule as the generated dedup_scope column (migration 20261202070000).
   const dedupScope = scope.source === 'router' ? `config:${scope.configId}` : scope.source;
   const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(
-    `UPDATE webhook_events SET trace = jsonb_set(trace, '{dedup}', coalesce(trace->'dedup', '{}'::jsonb) || jsonb_build_object(
-       'repeats', coalesce((trace->'dedup'->>'repeats')::int, 0) + 1, 'lastRepeatAt', ?::text))
-     WHERE dedup_scope = ? AND idempotency_key = ?
-     RETURNING *`,
+    `WITH e AS (
+       UPDATE webhook_events SET trace = jsonb_set(trace, '{dedup}', coalesce(trace->'dedup', '{}'::jsonb) || jsonb_build_object(
+         'repeats', coalesce((trace->'dedup'->>'repeats')::int, 0) + 1, 'lastRepeatAt', ?::text))
+       WHERE dedup_scope = ? AND idempotency_key = ?
+       RETURNING *)
+     SELECT ${eventRowSelect()} FROM e LEFT JOIN ${queueTable} q ON q.event_id = e.id`,
     [at.toISOString(), dedupScope, escapeStoredText(idempotencyKey)],
   );
   return rows[0] && toWebhookEvent(rows[0]);
@@ -137,17 +140,17 @@ export async function listWebhookEvents(
   filter: WebhookEventFilter,
   page: { offset: number; limit: number },
 ): Promise<{ items: ListedWebhookEvent[]; totalCount: number }> {
-  const query = db<WebhookEventRow>(table).modify((q) => applyFilter(q, filter));
+  const query = db.from(db.raw(eventWithQueue)).modify((q) => applyFilter(q, filter));
   const [counted] = await query.clone().count<{ count: string | number }[]>({ count: '*' });
   const rows = (await query
     .select(
-      ...listedColumns,
-      db.raw('substring(raw_body from 1 for ?) as raw_body', [bodyPreviewBytes]),
-      db.raw('octet_length(raw_body) as body_bytes'),
+      db.raw(listedSelect),
+      db.raw('substring(e.raw_body from 1 for ?) as raw_body', [bodyPreviewBytes]),
+      db.raw('octet_length(e.raw_body) as body_bytes'),
     )
     .orderBy([
-      { column: 'received_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
+      { column: 'e.received_at', order: 'desc' },
+      { column: 'e.id', order: 'desc' },
     ])
     .offset(page.offset)
     .limit(page.limit)) as (WebhookEventRow & { body_bytes: number })[];
@@ -187,6 +190,20 @@ const listedColumns = Object.keys({
   request_id: true,
 } satisfies Record<Exclude<keyof WebhookEventRow, 'raw_body'>, true>);
 
+/** Every listed column: the log's from the event row, the state from the queue row while there is one. */
+const listedSelect = [
+  ...listedColumns.filter((column) => !stateColumnNames.includes(column)).map((column) => `e.${column}`),
+  currentStateColumns,
+].join(', ');
+
+/**
+ * The select list of a whole WebhookEventRow over `e` (the log) and `q` (its queue row, or a row of the
+ * same columns: a claim's). A function: listedSelect is defined below the statements that use it.
+ */
+export function eventRowSelect(): string {
+  return `${listedSelect}, e.raw_body`;
+}
+
 function toListedWebhookEvent(row: WebhookEventRow & { body_bytes: number }): ListedWebhookEvent {
   const { rawBody, ...event } = toWebhookEvent(row);
   return { ...event, bodyPreview: rawBody, bodyBytes: Number(row.body_bytes) };
@@ -202,49 +219,55 @@ export async function requeueWebhookEvents(
   filter: WebhookEventFilter,
   replay: { now: Date; defaultMaxAttempts: number; limit: number; note: JsonObject },
 ): Promise<number[]> {
-  const ids = db(table)
-    .select('id')
+  const ids = db
+    .from(db.raw(eventWithQueue))
+    .select('e.id')
     .modify((q) => applyFilter(q, filter))
-    .whereIn('status', replayableStatuses)
-    .orderBy('id')
-    .limit(replay.limit);
-  // The status is checked again on the row this UPDATE locks: an overlapping replay (or a worker's
-  // claim) may have changed it since the subquery's snapshot, and a running event must stay its worker's.
-  const rows = await db(`${table} as e`)
-    .whereIn('e.id', ids)
     .whereIn('e.status', replayableStatuses)
-    .update({
-      status: 'queued',
-      available_at: replay.now,
-      completed_at: null,
-      // A stored provider event has no config_id yet: the configuration it will run with is the one
-      // holding its reserved key (config_key), created since.
-      max_attempts: db.raw(
-        `e.attempts + coalesce(
-          (SELECT c.max_attempts FROM webhook_configs c WHERE c.id = e.config_id),
-          (SELECT c.max_attempts FROM webhook_configs c WHERE e.config_id IS NULL AND lower(c.key) = lower(e.config_key)),
-          ?)`,
-        [replay.defaultMaxAttempts],
-      ),
-      trace: db.raw(`jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || ?::jsonb)`, [
-        toJsonbParam([replay.note]),
-      ]),
-    })
-    .returning('e.id');
+    .orderBy('e.id')
+    .limit(replay.limit);
+  // A replayable status is final, and a final event has no queue row. The status is checked again on
+  // the row the UPDATE locks: an overlapping replay may have queued it since the subquery's snapshot.
+  // The queue row is made in the same statement, so the event is never queued without one.
+  const { rows } = await db.raw<{ rows: { id: string | number }[] }>(
+    `WITH requeued AS (
+       UPDATE webhook_events e SET status = 'queued', available_at = :now, completed_at = NULL,
+         -- A stored provider event has no config_id yet: the configuration it will run with is the one
+         -- holding its reserved key (config_key), created since.
+         max_attempts = e.attempts + coalesce(
+           (SELECT c.max_attempts FROM webhook_configs c WHERE c.id = e.config_id),
+           (SELECT c.max_attempts FROM webhook_configs c WHERE e.config_id IS NULL AND lower(c.key) = lower(e.config_key)),
+           :defaultMax),
+         trace = jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || :note::jsonb)
+       WHERE e.id IN :ids AND e.status = ANY(:replayable::text[])
+       RETURNING e.id, e.available_at, e.attempts, e.max_attempts, e.source),
+     queued AS (
+       INSERT INTO ${queueTable} (event_id, due_at, attempts, max_attempts, source)
+       SELECT id, available_at, attempts, max_attempts, source FROM requeued)
+     SELECT id FROM requeued`,
+    {
+      now: replay.now,
+      defaultMax: replay.defaultMaxAttempts,
+      note: toJsonbParam([replay.note]),
+      ids,
+      replayable: [...replayableStatuses],
+    },
+  );
   return (rows as { id: string | number }[]).map((row) => Number(row.id)).sort((a, b) => a - b);
 }
 
+/** Narrows a query over eventWithQueue (`e`, `q`) to the filter. */
 function applyFilter(q: Knex.QueryBuilder, filter: WebhookEventFilter): void {
-  if (filter.ids) q.whereIn('id', filter.ids);
-  if (filter.configId !== undefined) q.where({ config_id: filter.configId });
-  if (filter.key) q.whereRaw('lower(config_key) = lower(?)', [filter.key]);
-  if (filter.source) q.where({ source: filter.source });
-  if (filter.statuses) q.whereIn('status', filter.statuses);
-  if (filter.receivedFrom) q.where('received_at', '>=', filter.receivedFrom);
-  if (filter.receivedTo) q.where('received_at', '<', filter.receivedTo);
-  if (filter.fields && Object.keys(filter.fields).length > 0) q.whereRaw('fields @> ?::jsonb', [toJsonbParam(filter.fields)]);
+  if (filter.ids) q.whereIn('e.id', filter.ids);
+  if (filter.configId !== undefined) q.where('e.config_id', filter.configId);
+  if (filter.key) q.whereRaw('lower(e.config_key) = lower(?)', [filter.key]);
+  if (filter.source) q.where('e.source', filter.source);
+  if (filter.statuses) q.whereRaw(`${currentStatus} = ANY(?::text[])`, [[...filter.statuses]]);
+  if (filter.receivedFrom) q.where('e.received_at', '>=', filter.receivedFrom);
+  if (filter.receivedTo) q.where('e.received_at', '<', filter.receivedTo);
+  if (filter.fields && Object.keys(filter.fields).length > 0) q.whereRaw('e.fields @> ?::jsonb', [toJsonbParam(filter.fields)]);
   // Bytes, not text: a body need not be valid UTF-8, and convert_from would fail the whole listing on one that is not.
-  if (filter.bodyContains) q.whereRaw('position(?::bytea in raw_body) > 0', [filter.bodyContains]);
+  if (filter.bodyContains) q.whereRaw('position(?::bytea in e.raw_body) > 0', [filter.bodyContains]);
 }
 
 /** A stored row as the domain sees it, with every escaped string restored (see jsonb-safe.ts). */

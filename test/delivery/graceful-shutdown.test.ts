@@ -59,8 +59,8 @@ describe('graceful shutdown of the worker', () => {
       return Number(row?.n) === 5 ? true : undefined;
     });
     await service.close(100);
-    const events = await database.db('webhook_events').whereIn('id', eventIds).select('status', 'lease_owner');
-    expect(events).toEqual(Array.from({ length: 5 }, () => ({ status: 'queued', lease_owner: null })));
+    const events = await Promise.all(eventIds.map((id) => findWebhookEventById(database.db, id)));
+    expect(events.map((event) => [event?.status, event?.leaseOwner])).toEqual(Array.from({ length: 5 }, () => ['queued', null]));
     blocking.release();
   });
 

@@ -33,7 +33,7 @@ describe.each(engines)('lease keepers on %s', (engine) => {
       lease: keepers.keep({ eventId: event.id, attempt: event.attempts, since }),
     }));
 
-    await database.db('webhook_events').where({ id: lost!.event.id }).update({ lease_owner: 'host:2' });
+    await database.db('webhook_event_queue').where({ event_id: lost!.event.id }).update({ lease_owner: 'host:2' });
     await eventually(async () => (lost!.lease.signal.aborted ? true : undefined), 5_000);
     // Well past the first lease's end: the others were extended meanwhile.
     await new Promise((resolve) => setTimeout(resolve, leaseMs * 1.5));
@@ -42,13 +42,13 @@ describe.each(engines)('lease keepers on %s', (engine) => {
       expect(lease.heldUntil()).toBeGreaterThan(since + leaseMs);
     }
     const [row] = await database
-      .db('webhook_events')
+      .db('webhook_event_queue')
       .whereIn(
-        'id',
+        'event_id',
         kept.map(({ event }) => event.id),
       )
       .count({ n: '*' })
-      .where('available_at', '>', database.db.raw('now()'));
+      .where('due_at', '>', database.db.raw('now()'));
     expect(Number(row?.n)).toBe(2);
     for (const { lease } of kept) lease.stop();
   });

@@ -52,9 +52,9 @@ describe.each(engines)('durable inbox on %s', (engine) => {
   /** Thirty seconds pass on the database's clock for every lease: its worker died. */
   const expireLeases = () =>
     database
-      .db('webhook_events')
-      .where({ status: 'processing' })
-      .update({ available_at: database.db.raw(`now() - interval '1 second'`) });
+      .db('webhook_event_queue')
+      .whereNotNull('lease_owner')
+      .update({ due_at: database.db.raw(`now() - interval '1 second'`) });
   const eventIdOf = (response: { json: { data: unknown } }) => (response.json.data as { eventId: number }).eventId;
 
   it('retries a failing async event with exponential backoff and jitter, then dead-letters it', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findWebhookEventById } from '../../src/store/webhook-events.js';
 import { listEventAttempts } from '../../src/store/webhook-event-attempts.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { createCancellableCommand, createCountingCommand } from '../helpers/test-commands.js';
@@ -36,8 +37,8 @@ describe.each(engines)('leases on the database clock, extended while an attempt 
   const slow = { action: 'POST', executionType: 0, commandName: 'CountingTestCommand', timeoutMs: 10 * leaseMs };
   const settledEvent = (id: number) =>
     eventually(async () => {
-      const row = await database.db('webhook_events').where({ id }).first();
-      return row.status === 'processing' || row.status === 'queued' ? undefined : row;
+      const event = await findWebhookEventById(database.db, id);
+      return event?.status === 'processing' || event?.status === 'queued' ? undefined : event;
     }, 15_000);
 
   it('completes an async execution longer than LEASE_MS once while another process polls', async () => {
@@ -80,8 +81,8 @@ describe.each(engines)('leases on the database clock, extended while an attempt 
     await cancellable.started;
     // Another worker took the event (its lease had expired while this process was stalled).
     await database
-      .db('webhook_events')
-      .where({ id: (response.json.data as { eventId: number }).eventId })
+      .db('webhook_event_queue')
+      .where({ event_id: (response.json.data as { eventId: number }).eventId })
       .update({ lease_owner: 'other-host:1:aaaaaa', attempts: 2 });
     expect(await cancellable.ended).toBe('cancelled');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWebhookEventById } from '../../src/store/webhook-events.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
@@ -44,7 +45,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interl
     expect(response.status).toBe(200);
     const id = Number(response.headers.get('x-webhook-event-id'));
 
-    // Replay A has requeued the event and a worker is claiming it: it holds the row.
+    // Replay A is requeueing the event, and a worker claims it as soon as it is queued: A holds the row.
     const claim = await database.db.transaction();
     try {
       await claim('webhook_events').where({ id }).forUpdate().first();
@@ -52,7 +53,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interl
       // Replay B reads the event as succeeded, then waits for the row.
       const replay = command(service.baseUrl, 'ReplayWebhookEventCommand', how === 'by-id' ? { id } : how);
       await waitingFor(rows[0]!.pid);
-      await claim('webhook_events').where({ id }).update({ status: 'processing', lease_owner: 'worker-1', attempts: 2 });
+      await claim('webhook_events').where({ id }).update({ status: 'queued' });
+      await claim('webhook_event_queue').insert({
+        event_id: id,
+        due_at: claim.raw(`now() + interval '1 minute'`),
+        lease_owner: 'worker-1',
+        attempts: 2,
+        max_attempts: 3,
+        source: 'router',
+      });
       await claim.commit();
       const outcome = await replay;
       expect(how === 'by-id' ? outcome.success : (outcome.data as { replayedCount: number }).replayedCount).toBe(
@@ -61,10 +70,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interl
     } finally {
       if (!claim.isCompleted()) await claim.rollback();
     }
-    expect(await database.db('webhook_events').where({ id }).first()).toMatchObject({
+    expect(await findWebhookEventById(database.db, id)).toMatchObject({
       status: 'processing',
-      lease_owner: 'worker-1',
+      leaseOwner: 'worker-1',
       attempts: 2,
     });
+    expect(await database.db('webhook_event_queue').where({ event_id: id }).count({ n: '*' })).toEqual([
+      { n: database.engine === 'postgres' ? '1' : 1 },
+    ]);
   });
 });

@@ -21,11 +21,11 @@ export interface TestDatabase {
 
 /**
  * A migrated database of its own: a new PGlite (from the run's seed), or a new schema on the
- * PostgreSQL server, dropped again by destroy().
+ * PostgreSQL server, dropped again by destroy(). `migrated: false` leaves it empty (migration tests).
  */
-export async function createTestDatabase(engine: EngineName): Promise<TestDatabase> {
+export async function createTestDatabase(engine: EngineName, options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const { db, drop } = engine === 'pglite' ? await openPglite() : await openPostgresSchema();
-  await migrateToLatest(db);
+  if (options.migrated !== false) await migrateToLatest(db);
   return {
     engine,
     db,

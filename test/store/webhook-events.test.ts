@@ -64,7 +64,7 @@ describe.each(engines)('webhook event store on %s', (engine) => {
     expect(event).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'host:1', rawBody: received.rawBody });
     expect(event!.availableAt).toEqual(stored!.lease!.availableAt);
     const { rows } = await database.db.raw<{ rows: { left: number }[] }>(
-      `SELECT extract(epoch FROM available_at - now()) * 1000 AS left FROM webhook_events WHERE id = ?`,
+      `SELECT extract(epoch FROM due_at - now()) * 1000 AS left FROM webhook_event_queue WHERE event_id = ?`,
       [stored!.id],
     );
     expect(Number(rows[0]!.left)).toBeGreaterThan(50_000);

@@ -10,6 +10,7 @@ import * as createProcessDefinitions from './20261202060000-create-process-defin
 import * as createProcessInstances from './20261202060100-create-process-instances.js';
 import * as addProcessCorrelation from './20261202100000-add-process-correlation.js';
 import * as addProcessCalls from './20261202110000-add-process-calls.js';
+import * as createWebhookEventQueue from './20261207000000-create-webhook-event-queue.js';
 import * as addWebhookConfigAuthority from './20261207020000-add-webhook-config-authority.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202060100-create-process-instances': createProcessInstances,
   '20261202100000-add-process-correlation': addProcessCorrelation,
   '20261202110000-add-process-calls': addProcessCalls,
+  '20261207000000-create-webhook-event-queue': createWebhookEventQueue,
   '20261207020000-add-webhook-config-authority': addWebhookConfigAuthority,
 };
 
