@@ -1,4 +1,6 @@
 import { listAllWebhookConfigs } from '../../store/webhook-configs.js';
+import type { Knex } from 'knex';
+import type { CommandCatalog } from '../../commands/command.js';
 import type { TargetValidationContext } from './execution-type-descriptor.js';
 import { findExecutionType } from './execution-types.js';
 
@@ -12,14 +14,16 @@ export interface UnrunnableConfig {
 /**
  * Enabled configurations that name what this process lacks: a command no module registered (a
  * restart without `COMMAND_MODULES`) or a process definition that is gone. Scripts are not checked:
- * their code compiled when saved and the sandbox does not change between starts.
+ * their code compiled when saved and the sandbox does not change between starts. Each is checked
+ * with the authority recorded when it was saved, as its commands will run.
  */
-export async function findUnrunnableConfigs(context: TargetValidationContext): Promise<UnrunnableConfig[]> {
+export async function findUnrunnableConfigs(context: { db: Knex; commands: CommandCatalog }): Promise<UnrunnableConfig[]> {
   const unrunnable: UnrunnableConfig[] = [];
   for (const config of await listAllWebhookConfigs(context.db)) {
     const type = findExecutionType(config.executionType);
     if (!config.isEnabled || type?.targetField === 'executionCode') continue;
-    const problems = type ? await type.targetProblems(config, context) : [`Execution type ${config.executionType} is unknown`];
+    const asSaved: TargetValidationContext = { ...context, authority: new Set(config.authority) };
+    const problems = type ? await type.targetProblems(config, asSaved) : [`Execution type ${config.executionType} is unknown`];
     if (problems.length > 0) unrunnable.push({ id: config.id, key: config.key, problems });
   }
   return unrunnable;
