@@ -22,6 +22,7 @@ import type { HttpRoute } from './transport/http/http-types.js';
 import { routeRequests } from './transport/http/route-requests.js';
 import { limitH2Session } from './transport/sockets/limit-h2-session.js';
 import { sniffProtocol } from './transport/sockets/sniff-protocol.js';
+import { stopReadingWhenAnswered } from './transport/http/stop-reading-when-answered.js';
 import { withRequestId } from './transport/http/with-request-id.js';
 
 export interface ServerDeps {
@@ -80,7 +81,7 @@ export function createServer(deps: ServerDeps): AppServer {
     readMaxBytes: deps.maxBodyBytes,
     fallback: routeRequests(plainRoutes, deps.log, deps.metrics),
   });
-  const handler = withRequestId(rpcAuthentication.wrap(connectHandler));
+  const handler = withRequestId(stopReadingWhenAnswered(rpcAuthentication.wrap(connectHandler)));
   const limits = deps.connections ?? defaultConnectionLimits;
   const http1 = http.createServer(
     {

@@ -14,8 +14,7 @@ type NodeHandler = ReturnType<typeof connectNodeAdapter>;
 /**
  * Answers an RPC with `error` in its own protocol, without reading its body: gRPC gets a
  * trailers-only response, gRPC-Web its trailers frame, Connect (and anything else) the JSON error
- * with its HTTP status. On HTTP/1.1 the connection is then closed rather than the body drained; on
- * HTTP/2, Node resets the unread stream with NO_ERROR once the answer is sent.
+ * with its HTTP status. The unread body is then cut off (see stop-reading-when-answered.ts).
  */
 export function refuseRpcCall(
   request: Parameters<NodeHandler>[0],
@@ -24,13 +23,12 @@ export function refuseRpcCall(
 ): void {
   if (response.writableEnded || request.socket?.destroyed !== false) return;
   const contentType = request.headers['content-type'];
-  const close = 'stream' in request ? {} : { connection: 'close' };
   const trailers = setTrailerStatus(new Headers(), error);
   if (parseGrpcContentType(contentType ?? null)) {
     const headers = { 'content-type': contentType, ...Object.fromEntries(trailers) };
     if ('stream' in request) request.stream.respond({ ':status': 200, ...headers }, { endStream: true });
     else {
-      response.writeHead(200, { ...headers, ...close });
+      response.writeHead(200, headers);
       response.end();
     }
     return;
@@ -38,10 +36,10 @@ export function refuseRpcCall(
   const grpcWeb = parseGrpcWebContentType(contentType ?? null);
   if (grpcWeb) {
     const frame = Buffer.from(encodeEnvelope(trailerFlag, trailerSerialize(trailers)));
-    response.writeHead(200, { 'content-type': contentType, ...close });
+    response.writeHead(200, { 'content-type': contentType });
     response.end(grpcWeb.text ? frame.toString('base64') : frame);
     return;
   }
-  response.writeHead(codeToHttpStatus(error.code), { 'content-type': 'application/json', ...close });
+  response.writeHead(codeToHttpStatus(error.code), { 'content-type': 'application/json' });
   response.end(Buffer.from(errorToJsonBytes(error, {})));
 }

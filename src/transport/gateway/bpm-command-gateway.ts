@@ -8,7 +8,7 @@ import { toErrorEnvelope } from '../error-table.js';
 import { isJsonMediaType, mediaType } from '../http/content-type.js';
 import type { HttpRoute } from '../http/http-types.js';
 import { readBody } from '../http/read-body.js';
-import { closeAfterResponse, sendFailure, sendSuccess } from '../http/send-json.js';
+import { sendFailure, sendSuccess } from '../http/send-json.js';
 import { invocationFrom } from '../invocation.js';
 import { parseGatewayRequest } from './parse-gateway-request.js';
 
@@ -41,12 +41,7 @@ export function createBpmCommandGateway(deps: GatewayDeps): HttpRoute {
         const body = await readBody(request, deps.maxBodyBytes);
         switch (body.kind) {
           case 'too_large':
-            sendFailure(
-              response,
-              413,
-              { message: 'Payload too large', errors: [`The body exceeds ${deps.maxBodyBytes} bytes`] },
-              closeAfterResponse(request),
-            );
+            sendFailure(response, 413, { message: 'Payload too large', errors: [`The body exceeds ${deps.maxBodyBytes} bytes`] });
             return;
           case 'aborted':
             response.destroy();

@@ -1,6 +1,6 @@
 import type { Provider } from '../../providers/provider.js';
 import type { NotificationResult, ProviderInbox } from '../../providers/provider-inbox.js';
-import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
+import type { HttpResponse, HttpRoute } from '../http/http-types.js';
 import { sendFailure, sendJson } from '../http/send-json.js';
 import { incomingRequest } from './incoming-request.js';
 import { sendRefusal } from './send-refusal.js';
@@ -24,12 +24,12 @@ export function createProviderRoute(provider: Provider, deps: ProviderRouteDeps)
         );
       }
       const result = await deps.inbox.receive(provider, incomingRequest(request, url, deps.maxBodyBytes));
-      respond(request, response, result, deps.maxBodyBytes);
+      respond(response, result, deps.maxBodyBytes);
     },
   };
 }
 
-function respond(request: HttpRequest, response: HttpResponse, result: NotificationResult, maxBodyBytes: number): void {
+function respond(response: HttpResponse, result: NotificationResult, maxBodyBytes: number): void {
   switch (result.kind) {
     case 'received':
       return sendJson(
@@ -49,7 +49,7 @@ function respond(request: HttpRequest, response: HttpResponse, result: Notificat
     case 'too_large':
     case 'aborted':
     case 'unavailable':
-      return sendRefusal(request, response, result, maxBodyBytes);
+      return sendRefusal(response, result, maxBodyBytes);
     default:
       return result satisfies never;
   }

@@ -1,5 +1,5 @@
-import type { HttpRequest, HttpResponse } from '../http/http-types.js';
-import { closeAfterResponse, sendFailure } from '../http/send-json.js';
+import type { HttpResponse } from '../http/http-types.js';
+import { sendFailure } from '../http/send-json.js';
 
 /** A webhook refused before it was stored; the router and the fixed endpoints answer these alike. */
 export type WebhookRefusal =
@@ -11,7 +11,7 @@ export type WebhookRefusal =
   | { readonly kind: 'unavailable' };
 
 /** Answers a refusal with its status and a generic message; the detail is in the log. */
-export function sendRefusal(request: HttpRequest, response: HttpResponse, refusal: WebhookRefusal, maxBodyBytes: number): void {
+export function sendRefusal(response: HttpResponse, refusal: WebhookRefusal, maxBodyBytes: number): void {
   switch (refusal.kind) {
     case 'forbidden':
       return sendFailure(response, 403, { message: 'Forbidden', errors: ['The caller is not allowed'] });
@@ -20,12 +20,7 @@ export function sendRefusal(request: HttpRequest, response: HttpResponse, refusa
     case 'invalid_body':
       return sendFailure(response, 400, { message: 'Invalid body', errors: [refusal.error] });
     case 'too_large':
-      return sendFailure(
-        response,
-        413,
-        { message: 'Payload too large', errors: [`The body exceeds ${maxBodyBytes} bytes`] },
-        closeAfterResponse(request),
-      );
+      return sendFailure(response, 413, { message: 'Payload too large', errors: [`The body exceeds ${maxBodyBytes} bytes`] });
     case 'aborted':
       return void response.destroy();
     case 'unavailable':
