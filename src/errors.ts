@@ -47,6 +47,16 @@ export function toAppError(error: unknown): AppError {
   return new AppError('internal', 'Internal error', [], { cause: error });
 }
 
+/**
+ * What an unexpected failure really was (`RangeError: Maximum call stack size exceeded`), for
+ * records operators read: a failed attempt keeps its cause, not only "Internal error".
+ */
+export function describeCause(error: AppError): string {
+  const { cause } = error;
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`.slice(0, 500);
+  return cause === undefined ? error.message : String(cause).slice(0, 500);
+}
+
 export const invalidArgument = (message: string, errors: readonly string[] = []) =>
   new AppError('invalid_argument', message, errors);
 export const notFound = (message: string, errors: readonly string[] = []) => new AppError('not_found', message, errors);

@@ -8,6 +8,7 @@ import { parseIpAllowList, type IpAllowList } from '../router/ip-allow-list.js';
 import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
 import { redactQuery } from '../router/redact-query.js';
+import { unrepresentableBody } from '../router/unrepresentable-body.js';
 import { secretHeadersOf, verifyRequest } from '../router/verification/verifiers.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
 import { insertWebhookEvent } from '../store/webhook-events.js';
@@ -116,6 +117,8 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   }
   const parsed = parseBody(format, read.body);
   if (!parsed.ok) return { kind: 'invalid_body', error: parsed.error };
+  const unrepresentable = unrepresentableBody(parsed.body);
+  if (unrepresentable) return { kind: 'invalid_body', error: unrepresentable };
 
   return acceptEvent(deps, {
     ...eventFields(base, read.body),

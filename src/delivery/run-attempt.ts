@@ -8,6 +8,7 @@ import type { ExecutionOutcome, ExecutionRunner, StepOutcome } from '../executor
 import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
 import { buildExecutionJob } from './build-execution-job.js';
+import { outwardOutcome } from './outward-outcome.js';
 import { leaseMarginMs, type LeaseKeeper, type LeaseKeepers } from './lease-keeper.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 import type { SettleAttempt } from './settle-batches.js';
@@ -92,7 +93,7 @@ async function attempt(
 ): Promise<{ result: AttemptResult; settling: Promise<unknown> }> {
   const started = performance.now();
   const { config, attemptId } = await start.opened;
-  const result = !config
+  const executed = !config
     ? notRun(
         event.configId === null
           ? `No enabled configuration has the key ${event.configKey}`
@@ -101,6 +102,8 @@ async function attempt(
     : event.attempts > event.maxAttempts
       ? notRun('Not run: its attempts ran out, the last one cut off before it finished')
       : await execute(deps, event, config, start.body, lease.signal);
+  // Nothing of the execution leaves unredacted: not the answer, not the stored attempt, not the log.
+  const result = outwardOutcome(executed, config);
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
   const now = deps.clock();
   const finish: AttemptFinish = {

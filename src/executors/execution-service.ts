@@ -1,4 +1,4 @@
-import { toAppError } from '../errors.js';
+import { describeCause, toAppError } from '../errors.js';
 import { failedResult, type ExecutorCatalog } from './executor.js';
 import { rejectOnAbort } from './execution-bounds.js';
 import { outcomeOf, type ExecutionRunner } from './execution-job.js';
@@ -23,7 +23,9 @@ export function createExecutionRunner(executors: ExecutorCatalog): ExecutionRunn
           ? Promise.resolve(failedResult(`${type.name} needs ${type.runPermission}, which the configuration's authority lacks`))
           : executors[type.name].execute(job, { signal }).catch((error: unknown) => {
               const failure = toAppError(error);
-              return failedResult(failure.code === 'internal' ? 'Execution failed unexpectedly' : failure.message);
+              return failedResult(
+                failure.code === 'internal' ? `Execution failed unexpectedly: ${describeCause(failure)}` : failure.message,
+              );
             });
       const result = await rejectOnAbort(running, signal);
       return outcomeOf(result, performance.now() - started);

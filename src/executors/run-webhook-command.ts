@@ -3,7 +3,7 @@ import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import type { CommandBus } from '../commands/command-bus.js';
 import { envelopeData } from '../commands/execute-bpm-command.js';
 import { valueFromJson } from '../commands/value-json.js';
-import { toAppError } from '../errors.js';
+import { describeCause, toAppError } from '../errors.js';
 
 export type WebhookCommandOutcome =
   | { readonly success: true; readonly message: string; readonly data: JsonValue }
@@ -45,6 +45,9 @@ export async function runWebhookCommand(
     return { success: true, message: outcome.message, data: envelopeData(command, message, outcome.output) };
   } catch (error) {
     const failure = toAppError(error);
+    if (failure.code === 'internal') {
+      return { success: false, message: failure.message, errors: [`${name} failed unexpectedly: ${describeCause(failure)}`] };
+    }
     return { success: false, message: failure.message, errors: failure.errors.length > 0 ? failure.errors : [failure.message] };
   }
 }

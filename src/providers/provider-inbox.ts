@@ -3,6 +3,7 @@ import { acceptEvent, type AcceptDeps } from '../delivery/accept-event.js';
 import type { ConfigCache } from '../delivery/config-cache.js';
 import { resolveClientIp, type TrustedProxies } from '../router/client-ip.js';
 import { redactHeaders, redacted } from '../router/redact-headers.js';
+import { unrepresentableBody } from '../router/unrepresentable-body.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
 import type { Provider, ProviderRequest, TrustOutcome } from './provider.js';
 
@@ -78,6 +79,8 @@ async function receive(
   } catch {
     return { kind: 'invalid_body', error: 'The body is not valid JSON' };
   }
+  const unrepresentable = unrepresentableBody(body);
+  if (unrepresentable) return { kind: 'invalid_body', error: unrepresentable };
   const parsed = provider.parse(body, read.body);
   if (!parsed.ok) return { kind: 'invalid_body', error: parsed.error };
 

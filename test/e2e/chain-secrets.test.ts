@@ -71,7 +71,8 @@ describe.each(engines)('chain-step secrets on %s', (engine) => {
 
       // A UI sends back what it read, with one change: the masks keep the stored secrets.
       const roundTrip = { ...reads[0]!, description: 'edited' } as Record<string, unknown>;
-      for (const field of ['createdAt', 'updatedAt', 'activatedAt', 'version', 'verification', 'key']) delete roundTrip[field];
+      for (const field of ['createdAt', 'updatedAt', 'activatedAt', 'version', 'verification', 'key', 'authority'])
+        delete roundTrip[field];
       const updated = await client.call('UpdateWebHookConfigCommand', roundTrip as never);
       expect(updated).toMatchObject({ success: true, data: { description: 'edited' } });
       expect((updated.data as typeof config).commandChain[0]!.parameters).toEqual(masked);

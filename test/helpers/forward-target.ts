@@ -5,6 +5,8 @@ export interface ReceivedRequest {
   readonly host: string;
   readonly method: string;
   readonly path: string;
+  /** The query string, with its `?` (empty when none). */
+  readonly search: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
   /** Resolves when the answer is done or the caller gave up; for `/slow`, only the latter. */
@@ -30,6 +32,7 @@ export async function startForwardTarget() {
         host: request.headers.host ?? '',
         method: request.method ?? '',
         path: url.pathname,
+        search: url.search,
         headers: request.headers,
         body,
         closed,

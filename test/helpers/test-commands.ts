@@ -15,6 +15,19 @@ export const failingCommand = defineCommand({
   },
 });
 
+/** A webhook command with a bug: it throws a TypeError, not a domain error, as an unexpected failure does. */
+export const crashingCommand = defineCommand({
+  name: 'CrashingTestCommand',
+  input: ValueSchema,
+  output: ValueSchema,
+  permission: 'webhooks:write',
+  successMessage: 'Command executed successfully',
+  runnableFromWebhook: true,
+  handle: async () => {
+    throw new TypeError("Cannot read properties of undefined (reading 'amount')");
+  },
+});
+
 /** Counts its runs per event id, so tests can see how often each event was executed; `delayMs` makes each run take that long. */
 export function createCountingCommand(options: { delayMs?: number } = {}) {
   const runs = new Map<number, number>();

@@ -1,12 +1,14 @@
-import type { CommandChainStep } from '../../domain/webhook-config.js';
-import { isSecretName } from '../../domain/is-secret-name.js';
+import { isSecretParameter } from '../../domain/config-secrets.js';
 import { secretMask } from '../../domain/secret-mask.js';
+import { replaceUrlCredentials, urlCredentials } from '../../domain/url-credentials.js';
+import type { CommandChainStep } from '../../domain/webhook-config.js';
 import { invalidArgument } from '../../errors.js';
 
 /*
  * Chain-step parameters are write-only where they hold credentials: every value under a `headers`
- * object, and every value whose name looks like a credential (isSecretName), at any depth. Reads
- * show them as the mask; the executors get the stored values.
+ * object, every value whose name looks like a credential (isSecretName), at any depth, and the
+ * credentials in the query string of a URL (`?access_token=`, `key`, `sig`: isSecretQueryName).
+ * Reads show them as the mask; the executors get the stored values.
  */
 
 /** The chain as reads show it: secret parameter values replaced by the mask (null and "" stay as they are). */
@@ -41,9 +43,10 @@ export function keepMaskedSecrets(
 
 function mask(value: unknown, secret: boolean, name: string): unknown {
   if (secret) return value === null || value === '' ? value : secretMask;
+  if (typeof value === 'string') return replaceUrlCredentials(value, secretMask);
   if (Array.isArray(value)) return value.map((item) => mask(item, false, name));
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([child, v]) => [child, mask(v, isSecretChild(name, child), child)]));
+  return Object.fromEntries(Object.entries(value).map(([child, v]) => [child, mask(v, isSecretParameter(name, child), child)]));
 }
 
 function keep(value: unknown, stored: unknown, secret: boolean, name: string, path: string, problems: string[]): unknown {
@@ -52,6 +55,7 @@ function keep(value: unknown, stored: unknown, secret: boolean, name: string, pa
       problems.push(`${path} is "${secretMask}" but no stored value is there to keep`);
     return stored;
   }
+  if (typeof value === 'string' && !secret) return keepUrlCredentials(value, stored, path, problems);
   if (Array.isArray(value)) {
     return value.map((item, i) =>
       keep(item, Array.isArray(stored) ? stored[i] : undefined, secret, name, `${path}[${i}]`, problems),
@@ -64,7 +68,7 @@ function keep(value: unknown, stored: unknown, secret: boolean, name: string, pa
       keep(
         v,
         isObject(stored) ? stored[child] : undefined,
-        secret || isSecretChild(name, child),
+        secret || isSecretParameter(name, child),
         child,
         `${path}.${child}`,
         problems,
@@ -73,9 +77,12 @@ function keep(value: unknown, stored: unknown, secret: boolean, name: string, pa
   );
 }
 
-/** Every header value is a secret, whatever its name; elsewhere the name decides. */
-function isSecretChild(parent: string, child: string): boolean {
-  return parent.toLowerCase() === 'headers' || isSecretName(child);
+/** A URL read back with masked credentials is the stored URL; a masked credential in any other URL has nothing to keep. */
+function keepUrlCredentials(value: string, stored: unknown, path: string, problems: string[]): string {
+  if (!urlCredentials(value).includes(secretMask)) return value;
+  if (typeof stored === 'string' && replaceUrlCredentials(stored, secretMask) === value) return stored;
+  problems.push(`${path} has a "${secretMask}" credential in its query but no stored URL is there to keep`);
+  return value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
