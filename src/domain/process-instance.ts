@@ -2,6 +2,9 @@ export const processStatuses = ['RUNNING', 'WAITING', 'COMPLETED', 'ERROR', 'CAN
 export type ProcessStatus = (typeof processStatuses)[number];
 
 /** A task or catch event that waits for a signal, a message or a timer. */
+/** The JSON types a correlation key may have. */
+export type CorrelationKeyType = 'string' | 'number';
+
 export interface WaitingTask {
   readonly id: string;
   readonly name: string;
@@ -11,6 +14,8 @@ export interface WaitingTask {
   readonly messageName?: string;
   /** The value of the variable the element's `CorrelationKey` property names, when it waits for a message. */
   readonly correlationKey?: string;
+  /** The JSON type of that value: a message's key of the other type is not a match ("123" is not 123). */
+  readonly correlationKeyType?: CorrelationKeyType;
   /** A call activity: the definition name it calls and, once started, the child instance it waits for. */
   readonly calledElement?: string;
   readonly childInstanceId?: number;

@@ -1,4 +1,4 @@
-import type { ProcessInstance, ProcessStatus } from '../domain/process-instance.js';
+import type { CorrelationKeyType, ProcessInstance, ProcessStatus } from '../domain/process-instance.js';
 import type { Db } from './open-database.js';
 import { fromJsonbColumn, toJsonbParam } from './jsonb-safe.js';
 
@@ -154,19 +154,32 @@ export async function saveProcessInstance(
 /**
  * Waiting instances of any version of a definition with a receive task or message catch event
  * waiting for `messageName` with `correlationKey`; at most `limit` (enough to tell one from several).
+ * With `excludedKeyType`, an element whose key has that JSON type is not a match (instances stored
+ * before key types were recorded have none, and match on the text).
  */
 export async function findInstancesWaitingForMessage(
   db: Db,
-  match: { definitionName: string; messageName: string; correlationKey: string; limit: number },
+  match: {
+    definitionName: string;
+    messageName: string;
+    correlationKey: string;
+    excludedKeyType?: CorrelationKeyType;
+    limit: number;
+  },
 ): Promise<ProcessInstance[]> {
+  const waitingFor = { messageName: match.messageName, correlationKey: match.correlationKey };
   const rows = await db<ProcessInstanceRow>(table)
     .select(`${table}.*`)
     .join('process_definitions', 'process_definitions.id', `${table}.definition_id`)
     .whereRaw('lower(process_definitions.name) = lower(?)', [match.definitionName])
     .where(`${table}.status`, 'WAITING')
-    .whereRaw(`${table}.waiting @> ?::jsonb`, [
-      toJsonbParam([{ messageName: match.messageName, correlationKey: match.correlationKey }]),
-    ])
+    .whereRaw(`${table}.waiting @> ?::jsonb`, [toJsonbParam([waitingFor])])
+    .modify((q) => {
+      if (!match.excludedKeyType) return;
+      q.whereRaw(`not ${table}.waiting @> ?::jsonb`, [
+        toJsonbParam([{ ...waitingFor, correlationKeyType: match.excludedKeyType }]),
+      ]);
+    })
     .orderBy(`${table}.id`)
     .limit(match.limit);
   return rows.map(toProcessInstance);

@@ -139,7 +139,12 @@ describe.each(engines)('webhooks that reach a waiting process instance on %s', (
     expect(await findWebhookEventById(database.db, eventId)).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(await readInstance(first)).toMatchObject({
       status: 'COMPLETED',
-      variables: { mandateRef: 'MR-1001', disbursed: true, disbursedAmount: 75_000, webhook: { eventId } },
+      variables: {
+        mandateRef: 'MR-1001',
+        disbursed: true,
+        disbursedAmount: 75_000,
+        MandateApproved: { data: { mandateRef: 'MR-1001' }, webhook: { eventId } },
+      },
     });
     expect((await readInstance(second)).status).toBe('WAITING');
 
@@ -202,6 +207,44 @@ describe.each(engines)('webhooks that reach a waiting process instance on %s', (
       `Several instances of "Mandate loan" wait for message "MandateApproved" with correlation key "MR-3002" (${twins.join(', ')})`,
     ]);
     for (const twin of twins) expect((await readInstance(twin)).status).toBe('WAITING');
+  });
+
+  it("hands an unverified caller's body to the instance under the message's name, never over its variables", async () => {
+    await admin.call('CreateWebHookConfigCommand', correlatingConfig('hostile', 'sync'));
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: loanDefinitionId,
+      variables: { mandateRef: 'MR-7001', amount: 100, approved: false, owner: 'alice' },
+    });
+    const instanceId = (started.data as { instanceId: number }).instanceId;
+    const body = { data: { mandateRef: 'MR-7001', status: 'approved' }, amount: 99_999_999, approved: true, owner: 'mallory' };
+    const reached = await callWebhook(service.baseUrl, 'mono/hostile', { body: JSON.stringify(body) });
+    expect(reached.status).toBe(200);
+    const instance = await readInstance(instanceId);
+    expect(instance).toMatchObject({
+      status: 'COMPLETED',
+      variables: { amount: 100, approved: false, owner: 'alice', disbursed: true, disbursedAmount: 100 },
+    });
+    expect(instance.variables.MandateApproved).toMatchObject(body);
+  });
+
+  it('does not match a key of another type: the string "123" is not the number 123', async () => {
+    await admin.call('CreateWebHookConfigCommand', correlatingConfig('typed', 'sync'));
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId: loanDefinitionId,
+      variables: { mandateRef: 123, amount: 10 },
+    });
+    const instanceId = (started.data as { instanceId: number }).instanceId;
+    const asText = await callWebhook(service.baseUrl, 'mono/typed', { body: mandateApproved('123') });
+    expect(asText.status).toBe(500);
+    expect(asText.json.errors).toEqual([
+      'No instance of "Mandate loan" waits for message "MandateApproved" with correlation key "123"',
+    ]);
+    expect((await readInstance(instanceId)).status).toBe('WAITING');
+    const asNumber = await callWebhook(service.baseUrl, 'mono/typed', {
+      body: JSON.stringify({ data: { mandateRef: 123, status: 'approved' } }),
+    });
+    expect(asNumber.status).toBe(200);
+    expect(asNumber.json.data).toMatchObject({ instanceId, status: 'COMPLETED', variables: { disbursed: true } });
   });
 
   it('completes a waiting receive task signalled by its id', async () => {

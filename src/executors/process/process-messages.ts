@@ -1,4 +1,5 @@
 import type { SerializableContext } from 'moddle-context-serializer';
+import type { CorrelationKeyType } from '../../domain/process-instance.js';
 import { customProperties } from './process-scripts.js';
 
 /** A BPMN message as bpmn-engine reports it on a waiting activity. */
@@ -22,11 +23,28 @@ export function correlationVariableOf(context: SerializableContext, activityId: 
   return customProperties(behaviour as Parameters<typeof customProperties>[0]).get('CorrelationKey') || undefined;
 }
 
-/** A variable's value as a correlation key: strings and numbers only, as text. */
-export function correlationKeyText(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+/** A correlation key as stored and compared: its text and its JSON type. */
+export interface CorrelationKey {
+  readonly text: string;
+  readonly type: CorrelationKeyType;
+}
+
+/** A value as a correlation key: a non-empty string or a finite number, with its type kept. */
+export function correlationKeyOf(value: unknown): CorrelationKey | undefined {
+  if (typeof value === 'string' && value !== '') return { text: value, type: 'string' };
+  if (typeof value === 'number' && Number.isFinite(value)) return { text: String(value), type: 'number' };
   return undefined;
+}
+
+/**
+ * The variable a message delivered to a waiting element is handed over in: the element's
+ * `custom:property name="MessageVariable"`, else the message's name. A message never writes any
+ * other variable, so a caller cannot change what the process already holds (an amount, an approval).
+ */
+export function messageVariableOf(context: SerializableContext, activityId: string, message: MessageRef): string {
+  const behaviour = context.getActivityById(activityId)?.behaviour;
+  const named = behaviour && customProperties(behaviour as Parameters<typeof customProperties>[0]).get('MessageVariable');
+  return named?.trim() || messageNameOf(message);
 }
 
 interface EventDefinition {

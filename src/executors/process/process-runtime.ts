@@ -3,7 +3,7 @@ import type { JsonValue } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import type { ProcessSettings } from '../../config/config.js';
 import type { ProcessDefinition } from '../../domain/process-definition.js';
-import { isFinished, type ProcessInstance } from '../../domain/process-instance.js';
+import { type CorrelationKeyType, isFinished, type ProcessInstance } from '../../domain/process-instance.js';
 import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
 import type { Db } from '../../store/open-database.js';
 import { findProcessDefinitionById } from '../../store/process-definitions.js';
@@ -32,7 +32,12 @@ export interface CorrelatedMessage {
   readonly definitionId: number;
   readonly messageName: string;
   readonly correlationKey: string;
-  /** Merged into the instance's variables (a new instance's variables when the message starts one). */
+  /** The key's JSON type when the sender gave one (a webhook body): an instance keyed with the other type is not a match. */
+  readonly correlationKeyType?: CorrelationKeyType;
+  /**
+   * The message: handed to a waiting instance as one variable (see messageVariableOf), never merged
+   * over its variables; the variables of the instance a message start event starts.
+   */
   readonly variables: Record<string, unknown>;
   /** The webhook event it comes from: delivered once across retried attempts. */
   readonly eventId?: number;
@@ -170,7 +175,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     exclusive(id, async () => {
       const instance = await claim(id);
       const target = instance.waiting.find(
-        (task) => task.messageName === message.messageName && task.correlationKey === message.correlationKey,
+        (task) =>
+          task.messageName === message.messageName &&
+          task.correlationKey === message.correlationKey &&
+          (message.correlationKeyType === undefined || task.correlationKeyType !== otherType(message.correlationKeyType)),
       );
       if (instance.status !== 'WAITING' || !target?.messageId) {
         await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
@@ -179,6 +187,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       const definition = await requireDefinition(instance.definitionId);
       const outcome = await runInstance(runDeps, instance, definition, {
         kind: 'message',
+        activityId: target.id,
         message: { id: target.messageId, name: message.messageName },
         variables: message.variables,
         ...(message.eventId !== undefined && { eventId: message.eventId }),
@@ -281,6 +290,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
         definitionName: definition.name,
         messageName: message.messageName,
         correlationKey: message.correlationKey,
+        ...(message.correlationKeyType && { excludedKeyType: otherType(message.correlationKeyType) }),
         limit: 5,
       });
       if (matches.length > 1) {
@@ -363,6 +373,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
 }
 
 export type ProcessRuntime = ReturnType<typeof createProcessRuntime>;
+
+function otherType(type: CorrelationKeyType): CorrelationKeyType {
+  return type === 'string' ? 'number' : 'string';
+}
 
 function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;

@@ -10,7 +10,13 @@ import { insertProcessInstance, saveProcessInstance } from '../../store/process-
 import { callFailure, callsOwnProcess, planCalls, returnedVariables, type PlannedCall } from './call-activities.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { createEngineBudget } from './engine-budget.js';
-import { correlationKeyText, correlationVariableOf, messageNameOf, type MessageRef } from './process-messages.js';
+import {
+  correlationKeyOf,
+  correlationVariableOf,
+  messageNameOf,
+  messageVariableOf,
+  type MessageRef,
+} from './process-messages.js';
 import { publicVariables } from './process-variables.js';
 import { insertMessageDelivery } from '../../store/process-message-deliveries.js';
 import type { ProcessInstanceChange } from '../../store/process-instances.js';
@@ -28,6 +34,8 @@ export type Advance =
   | { readonly kind: 'signal'; readonly signalId: string; readonly variables: Record<string, unknown> }
   | {
       readonly kind: 'message';
+      /** The waiting element that takes the message. */
+      readonly activityId: string;
       readonly message: MessageRef;
       readonly variables: Record<string, unknown>;
       readonly eventId?: number;
@@ -203,7 +211,8 @@ export async function runInstance(
       engine.execution.signal({ id: advance.signalId });
     }
     if (advance.kind === 'message') {
-      processEnvironment(engine).assignVariables(advance.variables);
+      const variable = messageVariableOf(sourceContext, advance.activityId, advance.message);
+      processEnvironment(engine).assignVariables({ [variable]: advance.variables });
       engine.execution.signal({ id: advance.message.id });
       const { eventId } = advance;
       if (eventId !== undefined) {
@@ -397,8 +406,8 @@ function createTracker(
   const waitingTasks = (variables: Record<string, unknown>): WaitingTask[] =>
     [...new Map([...waiting.values()].map((task) => [task.id, task])).values()].map((task) => {
       const variable = task.messageId === undefined ? undefined : correlationVariable(task.id);
-      const key = variable === undefined ? undefined : correlationKeyText(variables[variable]);
-      return key === undefined ? task : { ...task, correlationKey: key };
+      const key = variable === undefined ? undefined : correlationKeyOf(variables[variable]);
+      return key === undefined ? task : { ...task, correlationKey: key.text, correlationKeyType: key.type };
     });
   const isActivity = (content: ActivityEventContent) => !content.isRootScope || content.type !== 'bpmn:Process';
   return {

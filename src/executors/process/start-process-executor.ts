@@ -4,7 +4,7 @@ import { isAppError } from '../../errors.js';
 import { resolvePointer } from '../../router/idempotency-key.js';
 import type { ExecutorResult } from '../execution-job.js';
 import { failedResult, type Executor } from '../executor.js';
-import { correlationKeyText } from './process-messages.js';
+import { correlationKeyOf } from './process-messages.js';
 import type { ProcessRuntime } from './process-runtime.js';
 
 /**
@@ -13,8 +13,8 @@ import type { ProcessRuntime } from './process-runtime.js';
  * query and event id). A sync webhook runs the instance Supervised and answers with its data; an
  * async one succeeds once it is stored.
  *
- * With "correlate": the same variables are delivered as the config's message to the instance that
- * waits for it under the key the body holds at the config's JSON pointer. No match or several fail
+ * With "correlate": the same variables are the config's message, handed (as one variable) to the
+ * instance that waits for it under the key the body holds at the config's JSON pointer, type included. No match or several fail
  * the attempt with the reason, so the event follows its retry policy (the instance may not wait yet).
  */
 export function createStartProcessExecutor(processes: ProcessRuntime): Executor {
@@ -40,11 +40,18 @@ export function createStartProcessExecutor(processes: ProcessRuntime): Executor 
         if (job.processAction !== 'correlate') {
           return instanceResult(await processes.start(definitionId, variables, mode, origin), mode === 'Supervised');
         }
-        const correlationKey = correlationKeyText(resolvePointer(body, job.correlationKey));
-        if (correlationKey === undefined) {
+        const key = correlationKeyOf(resolvePointer(body, job.correlationKey));
+        if (key === undefined) {
           return failedResult(`The body has no correlation key (a string or number) at "${job.correlationKey}"`);
         }
-        const message = { definitionId, messageName: job.messageName, correlationKey, variables, ...origin };
+        const message = {
+          definitionId,
+          messageName: job.messageName,
+          correlationKey: key.text,
+          correlationKeyType: key.type,
+          variables,
+          ...origin,
+        };
         return instanceResult(await processes.correlate(message), true);
       } catch (error) {
         // Domain refusals (no match, several, busy, a missing definition) fail the attempt with their reason.
