@@ -166,6 +166,8 @@ function followPath(
   on('activity.timer', waitsAt);
   on('activity.call', waitsAt);
   on('activity.leave', (content) => {
+    // A discarded branch leaves too, without having run: only activities that ran decide flows.
+    if (!path.activities.some((activity) => activity.id === content.id)) return;
     for (const flow of content.outbound ?? []) path.flows.push(describeFlow(context, content.id, flow));
   });
 }
