@@ -83,6 +83,11 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
           forward: { allowedHosts: executorsConfig.forwardAllowedHosts, timeoutMs: executorsConfig.forwardTimeoutMs },
           replay: { defaultMaxAttempts: (options.config.delivery ?? defaultDeliverySettings).defaultMaxAttempts },
           processes,
+          dryRun: {
+            sandbox,
+            scriptTimeoutMs: executorsConfig.script.timeoutMs,
+            maxSteps: (options.config.processes ?? defaultProcessSettings).maxSteps,
+          },
         }),
       ),
       ...(options.extraCommands ?? []),

@@ -20,6 +20,7 @@ import { deleteWebHookConfig } from './webhook-configs/delete-web-hook-config.js
 import { getWebHookConfigById } from './webhook-configs/get-web-hook-config-by-id.js';
 import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list.js';
 import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
+import { createTestWebHookConfig, type DryRunOptions } from './webhook-configs/test-web-hook-config.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
 import { getWebhookEventCountsByMinute } from './webhook-events/get-webhook-event-counts-by-minute.js';
@@ -54,6 +55,7 @@ export function createConfiguredCommands(options: {
   forward: ForwardWebhookOptions;
   replay: ReplayOptions;
   processes: ProcessRuntime;
+  dryRun: DryRunOptions;
 }) {
   return {
     StartProcessInstanceCommand: createStartProcessInstance(options.processes),
@@ -62,5 +64,6 @@ export function createConfiguredCommands(options: {
     CorrelateProcessMessageCommand: createCorrelateProcessMessage(options.processes),
     ReplayWebhookEventCommand: createReplayWebhookEvent(options.replay),
     ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
+    TestWebHookConfigCommand: createTestWebHookConfig(options.dryRun),
   } satisfies Record<string, CommandDefinition>;
 }

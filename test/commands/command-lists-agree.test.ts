@@ -11,6 +11,7 @@ const catalog = [
       replay: { defaultMaxAttempts: 1 },
       // Only the commands' names and messages are read here; none of them runs.
       processes: undefined as never,
+      dryRun: undefined as never,
     }),
   ),
 ];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { clientKinds, createManagementClient } from '../helpers/management-clients.js';
-import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, createConfig } from '../helpers/webhook-calls.js';
 
 /**
@@ -13,7 +13,10 @@ describe.each(engines)('scripts checked at save time as the sandbox runs them, o
   let service: RunningService;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    service = await startTestService(database.db);
+    // A cold script host on a loaded machine can take a second or more for its first run.
+    service = await startTestService(database.db, {
+      executors: { ...defaultExecutors, script: { ...defaultExecutors.script, timeoutMs: 10_000 } },
+    });
   });
   afterAll(async () => {
     await service?.stop();

@@ -67,7 +67,7 @@ async function findFieldProblems(draft: WebhookConfigDraft, context: ValidationC
     ...keyProblems(draft.key),
     ...textProblems(draft),
     ...actionProblems(draft.action),
-    ...(await executionProblems(draft, context)),
+    ...(await findExecutionProblems(draft, context)),
     ...parseIpAllowList(draft.allowableIps).invalid.map(
       (entry) => `Allowable IP "${clip(entry)}" is not a valid IP address or CIDR range`,
     ),
@@ -106,7 +106,7 @@ function actionProblems(action: string): string[] {
 }
 
 /** The field the execution type needs, present and sound, and no field of another type: the type's descriptor decides. */
-async function executionProblems(draft: WebhookConfigDraft, context: ValidationContext): Promise<string[]> {
+export async function findExecutionProblems(draft: WebhookConfigDraft, context: ValidationContext): Promise<string[]> {
   if (draft.executionType === undefined) return ['Execution type is required'];
   const type = findExecutionType(draft.executionType);
   if (!type) {

@@ -1,0 +1,102 @@
+import {
+  TestWebHookConfigCommandSchema,
+  TestWebHookConfigResponseSchema,
+  type TestWebHookConfigCommand,
+} from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import { ExecutionType, type WebhookConfigFields } from '../../domain/webhook-config.js';
+import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
+import type { ConfigDryRun } from '../../executors/dry-run.js';
+import type { ExecutionContextJson } from '../../executors/execution-job.js';
+import { dryRunCorrelation } from '../../executors/process/dry-run-correlation.js';
+import { dryRunProcess, startVariables } from '../../executors/process/dry-run-process.js';
+import { dryRunScript } from '../../executors/script/dry-run-script.js';
+import type { ScriptSandbox } from '../../executors/script/script-sandbox.js';
+import { findProcessDefinitionById } from '../../store/process-definitions.js';
+import { defineCommand, type CommandContext } from '../command.js';
+import { toConfigDryRunMessage } from './config-dry-run-message.js';
+import { dryRunContext } from './dry-run-input.js';
+import { requireWebhookConfig } from './stored-config.js';
+import { findExecutionProblems } from './validate-webhook-config.js';
+import { draftFromCreate } from './webhook-config-draft.js';
+
+/** What a dry run runs on and how far it may go. */
+export interface DryRunOptions {
+  readonly sandbox: ScriptSandbox;
+  /** SCRIPT_TIMEOUT_MS: a configuration's `timeoutMs` may only lower it. */
+  readonly scriptTimeoutMs: number;
+  /** PROCESS_MAX_STEPS. */
+  readonly maxSteps: number;
+}
+
+/** How long a process draft may run before the dry run gives up on it. */
+const processDryRunMs = 10_000;
+
+/**
+ * A dry run of a configuration (saved, or a draft whose execution fields are checked as at save
+ * time) against a stored event or a body: nothing is stored and no command runs (see
+ * TestWebHookConfigCommand in proto). It needs `webhooks:write`, as it runs configuration code, and
+ * `events:read` too to read a stored event. Its audit entry records the call only.
+ */
+export const createTestWebHookConfig = (options: DryRunOptions) =>
+  defineCommand({
+    name: TestWebHookConfigCommandSchema.name,
+    input: TestWebHookConfigCommandSchema,
+    output: TestWebHookConfigResponseSchema,
+    permission: 'webhooks:write',
+    successMessage: 'Webhook configuration tried without effects',
+    runnableFromWebhook: false,
+    description: 'Runs a configuration or a draft against a stored event or a body, storing nothing and running no command',
+    async handle(input, ctx) {
+      const config = await configToTry(input, ctx);
+      const context = await dryRunContext(input, config, ctx);
+      return { data: toConfigDryRunMessage(await runDry(config, context, ctx, options)) };
+    },
+  });
+
+async function configToTry(input: TestWebHookConfigCommand, ctx: CommandContext): Promise<WebhookConfigFields> {
+  if ((input.configId === undefined) === (input.draft === undefined)) {
+    throw invalidArgument('Validation failed', ['Give a configuration id or a draft, not both']);
+  }
+  if (input.draft === undefined) return requireWebhookConfig(ctx.db, input.configId!, 'Dry run failed');
+  const draft = draftFromCreate(input.draft);
+  const problems = await findExecutionProblems(draft, ctx);
+  if (problems.length > 0) throw invalidArgument('Validation failed', problems);
+  return draft as WebhookConfigFields;
+}
+
+async function runDry(
+  config: WebhookConfigFields,
+  context: ExecutionContextJson,
+  ctx: CommandContext,
+  options: DryRunOptions,
+): Promise<ConfigDryRun> {
+  const timeoutMs = Math.min(options.scriptTimeoutMs, config.timeoutMs ?? Number.POSITIVE_INFINITY);
+  switch (config.executionType) {
+    case ExecutionType.ExecuteCode:
+      return dryRunScript(options.sandbox, { code: config.executionCode ?? '', context, timeoutMs });
+    case ExecutionType.StartProcess: {
+      const id = config.processDefinitionId ?? 0;
+      const definition = await findProcessDefinitionById(ctx.db, id);
+      if (!definition) throw notFound('Dry run failed', [`Process definition ${id} does not exist`]);
+      if (config.processAction === 'correlate') {
+        const correlate = {
+          messageName: config.messageName ?? '',
+          correlationKey: config.correlationKey ?? '',
+          body: context.body,
+        };
+        return dryRunCorrelation(ctx.db, definition, correlate);
+      }
+      const limits = {
+        sandbox: options.sandbox,
+        scriptTimeoutMs: timeoutMs,
+        maxSteps: options.maxSteps,
+        timeoutMs: processDryRunMs,
+      };
+      return dryRunProcess(definition, startVariables(context), limits);
+    }
+    default:
+      throw failedPrecondition('Dry run failed', [
+        'A dry run runs scripts (type 2) and processes (type 3); native commands and chains act outside the service, so they are not run',
+      ]);
+  }
+}
