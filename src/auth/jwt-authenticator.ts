@@ -21,11 +21,11 @@ export interface JwtAuthenticatorOptions {
  * Every failure is the same 401; the reason goes to the log.
  */
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authenticator {
-  const refuse = (reason: string, detail?: unknown): never => {
-    options.log.info({ reason, detail }, 'authentication refused');
-    throw unauthenticated();
-  };
-  return async (authorization) => {
+  return async (authorization, request) => {
+    const refuse = (reason: string, detail?: unknown): never => {
+      options.log.info({ reason, detail, requestId: request?.requestId }, 'authentication refused');
+      throw unauthenticated();
+    };
     if (authorization === undefined) return refuse('no Authorization header');
     const match = /^Bearer +(\S+) *$/i.exec(authorization);
     if (!match) return refuse('Authorization is not "Bearer <token>"');
@@ -41,7 +41,7 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       }));
     } catch (error) {
       if (error instanceof KeySetUnavailableError) {
-        options.log.error({ err: error }, error.message);
+        options.log.error({ err: error, requestId: request?.requestId }, error.message);
         throw new AppError('unavailable', 'Service unavailable', ['Tokens cannot be verified right now; try again']);
       }
       return refuse(error instanceof errors.JOSEError ? error.code : 'token verification failed', String(error));

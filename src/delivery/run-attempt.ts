@@ -123,7 +123,8 @@ async function attempt(
         ? { status: 'dead', errors, at: now }
         : { status: 'queued', errors, retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)) }
     : { status: 'succeeded', result: data, httpResponse, at: now };
-  deps.log.info(
+  // A failed attempt is worth an operator's look: warn, with what went wrong.
+  deps.log[errors ? 'warn' : 'info'](
     {
       eventId: event.id,
       key: event.configKey,
@@ -131,6 +132,7 @@ async function attempt(
       mode,
       status: settlement.status,
       durationMs: finish.durationMs,
+      ...(errors && { errors }),
     },
     'webhook event attempt finished',
   );

@@ -67,11 +67,11 @@ async function receive(
   const clientIp = resolveClientIp(notification.peerAddress, notification.headers['x-forwarded-for'], deps.trustedProxies);
   const request: ProviderRequest = { headers: notification.headers, query: notification.query, clientIp };
   const admitted = provider.admit(request);
-  if (!admitted.ok) return refuse(deps, provider, clientIp, admitted);
+  if (!admitted.ok) return refuse(deps, provider, clientIp, admitted, notification.requestId);
   const read = await notification.readBody();
   if (read.kind !== 'ok') return read;
   const verified = provider.verify(request, read.body);
-  if (!verified.ok) return refuse(deps, provider, clientIp, verified);
+  if (!verified.ok) return refuse(deps, provider, clientIp, verified, notification.requestId);
 
   let body: JsonValue;
   try {
@@ -136,7 +136,8 @@ function refuse(
   provider: Provider,
   clientIp: string,
   outcome: Extract<TrustOutcome, { ok: false }>,
+  requestId: string | undefined,
 ): NotificationResult {
-  deps.log.info({ source: provider.source, clientIp, reason: outcome.reason }, 'provider notification refused');
+  deps.log.info({ source: provider.source, clientIp, reason: outcome.reason, requestId }, 'provider notification refused');
   return outcome.refusal === 'not_configured' ? { kind: 'not_configured', reason: outcome.reason } : { kind: outcome.refusal };
 }

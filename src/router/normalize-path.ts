@@ -1,9 +1,13 @@
-/** The form the router matches paths in: no leading/trailing slashes, no `//`, lower-case. */
-export function normalizePath(path: string): string {
+/** A path as configurations store it: no leading/trailing slashes, no `//`; the operator's case kept. */
+export function tidyPath(path: string): string {
   return path
     .trim()
     .split('/')
     .filter((segment) => segment !== '')
-    .join('/')
-    .toLowerCase();
+    .join('/');
+}
+
+/** The form the router matches paths in: a tidy path, lower-case. */
+export function normalizePath(path: string): string {
+  return tidyPath(path).toLowerCase();
 }

@@ -18,6 +18,7 @@ export interface AuditEntry {
 }
 
 export interface AuditFilter {
+  readonly entityType?: string;
   readonly entityId?: string;
   readonly actor?: string;
   /** Inclusive. */
@@ -58,6 +59,7 @@ export async function listAuditEntries(
   page: { offset: number; limit: number },
 ): Promise<{ items: AuditEntry[]; totalCount: number }> {
   const query = db<AuditRow>(table).modify((q) => {
+    if (filter.entityType) q.where({ entity_type: filter.entityType });
     if (filter.entityId) q.where({ entity_id: escapeStoredText(filter.entityId) });
     if (filter.actor) q.where({ actor: filter.actor });
     if (filter.since) q.where('occurred_at', '>=', filter.since);

@@ -12,5 +12,6 @@ export async function invocationFrom(
   authenticate: Authenticator,
   headers: { authorization: string | undefined; requestId: string | undefined },
 ): Promise<Invocation> {
-  return { actor: await authenticate(headers.authorization), requestId: requestIdFrom(headers.requestId) };
+  const requestId = requestIdFrom(headers.requestId);
+  return { actor: await authenticate(headers.authorization, { requestId }), requestId };
 }

@@ -3,6 +3,7 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/datab
 import { clientKinds, createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { mintToken } from '../helpers/tokens.js';
+import { minimalProcess } from '../fixtures/bpmn/definitions.js';
 
 interface Entry {
   actor: string;
@@ -119,6 +120,33 @@ describe.each(engines)('the audit log on %s', (engine) => {
       const second = await query({ pageNumber: 2, pageSize: 2 });
       expect(second).toMatchObject({ totalCount: 5, pageNumber: 2, pageSize: 2 });
       expect(second.items.map((e) => e.occurredAt)).toEqual(['2026-11-28T10:10:00Z', '2026-11-28T10:05:00Z']);
+    });
+
+    it('tells entity types apart, since a configuration and a process definition may share an id', async () => {
+      const created = await alice.call('CreateWebHookConfigCommand', config);
+      const deployer = createManagementClient(
+        kind,
+        service.baseUrl,
+        await mintToken({ sub: 'carol', scope: 'processes:write webhooks:read' }),
+      );
+      try {
+        expect(await deployer.call('DeployProcessDefinitionCommand', { name: 'minimal', bpmnXml: minimalProcess })).toMatchObject(
+          {
+            success: true,
+          },
+        );
+        const query = async (fields: Record<string, unknown>) =>
+          ((await deployer.call('GetAuditLogQuery', fields as never)).data as Page).items.map((e) => [e.entityType, e.command]);
+        expect(await query({ entityType: 'process_definition' })).toEqual([
+          ['process_definition', 'DeployProcessDefinitionCommand'],
+        ]);
+        const configId = String((created.data as { id: number }).id);
+        expect(await query({ entityType: 'webhook_config', entityId: configId })).toEqual([
+          ['webhook_config', 'CreateWebHookConfigCommand'],
+        ]);
+      } finally {
+        deployer.close();
+      }
     });
 
     it('answers "not found" for ids the store cannot hold, and records nothing', async () => {

@@ -47,4 +47,8 @@ describe('the command lists', () => {
       for (const method of service.methods) expect(method.input.name.replace(/(Command|Query)$/, '')).toBe(method.name);
     }
   });
+
+  it('describe every built-in command, so GetCommandListQuery has a sentence for each', () => {
+    expect(catalog.filter((command) => !command.description?.trim()).map((command) => command.name)).toEqual([]);
+  });
 });

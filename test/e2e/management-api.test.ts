@@ -113,6 +113,14 @@ describe.each(engines)('management API on %s', (engine) => {
       expect(missing).toMatchObject({ message: 'Update failed', errors: ['Configuration not found'] });
     });
 
+    it('stores a path without leading, trailing or doubled slashes, on create and on update', async () => {
+      const created = await client.call('CreateWebHookConfigCommand', { ...echoConfig, path: '/NIBSS/nip//script/' });
+      expect(created.data).toMatchObject({ path: 'NIBSS/nip/script' });
+      const id = (created.data as { id: number }).id;
+      const updated = await client.call('UpdateWebHookConfigCommand', { id, path: '//nibss/credits' });
+      expect(updated.data).toMatchObject({ path: 'nibss/credits' });
+    });
+
     it('deletes for good and frees the key', async () => {
       const { data } = await client.call('CreateWebHookConfigCommand', echoConfig);
       const id = (data as { id: number }).id;

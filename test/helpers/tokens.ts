@@ -3,14 +3,15 @@ import { createJwtAuthenticator } from '../../src/auth/jwt-authenticator.js';
 import { hs256Verifier } from '../../src/auth/token-verifier.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import { permissions } from '../../src/commands/command.js';
+import type { Logger } from 'pino';
 import { silentLog } from './silent-log.js';
 
 /** The shared secret of the test services' default authenticator. */
 export const testSecret = 'test-secret-that-is-at-least-32-bytes-long';
 
 /** A real HS256 bearer-token authenticator, as `AUTH_HS256_SECRET=testSecret` would configure it. */
-export function createTestAuthenticator(): Authenticator {
-  return createJwtAuthenticator({ verifier: hs256Verifier(testSecret), clockToleranceSeconds: 30, log: silentLog });
+export function createTestAuthenticator(log: Logger = silentLog): Authenticator {
+  return createJwtAuthenticator({ verifier: hs256Verifier(testSecret), clockToleranceSeconds: 30, log });
 }
 
 /** Signs a token for the test authenticator: `sub: "tester"`, valid for five minutes; `claims` override any of it. */

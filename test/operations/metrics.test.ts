@@ -8,6 +8,7 @@ import { failingCommand } from '../helpers/test-commands.js';
 import { approvalProcess } from '../fixtures/bpmn/definitions.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, command, createConfig } from '../helpers/webhook-calls.js';
+import { createTestAuthenticator } from '../helpers/tokens.js';
 
 const metricsToken = 'scrape-token-0123456789';
 
@@ -24,6 +25,7 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
         done();
       },
     });
+    const log = pino({ level: 'info' }, sink);
     service = await startTestService(database.db, {
       clock: () => now,
       random: () => 0.5,
@@ -31,7 +33,8 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
       extraCommands: [failingCommand],
       executors: { script: { ...defaultExecutors.script, timeoutMs: 300 } },
       operations: { metricsToken, grpcReflection: true },
-      log: pino({ level: 'info' }, sink),
+      log,
+      authenticate: createTestAuthenticator(log),
     });
   });
   afterAll(async () => {
@@ -166,6 +169,27 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
     const attemptLines = logLines.filter((line) => line.eventId === eventId);
     expect(attemptLines.length).toBeGreaterThan(0);
     expect(attemptLines.every((line) => line.requestId === 'bank-req.42:a')).toBe(true);
+    expect(attemptLines).toContainEqual(
+      expect.objectContaining({ level: 40, msg: 'webhook event attempt finished', status: 'dead', errors: [expect.any(String)] }),
+    );
+  });
+
+  it('names the request on the refusal lines of authentication (gateway and RPC) and of a provider', async () => {
+    const post = (path: string, requestId: string, body: string) =>
+      fetch(`${service.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body,
+      });
+    expect((await post('/api/bpm/cmd', 'gateway-refused', '{"$type":"GetWebHookConfigListQuery"}')).status).toBe(401);
+    expect((await post('/bpm.webhooks.v1.WebHookConfigService/GetWebHookConfigById', 'rpc-refused', '{"id":"1"}')).status).toBe(
+      401,
+    );
+    expect((await post('/api/webhooks/remita', 'remita-refused', '[]')).status).toBe(403);
+    const refusals = logLines.filter((line) => /^(authentication|provider notification) refused$/.test(String(line.msg)));
+    expect(refusals.map((line) => line.requestId)).toEqual(
+      expect.arrayContaining(['gateway-refused', 'rpc-refused', 'remita-refused']),
+    );
   });
 
   it('replaces a missing or unsafe x-request-id with a new one, on every kind of answer', async () => {

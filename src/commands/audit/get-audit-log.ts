@@ -12,7 +12,7 @@ import { parsePage, type Page } from '../paging.js';
 
 const maxFilterLength = 200;
 
-/** One page of the audit log, newest first, filtered by entity, actor and time range. */
+/** One page of the audit log, newest first, filtered by entity (type and id), actor and time range. */
 export const getAuditLog = defineCommand({
   name: GetAuditLogQuerySchema.name,
   input: GetAuditLogQuerySchema,
@@ -20,6 +20,7 @@ export const getAuditLog = defineCommand({
   permission: 'webhooks:read',
   successMessage: 'Audit log retrieved successfully',
   runnableFromWebhook: false,
+  description: 'Lists recorded writes, newest first, by entity type and id, actor and time range',
   async handle(input, ctx) {
     const { page, filter } = validate(input);
     const found = await listAuditEntries(ctx.db, filter, page);
@@ -34,12 +35,14 @@ function validate(input: GetAuditLogQuery): { page: Page; filter: AuditFilter } 
   const until = input.until && timestampDate(input.until);
   const problems = [
     ...pageProblems,
+    ...(input.entityType.length > maxFilterLength ? [`Entity type must be at most ${maxFilterLength} characters`] : []),
     ...(input.entityId.length > maxFilterLength ? [`Entity id must be at most ${maxFilterLength} characters`] : []),
     ...(input.actor.length > maxFilterLength ? [`Actor must be at most ${maxFilterLength} characters`] : []),
     ...(since && until && since >= until ? ['"since" must be before "until"'] : []),
   ];
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);
   const filter: AuditFilter = {
+    ...(input.entityType.trim() && { entityType: input.entityType.trim() }),
     ...(input.entityId.trim() && { entityId: input.entityId.trim() }),
     ...(input.actor.trim() && { actor: input.actor.trim() }),
     ...(since && { since }),

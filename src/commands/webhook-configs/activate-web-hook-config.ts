@@ -13,6 +13,7 @@ export const activateWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration activated successfully',
   runnableFromWebhook: false,
+  description: 'Enables a webhook configuration',
   audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   handle: (input, ctx) => setEnabled(input.id, true, ctx),
 });

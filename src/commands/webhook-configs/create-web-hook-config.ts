@@ -17,6 +17,7 @@ export const createWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration created successfully',
   runnableFromWebhook: false,
+  description: 'Creates a webhook configuration',
   audit: { ...webhookConfigAudit, entityId: (_input, output) => output?.data?.id },
   async handle(input, ctx) {
     const authority = ctx.actor.permissions;

@@ -13,6 +13,7 @@ export const deactivateWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration deactivated successfully',
   runnableFromWebhook: false,
+  description: 'Disables a webhook configuration',
   audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   handle: (input, ctx) => setEnabled(input.id, false, ctx),
 });

@@ -17,6 +17,7 @@ export const deleteWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration deleted successfully',
   runnableFromWebhook: false,
+  description: 'Deletes a webhook configuration for good; its key may be used again',
   audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   async handle(input, ctx) {
     const deleted = isStoredId(input.id) ? await deleteWebhookConfig(ctx.db, Number(input.id)) : undefined;

@@ -17,6 +17,7 @@ export const getWebHookConfigById = defineCommand({
   permission: 'webhooks:read',
   successMessage: 'Webhook configuration retrieved successfully',
   runnableFromWebhook: false,
+  description: 'One webhook configuration by id',
   async handle(input, ctx) {
     const config = isStoredId(input.id) ? await findWebhookConfigById(ctx.db, Number(input.id)) : undefined;
     if (!config) throw notFound('Configuration not found', ['No webhook configuration found with the specified ID']);

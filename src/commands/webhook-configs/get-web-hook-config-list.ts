@@ -20,6 +20,7 @@ export const getWebHookConfigList = defineCommand({
   permission: 'webhooks:read',
   successMessage: 'Webhook configurations retrieved successfully',
   runnableFromWebhook: false,
+  description: 'Lists webhook configurations, a page at a time, by text, state and execution type',
   async handle(input, ctx) {
     const page = validateQuery(input);
     const filter = {

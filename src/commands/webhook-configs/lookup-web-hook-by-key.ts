@@ -16,6 +16,7 @@ export const lookupWebHookByKey = defineCommand({
   permission: 'webhooks:read',
   successMessage: 'Webhook configuration found',
   runnableFromWebhook: false,
+  description: 'Finds configurations by key, case-insensitively (an empty key lists all)',
   async handle(input, ctx) {
     const key = input.key.trim();
     if (key === '') return { data: (await listAllWebhookConfigs(ctx.db)).map((config) => toWebHookConfigMessage(config)) };

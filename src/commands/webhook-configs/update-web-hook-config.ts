@@ -18,6 +18,7 @@ export const updateWebHookConfig = defineCommand({
   permission: 'webhooks:write',
   successMessage: 'Webhook configuration updated successfully',
   runnableFromWebhook: false,
+  description: 'Changes the fields given of a webhook configuration (never its key)',
   audit: { ...webhookConfigAudit, entityId: (input) => input.id },
   async handle(input, ctx) {
     const existing = await requireWebhookConfig(ctx.db, input.id, 'Update failed');

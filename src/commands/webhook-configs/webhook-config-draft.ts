@@ -16,6 +16,7 @@ import {
   type WebhookConfig,
   type WebhookConfigFields,
 } from '../../domain/webhook-config.js';
+import { tidyPath } from '../../router/normalize-path.js';
 import { keepMaskedSecrets } from './chain-step-secrets.js';
 
 /** Configuration fields as requested, before validation: the execution type may still be missing. */
@@ -26,7 +27,7 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     key: input.key.trim(),
     description: input.description,
     isEnabled: input.isEnabled ?? true,
-    path: input.path.trim(),
+    path: tidyPath(input.path),
     action: input.action.trim().toUpperCase(),
     executionType: input.executionType,
     commandName: emptyToNull(input.commandName),
@@ -56,7 +57,7 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     ...base,
     description: input.description ?? base.description,
     isEnabled: input.isEnabled ?? base.isEnabled,
-    path: input.path?.trim() ?? base.path,
+    path: input.path === undefined ? base.path : tidyPath(input.path),
     action: input.action?.trim().toUpperCase() ?? base.action,
     executionType: input.executionType ?? base.executionType,
     commandName: input.commandName === undefined ? base.commandName : emptyToNull(input.commandName),

@@ -17,6 +17,7 @@ export const getWebhookEventById = defineCommand({
   permission: 'events:read',
   successMessage: 'Webhook event retrieved successfully',
   runnableFromWebhook: false,
+  description: 'One webhook event with its body, trace and attempts',
   async handle(input, ctx) {
     const event = isStoredId(input.id) ? await findWebhookEventById(ctx.db, Number(input.id)) : undefined;
     if (!event) throw notFound('Event not found', ['No webhook event found with the specified ID']);

@@ -23,6 +23,7 @@ export const getWebhookEventCountsByMinute = defineCommand({
   permission: 'webhooks:read',
   successMessage: 'Webhook event counts retrieved successfully',
   runnableFromWebhook: false,
+  description: 'Counts events accepted, succeeded, failed and dead per minute',
   async handle(input, ctx) {
     const now = ctx.clock();
     const since = input.since ? timestampDate(input.since) : new Date(now.getTime() - hourMs);

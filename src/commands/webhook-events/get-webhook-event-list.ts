@@ -18,6 +18,7 @@ export const getWebhookEventList = defineCommand({
   permission: 'events:read',
   successMessage: 'Webhook events retrieved successfully',
   runnableFromWebhook: false,
+  description: 'Lists webhook events, newest first, by configuration, source, status, time and fields',
   async handle(input, ctx) {
     const { filter, problems: filterProblems } = parseEventFilter(input);
     const { page, problems: pageProblems } = parsePage(input);

@@ -30,6 +30,7 @@ export const createReplayWebhookEvent = (options: ReplayOptions) =>
     permission: 'events:write',
     successMessage: 'Webhook events queued for replay',
     runnableFromWebhook: false,
+    description: 'Queues finished events again, one by id or every event a filter selects',
     async handle(input, ctx) {
       const { filter, limit } = input.id === undefined ? await bulkFilter(input) : await singleFilter(input.id, ctx);
       const ids = await requeueWebhookEvents(ctx.db, filter, {

@@ -30,7 +30,8 @@ export function authenticateRpcCalls(authenticate: Authenticator): RpcAuthentica
   return {
     wrap: (handler) => (request, response) => {
       if (!request.url?.startsWith(rpcPathPrefix)) return handler(request, response);
-      authenticate(request.headers.authorization)
+      // with-request-id.ts has given every request its id by now.
+      authenticate(request.headers.authorization, { requestId: String(request.headers['x-request-id']) })
         .then(
           (actor) => {
             actors.set(request, actor);
