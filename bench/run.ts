@@ -7,15 +7,21 @@
  * parsing the same JSON, and the same with one durable pg INSERT per request. Scenarios, on
  * PostgreSQL and on in-memory PGlite: async ingest (202 after commit), sync EchoCommand, sync small
  * script, the management API (GetWebHookConfigByIdQuery over /api/bpm/cmd and gRPC), and the drain
- * of a queued backlog (idle, and while async ingest runs at half its measured maximum).
+ * of a queued backlog (idle, and while async ingest runs at half its measured maximum). The queue
+ * with history (not run unless named): `drain-history` (a backlog accepted over HTTP drained beside
+ * `--history` finished events written with SQL over `--history-days`), `held-snapshot` (the same
+ * while another connection holds a REPEATABLE READ snapshot, PostgreSQL only) and `churn` (async
+ * ingest, its drain, sync echo and sync script, twice on one database without VACUUM).
  *
  *   npm run bench -- [--engines postgres,pglite] [--connections 16,64,256] [--seconds 10] [--warmup 3]
  *                    [--scenarios async-echo,sync-echo,...] [--drain-events 10000] [--soak 300]
+ *                    [--history 1000000] [--history-days 90] [--backlog 100000]
  *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { runHttpLoad, type LoadResult } from './lib/http-load.js';
 import { sampleCpu } from './lib/cpu-meter.js';
 import { markdownTable, machineLine, saveResults, type Row } from './lib/report.js';
@@ -31,6 +37,9 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     scenarios: { type: 'string', default: 'async-accept,async-echo,sync-echo,sync-script,gateway-get,grpc-get,drain' },
     'drain-events': { type: 'string', default: '10000' },
+    history: { type: 'string', default: '1000000' },
+    'history-days': { type: 'string', default: '90' },
+    backlog: { type: 'string', default: '100000' },
     soak: { type: 'string' },
   },
 });
@@ -182,6 +191,15 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
     await runDrain(engine, 'ingest');
     return;
   }
+  if (scenario === 'drain-history' || scenario === 'held-snapshot') {
+    if (scenario === 'held-snapshot' && engine !== 'postgres') return;
+    await runDrainWithHistory(engine, scenario === 'held-snapshot');
+    return;
+  }
+  if (scenario === 'churn') {
+    await runChurn(engine);
+    return;
+  }
   throw new Error(`unknown scenario ${scenario}`);
 }
 
@@ -205,21 +223,7 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void
           () => {},
         )
       : undefined;
-    const drainOnce = async (): Promise<LoadResult & { events: number }> => {
-      const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({
-        kind: 'drain',
-        key: 'drain-echo',
-      });
-      return {
-        rps: drained.perSecond,
-        p50: NaN,
-        p99: NaN,
-        max: NaN,
-        errors: 0,
-        requests: drained.events,
-        events: drained.events,
-      };
-    };
+    const drainOnce = () => drainQueued(target, 'drain-echo');
     // The CPU per event is only the drain's own when nothing else runs.
     const { events, ...result } = pace ? await drainOnce() : await withCpu(target, drainOnce);
     background?.stop();
@@ -227,6 +231,91 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void
       ? `${events} events drained while async ingest ran at ${pace} req/s`
       : `${events} events drained, ingest idle`;
     record(engine, `drain (${during})`, null, result, await target.ask({ kind: 'rss' }), note);
+  });
+}
+
+/** Starts the target's workers and waits until no event of `key` is left queued or running. */
+async function drainQueued(target: TargetProcess, key: string): Promise<LoadResult & { events: number }> {
+  const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({ kind: 'drain', key });
+  return { rps: drained.perSecond, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: drained.events, events: drained.events };
+}
+
+/**
+ * `drain-history`: `--history` finished events written with SQL, then a `--backlog` accepted over
+ * HTTP with the workers stopped, then drained; p50/p99 are the claim statement's, in ms.
+ * `held-snapshot`: the same while another connection holds a REPEATABLE READ snapshot throughout.
+ */
+async function runDrainWithHistory(engine: Engine, holdSnapshot: boolean): Promise<void> {
+  const history = Number(args.history);
+  const backlog = Number(args.backlog);
+  await withTarget('service', { ...engineEnv(engine), BENCH_START_WORKER: 'false' }, async (target) => {
+    const seeded = performance.now();
+    if (history > 0)
+      await target.ask({ kind: 'history', key: 'drain-echo', count: history, days: Number(args['history-days']), body: payload });
+    console.log(`${history} events of history written in ${((performance.now() - seeded) / 1000).toFixed(0)} s`);
+    await fill(`${target.url}/api/webhook/${scenarioConfigs['drain-echo'].path}`, backlog);
+    await target.ask({ kind: 'claimTimes' });
+    const holder = holdSnapshot ? await holdRepeatableRead() : undefined;
+    try {
+      const { events, ...result } = await withCpu(target, () => drainQueued(target, 'drain-echo'));
+      const claims = (await target.ask<number[]>({ kind: 'claimTimes' })).sort((a, b) => a - b);
+      const at = (q: number) => claims[Math.min(claims.length - 1, Math.floor(q * claims.length))] ?? NaN;
+      const note = `${events} events drained beside ${history} of history; ${claims.length} claims${holder ? ', snapshot held' : ''}`;
+      const scenario = holdSnapshot ? 'held-snapshot' : 'drain-history';
+      record(
+        engine,
+        scenario,
+        null,
+        { ...result, p50: at(0.5), p99: at(0.99), max: at(1) },
+        await target.ask({ kind: 'rss' }),
+        note,
+      );
+    } finally {
+      await holder?.release();
+    }
+  });
+}
+
+/** A reporting query's transaction: a REPEATABLE READ snapshot held open until released. */
+async function holdRepeatableRead(): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await client.query('SELECT count(*) FROM pg_class');
+  return {
+    async release() {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+/**
+ * `churn`: two rounds on one database and one service, no VACUUM between them: async ingest (workers
+ * running), the drain of the backlog it left, sync echo, sync script. Each row's ratio is to the
+ * baselines of this run, so round 2 beside round 1 shows the decay.
+ */
+async function runChurn(engine: Engine): Promise<void> {
+  await withTarget('service', engineEnv(engine), async (target) => {
+    for (const round of [1, 2]) {
+      for (const scenario of ['async-echo', 'sync-echo', 'sync-script'] as const) {
+        const { path, status } = ingestScenarios[scenario]!;
+        for (const connections of connectionLevels) {
+          const result = await measure(target, post(`${target.url}/api/webhook/${path}`, status, connections));
+          record(engine, `churn ${round}: ${scenario}`, connections, result, await target.ask({ kind: 'rss' }));
+        }
+        if (scenario !== 'async-echo') continue;
+        const { events, ...drained } = await withCpu(target, () => drainQueued(target, 'async-echo'));
+        record(
+          engine,
+          `churn ${round}: drain`,
+          null,
+          drained,
+          await target.ask({ kind: 'rss' }),
+          `${events} events left by async ingest`,
+        );
+      }
+    }
   });
 }
 

@@ -11,6 +11,7 @@ import { composeExecutors } from './compose-executors.js';
 import { createConfigCache, defaultConfigCacheSettings, type ConfigCache } from './delivery/config-cache.js';
 import { createInbox, type Inbox } from './delivery/inbox.js';
 import { createInsertBatches } from './delivery/insert-batches.js';
+import { createQueueUpkeep } from './delivery/queue-upkeep.js';
 import { createRetentionJob } from './delivery/retention-job.js';
 import { claimAttempts } from './delivery/claim-attempts.js';
 import { createLeaseKeepers } from './delivery/lease-keeper.js';
@@ -163,6 +164,9 @@ export function composeService(options: ServiceOptions): Service {
     delivery.eventRetentionDays > 0
       ? createRetentionJob({ db: options.db, log: options.log, clock, retentionDays: delivery.eventRetentionDays })
       : undefined;
+  // Not tied to startWorker: a process that only accepts still fills the queue others drain.
+  const upkeep = createQueueUpkeep({ db: options.db, log: options.log });
+  upkeep.start();
   let queuedListener: ChannelListener | undefined;
   if (options.startWorker ?? true) {
     worker.start();
@@ -187,6 +191,7 @@ export function composeService(options: ServiceOptions): Service {
       await queuedListener?.close();
       await worker.stop(graceMs);
       await retention?.stop();
+      await upkeep.stop();
       remote?.close();
       await configs.close();
       await ownExecutors.close();

@@ -16,6 +16,7 @@ import { composeService } from '../../src/compose.js';
 import { loadConfig } from '../../src/config/config.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { seedEventHistory, timeClaims } from '../lib/event-history.js';
 import { rssMiB, serveBench } from '../lib/target-process.js';
 import { scenarioConfigs } from '../lib/scenario-configs.js';
 
@@ -31,6 +32,7 @@ const db = url
   : await openDatabase({ engine: 'pglite', dataDir: undefined });
 if (url) await db.raw(`CREATE SCHEMA ${schema}`);
 await migrateToLatest(db);
+const claims = timeClaims(db);
 
 const service = composeService({
   config,
@@ -82,6 +84,14 @@ serveBench(port, async (request) => {
       return configIds[String(request.key)];
     case 'drain':
       return drain(String(request.key));
+    case 'history': {
+      const key = String(request.key);
+      const path = scenarioConfigs[key as keyof typeof scenarioConfigs].path;
+      const history = { count: Number(request.count), days: Number(request.days), configId: configIds[key]!, key, path };
+      return seedEventHistory(db, { ...history, body: String(request.body) });
+    }
+    case 'claimTimes':
+      return claims.take();
     default:
       throw new Error(`unknown request ${request.kind}`);
   }

@@ -3,6 +3,7 @@ import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { extendEventLeases } from '../../src/store/event-leases.js';
 import { countInboxBySource } from '../../src/store/inbox-depth.js';
 import { settleAttempts, type AttemptSettlement } from '../../src/store/settle-attempts.js';
+import { vacuumEventQueue } from '../../src/store/vacuum-event-queue.js';
 import { findWebhookEventById, insertWebhookEvent, requeueWebhookEvents } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { queuedEvent } from '../helpers/store-fixtures.js';
@@ -63,6 +64,7 @@ describe.each(engines)('the queue beside the event log on %s', (engine) => {
 
     expect(await settle(claimed, 'host:1', { status: 'dead', errors: ['no'], at: now })).toEqual([true]);
     expect(await queueRows(id)).toEqual([]);
+    await vacuumEventQueue(database.db);
     expect(await eventVersion(id)).not.toBe(accepted);
     expect(await findWebhookEventById(database.db, id)).toMatchObject({
       status: 'dead',
