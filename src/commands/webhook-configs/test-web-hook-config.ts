@@ -59,7 +59,8 @@ async function configToTry(input: TestWebHookConfigCommand, ctx: CommandContext)
   }
   if (input.draft === undefined) return requireWebhookConfig(ctx.db, input.configId!, 'Dry run failed');
   const draft = draftFromCreate(input.draft);
-  const problems = await findExecutionProblems(draft, ctx);
+  // Checked as a save by this caller would check it: with the caller's permissions as its authority.
+  const problems = await findExecutionProblems(draft, { ...ctx, authority: ctx.actor.permissions });
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);
   return draft as WebhookConfigFields;
 }

@@ -5,7 +5,7 @@ import type { Db } from '../../store/open-database.js';
 import { findInstancesWaitingForMessage } from '../../store/process-instances.js';
 import type { ConfigDryRun } from '../dry-run.js';
 import { createDefinitionCache } from './definition-cache.js';
-import { correlationKeyText, findStartMessage } from './process-messages.js';
+import { correlationKeyOf, findStartMessage } from './process-messages.js';
 
 const definitions = createDefinitionCache();
 /** As many waiting instances as a real correlation looks at. */
@@ -32,15 +32,17 @@ export async function dryRunCorrelation(
     ...(correlation && { correlation }),
     durationMs: performance.now() - started,
   });
-  const key = correlationKeyText(resolvePointer(correlate.body, correlate.correlationKey));
-  if (key === undefined) {
+  const typedKey = correlationKeyOf(resolvePointer(correlate.body, correlate.correlationKey));
+  if (typedKey === undefined) {
     return answer(false, [`The body has no correlation key (a string or number) at "${correlate.correlationKey}"`]);
   }
+  const key = typedKey.text;
   const { messageName } = correlate;
   const waiting = await findInstancesWaitingForMessage(db, {
     definitionName: definition.name,
     messageName,
-    correlationKey: key,
+    correlationKey: typedKey.text,
+    excludedKeyType: typedKey.type === 'string' ? 'number' : 'string',
     limit: lookedAt,
   });
   const ids = waiting.map((instance) => instance.id);
