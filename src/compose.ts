@@ -60,6 +60,8 @@ export interface ServiceOptions {
   readonly startWorker?: boolean;
   /** Node process metrics on /metrics (default true). */
   readonly processMetrics?: boolean;
+  /** Where the console's built files are (default dist/console; tests serve their own). */
+  readonly consoleDirectory?: string;
 }
 
 export interface Service {
@@ -151,6 +153,7 @@ export function composeService(options: ServiceOptions): Service {
     ...(options.config.connections && { connections: options.config.connections }),
     metrics,
     grpcReflection: operations.grpcReflection,
+    console: { directory: options.consoleDirectory, sourceMaps: operations.consoleSourceMaps },
     routes: [
       createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
       ...Object.values(providers).map((provider) =>

@@ -24,6 +24,8 @@ import { limitH2Session } from './transport/sockets/limit-h2-session.js';
 import { sniffProtocol } from './transport/sockets/sniff-protocol.js';
 import { stopReadingWhenAnswered } from './transport/http/stop-reading-when-answered.js';
 import { withRequestId } from './transport/http/with-request-id.js';
+import { limitPipelinedRequests } from './transport/http/limit-pipelined-requests.js';
+import type { ConsoleSettings } from './transport/http/console-route.js';
 
 export interface ServerDeps {
   readonly bus: CommandBus;
@@ -42,6 +44,8 @@ export interface ServerDeps {
   readonly metrics?: Metrics;
   /** Serves gRPC server reflection (default true; GRPC_REFLECTION=false turns it off). */
   readonly grpcReflection?: boolean;
+  /** Where the console's files are and whether their source maps are served (default: dist/console, no maps). */
+  readonly console?: ConsoleSettings;
 }
 
 export interface AppServer {
@@ -62,7 +66,7 @@ export function createServer(deps: ServerDeps): AppServer {
     ...createHealthRoutes(deps.isReady, deps.readinessDetail),
     createBpmCommandGateway(deps),
     ...(deps.routes ?? []),
-    ...createConsoleRoutes(),
+    ...createConsoleRoutes(deps.console),
   ];
   const rpcAuthentication = authenticateRpcCalls(deps.authenticate);
   const connectRoutes = createConnectRoutes(deps);
@@ -81,7 +85,7 @@ export function createServer(deps: ServerDeps): AppServer {
     readMaxBytes: deps.maxBodyBytes,
     fallback: routeRequests(plainRoutes, deps.log, deps.metrics),
   });
-  const handler = withRequestId(stopReadingWhenAnswered(rpcAuthentication.wrap(connectHandler)));
+  const handler = stopReadingWhenAnswered(rpcAuthentication.wrap(connectHandler));
   const limits = deps.connections ?? defaultConnectionLimits;
   const http1 = http.createServer(
     {
@@ -92,11 +96,11 @@ export function createServer(deps: ServerDeps): AppServer {
       // hold its connection that much longer).
       connectionsCheckingInterval: Math.min(1_000, Math.ceil(limits.headersTimeoutMs / 4)),
     },
-    handler,
+    withRequestId(limitPipelinedRequests(handler, limits.maxPipelinedRequests)),
   );
   // http1 never listens itself (the listener hands it sockets), so start its timeout checks by hand.
   http1.emit('listening');
-  const h2c = http2.createServer(handler);
+  const h2c = http2.createServer({ settings: { maxConcurrentStreams: limits.h2MaxConcurrentStreams } }, withRequestId(handler));
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2c.on('session', (session) => {

@@ -73,6 +73,8 @@ export interface OperationsConfig {
   readonly metricsToken: string | undefined;
   /** Serve gRPC server reflection (v1 and v1alpha). */
   readonly grpcReflection: boolean;
+  /** Serve the console's source maps (`.map`); without it they are 404. */
+  readonly consoleSourceMaps?: boolean;
 }
 
 /** How long a client may hold a connection at each stage, and how many it may hold at once. */
@@ -89,6 +91,10 @@ export interface ConnectionLimits {
   readonly h2IdleTimeoutMs: number;
   /** Open connections; the next one is closed at accept. */
   readonly maxConnections: number;
+  /** HTTP/2: streams one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused. */
+  readonly h2MaxConcurrentStreams: number;
+  /** HTTP/1.1: requests one connection may have waiting for their answers (pipelined); more get 429 and a close. */
+  readonly maxPipelinedRequests: number;
 }
 
 export const defaultConnectionLimits: ConnectionLimits = Object.freeze({
@@ -98,6 +104,8 @@ export const defaultConnectionLimits: ConnectionLimits = Object.freeze({
   keepAliveTimeoutMs: 65_000,
   h2IdleTimeoutMs: 120_000,
   maxConnections: 10_000,
+  h2MaxConcurrentStreams: 100,
+  maxPipelinedRequests: 16,
 });
 
 /** The fixed provider endpoints' trust settings (docs/providers.md). */
@@ -252,6 +260,8 @@ const environmentSchema = z
     KEEP_ALIVE_TIMEOUT_MS: integer(100, 3_600_000).default(defaultConnectionLimits.keepAliveTimeoutMs),
     H2_IDLE_TIMEOUT_MS: integer(100, 86_400_000).default(defaultConnectionLimits.h2IdleTimeoutMs),
     MAX_CONNECTIONS: integer(1, 1_000_000).default(defaultConnectionLimits.maxConnections),
+    H2_MAX_CONCURRENT_STREAMS: integer(1, 10_000).default(defaultConnectionLimits.h2MaxConcurrentStreams),
+    MAX_PIPELINED_REQUESTS: integer(1, 1_000).default(defaultConnectionLimits.maxPipelinedRequests),
     REFUSED_STORED_PER_MINUTE: integer(0, 100_000).default(defaultDeliverySettings.refusedStoredPerMinute),
     EVENT_RETENTION_DAYS: integer(0, 36_500).default(defaultDeliverySettings.eventRetentionDays),
     COMMAND_MODULES: z.string().default(''),
@@ -303,6 +313,7 @@ const environmentSchema = z
     AUTH_CLOCK_TOLERANCE_SECONDS: integer(0, 600).default(30),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').refine(isNotPlaceholder, placeholderMessage).optional(),
     GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
+    CONSOLE_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
   })
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
     message: 'must not exceed REQUEST_TIMEOUT_MS',
@@ -371,6 +382,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       h2IdleTimeoutMs: e.H2_IDLE_TIMEOUT_MS,
       maxConnections: e.MAX_CONNECTIONS,
+      h2MaxConcurrentStreams: e.H2_MAX_CONCURRENT_STREAMS,
+      maxPipelinedRequests: e.MAX_PIPELINED_REQUESTS,
     }),
     configCache: Object.freeze({ maxStalenessMs: e.CONFIG_MAX_STALENESS_MS, listenHeartbeatMs: e.CONFIG_LISTEN_HEARTBEAT_MS }),
     providers: Object.freeze({
@@ -379,7 +392,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       remitaAllowAnyIp: e.REMITA_ALLOW_ANY_IP === 'true',
       remitaNotificationToken: e.REMITA_NOTIFICATION_TOKEN,
     }),
-    operations: Object.freeze({ metricsToken: e.METRICS_TOKEN, grpcReflection: e.GRPC_REFLECTION === 'true' }),
+    operations: Object.freeze({
+      metricsToken: e.METRICS_TOKEN,
+      grpcReflection: e.GRPC_REFLECTION === 'true',
+      consoleSourceMaps: e.CONSOLE_SOURCE_MAPS === 'true',
+    }),
     processes: Object.freeze({
       maxSteps: e.PROCESS_MAX_STEPS,
       maxAdvanceSteps: e.PROCESS_MAX_ADVANCE_STEPS,

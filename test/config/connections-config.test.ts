@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 
 describe('connection limits', () => {
-  it('defaults to 10 s first byte, 15 s headers, 30 s request, 65 s keep-alive, 2 min h2 idle, 10,000 connections', () => {
+  it('defaults to 10 s first byte, 15 s headers, 30 s request, 65 s keep-alive, 2 min h2 idle, 10,000 connections, 100 h2 streams, 16 pipelined requests', () => {
     expect(loadConfig({}).connections).toEqual({
       firstByteTimeoutMs: 10_000,
       headersTimeoutMs: 15_000,
@@ -10,6 +10,8 @@ describe('connection limits', () => {
       keepAliveTimeoutMs: 65_000,
       h2IdleTimeoutMs: 120_000,
       maxConnections: 10_000,
+      h2MaxConcurrentStreams: 100,
+      maxPipelinedRequests: 16,
     });
   });
 
@@ -22,6 +24,8 @@ describe('connection limits', () => {
         KEEP_ALIVE_TIMEOUT_MS: '4000',
         H2_IDLE_TIMEOUT_MS: '5000',
         MAX_CONNECTIONS: '6',
+        H2_MAX_CONCURRENT_STREAMS: '7',
+        MAX_PIPELINED_REQUESTS: '8',
       }).connections,
     ).toEqual({
       firstByteTimeoutMs: 1000,
@@ -30,6 +34,8 @@ describe('connection limits', () => {
       keepAliveTimeoutMs: 4000,
       h2IdleTimeoutMs: 5000,
       maxConnections: 6,
+      h2MaxConcurrentStreams: 7,
+      maxPipelinedRequests: 8,
     });
   });
 

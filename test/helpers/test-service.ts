@@ -57,6 +57,8 @@ export interface TestServiceOptions {
   operations?: OperationsConfig;
   /** Defaults to a silent logger. */
   log?: Logger;
+  /** The console's files (default dist/console). */
+  consoleDirectory?: string;
 }
 
 /** The real service on a free port, over a test database. */
@@ -83,6 +85,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
     ...(options.random && { random: options.random }),
     ...(options.extraCommands && { extraCommands: options.extraCommands }),
     ...(options.startWorker !== undefined && { startWorker: options.startWorker }),
+    ...(options.consoleDirectory && { consoleDirectory: options.consoleDirectory }),
   });
   const address = await service.server.listen(0, '127.0.0.1');
   return {

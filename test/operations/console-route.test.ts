@@ -25,9 +25,10 @@ describe('the console route serves the built files with caching headers', () => 
     await writeFile(join(parent, 'assets', 'outside.txt'), 'OUTSIDE-CONTENT');
     await writeFile(join(folder, 'index.html'), '<!doctype html><title>console</title>');
     await writeFile(join(folder, 'assets', 'index-abc123.js'), 'console.log(1)');
+    await writeFile(join(folder, 'assets', 'index-abc123.js.map'), '{"version":3}');
     await writeFile(join(folder, '.env'), 'DOTFILE-CONTENT');
     await mkdir(join(folder, 'assets', 'deeper'));
-    server = http.createServer(routeRequests(createConsoleRoutes(folder), silentLog));
+    server = http.createServer(routeRequests(createConsoleRoutes({ directory: folder }), silentLog));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -76,6 +77,21 @@ describe('the console route serves the built files with caching headers', () => 
     expect(await response.text()).not.toMatch(/OUTSIDE-CONTENT|DOTFILE-CONTENT/);
   });
 
+  it('answers a source map 404 by default, and serves it when CONSOLE_SOURCE_MAPS asks for them', async () => {
+    expect((await fetch(`${baseUrl}/console/assets/index-abc123.js.map`)).status).toBe(404);
+    const withMaps = http.createServer(routeRequests(createConsoleRoutes({ directory: folder, sourceMaps: true }), silentLog));
+    await new Promise<void>((resolve) => withMaps.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(
+        `http://127.0.0.1:${(withMaps.address() as AddressInfo).port}/console/assets/index-abc123.js.map`,
+      );
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('{"version":3}');
+    } finally {
+      await new Promise((resolve) => withMaps.close(resolve));
+    }
+  });
+
   it('answers only GET and HEAD', async () => {
     expect((await fetch(`${baseUrl}/console/`, { method: 'HEAD' })).status).toBe(200);
     const post = await fetch(`${baseUrl}/console/`, { method: 'POST', body: '{}' });
@@ -84,7 +100,7 @@ describe('the console route serves the built files with caching headers', () => 
   });
 
   it('says the console is not built when its folder has no index.html', async () => {
-    const empty = http.createServer(routeRequests(createConsoleRoutes(join(folder, 'missing')), silentLog));
+    const empty = http.createServer(routeRequests(createConsoleRoutes({ directory: join(folder, 'missing') }), silentLog));
     await new Promise<void>((resolve) => empty.listen(0, '127.0.0.1', resolve));
     try {
       const response = await fetch(`http://127.0.0.1:${(empty.address() as AddressInfo).port}/console/`);

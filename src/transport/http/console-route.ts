@@ -1,16 +1,28 @@
-import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { HttpRequest, HttpResponse, HttpRoute } from './http-types.js';
 import { sendFailure } from './send-json.js';
 
+/** Where the console's built files are, and whether their source maps are served. */
+export interface ConsoleSettings {
+  /** Default: dist/console of this package. */
+  readonly directory?: string | undefined;
+  /** CONSOLE_SOURCE_MAPS: `.map` files are 404 unless this is set. */
+  readonly sourceMaps?: boolean | undefined;
+}
+
 /**
  * The web console: the static files `npm run build` writes to dist/console, served at /console/.
  * Only GET and HEAD; nothing here touches the store or the command bus, and the routes come after
- * every other plain route, so webhook requests never reach them.
+ * every other plain route, so webhook requests never reach them. Files are streamed from disk as
+ * the client reads them, never held whole in memory.
  */
-export function createConsoleRoutes(directory: string = defaultConsoleDirectory()): HttpRoute[] {
+export function createConsoleRoutes(settings: ConsoleSettings = {}): HttpRoute[] {
+  const directory = settings.directory ?? defaultConsoleDirectory();
+  const servable = (relative: string) => settings.sourceMaps || path.extname(relative) !== '.map';
   return [
     {
       // The bare path: relative asset URLs resolve only under the trailing slash.
@@ -20,7 +32,7 @@ export function createConsoleRoutes(directory: string = defaultConsoleDirectory(
         response.end();
       },
     },
-    { path: '/console/*', handle: (request, response, url) => serveFile(directory, request, response, url) },
+    { path: '/console/*', handle: (request, response, url) => serveFile(directory, servable, request, response, url) },
   ];
 }
 
@@ -61,13 +73,20 @@ const securityHeaders = {
   'referrer-policy': 'no-referrer',
 };
 
-async function serveFile(directory: string, request: HttpRequest, response: HttpResponse, url: URL): Promise<void> {
+async function serveFile(
+  directory: string,
+  servable: (relative: string) => boolean,
+  request: HttpRequest,
+  response: HttpResponse,
+  url: URL,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     sendFailure(response, 405, { message: 'Method not allowed', errors: ['Use GET'] }, { allow: 'GET, HEAD' });
     return;
   }
   const relative = safeRelativePath(url.pathname.slice('/console/'.length));
-  const file = relative === undefined ? undefined : await findFile(path.join(directory, relative || 'index.html'));
+  const file =
+    relative === undefined || !servable(relative) ? undefined : await findFile(path.join(directory, relative || 'index.html'));
   if (!file) {
     const built = existsSync(path.join(directory, 'index.html'));
     sendFailure(response, 404, {
@@ -90,8 +109,14 @@ async function serveFile(directory: string, request: HttpRequest, response: Http
     return;
   }
   response.writeHead(200, { ...headers, 'content-length': file.size });
-  if (request.method === 'HEAD') response.end();
-  else response.end(await readFile(file.path));
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  // Paced by the client: pipeline reads the next chunk only once the last one is taken (HTTP/1.1's
+  // socket, HTTP/2's flow-control window). A client gone away or a file removed meanwhile ends the
+  // answer there; pipeline has destroyed both streams, and there is nothing left to tell anyone.
+  await pipeline(createReadStream(file.path), response).catch(() => undefined);
 }
 
 /** The path below /console/, decoded; undefined when it could leave the directory or is not a plain name. */
