@@ -27,3 +27,21 @@ export async function cancelCalledInstances(db: Db, ids: readonly number[], now:
     [...ids, JSON.stringify([reason]), now, now, ...finished],
   );
 }
+
+/**
+ * How many instances the call tree of `instanceId` holds: its root (the instance no call activity
+ * started) and everything called from it, at any depth, finished or not.
+ */
+export async function countCallTree(db: Db, instanceId: number): Promise<number> {
+  const { rows } = await db.raw<{ rows: { count: string | number }[] }>(
+    `with recursive up(id, parent) as (
+       select id, parent_instance_id from process_instances where id = ?
+       union all select p.id, p.parent_instance_id from process_instances p join up on p.id = up.parent),
+     tree(id) as (
+       select id from up where parent is null
+       union all select child.id from process_instances child join tree on child.parent_instance_id = tree.id)
+     select count(*) as count from tree`,
+    [instanceId],
+  );
+  return Number(rows[0]?.count ?? 0);
+}

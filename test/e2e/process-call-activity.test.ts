@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failingMandateProcess, loanCallingProcess, mandateOnboardingProcess } from '../fixtures/bpmn/call-activities.js';
+import {
+  failingMandateProcess,
+  loanCallingProcess,
+  mandateOnboardingProcess,
+  selfForkingProcess,
+} from '../fixtures/bpmn/call-activities.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
@@ -169,6 +174,33 @@ describe.each(engines)('call activities on %s', (engine) => {
     expect(cancelled.data).toMatchObject({ status: 'CANCELLED' });
     expect(await read(childId)).toMatchObject({ status: 'CANCELLED', errors: [`Parent instance ${parentId} was cancelled`] });
   });
+
+  it('bounds the instances one start makes through call activities, not only their depth', async () => {
+    const processDefinitionId = await deploy('Fork bomb', selfForkingProcess);
+    const started = await admin.call('StartProcessInstanceCommand', {
+      processDefinitionId,
+      executionMode: 'FireAndForget',
+    });
+    const root = await eventually(
+      () => read((started.data as { instanceId: number }).instanceId),
+      (instance) => instance.status === 'ERROR',
+      60_000,
+    );
+    expect(root.status).toBe('ERROR');
+    // Every instance has finished, and there are about as many as the bound (siblings planned at once may each pass it by one).
+    const all = await eventually(
+      async () =>
+        (await admin.call('GetProcessInstanceListQuery', { pageSize: 100 })).data as {
+          totalCount: number;
+          items: { status: string }[];
+        },
+      (list) => list.items.every((instance) => instance.status !== 'RUNNING' && instance.status !== 'WAITING'),
+      60_000,
+    );
+    expect(all.totalCount).toBeLessThanOrEqual(110);
+    const errors = (await database.db('process_instances').select('errors')).flatMap((row: { errors: string[] }) => row.errors);
+    expect(errors.join(' ')).toContain('would make more than 100 instances from one start');
+  }, 120_000);
 
   it('refuses to deploy a call to a definition that is not deployed', async () => {
     const refused = await admin.call('DeployProcessDefinitionCommand', {

@@ -93,6 +93,16 @@ describe.each(engines)('process definitions on %s', (engine) => {
     expect(huge).toMatchObject({ success: false, errors: ['BPMN XML must be at most 1048576 bytes'] });
   });
 
+  it('counts every element against the limit, those without ids too', async () => {
+    const client = createManagementClient('gateway', service.baseUrl, service.adminToken);
+    const notes = '<bpmn:documentation/>'.repeat(6_000);
+    const crowded = await client.call('DeployProcessDefinitionCommand', {
+      name: 'crowded',
+      bpmnXml: bpmnDocument('crowded', `<bpmn:startEvent id="start"/>${notes}`),
+    });
+    expect(crowded).toMatchObject({ success: false, errors: ['BPMN XML must have at most 5000 elements'] });
+  });
+
   it('needs processes:write to deploy and processes:read to read, and audits the deployment', async () => {
     const reader = createManagementClient('gateway', service.baseUrl, await mintToken({ scope: 'processes:read' }));
     const refused = await reader.call('DeployProcessDefinitionCommand', { name: 'x', bpmnXml: minimalProcess });

@@ -1,4 +1,5 @@
 import type { ModdleElement, ParseResult } from 'bpmn-moddle';
+import { checkConditionBody } from './condition-expressions.js';
 import { checkTimerValue, type TimerType } from './timer-values.js';
 
 /** An element of a parsed document with the nearest element above it that has an id. */
@@ -39,19 +40,44 @@ export function* placedElements(parsed: ParseResult): Generator<PlacedElement> {
 }
 
 /**
- * What the engine would evaluate and cannot run safely, found before deployment: timer values
- * (a zero cycle, a date the store cannot hold) and scripts in a language other than JavaScript.
+ * What the engine would evaluate and cannot run safely or as written, found before deployment: timer
+ * values (a zero cycle, a date the store cannot hold), conditions that are not JavaScript (FEEL, JUEL),
+ * a called element that is not a property path, and scripts in a language other than JavaScript.
  * Values given as `${...}` are resolved at run time and checked then.
  */
 export function expressionProblems(parsed: ParseResult, now: Date): string[] {
   const problems: string[] = [];
   for (const { element, owner } of placedElements(parsed)) {
     if (element.$type === 'bpmn:TimerEventDefinition') problems.push(...timerProblems(element, owner, now));
+    if (element.$type === 'bpmn:SequenceFlow') problems.push(...conditionProblems(element));
+    if (element.$type === 'bpmn:CallActivity') problems.push(...calledElementProblems(element));
     if (element.$type === 'bpmn:ScriptTask' && !isJavaScript(element.scriptFormat)) {
       problems.push(`Script task "${element.id ?? ''}" has script format "${element.scriptFormat}"; only JavaScript runs here`);
     }
   }
   return problems;
+}
+
+function conditionProblems(flow: ModdleElement): string[] {
+  const condition = flow.conditionExpression as { body?: unknown; language?: unknown } | undefined;
+  if (!condition) return [];
+  const where = `Condition of flow "${flow.id ?? ''}" from "${flow.sourceRef?.id ?? ''}"`;
+  if (condition.language !== undefined && !isJavaScript(condition.language)) {
+    return [`${where} is in language "${condition.language}"; only JavaScript runs here`];
+  }
+  if (typeof condition.body !== 'string' || condition.body.trim() === '') return [`${where} is empty`];
+  if (condition.language !== undefined) return [];
+  const checked = checkConditionBody(condition.body);
+  return 'problem' in checked ? [`${where}: ${checked.problem}`] : [];
+}
+
+/** bpmn-engine resolves a `${...}` called element as a property path; anything else would call nothing. */
+function calledElementProblems(call: ModdleElement): string[] {
+  const called = typeof call.calledElement === 'string' ? call.calledElement.trim() : '';
+  if (!called.includes('${') || /^\$\{[\w$.]+\}$/.test(called)) return [];
+  return [
+    `Call activity "${call.id ?? ''}" names its process with "${called}"; only a property path (\${environment.variables.name}) is resolved`,
+  ];
 }
 
 function timerProblems(timer: ModdleElement, owner: ModdleElement | undefined, now: Date): string[] {

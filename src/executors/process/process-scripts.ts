@@ -2,7 +2,8 @@ import type { JsonValue } from '@bufbuild/protobuf';
 import { createHash } from 'node:crypto';
 import type { ScriptCommandReply, ScriptSandbox } from '../script/script-sandbox.js';
 import { publicVariables } from './process-variables.js';
-import { globalsScriptSource, standardScriptSource } from './script-source.js';
+import { checkConditionBody, withoutStrings } from './condition-expressions.js';
+import { conditionScriptSource, globalsScriptSource, standardScriptSource } from './script-source.js';
 
 /** The part of a bpmn-engine activity a script is found from. */
 interface ScriptedElement {
@@ -96,7 +97,9 @@ function findScript(element: ScriptedElement): { code: string; resultVariable?: 
   const { behaviour } = element;
   if (element.type === 'bpmn:SequenceFlow') {
     const expression = behaviour.conditionExpression;
-    if (!expression?.body || !expression.language || !/^(javascript|js)$/i.test(expression.language)) return undefined;
+    if (!expression?.body) return undefined;
+    if (!expression.language) return { code: expressionConditionSource(expression.body), condition: true };
+    if (!/^(javascript|js)$/i.test(expression.language)) return undefined;
     return { code: standardScriptSource(expression.body), condition: true };
   }
   const platform = customProperties(behaviour);
@@ -109,4 +112,11 @@ function findScript(element: ScriptedElement): { code: string; resultVariable?: 
     return { code: standardScriptSource(behaviour.script), condition: false };
   }
   return undefined;
+}
+
+/** A condition without a language runs as JavaScript in the sandbox; one that cannot fails when evaluated. */
+function expressionConditionSource(body: string): string {
+  const checked = checkConditionBody(body);
+  if ('problem' in checked) return `throw new Error(${JSON.stringify(`Condition ${checked.problem}`)});`;
+  return conditionScriptSource(checked.expression, withoutStrings(checked.expression) ?? '');
 }

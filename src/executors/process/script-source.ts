@@ -64,3 +64,24 @@ ${body}
 ${collected}
 return { error: null, value: __value === undefined ? null : __value, variables: __vars, output: {} };`;
 }
+
+/**
+ * A `${...}` condition's JavaScript expression (checked by checkConditionBody), evaluated against the
+ * process variables: each name it uses is the variable of that name (`environment.variables` holds
+ * them all, as in bpmn-engine's expressions). A name that is neither a variable nor a JavaScript
+ * global fails the condition, so a missing variable ends the instance in ERROR instead of routing.
+ */
+export function conditionScriptSource(expression: string, namesIn: string): string {
+  const names = candidateNames(namesIn).filter((name) => name !== 'environment');
+  const declared = names.map((name) => `const ${name} = __take(${JSON.stringify(name)});`).join('\n');
+  return `const __vars = context.variables;
+const environment = { variables: __vars };
+const __take = (name) => {
+  if (Object.prototype.hasOwnProperty.call(__vars, name)) return __vars[name];
+  if (name in globalThis) return globalThis[name];
+  throw new ReferenceError('the condition uses "' + name + '", which is not a process variable');
+};
+${declared}
+return { error: null, value: Boolean(${expression}
+), variables: __vars, output: {} };`;
+}
