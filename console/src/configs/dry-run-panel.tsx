@@ -119,6 +119,15 @@ function DryRunResult({ run, draft, bpmnXml }: { readonly run: ConfigDryRun } & 
   );
 }
 
+/** The draft's process definition, when the form can be read now (it may have changed since the run). */
+function definitionOf(draft: () => Draft): bigint | number | undefined {
+  try {
+    return draft().processDefinitionId;
+  } catch {
+    return undefined;
+  }
+}
+
 function pathWords(path: ProcessDryRunPath): string {
   switch (path.status) {
     case 'COMPLETED':
@@ -134,7 +143,7 @@ function pathWords(path: ProcessDryRunPath): string {
 
 /** The flows leaving each activity that ran, with their conditions' values, and the path drawn on the diagram. */
 function PathOnDiagram({ path, draft, bpmnXml }: { readonly path: ProcessDryRunPath } & DryRunPanelProps) {
-  const definitionId = bpmnXml === undefined ? draft().processDefinitionId : undefined;
+  const definitionId = bpmnXml === undefined ? definitionOf(draft) : undefined;
   const definition = useQuery(
     ProcessService.method.getProcessDefinitionById,
     { id: BigInt(definitionId ?? 0) },
