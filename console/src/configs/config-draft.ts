@@ -13,6 +13,11 @@ export interface ConfigDraft {
   readonly commandChain: string;
   readonly executionCode: string;
   readonly processDefinitionId: string;
+  /** StartProcess: "start" or "correlate" (deliver the webhook as a message to a waiting instance). */
+  readonly processAction: string;
+  readonly messageName: string;
+  /** A JSON pointer into the body to the correlation key, e.g. "/data/mandateRef". */
+  readonly correlationKey: string;
   readonly allowableIps: string;
   readonly responseMode: string;
   readonly timeoutMs: string;
@@ -22,6 +27,9 @@ export interface ConfigDraft {
   /** Write-only: empty on edit keeps the stored secrets. */
   readonly verificationSecret: string;
   readonly verificationHeader: string;
+  readonly verificationPrefix: string;
+  readonly verificationEncoding: string;
+  readonly verificationToleranceSeconds: string;
 }
 
 export const emptyDraft: ConfigDraft = {
@@ -34,6 +42,9 @@ export const emptyDraft: ConfigDraft = {
   commandChain: '[\n  { "commandName": "EchoCommand", "parameters": {} }\n]',
   executionCode: 'console.log("received", body);\nreturn { ok: true };',
   processDefinitionId: '',
+  processAction: 'start',
+  messageName: '',
+  correlationKey: '',
   allowableIps: '',
   responseMode: 'sync',
   timeoutMs: '',
@@ -42,6 +53,9 @@ export const emptyDraft: ConfigDraft = {
   verificationScheme: '',
   verificationSecret: '',
   verificationHeader: '',
+  verificationPrefix: '',
+  verificationEncoding: '',
+  verificationToleranceSeconds: '',
 };
 
 export function draftOf(config: WebHookConfig): ConfigDraft {
@@ -62,6 +76,9 @@ export function draftOf(config: WebHookConfig): ConfigDraft {
       : emptyDraft.commandChain,
     executionCode: config.executionCode || emptyDraft.executionCode,
     processDefinitionId: config.processDefinitionId === undefined ? '' : String(config.processDefinitionId),
+    processAction: config.processAction || 'start',
+    messageName: config.messageName,
+    correlationKey: config.correlationKey,
     allowableIps: config.allowableIps,
     responseMode: config.responseMode || 'sync',
     timeoutMs: config.timeoutMs === undefined ? '' : String(config.timeoutMs),
@@ -69,8 +86,26 @@ export function draftOf(config: WebHookConfig): ConfigDraft {
     idempotencyKey: config.idempotencyKey,
     verificationScheme: config.verification?.scheme ?? '',
     verificationHeader: config.verification?.header ?? '',
+    verificationPrefix: config.verification?.prefix ?? '',
+    verificationEncoding: config.verification?.encoding ?? '',
+    verificationToleranceSeconds:
+      config.verification?.toleranceSeconds === undefined ? '' : String(config.verification.toleranceSeconds),
   };
 }
+
+/** The route and what it runs, as a dry run of the draft takes them (and a save, with the rest). */
+export function draftExecution(draft: ConfigDraft) {
+  const timeoutMs = number(draft.timeoutMs);
+  return {
+    path: draft.path,
+    action: draft.action,
+    executionType: draft.executionType,
+    ...executionField(draft),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+  };
+}
+
+const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
 
 /** A chain the form cannot send: said in words before the service is asked. */
 export class DraftProblem extends Error {}
@@ -81,16 +116,11 @@ export class DraftProblem extends Error {}
  * so an edit that does not touch it keeps the stored secrets.
  */
 export function draftFields(draft: ConfigDraft, withVerification: boolean) {
-  const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
   return {
     description: draft.description,
-    path: draft.path,
-    action: draft.action,
-    executionType: draft.executionType,
-    ...executionField(draft),
+    ...draftExecution(draft),
     allowableIps: draft.allowableIps,
     responseMode: draft.responseMode,
-    ...(number(draft.timeoutMs) !== undefined && { timeoutMs: number(draft.timeoutMs) }),
     ...(number(draft.maxAttempts) !== undefined && { maxAttempts: number(draft.maxAttempts) }),
     idempotencyKey: draft.idempotencyKey,
     ...(withVerification && {
@@ -98,6 +128,11 @@ export function draftFields(draft: ConfigDraft, withVerification: boolean) {
         scheme: draft.verificationScheme,
         ...(draft.verificationSecret && { secret: draft.verificationSecret }),
         header: draft.verificationHeader,
+        prefix: draft.verificationPrefix,
+        encoding: draft.verificationEncoding,
+        ...(number(draft.verificationToleranceSeconds) !== undefined && {
+          toleranceSeconds: number(draft.verificationToleranceSeconds),
+        }),
       },
     }),
   };
@@ -113,9 +148,15 @@ function executionField(draft: ConfigDraft) {
       return { executionCode: draft.executionCode };
     default: {
       const id = draft.processDefinitionId.trim();
-      if (id === '') return {};
-      if (!/^\d+$/.test(id)) throw new DraftProblem('The process definition id must be a number');
-      return { processDefinitionId: BigInt(id) };
+      if (id !== '' && !/^\d+$/.test(id)) throw new DraftProblem('The process definition id must be a number');
+      const correlate = draft.processAction === 'correlate';
+      return {
+        ...(id !== '' && { processDefinitionId: BigInt(id) }),
+        processAction: draft.processAction,
+        // Empty clears them on an update: only a correlating configuration keeps a message and key.
+        messageName: correlate ? draft.messageName : '',
+        correlationKey: correlate ? draft.correlationKey : '',
+      };
     }
   }
 }

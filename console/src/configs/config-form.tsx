@@ -13,7 +13,8 @@ import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.
 import { errorWords } from '../api/error-words.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { executionTypeNames } from '../ui/format.js';
-import { type ConfigDraft, DraftProblem, draftFields } from './config-draft.js';
+import { type ConfigDraft, DraftProblem, draftExecution, draftFields } from './config-draft.js';
+import { DryRunPanel } from './dry-run-panel.js';
 
 type Fields = ReturnType<typeof draftFields>;
 
@@ -134,10 +135,32 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
           </ul>
         )}
         {draft.executionType === 3 && (
-          <Field label="Process definition id">
-            <input inputMode="numeric" value={draft.processDefinitionId} onChange={set('processDefinitionId')} required />
-          </Field>
+          <>
+            <Field label="Process definition id">
+              <input inputMode="numeric" value={draft.processDefinitionId} onChange={set('processDefinitionId')} required />
+            </Field>
+            <Field
+              label="Process action"
+              help="start runs a new instance with the body as variables; correlate delivers the body as a message to the instance waiting for it."
+            >
+              <select value={draft.processAction} onChange={set('processAction')}>
+                <option>start</option>
+                <option>correlate</option>
+              </select>
+            </Field>
+            {draft.processAction === 'correlate' && (
+              <>
+                <Field label="Message name" help="The BPMN message (its name, else its id) the instance waits for.">
+                  <input value={draft.messageName} onChange={set('messageName')} required />
+                </Field>
+                <Field label="Correlation key" help='A JSON pointer into the body to the key, e.g. "/data/mandateRef".'>
+                  <input value={draft.correlationKey} onChange={set('correlationKey')} required />
+                </Field>
+              </>
+            )}
+          </>
         )}
+        {(draft.executionType === 2 || draft.executionType === 3) && <DryRunPanel draft={() => draftExecution(draft)} />}
         <Field label="Response mode" help="sync answers with the result; async answers 202 and runs with retries.">
           <select value={draft.responseMode} onChange={set('responseMode')}>
             <option>sync</option>
@@ -179,6 +202,23 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
             </Field>
             <Field label="Header" help="The header carrying the signature or credential (empty: the scheme's default).">
               <input value={draft.verificationHeader} onChange={set('verificationHeader')} />
+            </Field>
+            <Field label="Signature prefix" help='Text before the signature in the header, e.g. "sha256=".'>
+              <input value={draft.verificationPrefix} onChange={set('verificationPrefix')} />
+            </Field>
+            <Field label="Signature encoding">
+              <select value={draft.verificationEncoding} onChange={set('verificationEncoding')}>
+                <option value="">hex (default)</option>
+                <option value="hex">hex</option>
+                <option value="base64">base64</option>
+              </select>
+            </Field>
+            <Field label="Tolerance (seconds)" help="Maximum age of a timestamped signature; empty: 300.">
+              <input
+                inputMode="numeric"
+                value={draft.verificationToleranceSeconds}
+                onChange={set('verificationToleranceSeconds')}
+              />
             </Field>
           </>
         )}

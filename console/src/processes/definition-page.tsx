@@ -2,6 +2,7 @@ import { useQuery } from '@connectrpc/connect-query';
 import { ProcessService } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { formatTime } from '../ui/format.js';
+import { DryRunPanel } from '../configs/dry-run-panel.js';
 import { BpmnDiagram } from './bpmn-diagram.js';
 
 export function DefinitionPage({ id }: { readonly id: bigint }) {
@@ -21,6 +22,7 @@ export function DefinitionPage({ id }: { readonly id: bigint }) {
             {definition.description}
           </p>
           <BpmnDiagram xml={definition.bpmnXml} label={`Diagram of ${definition.name}`} />
+          <DryRunPanel draft={() => ({ executionType: 3, processDefinitionId: id })} bpmnXml={definition.bpmnXml} />
           <details>
             <summary>BPMN XML</summary>
             <pre>{definition.bpmnXml}</pre>

@@ -140,6 +140,8 @@ function within(ranges: readonly (readonly [number, number])[], index: number): 
 }
 
 function applyEdits(code: string, edits: readonly { index: number; text: string }[]): string {
+  // Most scripts need none: the sandbox's memo then holds one copy of the text, not two.
+  if (edits.length === 0) return code;
   let source = '';
   let from = 0;
   for (const edit of [...edits].sort((a, b) => a.index - b.index)) {
