@@ -1,6 +1,6 @@
 # bpm-webhooks: a multi-stage image. The build stage compiles TypeScript and builds isolated-vm's
 # native addon; the runtime stage holds only production dependencies and dist/, runs as a non-root
-# user, and starts the service exactly as `npm start` does (test/operations/container.test.ts checks).
+# user, and starts the service exactly as `npm run start:prod` does, never building (test/operations/container.test.ts checks).
 # The runtime stage serves the console's built files (dist/console) but carries none of its sources or libraries.
 # Build: docker build -t bpm-webhooks .    Run with PostgreSQL: docker compose up
 
