@@ -1,8 +1,11 @@
 # bpm-webhooks: a multi-stage image. The build stage compiles TypeScript and builds isolated-vm's
 # native addon; the runtime stage holds only production dependencies and dist/, runs as a non-root
-# user, and starts the service exactly as `npm start` does (test/operations/container.test.ts checks).
+# user, and starts the service exactly as `npm run start:prod` does, never building (test/operations/container.test.ts checks).
 # The runtime stage serves the console's built files (dist/console) but carries none of its sources or libraries.
 # Build: docker build -t bpm-webhooks .    Run with PostgreSQL: docker compose up
+# Node 20 still: the lockfile pins isolated-vm 5.0.4, the last release that builds for Node 20, and
+# it does not build for Node 26 (the LTS). The image moves to node:26 together with isolated-vm 7.0.2
+# once the project drops Node 20 (CI already runs the suite on 26 with 7.0.2: see .ci/run).
 
 FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /app

@@ -21,7 +21,7 @@ import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { formatTable, type Output } from './output.js';
 import { readInputFile } from './read-input-file.js';
 
-/** `configs list|get|create|update|activate|deactivate|delete`: webhook configurations of a running server. */
+/** `configs list|show|create|update|activate|deactivate|delete`: webhook configurations of a running server. */
 export function configsCommand(output: Output): Command {
   const configs = new Command('configs').description('manage webhook configurations');
   const client = (command: Command) => {
@@ -31,7 +31,7 @@ export function configsCommand(output: Output): Command {
 
   configs
     .command('list')
-    .description('list configurations, newest first')
+    .description('list configurations, oldest first (by id)')
     .option('--search <text>', 'in key, description and path')
     .addOption(new Option('--enabled <bool>', 'only enabled (true) or disabled (false) ones').choices(['true', 'false']))
     .option('--type <type>', 'execution type: 0-3 or its name')
@@ -55,8 +55,9 @@ export function configsCommand(output: Output): Command {
     });
 
   configs
-    .command('get <id>')
-    .description('show one configuration')
+    .command('show <id>')
+    .alias('get')
+    .description('one configuration (events show and processes show name their one item the same way)')
     .action(async (id: string, _options: unknown, command: Command) => {
       const { context, api } = client(command);
       const response = await api.getWebHookConfigById({ id: parseId(id) });

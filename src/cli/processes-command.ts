@@ -4,8 +4,11 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import { Command } from 'commander';
 import type { ProcessInstance } from '../../gen/bpm/webhooks/v1/process_instance_pb.js';
 import {
+  CancelProcessInstanceResponseSchema,
+  CorrelateProcessMessageResponseSchema,
   DeployProcessDefinitionResponseSchema,
   GetProcessInstanceByIdResponseSchema,
+  GetProcessInstanceListResponseSchema,
   ProcessService,
   SignalProcessInstanceResponseSchema,
   StartProcessInstanceResponseSchema,
@@ -14,10 +17,10 @@ import { cliContext, printJson } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
 import { formatTable, type Output } from './output.js';
-import { formatTimestamp, parseId } from './parse-arguments.js';
+import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { readInputFile } from './read-input-file.js';
 
-/** `processes deploy|start|show|signal`: BPMN definitions and instances on a running server. */
+/** `processes deploy|start|list|show|signal|correlate|cancel`: BPMN definitions and instances on a running server. */
 export function processesCommand(output: Output): Command {
   const processes = new Command('processes').description('deploy BPMN processes and run their instances');
   const client = (command: Command) => {
@@ -67,6 +70,26 @@ export function processesCommand(output: Output): Command {
     });
 
   processes
+    .command('list')
+    .description('list instances, newest first')
+    .option('--definition <id>', 'only instances of this process definition')
+    .option('--status <status>', 'RUNNING, WAITING, COMPLETED, ERROR or CANCELLED')
+    .option('--page <n>', 'page number', '1')
+    .option('--page-size <n>', 'items per page (max 100)', '20')
+    .action(async (options: Record<string, string | undefined>, command: Command) => {
+      const { context, api } = client(command);
+      const response = await api.getProcessInstanceList({
+        pageNumber: parsePositive(options.page, '--page'),
+        pageSize: parsePositive(options.pageSize, '--page-size'),
+        status: options.status?.toUpperCase() ?? '',
+        ...(options.definition !== undefined && { processDefinitionId: parseId(options.definition) }),
+      });
+      if (context.json) return printJson(context, GetProcessInstanceListResponseSchema, response);
+      output.out(instanceTable(response.data?.items ?? []));
+      output.out(`${response.data?.totalCount ?? 0} in all`);
+    });
+
+  processes
     .command('show <instance-id>')
     .description('one instance with its waiting tasks and history')
     .action(async (id: string, _options: unknown, command: Command) => {
@@ -86,6 +109,36 @@ export function processesCommand(output: Output): Command {
         variables: await variablesOf(options),
       });
       if (context.json) return printJson(context, SignalProcessInstanceResponseSchema, response);
+      if (response.data) output.out(instanceDetail(response.data));
+    });
+
+  withVariables(
+    processes
+      .command('correlate <definition-id>')
+      .description('deliver a message to the instance waiting for it under a correlation key'),
+  )
+    .requiredOption('--message <name>', "the BPMN message's name")
+    .requiredOption('--key <value>', 'the correlation key the instance waits with')
+    .action(async (id: string, options: Record<string, string | undefined>, command: Command) => {
+      const { context, api } = client(command);
+      const response = await api.correlateProcessMessage({
+        processDefinitionId: parseId(id),
+        messageName: options.message ?? '',
+        correlationKey: options.key ?? '',
+        variables: await variablesOf(options),
+      });
+      if (context.json) return printJson(context, CorrelateProcessMessageResponseSchema, response);
+      if (response.data) output.out(instanceDetail(response.data));
+    });
+
+  processes
+    .command('cancel <instance-id>')
+    .description('stop an instance for good')
+    .option('--reason <text>', 'why, kept with the instance')
+    .action(async (id: string, options: { reason?: string }, command: Command) => {
+      const { context, api } = client(command);
+      const response = await api.cancelProcessInstance({ instanceId: parseId(id), reason: options.reason ?? '' });
+      if (context.json) return printJson(context, CancelProcessInstanceResponseSchema, response);
       if (response.data) output.out(instanceDetail(response.data));
     });
   return processes;
@@ -120,22 +173,22 @@ async function readBpmn(path: string): Promise<string> {
   }
 }
 
+function instanceTable(instances: readonly ProcessInstance[]): string {
+  return formatTable(
+    ['id', 'definition', 'status', 'current task', 'started', 'updated'],
+    instances.map((instance) => [
+      String(instance.id),
+      String(instance.processDefinitionId),
+      instance.status,
+      instance.currentTaskName || instance.currentTaskId,
+      formatTimestamp(instance.startedAt),
+      formatTimestamp(instance.updatedAt),
+    ]),
+  );
+}
+
 function instanceDetail(instance: ProcessInstance): string {
-  const lines = [
-    formatTable(
-      ['id', 'definition', 'status', 'current task', 'started', 'updated'],
-      [
-        [
-          String(instance.id),
-          String(instance.processDefinitionId),
-          instance.status,
-          instance.currentTaskName || instance.currentTaskId,
-          formatTimestamp(instance.startedAt),
-          formatTimestamp(instance.updatedAt),
-        ],
-      ],
-    ),
-  ];
+  const lines = [instanceTable([instance])];
   if (instance.waitingTasks.length > 0)
     lines.push(
       `\nwaiting\n${formatTable(

@@ -119,6 +119,18 @@ describe('the token CLI and the server as processes', () => {
     expect(decodeJwt(result.stdout)).toMatchObject({ sub: 'erin', scope: 'events:read' });
   }, 60_000);
 
+  it("names its issuer and audience (the service's own when it enforces them), and no OS user as subject", async () => {
+    const env = { ...embeddedEnvironment('/nonexistent'), AUTH_HS256_SECRET: 'x'.repeat(32) };
+    const plain = await runTokenCli(['--scope', 'events:read'], env);
+    expect(decodeJwt(plain.stdout)).toMatchObject({ sub: 'operator', iss: 'bpm-webhooks', aud: 'bpm-webhooks' });
+    const enforced = await runTokenCli(['--scope', 'events:read'], {
+      ...env,
+      AUTH_ISSUER: 'https://idp.bank.ng',
+      AUTH_AUDIENCE: 'webhooks',
+    });
+    expect(decodeJwt(enforced.stdout)).toMatchObject({ iss: 'https://idp.bank.ng', aud: 'webhooks' });
+  }, 60_000);
+
   it('the server refuses to boot with a short HS256 secret or two key sources', async () => {
     for (const extra of [
       { AUTH_HS256_SECRET: 'too-short' },

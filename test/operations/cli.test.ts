@@ -85,11 +85,13 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
       data: { id: '2', key: 'settlement', isEnabled: false },
     });
 
-    const [table, json, shown] = await Promise.all([
+    const [table, json, shown, got] = await Promise.all([
       remote(['configs', 'list']),
       remote(['--json', 'configs', 'list', '--enabled', 'false']),
+      remote(['configs', 'show', '1']),
       remote(['configs', 'get', '1']),
     ]);
+    expect(got.stdout).toBe(shown.stdout);
     const activated = await remote(['configs', 'activate', '2']);
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+KEY\s+ENABLED\s+ACTION\s+PATH\s+TYPE/);
     expect(table.stdout).toMatch(/\n1\s+echo\s+yes\s+POST\s+echo\s+ExecuteNativeCommand/);
@@ -123,11 +125,13 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
       expect(response.status).toBe(202);
     }
     await service.worker.drain();
-    const [table, json, shown] = await Promise.all([
+    const [table, json, shown, bySource] = await Promise.all([
       remote(['events', 'list', '--status', 'dead']),
       remote(['--json', 'events', 'list', '--key', 'payouts']),
       remote(['events', 'show', '1']),
+      remote(['events', 'list', '--key', 'router']),
     ]);
+    expect(bySource.stderr).toBe('"router" is a source, not a configuration key: try --source router\n');
     expect(table.stdout).toMatch(/^ID\s+KEY\s+SOURCE\s+STATUS\s+ATTEMPTS\s+RECEIVED\s+REQUEST ID$/m);
     expect(table.stdout).toMatch(/^2\s+payouts\s+router\s+dead\s+1\/1\s+\S+\s+cli-2$/m);
     expect(JSON.parse(json.stdout).data.totalCount).toBe(2);
@@ -207,6 +211,56 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
       const again = await remote(['processes', 'signal', id]);
       expect(again.code).toBe(1);
     });
+  });
+
+  it('lists, correlates and cancels process instances', async () => {
+    const deployed = await remote(['--json', 'processes', 'deploy', join(root, 'examples', 'loan.bpmn')]);
+    const definitionId = JSON.parse(deployed.stdout).data.id as string;
+    const started = await remote([
+      '--json',
+      'processes',
+      'start',
+      definitionId,
+      '--variables',
+      '{"loanAmount":5000,"mandateRef":"MR-7"}',
+    ]);
+    const loanId = JSON.parse(started.stdout).data.instanceId as string;
+    const [correlated, unknown] = await Promise.all([
+      remote([
+        '--json',
+        'processes',
+        'correlate',
+        definitionId,
+        '--message',
+        'RepaymentCollected',
+        '--key',
+        'MR-7',
+        '--variables',
+        '{"amount":"5000.00","paymentStatus":"SUCCESSFUL"}',
+      ]),
+      remote(['processes', 'correlate', definitionId, '--message', 'RepaymentCollected', '--key', 'MR-404']),
+    ]);
+    expect(JSON.parse(correlated.stdout)).toMatchObject({
+      data: { id: loanId, status: 'COMPLETED', variables: { loanStatus: 'repaying' } },
+    });
+    expect(unknown.code).toBe(1);
+
+    const second = await remote([
+      '--json',
+      'processes',
+      'start',
+      definitionId,
+      '--variables',
+      '{"loanAmount":500000,"mandateRef":"MR-8"}',
+    ]);
+    const waitingId = JSON.parse(second.stdout).data.instanceId as string;
+    const cancelled = await remote(['processes', 'cancel', waitingId, '--reason', 'customer withdrew']);
+    expect(cancelled.stdout).toMatch(new RegExp(`^${waitingId}\\s+${definitionId}\\s+CANCELLED`, 'm'));
+    const listed = await remote(['processes', 'list', '--definition', definitionId]);
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${waitingId}\\s+${definitionId}\\s+CANCELLED[\\s\\S]*^${loanId}\\s+${definitionId}\\s+COMPLETED`, 'm'),
+    );
+    expect(listed.stdout).toMatch(/^2 in all$/m);
   });
 
   it('exits 1 when the server refuses, 2 on a usage mistake, 3 without a valid token, 4 when it cannot connect', async () => {

@@ -33,11 +33,12 @@ function interpolate(environment: Record<string, string>, variables: Record<stri
 
 /** CI builds no image: these checks keep the Dockerfile and compose.yaml from drifting from package.json. */
 describe('the container files', () => {
-  it('start the service the way npm start does, after the build npm run build does', async () => {
+  it('start the service the way npm run start:prod does (never building), after the build npm run build does', async () => {
     const manifest = JSON.parse(await read('package.json')) as { scripts: Record<string, string>; engines: { node: string } };
     const steps = await dockerfile();
     const cmd = steps.filter((step) => step.instruction === 'CMD').at(-1);
-    expect((JSON.parse(cmd!.args) as string[]).join(' ')).toBe(manifest.scripts.start);
+    expect((JSON.parse(cmd!.args) as string[]).join(' ')).toBe(manifest.scripts['start:prod']);
+    expect(manifest.scripts['prestart:prod']).toBeUndefined();
     const runs = steps.filter((step) => step.instruction === 'RUN').map((step) => step.args);
     for (const run of runs.filter((r) => r.startsWith('npm run '))) expect(manifest.scripts).toHaveProperty(run.split(' ')[2]!);
     expect(runs).toContain('npm ci');
