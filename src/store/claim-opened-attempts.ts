@@ -51,11 +51,15 @@ export async function claimOpenedAttempts(
        FROM picked
        WHERE q.event_id = picked.event_id AND ${due}
        RETURNING q.*),
+     -- The events by primary key, their ids as an array: joined to the claimed rows instead, the
+     -- planner may hash the whole log, not knowing how few rows a CTE returns.
+     events AS MATERIALIZED (
+       SELECT * FROM webhook_events WHERE id = ANY((SELECT array_agg(event_id) FROM claimed)::bigint[])),
      runs AS MATERIALIZED (
        SELECT c.event_id, c.attempts AS attempt, coalesce(by_id.id, by_key.id) AS config_id,
          coalesce(by_id.version, by_key.version) AS config_version
        FROM claimed c
-       JOIN webhook_events e ON e.id = c.event_id
+       JOIN events e ON e.id = c.event_id
        LEFT JOIN webhook_configs by_id ON by_id.id = e.config_id
        LEFT JOIN LATERAL (
          SELECT w.id, w.version FROM webhook_configs w
@@ -72,7 +76,7 @@ export async function claimOpenedAttempts(
        RETURNING id, event_id)
      SELECT ${eventRowSelect()}, opened.id AS attempt_id, runs.config_id AS run_config_id,
        runs.config_version AS run_config_version
-     FROM claimed q JOIN webhook_events e ON e.id = q.event_id JOIN runs ON runs.event_id = q.event_id
+     FROM claimed q JOIN events e ON e.id = q.event_id JOIN runs ON runs.event_id = q.event_id
        JOIN opened ON opened.event_id = q.event_id
      ORDER BY e.id`,
     {
