@@ -7,7 +7,7 @@ import { startForwardTarget } from '../helpers/forward-target.js';
 import { createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { nibssNotification } from '../fixtures/nibss-notification.js';
-import { callWebhook } from '../helpers/webhook-calls.js';
+import { callWebhook, eventErrors } from '../helpers/webhook-calls.js';
 
 interface StoredConfig {
   id: number;
@@ -201,7 +201,7 @@ describe.each(engines)('executors end to end through the ExecutionService on %s'
       const response = await callWebhook(service.baseUrl, 'throws', { body: '{}' });
       expect(response.status).toBe(500);
       expect(response.json).toMatchObject({ success: false, message: 'Webhook execution failed' });
-      expect(String(response.json.errors)).toContain('ledger closed');
+      expect(String(await eventErrors(service.baseUrl, response))).toContain('ledger closed');
       expect((await fetch(`${service.baseUrl}/healthz`)).status).toBe(200);
     });
   });

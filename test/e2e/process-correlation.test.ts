@@ -4,7 +4,7 @@ import { mandateLoanProcess, messageStartedLoanProcess } from '../fixtures/bpmn/
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { clientKinds, createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
-import { callWebhook } from '../helpers/webhook-calls.js';
+import { callWebhook, eventErrors } from '../helpers/webhook-calls.js';
 
 type Instance = {
   id: number;
@@ -198,12 +198,14 @@ describe.each(engines)('webhooks that reach a waiting process instance on %s', (
 
     const missing = await callWebhook(service.baseUrl, 'mono/sync', { body: JSON.stringify({ data: {} }) });
     expect(missing.status).toBe(500);
-    expect(missing.json.errors).toEqual(['The body has no correlation key (a string or number) at "/data/mandateRef"']);
+    expect(await eventErrors(service.baseUrl, missing)).toEqual([
+      'The body has no correlation key (a string or number) at "/data/mandateRef"',
+    ]);
 
     const twins = [await startLoan('MR-3002'), await startLoan('MR-3002')];
     const ambiguous = await callWebhook(service.baseUrl, 'mono/sync', { body: mandateApproved('MR-3002') });
     expect(ambiguous.status).toBe(500);
-    expect(ambiguous.json.errors).toEqual([
+    expect(await eventErrors(service.baseUrl, ambiguous)).toEqual([
       `Several instances of "Mandate loan" wait for message "MandateApproved" with correlation key "MR-3002" (${twins.join(', ')})`,
     ]);
     for (const twin of twins) expect((await readInstance(twin)).status).toBe('WAITING');

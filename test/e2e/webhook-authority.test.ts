@@ -3,7 +3,7 @@ import * as authorityMigration from '../../src/store/migrations/20261207020000-a
 import { approvalProcess } from '../fixtures/bpmn/definitions.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
-import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { mintToken } from '../helpers/tokens.js';
 import { callWebhook, command } from '../helpers/webhook-calls.js';
 
@@ -18,7 +18,8 @@ describe.each(engines)('the authority webhook commands run with on %s', (engine)
   let definitionId = 0;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    service = await startTestService(database.db);
+    // A cold script host on a busy machine: the subject here is authority, not time.
+    service = await startTestService(database.db, { executors: { script: { ...defaultExecutors.script, timeoutMs: 10_000 } } });
     const deployed = await command(service.baseUrl, 'DeployProcessDefinitionCommand', {
       name: 'Approval',
       bpmnXml: approvalProcess,

@@ -168,17 +168,22 @@ describe.each(engines)('webhook router on %s', (engine) => {
     expect((await post('hello', 'text/plain')).json.data).toMatchObject({ body: 'hello' });
   });
 
-  it('answers 500 with the errors when a sync execution fails, and records the failed attempt', async () => {
+  it('answers a failed sync execution with the event and request ids to quote, keeping its reasons in the event', async () => {
     await createConfig(service.baseUrl, { ...charge, commandName: 'FailingTestCommand' });
-    const response = await callWebhook(service.baseUrl, 'paystack/charge', { body: '{}' });
+    const response = await callWebhook(service.baseUrl, 'paystack/charge', {
+      body: '{}',
+      headers: { 'x-request-id': 'req-2212' },
+    });
     expect(response.status).toBe(500);
+    const eventId = Number(response.headers.get('x-webhook-event-id'));
     expect(response.json).toEqual({
       success: false,
-      data: null,
+      data: { eventId, requestId: 'req-2212' },
       message: 'Webhook execution failed',
-      errors: ['Core banking is unreachable'],
+      errors: [`Event ${eventId} could not be run; quote its event id or request id req-2212 to the receiver`],
     });
-    const event = await findWebhookEventById(database.db, Number(response.headers.get('x-webhook-event-id')));
+    expect(response.text).not.toContain('Core banking');
+    const event = await findWebhookEventById(database.db, eventId);
     expect(event).toMatchObject({ status: 'failed', errors: ['Core banking is unreachable'] });
   });
 

@@ -4,7 +4,7 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/datab
 import { wellFormedHostileString } from '../helpers/hostile-strings.js';
 import { createCountingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
-import { callWebhook, command, createConfig } from '../helpers/webhook-calls.js';
+import { callWebhook, command, createConfig, eventErrors } from '../helpers/webhook-calls.js';
 
 /** Bytes PostgreSQL refuses in jsonb, through every way into the store: body, query, result, logs, errors. */
 describe.each(engines)('the NUL corpus on %s', (engine) => {
@@ -96,7 +96,7 @@ describe.each(engines)('the NUL corpus on %s', (engine) => {
 
     const failed = await callWebhook(service.baseUrl, 'script/nul', { body: '{"fail":true}' });
     expect(failed.status).toBe(500);
-    expect(failed.json.errors?.join()).toContain('bad\u0000byte');
+    expect((await eventErrors(service.baseUrl, failed)).join()).toContain('bad\u0000byte');
     const failedEvent = await readEvent(failed.headers.get('x-webhook-event-id'));
     expect(failedEvent).toMatchObject({ status: 'failed', attemptCount: 1 });
     expect(failedEvent.errors.join()).toContain('bad\u0000byte');

@@ -30,6 +30,16 @@ export async function callWebhook(
   return { status: response.status, headers: response.headers, json, text };
 }
 
+/**
+ * Why a sync webhook failed, as its stored event says: the caller's 500 names only the event and
+ * request ids, the reasons stay in the event.
+ */
+export async function eventErrors(baseUrl: string, response: WebhookResponse): Promise<string[]> {
+  const id = Number(response.headers.get('x-webhook-event-id'));
+  const event = await command(baseUrl, 'GetWebhookEventByIdQuery', { id });
+  return (event.data as { errors: string[] }).errors;
+}
+
 /** Creates a configuration over the JSON gateway and returns it. */
 export async function createConfig(baseUrl: string, fields: JsonObject): Promise<{ id: number; version: number } & JsonObject> {
   const outcome = await command(baseUrl, 'CreateWebHookConfigCommand', fields);

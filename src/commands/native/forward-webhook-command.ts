@@ -5,6 +5,7 @@ import { defineCommand } from '../command.js';
 import { parseForwardAllowList } from './forward/forward-allow-list.js';
 import { forwardHeaderProblems, splitForwardHeaders } from './forward/forward-headers.js';
 import { forwardRequest } from './forward/forward-request.js';
+import { signingSecretProblems, standardWebhookHeaders } from './forward/standard-webhook-headers.js';
 
 export interface ForwardWebhookOptions {
   /** FORWARD_ALLOWED_HOSTS: nothing else is reachable. */
@@ -17,7 +18,8 @@ export interface ForwardWebhookOptions {
  * answers `{status, body}`; only hosts in FORWARD_ALLOWED_HOSTS are reachable, and a non-2xx answer
  * is a failure, so a chain stops there. `parameters.headers` may add headers, but not hop-by-hop or
  * framing ones (refused when a config is saved, dropped with a warning when a script passes them), and
- * none of them follows a redirect to another origin.
+ * none of them follows a redirect to another origin. Every forward carries the Standard Webhooks
+ * headers (see standard-webhook-headers.ts), signed when `parameters.signingSecret` is set.
  */
 export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
   const allowList = parseForwardAllowList(options.allowedHosts);
@@ -29,7 +31,7 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
     permission: 'webhooks:write',
     successMessage: 'Webhook forwarded successfully',
     runnableFromWebhook: true,
-    parameterProblems: forwardHeaderProblems,
+    parameterProblems: (parameters) => [...forwardHeaderProblems(parameters), ...signingSecretProblems(parameters)],
     async handle(input, ctx) {
       const json = asObject(toJson(ValueSchema, input));
       const parameters = asObject(json.parameters ?? null);
@@ -42,19 +44,21 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
           'ForwardWebhookCommand dropped headers it may not set',
         );
       }
-      const request = { body: bodyOf(json), headers: baseHeaders(json), originHeaders: extra.headers };
+      const body = bodyOf(json);
+      const signing = standardWebhookHeaders({ json, parameters, requestId: ctx.requestId }, body, ctx.clock());
+      const request = { body, headers: { ...baseHeaders(json), ...signing }, originHeaders: extra.headers };
       const response = await forwardRequest(url, request, {
         allowList,
         timeoutMs: options.timeoutMs,
         signal: ctx.signal,
       });
-      const body = parseBody(response.contentType, response.body);
+      const answer = parseBody(response.contentType, response.body);
       if (response.status < 200 || response.status > 299) {
         throw new AppError('execution_failed', 'Forward failed', [
           `${new URL(url).host} answered ${response.status}: ${response.body.slice(0, 200)}`,
         ]);
       }
-      return fromJson(ValueSchema, { status: response.status, body });
+      return fromJson(ValueSchema, { status: response.status, body: answer });
     },
   });
 }

@@ -86,12 +86,7 @@ function respond(response: HttpResponse, result: InboxResult, maxBodyBytes: numb
       );
     }
     case 'failed':
-      return sendJson(
-        response,
-        500,
-        { success: false, data: null, message: 'Webhook execution failed', errors: result.errors },
-        eventHeaders(result),
-      );
+      return sendExecutionFailure(request, response, result);
     case 'forbidden':
     case 'unauthorized':
     case 'invalid_body':
@@ -102,6 +97,26 @@ function respond(response: HttpResponse, result: InboxResult, maxBodyBytes: numb
     default:
       return result satisfies never;
   }
+}
+
+/**
+ * A failed execution as the provider sees it: what it can act on (the event and request ids to
+ * quote), never why it failed. The reasons name the service's own setup (hosts, commands, code)
+ * and stay in the stored event and the log.
+ */
+function sendExecutionFailure(
+  request: HttpRequest,
+  response: HttpResponse,
+  result: { eventId: number; repeated: boolean },
+): void {
+  const requestId = String(request.headers['x-request-id'] ?? '');
+  const reason = `Event ${result.eventId} could not be run; quote its event id or request id ${requestId} to the receiver`;
+  return sendJson(
+    response,
+    500,
+    { success: false, data: { eventId: result.eventId, requestId }, message: 'Webhook execution failed', errors: [reason] },
+    eventHeaders(result),
+  );
 }
 
 function eventHeaders(result: { eventId: number; repeated: boolean }): Record<string, string> {
