@@ -65,9 +65,13 @@ export async function claimOpenedAttempts(
          SELECT w.id, w.version FROM webhook_configs w
          WHERE e.config_id IS NULL AND e.source <> 'router' AND w.is_enabled AND lower(w.key) = lower(e.config_key)
          ORDER BY w.id LIMIT 1) by_key ON true),
+     -- The attempts by their events' ids as an array too: joined to runs alone, the planner scanned
+     -- every attempt ever recorded.
      interrupted AS (
        UPDATE webhook_event_attempts a SET outcome = 'interrupted', finished_at = :startedAt, errors = :interruptedErrors::jsonb
-       FROM runs r WHERE a.event_id = r.event_id AND a.attempt < r.attempt AND a.outcome = 'running'),
+       FROM runs r
+       WHERE a.event_id = ANY((SELECT array_agg(event_id) FROM runs)::bigint[]) AND a.event_id = r.event_id
+         AND a.attempt < r.attempt AND a.outcome = 'running'),
      opened AS (
        INSERT INTO webhook_event_attempts (event_id, attempt, worker, config_version, started_at, outcome)
        SELECT event_id, attempt, :owner, config_version, :startedAt, 'running' FROM runs
