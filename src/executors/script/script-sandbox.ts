@@ -44,6 +44,11 @@ export interface ScriptSandbox {
 export const maxScriptNesting = 3;
 /** How long past its timeout a script blocked in a host call may take before its isolate is disposed. */
 const hardDeadlineGraceMs = 100;
+/**
+ * How long a cancelled run waits for its host to say what ended it (a heap breach reads better than a
+ * timeout); past that it ends as timed out, so the limit holds however busy the host's bridge is.
+ */
+const cancelAnswerWaitMs = 150;
 const checkMemoSize = 1_000;
 const nesting = new AsyncLocalStorage<number>();
 
@@ -123,10 +128,14 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
         }
         if (ended === 'timeout') {
           // The host answers a cancel at once, unless the script is bringing it down (a heap
-          // breach): wait for that answer, so the run reports what really ended it.
+          // breach) or its bridge is busy carrying doCmd data: wait briefly for that answer, so the
+          // run reports what really ended it, but never past the limit's grace (the host is
+          // killed later if it never answers; see script-host.ts).
           host.cancel(id);
           state.timedOut = true;
-          ended = await result;
+          const answer = await Promise.race([result, delay(cancelAnswerWaitMs)]);
+          if (answer === undefined) return failed(timeoutMessage);
+          ended = answer;
         }
         if (request.signal?.aborted) return failed(cancelled);
         if ('reply' in ended) return state.timedOut ? failed(timeoutMessage) : readReply(ended.reply, capture);
@@ -213,6 +222,10 @@ function readReply(reply: unknown, capture: ConsoleCapture): ScriptOutcome {
   if (typeof parsed.lines === 'number') capture.finish(parsed.lines);
   if (typeof parsed.error === 'string') return { ok: false, error: parsed.error.slice(0, 1_000), logs: capture.lines };
   return { ok: true, result: parsed.result ?? null, logs: capture.lines };
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
 function abortReply(message: string): string {
