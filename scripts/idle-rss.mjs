@@ -47,5 +47,10 @@ rmSync(dataDir, { recursive: true, force: true });
 
 /** IDLE_RSS_ENV='A=1 B=2' adds settings, e.g. SCRIPT_HOSTS=1 to compare. */
 function extraEnv() {
-  return Object.fromEntries((process.env.IDLE_RSS_ENV ?? '').split(/\s+/).filter(Boolean).map((pair) => pair.split('=')));
+  return Object.fromEntries(
+    (process.env.IDLE_RSS_ENV ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => pair.split('=')),
+  );
 }

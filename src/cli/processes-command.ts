@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { JsonObject } from '@bufbuild/protobuf';
+import type { DescMessage, JsonObject, MessageShape } from '@bufbuild/protobuf';
 import { Command } from 'commander';
 import type { ProcessInstance } from '../../gen/bpm/webhooks/v1/process_instance_pb.js';
 import {
@@ -13,7 +13,7 @@ import {
   SignalProcessInstanceResponseSchema,
   StartProcessInstanceResponseSchema,
 } from '../../gen/bpm/webhooks/v1/process_service_pb.js';
-import { cliContext, printJson } from './cli-context.js';
+import { cliContext, printJson, type CliContext } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
 import { formatTable, type Output } from './output.js';
@@ -95,8 +95,7 @@ export function processesCommand(output: Output): Command {
     .action(async (id: string, _options: unknown, command: Command) => {
       const { context, api } = client(command);
       const response = await api.getProcessInstanceById({ id: parseId(id) });
-      if (context.json) return printJson(context, GetProcessInstanceByIdResponseSchema, response);
-      if (response.data) output.out(instanceDetail(response.data));
+      printInstance(context, GetProcessInstanceByIdResponseSchema, response);
     });
 
   withVariables(processes.command('signal <instance-id>').description('complete a waiting task of an instance'))
@@ -108,8 +107,7 @@ export function processesCommand(output: Output): Command {
         taskId: options.task ?? '',
         variables: await variablesOf(options),
       });
-      if (context.json) return printJson(context, SignalProcessInstanceResponseSchema, response);
-      if (response.data) output.out(instanceDetail(response.data));
+      printInstance(context, SignalProcessInstanceResponseSchema, response);
     });
 
   withVariables(
@@ -127,8 +125,7 @@ export function processesCommand(output: Output): Command {
         correlationKey: options.key ?? '',
         variables: await variablesOf(options),
       });
-      if (context.json) return printJson(context, CorrelateProcessMessageResponseSchema, response);
-      if (response.data) output.out(instanceDetail(response.data));
+      printInstance(context, CorrelateProcessMessageResponseSchema, response);
     });
 
   processes
@@ -138,10 +135,19 @@ export function processesCommand(output: Output): Command {
     .action(async (id: string, options: { reason?: string }, command: Command) => {
       const { context, api } = client(command);
       const response = await api.cancelProcessInstance({ instanceId: parseId(id), reason: options.reason ?? '' });
-      if (context.json) return printJson(context, CancelProcessInstanceResponseSchema, response);
-      if (response.data) output.out(instanceDetail(response.data));
+      printInstance(context, CancelProcessInstanceResponseSchema, response);
     });
   return processes;
+}
+
+/** An answer that carries one instance: protobuf JSON with --json, else the instance in detail. */
+function printInstance<S extends DescMessage>(
+  context: CliContext,
+  schema: S,
+  response: MessageShape<S> & { data?: ProcessInstance | undefined },
+): void {
+  if (context.json) printJson(context, schema, response);
+  else if (response.data) context.output.out(instanceDetail(response.data));
 }
 
 function withVariables(command: Command): Command {

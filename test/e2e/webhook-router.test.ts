@@ -161,7 +161,8 @@ describe.each(engines)('webhook router on %s', (engine) => {
     // Names of Object.prototype members are plain fields (protobuf-es's Struct drops a "__proto__" key, as for JSON).
     const inherited = await post('constructor=1&toString=2', 'application/x-www-form-urlencoded');
     expect(inherited.status).toBe(200);
-    expect(inherited.text).toContain('"body":{"constructor":"1","toString":"2"}');
+    // Keys in the stored (jsonb) order the answer is sent in: shorter first.
+    expect(inherited.text).toContain('"body":{"toString":"2","constructor":"1"}');
     expect((await post('<n><rrr>1</rrr></n>', 'application/xml; charset=utf-8')).json.data).toMatchObject({
       body: '<n><rrr>1</rrr></n>',
     });
