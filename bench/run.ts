@@ -333,7 +333,9 @@ async function fill(url: string, count: number): Promise<void> {
   });
   const accepted = result.statusCodeStats?.['202' as keyof typeof result.statusCodeStats]?.count ?? 0;
   if (accepted !== count)
-    throw new Error(`queued ${accepted} of ${count} events: ${JSON.stringify(result.statusCodeStats)}, ${result.timeouts} timeouts`);
+    throw new Error(
+      `queued ${accepted} of ${count} events: ${JSON.stringify(result.statusCodeStats)}, ${result.timeouts} timeouts`,
+    );
 }
 
 /** --soak S: async ingest on PostgreSQL for S seconds at 64 connections, RSS every 10 s. */
