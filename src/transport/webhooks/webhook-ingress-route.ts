@@ -1,9 +1,9 @@
-import { inStoredKeyOrder } from './in-stored-key-order.js';
 import type { Logger } from 'pino';
 import type { Inbox, InboxResult } from '../../delivery/inbox.js';
 import { mediaType } from '../http/content-type.js';
-import type { HttpResponse, HttpRoute } from '../http/http-types.js';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
 import { sendFailure, sendJson } from '../http/send-json.js';
+import { inStoredKeyOrder } from './in-stored-key-order.js';
 import { incomingRequest } from './incoming-request.js';
 import { sendRefusal } from './send-refusal.js';
 
@@ -26,12 +26,12 @@ export function createWebhookIngressRoute(deps: WebhookIngressDeps): HttpRoute {
         mediaType: mediaType(request),
         ...incomingRequest(request, url, deps.maxBodyBytes),
       });
-      respond(response, result, deps.maxBodyBytes);
+      respond(request, response, result, deps.maxBodyBytes);
     },
   };
 }
 
-function respond(response: HttpResponse, result: InboxResult, maxBodyBytes: number): void {
+function respond(request: HttpRequest, response: HttpResponse, result: InboxResult, maxBodyBytes: number): void {
   switch (result.kind) {
     case 'not_found':
       return sendFailure(response, 404, {
