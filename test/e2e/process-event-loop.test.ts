@@ -12,7 +12,7 @@ type Instance = {
   status: string;
   errors: string[];
   variables: Record<string, unknown>;
-  history: { id: string; endedAt?: string }[];
+  history: { id: string; startedAt: string; endedAt?: string }[];
 };
 
 describe.each(engines)('no process instance holds the event loop on %s', (engine) => {
@@ -146,8 +146,9 @@ describe.each(engines)('no process instance holds the event loop on %s', (engine
       const instance = await read(id);
       return instance.variables.reminders === 3 ? instance : undefined;
     }, 10_000);
-    // A boundary timer's activity ends when it fires.
-    const times = reminded.history.filter((entry) => entry.id === 'reminder').map((entry) => Date.parse(entry.endedAt ?? ''));
-    expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(2 * minTimerCycleMs - 50);
+    // A boundary timer's activity starts with its task and ends when it fires (later under load, never earlier;
+    // firings the poller finds overdue catch up at once, so only the first interval is measured).
+    const [first] = reminded.history.filter((entry) => entry.id === 'reminder');
+    expect(Date.parse(first?.endedAt ?? '') - Date.parse(first?.startedAt ?? '')).toBeGreaterThanOrEqual(minTimerCycleMs - 50);
   });
 });
