@@ -5,7 +5,7 @@ import type { SerializableContext } from 'moddle-context-serializer';
 import type { ActivityRecord } from '../../domain/process-instance.js';
 import type { ProcessDefinition } from '../../domain/process-definition.js';
 import { createCommandRecorder, type ConfigDryRun, type DryRunFlow, type ProcessDryRunPath } from '../dry-run.js';
-import type { ExecutionContextJson, ExecutionLogLine } from '../execution-job.js';
+import type { ExecutionLogLine } from '../execution-job.js';
 import type { ScriptSandbox } from '../script/script-sandbox.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { createProcessScripts, customProperties } from './process-scripts.js';
@@ -106,21 +106,6 @@ export async function dryRunProcess(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The variables a StartProcess webhook starts its instance with: the body's fields (or `body`) and `webhook`. */
-export function startVariables(context: ExecutionContextJson): Record<string, unknown> {
-  const { body } = context;
-  return {
-    ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { body }),
-    webhook: {
-      method: context.method,
-      path: context.path,
-      headers: context.headers,
-      query: context.query,
-      eventId: context.eventId,
-    },
-  };
 }
 
 /** Records activities and flows as the engine reports them, and stops the run where a real one would wait. */

@@ -1,3 +1,6 @@
+import type { JsonObject } from '@bufbuild/protobuf';
+import type { ExecutionContextJson } from '../execution-job.js';
+
 /** Keys bpmn-engine adds to `environment.variables` for its own bookkeeping. */
 const engineKeys = new Set(['fields', 'content', 'properties']);
 
@@ -8,4 +11,19 @@ export function publicVariables(variables: Record<string, unknown>): Record<stri
     if (!engineKeys.has(key) && value !== undefined && typeof value !== 'function') result[key] = value;
   }
   return JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
+}
+
+/** The variables a StartProcess webhook starts its instance with: the body's fields (or `body`) and `webhook`. */
+export function startVariables(context: ExecutionContextJson): JsonObject {
+  const { body } = context;
+  return {
+    ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { body: body ?? null }),
+    webhook: {
+      method: context.method,
+      path: context.path,
+      headers: context.headers,
+      query: context.query,
+      eventId: context.eventId,
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { resolvePointer } from '../../router/idempotency-key.js';
 import type { ExecutorResult } from '../execution-job.js';
 import { failedResult, type Executor } from '../executor.js';
 import { correlationKeyOf } from './process-messages.js';
+import { startVariables } from './process-variables.js';
 import type { ProcessRuntime } from './process-runtime.js';
 
 /**
@@ -22,17 +23,7 @@ export function createStartProcessExecutor(processes: ProcessRuntime): Executor 
     async execute(job) {
       if (job.processDefinitionId === undefined) return failedResult('Process definition id is required for StartProcess');
       const { context } = job;
-      const body = context.body;
-      const variables: JsonObject = {
-        ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { body: body ?? null }),
-        webhook: {
-          method: context.method,
-          path: context.path,
-          headers: context.headers,
-          query: context.query,
-          eventId: context.eventId,
-        },
-      };
+      const variables = startVariables(context);
       const definitionId = job.processDefinitionId;
       const origin = { ...(context.eventId > 0 && { eventId: context.eventId }) };
       const mode = job.responseMode === 'async' ? 'FireAndForget' : 'Supervised';
@@ -40,7 +31,7 @@ export function createStartProcessExecutor(processes: ProcessRuntime): Executor 
         if (job.processAction !== 'correlate') {
           return instanceResult(await processes.start(definitionId, variables, mode, origin), mode === 'Supervised');
         }
-        const key = correlationKeyOf(resolvePointer(body, job.correlationKey));
+        const key = correlationKeyOf(resolvePointer(context.body, job.correlationKey));
         if (key === undefined) {
           return failedResult(`The body has no correlation key (a string or number) at "${job.correlationKey}"`);
         }
