@@ -45,8 +45,8 @@ export const maxScriptNesting = 3;
 /** How long past its timeout a script blocked in a host call may take before its isolate is disposed. */
 const hardDeadlineGraceMs = 100;
 /**
- * How long a cancelled run waits for its host to say what ended it (a heap breach reads better than a
- * timeout); past that it ends as timed out, so the limit holds however busy the host's bridge is.
+ * How long a timed-out run that used doCmd waits for its host to say what ended it; past that it ends
+ * as timed out, so the limit holds however busy the host's bridge is with doCmd data.
  */
 const cancelAnswerWaitMs = 150;
 const checkMemoSize = 1_000;
@@ -106,7 +106,7 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
       // Aborted in the same turn as the host was picked: never send it.
       if (request.signal?.aborted) return failed(cancelled);
 
-      const state = { timedOut: false };
+      const state = { timedOut: false, bridged: false };
       const timeoutMessage = `Script timed out after ${request.timeoutMs} ms`;
       const onCommand = hostCommand(request, limits, depth, state, timeoutMessage);
       const input = JSON.stringify({ context: request.context });
@@ -133,7 +133,9 @@ export function createScriptSandbox(limits: ScriptLimits, options: ScriptSandbox
           // killed later if it never answers; see script-host.ts).
           host.cancel(id);
           state.timedOut = true;
-          const answer = await Promise.race([result, delay(cancelAnswerWaitMs)]);
+          // Only a script that used the bridge can keep its host's answer waiting behind doCmd data;
+          // any other's late answer is a heap breach under way, or a host the kill timer will end.
+          const answer = state.bridged ? await Promise.race([result, delay(cancelAnswerWaitMs)]) : await result;
           if (answer === undefined) return failed(timeoutMessage);
           ended = answer;
         }
@@ -170,13 +172,14 @@ function hostCommand(
   request: ScriptRunRequest,
   limits: ScriptLimits,
   depth: number,
-  state: { timedOut: boolean },
+  state: { timedOut: boolean; bridged: boolean },
   timeoutMessage: string,
 ) {
   const deadline = performance.now() + request.timeoutMs;
   let calls = 0;
   return async (name: unknown, json: unknown): Promise<string> => {
     calls += 1;
+    state.bridged = true;
     if (calls > limits.maxCommandCalls) return abortReply(`Script exceeded ${limits.maxCommandCalls} doCmd calls`);
     if (request.signal?.aborted) return abortReply('Script was cancelled');
     const remaining = deadline - performance.now();
