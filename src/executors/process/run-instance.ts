@@ -18,6 +18,7 @@ import {
   type MessageRef,
 } from './process-messages.js';
 import { publicVariables } from './process-variables.js';
+import { followUncaughtErrors, thrownErrorCode, uncaughtErrorSentence, type ThrownError } from './thrown-errors.js';
 import { insertMessageDelivery } from '../../store/process-message-deliveries.js';
 import type { ProcessInstanceChange } from '../../store/process-instances.js';
 
@@ -197,7 +198,8 @@ export async function runInstance(
     }
     if (isTask(content.type)) saveRunning();
   });
-  engine.once('end', () => settle({ status: 'COMPLETED' }));
+  const thrown = followUncaughtErrors(engine.broker);
+  engine.once('end', () => settle(endOutcome(thrown.uncaught())));
   engine.once('error', (error: Error) => settle({ status: 'ERROR', error: error.message }));
 
   try {
@@ -285,6 +287,11 @@ export async function runInstance(
   return { status, variables, waiting, errors, children };
 }
 
+/** How a run that reached its end ended: in ERROR when an error end event threw an error nothing caught. */
+function endOutcome(uncaught: ThrownError | undefined): { status: ProcessStatus; error?: string } {
+  return uncaught ? { status: 'ERROR', error: uncaughtErrorSentence(uncaught) } : { status: 'COMPLETED' };
+}
+
 /** Stores each planned child, leased to this process, which runs it next. */
 async function startChildren(
   tx: Db,
@@ -329,8 +336,9 @@ interface PostponedApi {
 
 /**
  * Completes a call activity with its child's variables (merged in first, as a signal's), or fails
- * it with why the child did not complete, as bpmn-elements fails a call activity: an error a
- * boundary error event without an error code catches, else the instance ends in ERROR.
+ * it with why the child did not complete, as bpmn-elements fails a call activity: an error with the
+ * code of the child's uncaught error end event, which a boundary error event with that code (or
+ * without one) catches, else the instance ends in ERROR.
  */
 function returnToCallActivity(
   engine: Engine,
@@ -346,7 +354,7 @@ function returnToCallActivity(
   const postponed = (engine.execution as unknown as { getPostponed(): PostponedApi[] }).getPostponed();
   const call = postponed.find((api) => api.id === activityId);
   if (!call) throw new Error(`Call activity "${activityId}" is not waiting for instance ${child.id}`);
-  call.sendApiMessage('error', { message: callFailure(child) });
+  call.sendApiMessage('error', { message: callFailure(child), code: thrownErrorCode(child.errors) });
 }
 
 /** Tasks (and call activities, sub-processes) end with a save; events, gateways and flows are re-run cheaply after a crash. */
