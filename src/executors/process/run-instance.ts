@@ -357,6 +357,11 @@ function returnToCallActivity(
   call.sendApiMessage('error', { message: callFailure(child), code: thrownErrorCode(child.errors) });
 }
 
+/** Boundary events after the other waiting elements, each group in its order. */
+function besideTasksLast(tasks: readonly WaitingTask[], isBoundary: (task: WaitingTask) => boolean): WaitingTask[] {
+  return [...tasks.filter((task) => !isBoundary(task)), ...tasks.filter(isBoundary)];
+}
+
 /** Tasks (and call activities, sub-processes) end with a save; events, gateways and flows are re-run cheaply after a crash. */
 function isTask(type: string): boolean {
   return /(Task|CallActivity|SubProcess|Transaction)$/.test(type);
@@ -410,14 +415,24 @@ function createTracker(
   const timers = new Map<string, Date>();
   let steps = instance.steps;
   const now = () => deps.clock().toISOString();
-  /** One entry per waiting element; one waiting for a message carries its key as the variables hold it now. */
+  /**
+   * One entry per waiting element, boundary events after the tasks they sit beside (the first is the
+   * instance's current task); one waiting for a message carries its key as the variables hold it now.
+   */
   const waitingTasks = (variables: Record<string, unknown>): WaitingTask[] =>
-    [...new Map([...waiting.values()].map((task) => [task.id, task])).values()].map((task) => {
+    besideTasksLast([...new Map([...waiting.values()].map((task) => [task.id, task])).values()], isBoundary).map((task) => {
       const variable = task.messageId === undefined ? undefined : correlationVariable(task.id);
       const key = variable === undefined ? undefined : correlationKeyOf(variables[variable]);
       return key === undefined ? task : { ...task, correlationKey: key.text, correlationKeyType: key.type };
     });
   const isActivity = (content: ActivityEventContent) => !content.isRootScope || content.type !== 'bpmn:Process';
+  const isBoundary = (task: WaitingTask) => sourceContext.getActivityById(task.id)?.type === 'bpmn:BoundaryEvent';
+  /** A waiting element as the definition has it: a message event waits through its event definition, which reports its own type. */
+  const waitingElement = (content: ActivityEventContent) => ({
+    id: content.id,
+    name: content.name ?? '',
+    type: sourceContext.getActivityById(content.id)?.type ?? content.type,
+  });
   return {
     get steps() {
       return steps;
@@ -441,10 +456,11 @@ function createTracker(
     },
     waits(content: ActivityEventContent) {
       const message = content.message && { messageId: content.message.id, messageName: messageNameOf(content.message) };
-      waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type, ...message });
+      waiting.set(content.executionId, { ...waitingElement(content), ...message });
     },
     timer(content: ActivityEventContent) {
       if (content.expireAt) timers.set(content.executionId, new Date(content.expireAt));
+      // Kept as its bpmn:TimerEventDefinition: a signal naming no task passes timers by that type.
       waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type });
     },
     calls(content: ActivityEventContent) {
