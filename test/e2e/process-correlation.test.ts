@@ -238,7 +238,7 @@ describe.each(engines)('webhooks that reach a waiting process instance on %s', (
     const instanceId = (started.data as { instanceId: number }).instanceId;
     const asText = await callWebhook(service.baseUrl, 'mono/typed', { body: mandateApproved('123') });
     expect(asText.status).toBe(500);
-    expect(asText.json.errors).toEqual([
+    expect(await eventErrors(service.baseUrl, asText)).toEqual([
       'No instance of "Mandate loan" waits for message "MandateApproved" with correlation key "123"',
     ]);
     expect((await readInstance(instanceId)).status).toBe('WAITING');
