@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  caughtRejectionProcess,
   failingMandateProcess,
   loanCallingProcess,
   mandateOnboardingProcess,
@@ -171,6 +172,12 @@ describe.each(engines)('call activities on %s', (engine) => {
     expect(instance.errors).toEqual([
       'Error end event "rejected" threw error "Mandate rejected" with error code "MANDATE_REJECTED"',
     ]);
+  });
+
+  it('completes an instance whose error end event a boundary error event inside it catches', async () => {
+    const processDefinitionId = await deploy('Caught rejection', caughtRejectionProcess);
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: {} });
+    expect(started.data).toMatchObject({ status: 'COMPLETED', variables: { manualMandate: true } });
   });
 
   it("lets a boundary error event with an error code catch a called process's error by that code", async () => {

@@ -11,6 +11,9 @@ interface EngineEventContent {
   readonly id: string;
   readonly type: string;
   readonly message?: { readonly name?: unknown; readonly code?: unknown };
+  /** On a catch: the element whose error a boundary error event caught. */
+  readonly source?: { readonly id?: string };
+  readonly error?: unknown;
 }
 
 /**
@@ -20,20 +23,24 @@ interface EngineEventContent {
  */
 export function followUncaughtErrors(broker: Engine['broker']): { readonly uncaught: () => ThrownError | undefined } {
   let uncaught: ThrownError | undefined;
+  // A boundary error event's catch is published before the throw it catches.
+  const caughtThrowers = new Set<string>();
   broker.subscribeTmp(
     'event',
-    'activity.throw',
+    'activity.catch',
     (_routingKey, message) => {
       const content = message.content as EngineEventContent;
-      if (content.type === 'bpmn:ErrorEventDefinition') uncaught = thrownErrorOf(content);
+      if (content.error !== undefined && content.source?.id) caughtThrowers.add(content.source.id);
     },
     { noAck: true },
   );
   broker.subscribeTmp(
     'event',
-    'activity.catch',
-    () => {
-      uncaught = undefined;
+    'activity.throw',
+    (_routingKey, message) => {
+      const content = message.content as EngineEventContent;
+      if (content.type !== 'bpmn:ErrorEventDefinition' || caughtThrowers.delete(content.id)) return;
+      uncaught = thrownErrorOf(content);
     },
     { noAck: true },
   );
@@ -49,7 +56,10 @@ export function uncaughtErrorSentence(error: ThrownError): string {
   return `Error end event "${error.activityId}" threw ${what}${code}`;
 }
 
-/** The error code an instance that ended at an uncaught error end event threw, read from its errors. */
+/**
+ * The error code an instance that ended at an uncaught error end event threw, read from its errors:
+ * the stored sentence is where the code lives (an instance has no column of its own for it).
+ */
 export function thrownErrorCode(errors: readonly string[]): string | undefined {
   for (const error of errors) {
     const code = codeInSentence.exec(error)?.[1];
