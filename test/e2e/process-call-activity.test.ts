@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  caughtRejectionProcess,
   failingMandateProcess,
   loanCallingProcess,
   mandateOnboardingProcess,
+  rejectingMandateProcess,
   selfForkingProcess,
 } from '../fixtures/bpmn/call-activities.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
@@ -161,6 +163,54 @@ describe.each(engines)('call activities on %s', (engine) => {
     const done = await until(parentId, 'COMPLETED');
     expect(done.variables).toMatchObject({ manualMandate: true });
     expect(done.variables).not.toHaveProperty('disburse');
+  });
+
+  it('ends an instance in ERROR at an error end event nothing catches, naming its error code', async () => {
+    const processDefinitionId = await deploy('Rejecting mandate', rejectingMandateProcess);
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: {} });
+    const instance = await until((started.data as { instanceId: number }).instanceId, 'ERROR');
+    expect(instance.errors).toEqual([
+      'Error end event "rejected" threw error "Mandate rejected" with error code "MANDATE_REJECTED"',
+    ]);
+  });
+
+  it('completes an instance whose error end event a boundary error event inside it catches', async () => {
+    const processDefinitionId = await deploy('Caught rejection', caughtRejectionProcess);
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: {} });
+    expect(started.data).toMatchObject({ status: 'COMPLETED', variables: { manualMandate: true } });
+  });
+
+  it("lets a boundary error event with an error code catch a called process's error by that code", async () => {
+    await deploy('Rejecting mandate', rejectingMandateProcess);
+    const processDefinitionId = await deploy(
+      'Loan with mandate',
+      loanCallingProcess('Rejecting mandate', { catchErrors: true, catchErrorCode: 'MANDATE_REJECTED' }),
+    );
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: { loanId: 1 } });
+    const parentId = (started.data as { instanceId: number }).instanceId;
+    const done = await until(parentId, 'COMPLETED');
+    expect(done.variables).toMatchObject({ manualMandate: true });
+    expect(done.variables).not.toHaveProperty('disburse');
+  });
+
+  it("lets a boundary error event without an error code catch a called process's error end event", async () => {
+    await deploy('Rejecting mandate', rejectingMandateProcess);
+    const processDefinitionId = await deploy('Loan with mandate', loanCallingProcess('Rejecting mandate', { catchErrors: true }));
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: { loanId: 1 } });
+    const done = await until((started.data as { instanceId: number }).instanceId, 'COMPLETED');
+    expect(done.variables).toMatchObject({ manualMandate: true });
+  });
+
+  it("fails the parent when no boundary error event's code matches the called process's error code", async () => {
+    await deploy('Rejecting mandate', rejectingMandateProcess);
+    const processDefinitionId = await deploy(
+      'Loan with mandate',
+      loanCallingProcess('Rejecting mandate', { catchErrors: true, catchErrorCode: 'MANDATE_EXPIRED' }),
+    );
+    const started = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: { loanId: 1 } });
+    const failed = await until((started.data as { instanceId: number }).instanceId, 'ERROR');
+    expect(failed.errors.join(' ')).toMatch(/Called process instance \d+ ended ERROR: .*"MANDATE_REJECTED"/);
+    expect(failed.variables).not.toHaveProperty('manualMandate');
   });
 
   it('cancels the called process with its parent', async () => {

@@ -18,6 +18,7 @@ import {
   type MessageRef,
 } from './process-messages.js';
 import { publicVariables } from './process-variables.js';
+import { followUncaughtErrors, thrownErrorCode, uncaughtErrorSentence, type ThrownError } from './thrown-errors.js';
 import { insertMessageDelivery } from '../../store/process-message-deliveries.js';
 import type { ProcessInstanceChange } from '../../store/process-instances.js';
 
@@ -197,7 +198,8 @@ export async function runInstance(
     }
     if (isTask(content.type)) saveRunning();
   });
-  engine.once('end', () => settle({ status: 'COMPLETED' }));
+  const thrown = followUncaughtErrors(engine.broker);
+  engine.once('end', () => settle(endOutcome(thrown.uncaught())));
   engine.once('error', (error: Error) => settle({ status: 'ERROR', error: error.message }));
 
   try {
@@ -285,6 +287,11 @@ export async function runInstance(
   return { status, variables, waiting, errors, children };
 }
 
+/** How a run that reached its end ended: in ERROR when an error end event threw an error nothing caught. */
+function endOutcome(uncaught: ThrownError | undefined): { status: ProcessStatus; error?: string } {
+  return uncaught ? { status: 'ERROR', error: uncaughtErrorSentence(uncaught) } : { status: 'COMPLETED' };
+}
+
 /** Stores each planned child, leased to this process, which runs it next. */
 async function startChildren(
   tx: Db,
@@ -329,8 +336,9 @@ interface PostponedApi {
 
 /**
  * Completes a call activity with its child's variables (merged in first, as a signal's), or fails
- * it with why the child did not complete, as bpmn-elements fails a call activity: an error a
- * boundary error event without an error code catches, else the instance ends in ERROR.
+ * it with why the child did not complete, as bpmn-elements fails a call activity: an error with the
+ * code of the child's uncaught error end event, which a boundary error event with that code (or
+ * without one) catches, else the instance ends in ERROR.
  */
 function returnToCallActivity(
   engine: Engine,
@@ -346,7 +354,12 @@ function returnToCallActivity(
   const postponed = (engine.execution as unknown as { getPostponed(): PostponedApi[] }).getPostponed();
   const call = postponed.find((api) => api.id === activityId);
   if (!call) throw new Error(`Call activity "${activityId}" is not waiting for instance ${child.id}`);
-  call.sendApiMessage('error', { message: callFailure(child) });
+  call.sendApiMessage('error', { message: callFailure(child), code: thrownErrorCode(child.errors) });
+}
+
+/** Boundary events after the other waiting elements, each group in its order. */
+function besideTasksLast(tasks: readonly WaitingTask[], isBoundary: (task: WaitingTask) => boolean): WaitingTask[] {
+  return [...tasks.filter((task) => !isBoundary(task)), ...tasks.filter(isBoundary)];
 }
 
 /** Tasks (and call activities, sub-processes) end with a save; events, gateways and flows are re-run cheaply after a crash. */
@@ -402,14 +415,24 @@ function createTracker(
   const timers = new Map<string, Date>();
   let steps = instance.steps;
   const now = () => deps.clock().toISOString();
-  /** One entry per waiting element; one waiting for a message carries its key as the variables hold it now. */
+  /**
+   * One entry per waiting element, boundary events after the tasks they sit beside (the first is the
+   * instance's current task); one waiting for a message carries its key as the variables hold it now.
+   */
   const waitingTasks = (variables: Record<string, unknown>): WaitingTask[] =>
-    [...new Map([...waiting.values()].map((task) => [task.id, task])).values()].map((task) => {
+    besideTasksLast([...new Map([...waiting.values()].map((task) => [task.id, task])).values()], isBoundary).map((task) => {
       const variable = task.messageId === undefined ? undefined : correlationVariable(task.id);
       const key = variable === undefined ? undefined : correlationKeyOf(variables[variable]);
       return key === undefined ? task : { ...task, correlationKey: key.text, correlationKeyType: key.type };
     });
   const isActivity = (content: ActivityEventContent) => !content.isRootScope || content.type !== 'bpmn:Process';
+  const isBoundary = (task: WaitingTask) => sourceContext.getActivityById(task.id)?.type === 'bpmn:BoundaryEvent';
+  /** A waiting element as the definition has it: a message event waits through its event definition, which reports its own type. */
+  const waitingElement = (content: ActivityEventContent) => ({
+    id: content.id,
+    name: content.name ?? '',
+    type: sourceContext.getActivityById(content.id)?.type ?? content.type,
+  });
   return {
     get steps() {
       return steps;
@@ -433,10 +456,11 @@ function createTracker(
     },
     waits(content: ActivityEventContent) {
       const message = content.message && { messageId: content.message.id, messageName: messageNameOf(content.message) };
-      waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type, ...message });
+      waiting.set(content.executionId, { ...waitingElement(content), ...message });
     },
     timer(content: ActivityEventContent) {
       if (content.expireAt) timers.set(content.executionId, new Date(content.expireAt));
+      // Kept as its bpmn:TimerEventDefinition: a signal naming no task passes timers by that type.
       waiting.set(content.executionId, { id: content.id, name: content.name ?? '', type: content.type });
     },
     calls(content: ActivityEventContent) {
