@@ -56,7 +56,7 @@ export interface ServiceOptions {
   readonly extraCommands?: readonly CommandDefinition[];
   /** Jitter source of the retry schedule. */
   readonly random?: () => number;
-  /** Starts the background worker and, with EVENT_RETENTION_DAYS, the retention purge (default true); tests that drive them by hand turn it off. */
+  /** Starts the background worker and the event log's upkeep and retention (default true); tests that drive them by hand turn it off. */
   readonly startWorker?: boolean;
   /** Node process metrics on /metrics (default true). */
   readonly processMetrics?: boolean;
@@ -163,10 +163,7 @@ export function composeService(options: ServiceOptions): Service {
       ...(options.routes ?? []),
     ],
   });
-  const retention =
-    delivery.eventRetentionDays > 0
-      ? createRetentionJob({ db: options.db, log: options.log, clock, retentionDays: delivery.eventRetentionDays })
-      : undefined;
+  const retention = createRetentionJob({ db: options.db, log: options.log, clock, retentionDays: delivery.eventRetentionDays });
   // Not tied to startWorker: a process that only accepts still fills the queue others drain.
   const upkeep = createQueueUpkeep({ db: options.db, log: options.log });
   upkeep.start();
@@ -178,7 +175,7 @@ export function composeService(options: ServiceOptions): Service {
       const heartbeatMs = (options.config.configCache ?? defaultConfigCacheSettings).listenHeartbeatMs;
       queuedListener = listenToChannel(options.db, eventsQueuedChannel, () => worker.wake(), options.log, { heartbeatMs });
     }
-    retention?.start();
+    retention.start();
     processes.startPolling();
   }
   return {
@@ -193,7 +190,7 @@ export function composeService(options: ServiceOptions): Service {
       await server.close(graceMs);
       await queuedListener?.close();
       await worker.stop(graceMs);
-      await retention?.stop();
+      await retention.stop();
       await upkeep.stop();
       remote?.close();
       await configs.close();

@@ -1,15 +1,19 @@
 import type { Knex } from 'knex';
+import { ensureEventLogPartitions } from '../../src/store/event-log-partitions.js';
 
 /**
  * Writes `count` finished events (and one succeeded attempt each) straight into the log with SQL,
  * received over the last `days` days, as a year of traffic would have left them: the history the
- * `drain-history` scenario drains beside. Batches of 50,000 rows keep each statement's memory small.
+ * `drain-history` scenario drains beside, in the weeks of the log they fall in. Batches of 50,000
+ * rows keep each statement's memory small.
  */
 export async function seedEventHistory(
   db: Knex,
   history: { count: number; days: number; configId: number; key: string; path: string; body: string },
 ): Promise<void> {
   const batch = 50_000;
+  const now = Date.now();
+  await ensureEventLogPartitions(db, { from: new Date(now - (history.days + 1) * 86_400_000), to: new Date(now) });
   for (let from = 0; from < history.count; from += batch) {
     const size = Math.min(batch, history.count - from);
     await db.raw(

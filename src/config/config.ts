@@ -198,7 +198,7 @@ export interface DeliverySettings {
   readonly retryMaxMs: number;
   /** Refused (401/403) requests stored as events per configuration per minute; the rest are only counted. */
   readonly refusedStoredPerMinute: number;
-  /** Finished and rejected events older than this many days are purged; 0 keeps them forever. */
+  /** Weeks of the event log wholly older than this many days are dropped; 0 keeps them forever. */
   readonly eventRetentionDays: number;
 }
 
@@ -210,7 +210,7 @@ export const defaultDeliverySettings: DeliverySettings = Object.freeze({
   retryBaseMs: 1_000,
   retryMaxMs: 3_600_000,
   refusedStoredPerMinute: 10,
-  eventRetentionDays: 0,
+  eventRetentionDays: 90,
 });
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

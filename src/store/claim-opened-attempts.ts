@@ -52,9 +52,11 @@ export async function claimOpenedAttempts(
        WHERE q.event_id = picked.event_id AND ${due}
        RETURNING q.*),
      -- The events by primary key, their ids as an array: joined to the claimed rows instead, the
-     -- planner may hash the whole log, not knowing how few rows a CTE returns.
+     -- planner may hash the whole log, not knowing how few rows a CTE returns. The bounds on
+     -- received_at let the executor read only the weeks of the log holding them (run-time pruning).
      events AS MATERIALIZED (
-       SELECT * FROM webhook_events WHERE id = ANY((SELECT array_agg(event_id) FROM claimed)::bigint[])),
+       SELECT * FROM webhook_events WHERE id = ANY((SELECT array_agg(event_id) FROM claimed)::bigint[])
+         AND received_at BETWEEN (SELECT min(received_at) FROM claimed) AND (SELECT max(received_at) FROM claimed)),
      runs AS MATERIALIZED (
        SELECT c.event_id, c.attempts AS attempt, coalesce(by_id.id, by_key.id) AS config_id,
          coalesce(by_id.version, by_key.version) AS config_version

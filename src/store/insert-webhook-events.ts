@@ -1,4 +1,5 @@
 import type { NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
+import { ensureEventLogPartitions, isMissingPartition } from './event-log-partitions.js';
 import { toJsonbParam } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 
@@ -50,6 +51,20 @@ export async function insertWebhookEvents(
   db: Db,
   events: readonly EventToInsert[],
 ): Promise<(InsertedWebhookEvent | undefined)[]> {
+  try {
+    return await insertInOneStatement(db, events);
+  } catch (error) {
+    // A row whose week of the log is not made yet (a clock weeks ahead or behind the others'): the
+    // week is made and the batch tried once more. Never inside a caller's transaction, which the
+    // failed statement has ended.
+    if (!isMissingPartition(error) || db.isTransaction) throw error;
+    const times = events.map((event) => event.receivedAt.getTime());
+    await ensureEventLogPartitions(db, { from: new Date(Math.min(...times)), to: new Date(Math.max(...times)) });
+    return await insertInOneStatement(db, events);
+  }
+}
+
+async function insertInOneStatement(db: Db, events: readonly EventToInsert[]): Promise<(InsertedWebhookEvent | undefined)[]> {
   const rows = events.map((event, n) => ({
     n,
     config_id: event.configId,
@@ -93,6 +108,14 @@ export async function insertWebhookEvents(
            headers jsonb, query jsonb, raw_body text, client_ip text, received_at timestamptz, idempotency_key text,
            response_mode text, status text, attempts integer, max_attempts integer, available_at timestamptz,
            lease_ms integer, lease_owner text, trace jsonb, fields jsonb, request_id text)),
+       -- Idempotency keys are unique in their own table (a partitioned log cannot hold a unique index
+       -- without the partition key): the first of a key wins, a repeat is neither keyed nor stored.
+       keyed AS (
+         INSERT INTO webhook_event_dedup_keys (dedup_scope, idempotency_key, event_id, received_at)
+         SELECT CASE WHEN source = 'router' THEN 'config:' || config_id::text ELSE source END, idempotency_key, id, received_at
+         FROM input WHERE idempotency_key IS NOT NULL ORDER BY n
+         ON CONFLICT DO NOTHING
+         RETURNING event_id),
        inserted AS (
          INSERT INTO webhook_events (id, config_id, config_key, config_version, source, method, path, headers, query,
            raw_body, client_ip, received_at, idempotency_key, response_mode, status, attempts, max_attempts,
@@ -101,14 +124,13 @@ export async function insertWebhookEvents(
            decode(raw_body, 'base64'), client_ip, received_at, idempotency_key, response_mode, status, attempts,
            max_attempts, CASE WHEN lease_ms IS NULL THEN available_at ELSE now() + lease_ms * interval '1 millisecond' END,
            lease_owner, trace, fields, request_id
-         FROM input ORDER BY n
-         ON CONFLICT (dedup_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM keyed) ORDER BY n
          RETURNING id, status, available_at),
        -- A queued or running event gets its queue row, which holds its state from now on (event-queue-state.ts).
        enqueued AS (
-         INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source)
-         SELECT input.id, coalesce(inserted.available_at, input.received_at), input.lease_owner, input.attempts, input.max_attempts,
-           input.source
+         INSERT INTO webhook_event_queue (event_id, received_at, due_at, lease_owner, attempts, max_attempts, source)
+         SELECT input.id, input.received_at, coalesce(inserted.available_at, input.received_at), input.lease_owner, input.attempts,
+           input.max_attempts, input.source
          FROM input JOIN inserted ON inserted.id = input.id
          WHERE inserted.status IN ('queued', 'processing')),
        opened AS (

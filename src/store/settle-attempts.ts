@@ -43,7 +43,8 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
   // The lease is the test that the event is still this attempt's, on its queue row: a final state
   // deletes the row and writes the event's; a retry hands the row back to the queue, due at its time,
   // and writes only the event's errors (its result, direct response and completion stay an earlier
-  // attempt's). Rows are found by primary key, the ids as arrays so the planner knows how few there are.
+  // attempt's). Rows are found by primary key, the ids as arrays so the planner knows how few there are,
+  // and the events within their queue rows' received_at, so only their weeks of the log are read.
   const { rows: settled } = await db.raw<{ rows: { id: string | number }[] }>(
     `WITH s AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset(?::jsonb) AS s(
@@ -58,12 +59,12 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
        DELETE FROM webhook_event_queue q USING s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
          AND s.status <> 'queued'
-       RETURNING q.event_id, q.attempts, q.max_attempts),
+       RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts),
      retried AS (
        UPDATE webhook_event_queue q SET lease_owner = NULL, due_at = s.available_at FROM s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
          AND s.status = 'queued'
-       RETURNING q.event_id, q.attempts, q.max_attempts),
+       RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts),
      settled AS (SELECT * FROM done UNION ALL SELECT * FROM retried)
      UPDATE webhook_events e SET
        status = s.status,
@@ -77,6 +78,7 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
        available_at = s.available_at
      FROM s JOIN settled ON settled.event_id = s.event_id
      WHERE e.id = ANY(?::bigint[]) AND e.id = s.event_id
+       AND e.received_at BETWEEN (SELECT min(received_at) FROM settled) AND (SELECT max(received_at) FROM settled)
      RETURNING e.id`,
     [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds],
   );

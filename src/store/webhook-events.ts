@@ -95,16 +95,19 @@ export async function noteRepeatedDelivery(
   idempotencyKey: string,
   at: Date,
 ): Promise<WebhookEvent | undefined> {
-  // The same rule as the generated dedup_scope column (migration 20261202070000).
+  // The same rule as the generated dedup_scope column (migration 20261202070000). The key's row
+  // names the event and its week of the log.
   const dedupScope = scope.source === 'router' ? `config:${scope.configId}` : scope.source;
   const { rows } = await db.raw<{ rows: WebhookEventRow[] }>(
-    `WITH e AS (
+    `WITH k AS MATERIALIZED (
+       SELECT event_id, received_at FROM webhook_event_dedup_keys WHERE dedup_scope = ? AND idempotency_key = ?),
+     e AS (
        UPDATE webhook_events SET trace = jsonb_set(trace, '{dedup}', coalesce(trace->'dedup', '{}'::jsonb) || jsonb_build_object(
          'repeats', coalesce((trace->'dedup'->>'repeats')::int, 0) + 1, 'lastRepeatAt', ?::text))
-       WHERE dedup_scope = ? AND idempotency_key = ?
+       WHERE id = (SELECT event_id FROM k) AND received_at = (SELECT received_at FROM k)
        RETURNING *)
      SELECT ${eventRowSelect()} FROM e LEFT JOIN ${queueTable} q ON q.event_id = e.id`,
-    [at.toISOString(), dedupScope, escapeStoredText(idempotencyKey)],
+    [dedupScope, escapeStoredText(idempotencyKey), at.toISOString()],
   );
   return rows[0] && toWebhookEvent(rows[0]);
 }
@@ -240,10 +243,10 @@ export async function requeueWebhookEvents(
            :defaultMax),
          trace = jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || :note::jsonb)
        WHERE e.id IN :ids AND e.status = ANY(:replayable::text[])
-       RETURNING e.id, e.available_at, e.attempts, e.max_attempts, e.source),
+       RETURNING e.id, e.received_at, e.available_at, e.attempts, e.max_attempts, e.source),
      queued AS (
-       INSERT INTO ${queueTable} (event_id, due_at, attempts, max_attempts, source)
-       SELECT id, available_at, attempts, max_attempts, source FROM requeued)
+       INSERT INTO ${queueTable} (event_id, received_at, due_at, attempts, max_attempts, source)
+       SELECT id, received_at, available_at, attempts, max_attempts, source FROM requeued)
      SELECT id FROM requeued`,
     {
       now: replay.now,
