@@ -41,8 +41,9 @@ export async function claimOpenedAttempts(
   // The due rows are picked once, in a materialized CTE: as a subquery of the UPDATE, the planner was
   // free to run the pick again as rows changed, and one claim took far more than `limit` events.
   // The pick walks webhook_event_queue_due from its start and stops after `limit` rows.
-  const query = db.raw<{ rows: ClaimedRow[] }>(
-    `WITH picked AS MATERIALIZED (
+  const query = db
+    .raw<{ rows: ClaimedRow[] }>(
+      `WITH picked AS MATERIALIZED (
        SELECT event_id FROM webhook_event_queue q
        WHERE q.due_at <= greatest(:now, now()) AND ${due}
        ORDER BY q.due_at, q.event_id LIMIT :limit FOR UPDATE SKIP LOCKED),
@@ -85,15 +86,16 @@ export async function claimOpenedAttempts(
      FROM claimed q JOIN events e ON e.id = q.event_id JOIN runs ON runs.event_id = q.event_id
        JOIN opened ON opened.event_id = q.event_id
      ORDER BY e.id`,
-    {
-      owner: claim.owner,
-      now: claim.now,
-      leaseEnd: leaseEnd(db, claim.leaseMs),
-      limit: claim.limit,
-      startedAt: claim.now,
-      interruptedErrors: toJsonbParam(interruptedErrors),
-    },
-  );
+      {
+        owner: claim.owner,
+        now: claim.now,
+        leaseEnd: leaseEnd(db, claim.leaseMs),
+        limit: claim.limit,
+        startedAt: claim.now,
+        interruptedErrors: toJsonbParam(interruptedErrors),
+      },
+    )
+    .options({ name: 'claim_opened_attempts' });
   const { rows } = await noteSent(query, claim.sent);
   return rows.map((row) => ({
     event: toWebhookEvent(row),

@@ -108,12 +108,7 @@ export async function dropEventLogPartition(
   options: { lockTimeoutMs?: number } = {},
 ): Promise<PartitionDrop> {
   if (await holdsQueuedEvents(db, partition)) return 'holds-queued-events';
-  await deleteInBatches(
-    db,
-    `DELETE FROM webhook_event_attempts WHERE id IN (
-       SELECT a.id FROM webhook_event_attempts a JOIN ?? e ON a.event_id = e.id LIMIT ${satelliteBatch})`,
-    [partition.name],
-  );
+  await deleteAttemptsOf(db, partition);
   await deleteInBatches(
     db,
     `DELETE FROM ${dedupKeysTable} WHERE ctid IN (
@@ -143,6 +138,27 @@ async function holdsQueuedEvents(db: Knex, partition: EventLogPartition): Promis
     [partition.from, partition.to],
   );
   return rows.length > 0;
+}
+
+/**
+ * The week's attempts, `satelliteBatch` events at a time in id order: each statement walks the
+ * week's primary key from where the last one stopped and deletes through the attempts' unique index,
+ * so no batch reads the whole attempts table, whatever the planner knows of its size.
+ */
+async function deleteAttemptsOf(db: Knex, partition: EventLogPartition): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const { rows } = await db.raw<{ rows: { last: string | number | null }[] }>(
+      `WITH batch AS MATERIALIZED (SELECT id FROM ?? WHERE id > ? ORDER BY id LIMIT ${satelliteBatch}),
+       deleted AS (
+         DELETE FROM webhook_event_attempts WHERE event_id = ANY((SELECT array_agg(id) FROM batch)::bigint[]))
+       SELECT max(id) AS last FROM batch`,
+      [partition.name, after],
+    );
+    const last = rows[0]?.last;
+    if (last === null || last === undefined) return;
+    after = Number(last);
+  }
 }
 
 async function deleteInBatches(db: Knex, statement: string, bindings: readonly Knex.RawBinding[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import type { DatabaseConfig, PostgresConnectionSettings } from '../config/config.js';
@@ -14,6 +15,13 @@ export const defaultConnectionSettings: PostgresConnectionSettings = Object.free
   migrationStatementTimeoutMs: 600_000,
   keepAliveMs: 10_000,
 });
+
+/**
+ * The embedded server's memory: PostgreSQL's default 128 MB of shared buffers would sit in PGlite's
+ * WebAssembly memory, which never shrinks (BENCHMARKS.md, "Idle memory"); its files are in the
+ * operating system's page cache anyway.
+ */
+const embeddedServerSettings = ['-c', 'shared_buffers=16MB'];
 
 /** Options of one opening; `forMigrations` trades the statement timeouts for the migration one. */
 export interface OpenDatabaseOptions {
@@ -51,7 +59,8 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
       if (!config.dataDir) return knex({ client: ClientPgLite, dialect: 'postgres', connection: {} });
       await mkdir(config.dataDir, { recursive: true });
       const lock = lockDataDir(config.dataDir);
-      const db = knex({ client: ClientPgLite, dialect: 'postgres', connection: { filename: config.dataDir } });
+      const pglite = new PGlite(config.dataDir, { startParams: [...PGlite.defaultStartParams, ...embeddedServerSettings] });
+      const db = knex({ client: ClientPgLite, dialect: 'postgres', connection: { pglite } as object });
       // knex's own destroy() is read-only; it ends in the client's, which closes PGlite.
       const client = db.client as { destroy(callback?: (error?: unknown) => void): Promise<void> };
       const destroy = client.destroy.bind(client);

@@ -45,8 +45,9 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
   // and writes only the event's errors (its result, direct response and completion stay an earlier
   // attempt's). Rows are found by primary key, the ids as arrays so the planner knows how few there are,
   // and the events within their queue rows' received_at, so only their weeks of the log are read.
-  const { rows: settled } = await db.raw<{ rows: { id: string | number }[] }>(
-    `WITH s AS MATERIALIZED (
+  const { rows: settled } = await db
+    .raw<{ rows: { id: string | number }[] }>(
+      `WITH s AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset(?::jsonb) AS s(
          attempt_id bigint, outcome text, finished_at timestamptz, duration_ms double precision, attempt_errors jsonb,
          logs jsonb, steps jsonb, event_id bigint, owner text, attempt integer, status text, result jsonb,
@@ -80,8 +81,9 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
      WHERE e.id = ANY(?::bigint[]) AND e.id = s.event_id
        AND e.received_at BETWEEN (SELECT min(received_at) FROM settled) AND (SELECT max(received_at) FROM settled)
      RETURNING e.id`,
-    [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds],
-  );
+      [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds],
+    )
+    .options({ name: 'settle_attempts' });
   const ids = new Set(settled.map((row) => Number(row.id)));
   return settlements.map(({ event }) => ids.has(event.id));
 }
