@@ -44,7 +44,10 @@ import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
     Partial<
-      Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes'>
+      Pick<
+        Config,
+        'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes' | 'tracing'
+      >
     >;
   /** An open, migrated database. */
   readonly db: Knex;
@@ -159,7 +162,11 @@ export function composeService(options: ServiceOptions): Service {
     metrics,
     grpcReflection: operations.grpcReflection,
     tracing: options.tracing,
-    console: { directory: options.consoleDirectory, sourceMaps: operations.consoleSourceMaps },
+    console: {
+      directory: options.consoleDirectory,
+      sourceMaps: operations.consoleSourceMaps,
+      traceUrlTemplate: options.config.tracing?.traceUrlTemplate,
+    },
     routes: [
       traceHttpRoute(
         createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),

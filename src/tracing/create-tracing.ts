@@ -47,6 +47,7 @@ export async function createTracingWith(processors: SpanProcessor[], serviceName
   return {
     tracer: provider.getTracer('bpm-webhooks'),
     propagator: new W3CTraceContextPropagator(),
+    flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
 }

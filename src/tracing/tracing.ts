@@ -18,6 +18,8 @@ import {
 export interface Tracing {
   readonly tracer: Tracer;
   readonly propagator: TextMapPropagator;
+  /** Exports what is buffered now. */
+  flush(): Promise<void>;
   /** Exports what is buffered and stops the exporter. */
   shutdown(): Promise<void>;
 }

@@ -62,6 +62,8 @@ export interface TestServiceOptions {
   consoleDirectory?: string;
   /** This service's tracer (see test/helpers/test-tracing.ts); none: tracing off. */
   tracing?: Tracing;
+  /** TRACE_URL_TEMPLATE, for the console's trace links. */
+  traceUrlTemplate?: string;
 }
 
 /** The real service on a free port, over a test database. */
@@ -77,6 +79,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       providers: { ...defaultProvidersConfig, ...options.providers },
       ...(options.operations && { operations: options.operations }),
       processes: { ...defaultProcessSettings, ...options.processes },
+      tracing: { ...loadConfig({}).tracing, traceUrlTemplate: options.traceUrlTemplate },
     },
     db,
     log: options.log ?? silentLog,
