@@ -22,10 +22,11 @@ export function inSendSpan<T extends { readonly id: number } | undefined>(
   event: { readonly configKey: string; readonly trace: JsonObject },
   store: () => Promise<T>,
 ): Promise<T> {
+  if (!tracing) return store();
   const attributes = messagingAttributes('send', event.configKey);
   return inSpan(tracing, `send ${event.configKey}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
     // `trace` is the object the event is stored with: the context must be in it before the insert.
-    if (tracing) event.trace[traceContextField] = traceHeadersOf(tracing, span);
+    event.trace[traceContextField] = traceHeadersOf(tracing, span);
     const stored = await store();
     if (stored) span.setAttribute('messaging.message.id', String(stored.id));
     else span.setAttribute('bpm_webhooks.outcome', 'repeated');
@@ -69,6 +70,7 @@ export function inSettleSpan<T>(
   event: Pick<WebhookEvent, 'id' | 'configKey' | 'attempts'>,
   fn: () => Promise<T>,
 ): Promise<T> {
+  if (!tracing) return fn();
   const attributes = {
     ...messagingAttributes('settle', event.configKey),
     'messaging.message.id': String(event.id),

@@ -6,13 +6,15 @@ import { activeTracing, inChildSpan, markFailed } from './tracing.js';
  * The spans of the work an attempt does, children of its `process` span: one execution (a command,
  * a chain, a script run, a process start), each chain step, each forward, each process instance
  * moved. Each runs only under traced work (see activeTracing): a timer's or an operator's process
- * call outside any span records nothing. Attributes are ids, names and outcomes only.
+ * call outside any span records nothing, and with tracing off `run` is called as it is. Attributes
+ * are ids, names and outcomes only.
  */
 export function inExecutionSpan<T extends { readonly success: boolean }>(
   executionType: string,
   configKey: string,
   run: () => Promise<T>,
 ): Promise<T> {
+  if (!activeTracing()) return run();
   const attributes = { 'bpm_webhooks.execution_type': executionType, 'messaging.destination.name': configKey };
   return inChildSpan(`execute ${executionType}`, { attributes }, async (span) => noteSuccess(span, await run()));
 }
@@ -23,6 +25,7 @@ export function inChainStepSpan<T extends { readonly success: boolean } | 'abort
   commandName: string,
   run: () => Promise<T>,
 ): Promise<T> {
+  if (!activeTracing()) return run();
   const attributes = { 'bpm_webhooks.chain.step': index + 1, 'bpm_webhooks.command.name': commandName };
   return inChildSpan(`chain step ${commandName}`, { attributes }, async (span) => {
     const outcome = await run();
@@ -40,6 +43,7 @@ export function inForwardSpan<T extends { readonly status: number }>(
   url: URL,
   run: (traceHeaders: Readonly<Record<string, string>>) => Promise<T>,
 ): Promise<T> {
+  if (!activeTracing()) return run({});
   // The host and port only: a URL's path or query may carry a partner's credential.
   const attributes: Attributes = {
     'http.request.method': 'POST',
@@ -61,6 +65,7 @@ export function inProcessInstanceSpan<T extends { readonly id: number; readonly 
   attributes: Attributes,
   run: () => Promise<T>,
 ): Promise<T> {
+  if (!activeTracing()) return run();
   return inChildSpan(`process instance ${action}`, { attributes }, async (span) => {
     const instance = await run();
     span.setAttribute('bpm_webhooks.process.instance_id', instance.id);
