@@ -5,6 +5,7 @@ import { findWebhookEventById } from '../../src/store/webhook-events.js';
 import { mandateLoanProcess } from '../fixtures/bpmn/definitions.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { startForwardTarget } from '../helpers/forward-target.js';
+import { postProvider } from '../helpers/provider-calls.js';
 import { createFlakyCommand, failingCommand } from '../helpers/test-commands.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { createMemoryTracing, traceparentOf } from '../helpers/test-tracing.js';
@@ -14,6 +15,7 @@ const start = new Date('2026-12-08T03:00:00.000Z');
 /** What no span may carry: a body's content, a verification secret, a bearer token. */
 const bodyMarker = 'acct-4417-body-only';
 const apiSecret = 'sk_live_trace_secret_value_0042';
+const monoSecret = 'mono-secret-for-trace-tests-0099';
 const incoming = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
 const incomingTraceparent = `00-${incoming.traceId}-${incoming.spanId}-01`;
 
@@ -36,6 +38,7 @@ describe.each(engines)('traces on %s', (engine) => {
       extraCommands: [flaky.command, failingCommand],
       executors: { ...defaultExecutors, forwardAllowedHosts: ['127.0.0.1'] },
       delivery: { retryBaseMs: 1_000, retryMaxMs: 4_000 },
+      providers: { monoWebhookSecret: monoSecret },
       tracing: traces.tracing,
     });
   });
@@ -222,6 +225,20 @@ describe.each(engines)('traces on %s', (engine) => {
     });
     // The correlation key is a customer's reference: not recorded.
     expect(JSON.stringify(traces.spans().map((span) => span.attributes))).not.toContain('MR-7001');
+  });
+
+  it('traces a fixed provider endpoint too: its route template, the send span of its stored event, not its secret', async () => {
+    const body = { event: 'mandate.approved', event_id: 'evt-1', data: { account: bodyMarker } };
+    const response = await postProvider(service.baseUrl, '/api/webhooks/mono/callback', body, {
+      'mono-webhook-secret': monoSecret,
+      traceparent: incomingTraceparent,
+    });
+    expect(response.status).toBe(200);
+    const server = only('POST /api/webhooks/mono/callback');
+    expect(server.parentSpanContext?.spanId).toBe(incoming.spanId);
+    isChildOf(only('send mono-callback'), server);
+    const recorded = JSON.stringify(traces.spans().map((span) => [span.name, span.attributes]));
+    for (const secret of [monoSecret, bodyMarker]) expect(recorded).not.toContain(secret);
   });
 
   it('gives a management RPC a server span under the caller’s traceparent', async () => {
