@@ -12,12 +12,16 @@
  * `--history` finished events written with SQL over `--history-days`), `held-snapshot` (the same
  * while another connection holds a REPEATABLE READ snapshot, PostgreSQL only) and `churn` (async
  * ingest, its drain, sync echo and sync script, twice on one database without VACUUM).
+ * `sync-echo-traced` (not run unless named): sync echo with OpenTelemetry traces on, exported over
+ * OTLP/HTTP; every other scenario runs with traces off.
  *
  *   npm run bench -- [--engines postgres,pglite] [--connections 16,64,256] [--seconds 10] [--warmup 3]
  *                    [--scenarios async-echo,sync-echo,...] [--drain-events 10000] [--soak 300]
  *                    [--history 1000000] [--history-days 90] [--backlog 100000]
  *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import autocannon from 'autocannon';
@@ -144,11 +148,30 @@ async function runBaselines(): Promise<void> {
   }
 }
 
+/**
+ * A collector stand-in for the traced scenario: reads every OTLP/HTTP export and answers 200, so the
+ * service pays for building, batching and sending spans, not for a backend.
+ */
+let sink: Promise<string> | undefined;
+function otlpSink(): Promise<string> {
+  sink ??= new Promise((resolve) => {
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    server.unref();
+  });
+  return sink;
+}
+
 /** `workersStopped`: the accept path alone, its events left queued (what async-echo's workers cost shows beside it). */
-const ingestScenarios: Record<string, { path: string; status: number; workersStopped?: boolean }> = {
+const ingestScenarios: Record<string, { path: string; status: number; workersStopped?: boolean; traced?: boolean }> = {
   'async-accept': { path: scenarioConfigs['async-echo'].path, status: 202, workersStopped: true },
   'async-echo': { path: scenarioConfigs['async-echo'].path, status: 202 },
   'sync-echo': { path: scenarioConfigs['sync-echo'].path, status: 200 },
+  // The same with traces on, exported over OTLP/HTTP to a collector stand-in in this process (see otlpSink).
+  'sync-echo-traced': { path: scenarioConfigs['sync-echo'].path, status: 200, traced: true },
   'sync-script': { path: scenarioConfigs['sync-script'].path, status: 200 },
 };
 
@@ -156,7 +179,13 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
   const env = engineEnv(engine);
   const ingest = ingestScenarios[scenario];
   if (ingest) {
-    await withTarget('service', { ...env, ...(ingest.workersStopped && { BENCH_START_WORKER: 'false' }) }, async (target) => {
+    const targetEnv = {
+      ...env,
+      ...(ingest.workersStopped && { BENCH_START_WORKER: 'false' }),
+      // Off unless traced, even when the bench's own environment has OpenTelemetry settings.
+      ...(ingest.traced ? { OTEL_EXPORTER_OTLP_ENDPOINT: await otlpSink() } : { OTEL_TRACES_EXPORTER: 'none' }),
+    };
+    await withTarget('service', targetEnv, async (target) => {
       for (const connections of connectionLevels) {
         const result = await measure(target, post(`${target.url}/api/webhook/${ingest.path}`, ingest.status, connections));
         record(engine, scenario, connections, result, await target.ask({ kind: 'rss' }));

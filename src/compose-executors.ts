@@ -13,6 +13,7 @@ import type { ExecutorCatalog } from './executors/executor.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { disposeExecutors } from './executors/execution-service.js';
 import { createProcessRuntime, type ProcessRuntime } from './executors/process/process-runtime.js';
+import { traceProcessRuntime } from './executors/process/trace-process-runtime.js';
 import { runWebhookCommand } from './executors/run-webhook-command.js';
 import { toScriptReply } from './executors/script/script-executor.js';
 import { createScriptSandbox } from './executors/script/script-sandbox.js';
@@ -54,7 +55,7 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
     ...(options.clock && { clock: options.clock }),
     ...(options.onHostEvent && { onHostEvent: options.onHostEvent }),
   });
-  const processes = createProcessRuntime({
+  const runtime = createProcessRuntime({
     db: options.db,
     clock,
     log: options.log,
@@ -74,6 +75,7 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
         }),
       ),
   });
+  const processes = traceProcessRuntime(runtime);
   const onConfigWrite = options.onConfigWrite ?? (() => {});
   const bus: CommandBus = createCommandBus({
     commands: [

@@ -32,6 +32,8 @@ import { instrumentExecution } from './metrics/instrument-execution.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
+import { traceHttpRoute } from './tracing/trace-http-route.js';
+import type { Tracing } from './tracing/tracing.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
 import { eventsQueuedChannel } from './store/insert-webhook-events.js';
@@ -42,7 +44,10 @@ import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
     Partial<
-      Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes'>
+      Pick<
+        Config,
+        'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes' | 'tracing'
+      >
     >;
   /** An open, migrated database. */
   readonly db: Knex;
@@ -62,6 +67,8 @@ export interface ServiceOptions {
   readonly processMetrics?: boolean;
   /** Where the console's built files are (default dist/console; tests serve their own). */
   readonly consoleDirectory?: string;
+  /** Spans of webhooks, attempts and RPCs (see tracing/create-tracing.ts); absent when tracing is off. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export interface Service {
@@ -119,6 +126,7 @@ export function composeService(options: ServiceOptions): Service {
     policy: delivery,
     leases: createLeaseKeepers({ db: options.db, log: options.log, owner: workerId, leaseMs: delivery.leaseMs }),
     settle: createSettleBatches(options.db),
+    tracing: options.tracing,
   };
   const worker = createWorker({
     ...attemptDeps,
@@ -153,11 +161,22 @@ export function composeService(options: ServiceOptions): Service {
     ...(options.config.connections && { connections: options.config.connections }),
     metrics,
     grpcReflection: operations.grpcReflection,
-    console: { directory: options.consoleDirectory, sourceMaps: operations.consoleSourceMaps },
+    tracing: options.tracing,
+    console: {
+      directory: options.consoleDirectory,
+      sourceMaps: operations.consoleSourceMaps,
+      traceUrlTemplate: options.config.tracing?.traceUrlTemplate,
+    },
     routes: [
-      createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
+      traceHttpRoute(
+        createWebhookIngressRoute({ inbox, maxBodyBytes: options.config.maxBodyBytes, log: options.log }),
+        options.tracing,
+      ),
       ...Object.values(providers).map((provider) =>
-        createProviderRoute(provider, { inbox: providerInbox, maxBodyBytes: options.config.maxBodyBytes }),
+        traceHttpRoute(
+          createProviderRoute(provider, { inbox: providerInbox, maxBodyBytes: options.config.maxBodyBytes }),
+          options.tracing,
+        ),
       ),
       createMetricsRoute(metrics, operations.metricsToken),
       ...(options.routes ?? []),

@@ -7,11 +7,13 @@ import { composeService } from './compose.js';
 import { findUnrunnableConfigs } from './executors/types/find-unrunnable-configs.js';
 import { migrateConfiguredDatabase } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
+import { createTracing } from './tracing/create-tracing.js';
 
 /** The composition root: config, command modules, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
+  const tracing = await createTracing(config.tracing);
   const moduleCommands = await loadCommandModules(config.executors.commandModules);
   const db = await openDatabase(config.database);
   await migrateConfiguredDatabase(config.database, db);
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     authenticate: auth.authenticate,
     routes: auth.routes,
     extraCommands: moduleCommands,
+    tracing,
   });
   const unrunnable = await findUnrunnableConfigs({ db, commands: service.bus });
   if (unrunnable.length > 0)
@@ -37,7 +40,13 @@ async function main(): Promise<void> {
     );
   const address = await service.server.listen(config.port, config.host);
   log.info(
-    { port: address.port, host: address.address, database: config.database.engine, auth: config.auth.key.kind },
+    {
+      port: address.port,
+      host: address.address,
+      database: config.database.engine,
+      auth: config.auth.key.kind,
+      traces: config.tracing.exporter,
+    },
     'listening',
   );
 
@@ -48,6 +57,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     await service.close();
     await db.destroy();
+    // The last spans (the shutdown's own attempts) are exported before the exit.
+    await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces could not be flushed'));
     log.info('stopped');
     // Exit now rather than when the last handle closes: an execution still running past the grace
     // period has had its event handed back to the queue, and must not go on beside its next run.

@@ -11,6 +11,8 @@ import { authenticateRpcCalls } from './transport/connect/authenticate-rpc-calls
 import { createConnectRoutes, managementServices, translateErrors } from './transport/connect/connect-routes.js';
 import type { Metrics } from './metrics/metrics.js';
 import { rpcMetrics } from './metrics/rpc-metrics.js';
+import { traceRpcCalls } from './tracing/trace-rpc-calls.js';
+import type { Tracing } from './tracing/tracing.js';
 import { Health } from '../gen/grpc/health/v1/health_pb.js';
 import { addHealthService } from './transport/connect/health-service.js';
 import { addReflectionServices, reflectionServices } from './transport/connect/reflection-service.js';
@@ -46,6 +48,8 @@ export interface ServerDeps {
   readonly grpcReflection?: boolean;
   /** Where the console's files are and whether their source maps are served (default: dist/console, no maps). */
   readonly console?: ConsoleSettings;
+  /** Gives every RPC a server span (see tracing/); absent when tracing is off. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export interface AppServer {
@@ -78,8 +82,12 @@ export function createServer(deps: ServerDeps): AppServer {
         addReflectionServices(router, [...managementServices, Health, ...reflectionServices], [file_bpm_webhooks_v1_errors]);
     },
     contextValues: rpcAuthentication.contextValues,
-    // Outermost first: metrics see the code each failure leaves with.
-    interceptors: [...(deps.metrics ? [rpcMetrics(deps.metrics)] : []), translateErrors],
+    // Outermost first: metrics and the span see the code each failure leaves with.
+    interceptors: [
+      ...(deps.tracing ? [traceRpcCalls(deps.tracing)] : []),
+      ...(deps.metrics ? [rpcMetrics(deps.metrics)] : []),
+      translateErrors,
+    ],
     // The same MAX_BODY_BYTES as the plain endpoints (Connect's own default is 4 GiB), also after
     // decompression: a call is refused before its body is buffered, whoever sends it.
     readMaxBytes: deps.maxBodyBytes,

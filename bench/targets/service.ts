@@ -16,6 +16,7 @@ import { composeService } from '../../src/compose.js';
 import { loadConfig } from '../../src/config/config.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { createTracing } from '../../src/tracing/create-tracing.js';
 import { seedEventHistory, timeClaims } from '../lib/event-history.js';
 import { rssMiB, serveBench } from '../lib/target-process.js';
 import { scenarioConfigs } from '../lib/scenario-configs.js';
@@ -34,8 +35,11 @@ if (url) await db.raw(`CREATE SCHEMA ${schema}`);
 await migrateToLatest(db);
 const claims = timeClaims(db);
 
+// As main.ts: off (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER is set.
+const tracing = await createTracing(config.tracing);
 const service = composeService({
   config,
+  tracing,
   db,
   log,
   authenticate: createJwtAuthenticator({

@@ -65,6 +65,21 @@ export interface Config {
   readonly providers: ProvidersConfig;
   readonly operations: OperationsConfig;
   readonly processes: ProcessSettings;
+  readonly tracing: TracingSettings;
+}
+
+/** Traces (see tracing/create-tracing.ts): off unless an exporter or an OTLP endpoint is named. */
+export interface TracingSettings {
+  /** OTEL_TRACES_EXPORTER, else `otlp` when an OTLP endpoint is set, else `none` (off). */
+  readonly exporter: 'otlp' | 'console' | 'none';
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. */
+  readonly otlpTracesUrl: string;
+  /** OTEL_EXPORTER_OTLP_HEADERS (`name=value,...`, values URL-encoded): e.g. the collector's token. */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  /** OTEL_SERVICE_NAME: the `service.name` of every span. */
+  readonly serviceName: string;
+  /** TRACE_URL_TEMPLATE: where the console links a trace id, `{traceId}` replaced. */
+  readonly traceUrlTemplate: string | undefined;
 }
 
 /** What operators' tools see: metrics and gRPC reflection. */
@@ -314,6 +329,19 @@ const environmentSchema = z
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').refine(isNotPlaceholder, placeholderMessage).optional(),
     GRPC_REFLECTION: z.enum(['true', 'false']).default('true'),
     CONSOLE_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
+    // OpenTelemetry's own variables, with their standard meaning (see docs/operations.md, Traces).
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: z
+      .string()
+      .refine((text) => parseOtlpHeaders(text) !== undefined, 'must be comma-separated name=value pairs')
+      .optional(),
+    OTEL_SERVICE_NAME: z.string().max(200).default('bpm-webhooks'),
+    TRACE_URL_TEMPLATE: z
+      .url({ protocol: /^https?$/ })
+      .refine((url) => url.includes('{traceId}'), 'must contain {traceId}')
+      .optional(),
   })
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
     message: 'must not exceed REQUEST_TIMEOUT_MS',
@@ -397,6 +425,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       grpcReflection: e.GRPC_REFLECTION === 'true',
       consoleSourceMaps: e.CONSOLE_SOURCE_MAPS === 'true',
     }),
+    tracing: Object.freeze(toTracingSettings(e)),
     processes: Object.freeze({
       maxSteps: e.PROCESS_MAX_STEPS,
       maxAdvanceSteps: e.PROCESS_MAX_ADVANCE_STEPS,
@@ -407,6 +436,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minTimerCycleMs: e.PROCESS_MIN_TIMER_CYCLE_MS,
     }),
   });
+}
+
+function toTracingSettings(e: z.infer<typeof environmentSchema>): TracingSettings {
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const otlpTracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
+  const endpointSet = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined || base !== undefined;
+  return {
+    exporter: e.OTEL_TRACES_EXPORTER ?? (endpointSet ? 'otlp' : 'none'),
+    otlpTracesUrl,
+    otlpHeaders: Object.freeze(parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS ?? '') ?? {}),
+    serviceName: e.OTEL_SERVICE_NAME,
+    traceUrlTemplate: e.TRACE_URL_TEMPLATE,
+  };
+}
+
+/** `name=value,name2=value2` (the W3C baggage-like list OTEL_EXPORTER_OTLP_HEADERS uses); undefined when malformed. */
+function parseOtlpHeaders(text: string): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const pair of commaList(text)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) return undefined;
+    try {
+      headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return headers;
 }
 
 function commaList(text: string): string[] {

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
+import { inSendSpan } from '../tracing/messaging-spans.js';
 import { storedEvent } from '../store/insert-webhook-events.js';
 import { noteRepeatedDelivery } from '../store/webhook-events.js';
 import type { InsertEvent } from './insert-batches.js';
@@ -64,14 +65,16 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
   event.trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
   const fields = newEventFields(deps, event);
   if (!config || event.responseMode === 'async') {
-    const inserted = await deps.insertEvent({
-      ...fields,
-      responseMode: 'async',
-      status: config ? 'queued' : 'stored',
-      attempts: 0,
-      leaseOwner: null,
-      availableAt: config ? receivedAt : null,
-    });
+    const inserted = await inSendSpan(deps.tracing, event, () =>
+      deps.insertEvent({
+        ...fields,
+        responseMode: 'async',
+        status: config ? 'queued' : 'stored',
+        attempts: 0,
+        leaseOwner: null,
+        availableAt: config ? receivedAt : null,
+      }),
+    );
     if (!inserted) return repeatOf(deps, event, idempotency!.key);
     if (config) deps.onQueued();
     return { kind: 'accepted', eventId: inserted.id, repeated: false };
@@ -85,7 +88,7 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
     // The lease starts when the statement is sent, not at receipt: reading a slow body must not eat into the execution's time.
     leaseMs: deps.policy.leaseMs,
   } as const;
-  const inserted = await deps.insertEvent(running);
+  const inserted = await inSendSpan(deps.tracing, event, () => deps.insertEvent(running));
   if (!inserted) return repeatOf(deps, event, idempotency!.key);
   const { lease } = inserted;
   if (!lease) throw new Error(`Event ${inserted.id} was stored running without its lease`);

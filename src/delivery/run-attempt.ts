@@ -7,6 +7,9 @@ import { untilAborted, withTimeLimit } from '../executors/execution-bounds.js';
 import type { ExecutionOutcome, ExecutionRunner, StepOutcome } from '../executors/execution-job.js';
 import type { AttemptFinish } from '../store/webhook-event-attempts.js';
 import type { EventSettlement } from '../store/webhook-events.js';
+import { inProcessSpan, inSettleSpan } from '../tracing/messaging-spans.js';
+import { describeAttempt } from '../tracing/describe-attempt.js';
+import type { Tracing } from '../tracing/tracing.js';
 import { buildExecutionJob } from './build-execution-job.js';
 import { outwardOutcome } from './outward-outcome.js';
 import { leaseMarginMs, type LeaseKeeper, type LeaseKeepers } from './lease-keeper.js';
@@ -28,6 +31,8 @@ export interface AttemptDeps {
   readonly leases: LeaseKeepers;
   /** Writes attempts' ends and events' settlements, many in one statement (see settle-batches.ts). */
   readonly settle: SettleAttempt;
+  /** Spans of each attempt (see tracing/); absent when tracing is off. */
+  readonly tracing?: Tracing | undefined;
 }
 
 /**
@@ -75,7 +80,9 @@ export async function runAttempt(
   const lease = deps.leases.keep({ eventId: event.id, attempt: event.attempts, since: start.leaseSince });
   let settling: Promise<unknown> | undefined;
   try {
-    const outcome = await attempt(deps, event, mode, start, lease);
+    const outcome = await inProcessSpan(deps.tracing, event, mode, async (span) =>
+      describeAttempt(span, await attempt(deps, event, mode, start, lease)),
+    );
     settling = outcome.settling;
     return outcome.result;
   } finally {
@@ -136,12 +143,14 @@ async function attempt(
     },
     'webhook event attempt finished',
   );
-  const settling = settleWithRetries(
-    deps,
-    lease,
-    { id: attemptId, finish },
-    { id: event.id, owner: deps.workerId, attempt: event.attempts, settlement },
-  );
+  const settle = () =>
+    settleWithRetries(
+      deps,
+      lease,
+      { id: attemptId, finish },
+      { id: event.id, owner: deps.workerId, attempt: event.attempts, settlement },
+    );
+  const settling = settlement.status === 'dead' ? inSettleSpan(deps.tracing, event, settle) : settle();
   const settled = mode === 'sync' ? await Promise.race([settling, delay(syncSettleWaitMs(deps.policy.leaseMs))]) : await settling;
   const attemptResult: AttemptResult =
     settled === undefined

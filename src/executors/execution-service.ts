@@ -3,6 +3,7 @@ import { failedResult, type ExecutorCatalog } from './executor.js';
 import { rejectOnAbort } from './execution-bounds.js';
 import { outcomeOf, type ExecutionRunner } from './execution-job.js';
 import { findExecutionType } from './types/execution-types.js';
+import { inExecutionSpan } from '../tracing/work-spans.js';
 
 /**
  * The executors of this process, called directly: no message is built, nothing is encoded. Picks
@@ -21,12 +22,14 @@ export function createExecutionRunner(executors: ExecutorCatalog): ExecutionRunn
         ? Promise.resolve(failedResult(`Unknown execution type ${job.executionType}`))
         : type.runPermission && !job.permissions.includes(type.runPermission)
           ? Promise.resolve(failedResult(`${type.name} needs ${type.runPermission}, which the configuration's authority lacks`))
-          : executors[type.name].execute(job, { signal }).catch((error: unknown) => {
-              const failure = toAppError(error);
-              return failedResult(
-                failure.code === 'internal' ? `Execution failed unexpectedly: ${describeCause(failure)}` : failure.message,
-              );
-            });
+          : inExecutionSpan(type.name, job.context.key, () => executors[type.name].execute(job, { signal })).catch(
+              (error: unknown) => {
+                const failure = toAppError(error);
+                return failedResult(
+                  failure.code === 'internal' ? `Execution failed unexpectedly: ${describeCause(failure)}` : failure.message,
+                );
+              },
+            );
       const result = await rejectOnAbort(running, signal);
       return outcomeOf(result, performance.now() - started);
     },

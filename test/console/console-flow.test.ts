@@ -5,6 +5,7 @@ import { type Chromium, launchChromium } from '../helpers/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createManagementClient } from '../helpers/management-clients.js';
 import { type RunningService, startTestService } from '../helpers/test-service.js';
+import { createMemoryTracing } from '../helpers/test-tracing.js';
 import { mintToken } from '../helpers/tokens.js';
 import { approvalWithDiagram } from './approval-diagram.js';
 
@@ -16,11 +17,17 @@ describe('the web console, in Debian chromium, against the real service', () => 
   let service: RunningService;
   let browser: Chromium;
   let page: Page;
+  let traces: Awaited<ReturnType<typeof createMemoryTracing>>;
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
     // A replay is picked up by the worker's next poll: keep it short.
-    service = await startTestService(database.db, { delivery: { workerPollMs: 50 } });
+    traces = await createMemoryTracing();
+    service = await startTestService(database.db, {
+      delivery: { workerPollMs: 50 },
+      tracing: traces.tracing,
+      traceUrlTemplate: 'https://tempo.example/trace/{traceId}?from=console',
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -85,6 +92,12 @@ describe('the web console, in Debian chromium, against the real service', () => 
       .click();
     await expect.poll(() => page.getByTestId('event-status').textContent()).toBe('succeeded');
     await expect.poll(() => page.locator('pre.body').textContent()).toContain('"reference": "T-1001"');
+    // The trace id of the event's send span, linked through TRACE_URL_TEMPLATE.
+    const sends = traces.spans().filter((span) => span.name.startsWith('send '));
+    expect(sends).toHaveLength(1);
+    await expect
+      .poll(() => page.getByTestId('trace-id').getAttribute('href'))
+      .toBe(`https://tempo.example/trace/${sends[0]!.spanContext().traceId}?from=console`);
 
     const trace = page.getByRole('list', { name: 'Decision trace' });
     await expect

@@ -102,3 +102,24 @@ export function createCancellableCommand(name = 'CancellableTestCommand') {
   });
   return { command, started, ended, release: () => release() };
 }
+
+/** Fails its first `failures` runs of each event, then echoes: a core that comes back after an outage. */
+export function createFlakyCommand(failures: number) {
+  const runs = new Map<number, number>();
+  const command = defineCommand({
+    name: 'FlakyTestCommand',
+    input: ValueSchema,
+    output: ValueSchema,
+    permission: 'webhooks:write',
+    successMessage: 'Command executed successfully',
+    runnableFromWebhook: true,
+    handle: async (input) => {
+      const eventId = Number((input.kind.case === 'structValue' && input.kind.value.fields.eventId?.kind.value) ?? 0);
+      const run = (runs.get(eventId) ?? 0) + 1;
+      runs.set(eventId, run);
+      if (run <= failures) throw new AppError('execution_failed', 'Command failed', ['Core banking is unreachable']);
+      return input;
+    },
+  });
+  return { command, runs };
+}

@@ -4,6 +4,7 @@ import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { CommandDefinition } from '../../src/commands/command.js';
 import { composeService, type Service } from '../../src/compose.js';
 import type { HttpRoute } from '../../src/transport/http/http-types.js';
+import type { Tracing } from '../../src/tracing/tracing.js';
 import {
   type ConfigCacheSettings,
   type ConnectionLimits,
@@ -59,6 +60,10 @@ export interface TestServiceOptions {
   log?: Logger;
   /** The console's files (default dist/console). */
   consoleDirectory?: string;
+  /** This service's tracer (see test/helpers/test-tracing.ts); none: tracing off. */
+  tracing?: Tracing;
+  /** TRACE_URL_TEMPLATE, for the console's trace links. */
+  traceUrlTemplate?: string;
 }
 
 /** The real service on a free port, over a test database. */
@@ -74,6 +79,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       providers: { ...defaultProvidersConfig, ...options.providers },
       ...(options.operations && { operations: options.operations }),
       processes: { ...defaultProcessSettings, ...options.processes },
+      tracing: { ...loadConfig({}).tracing, traceUrlTemplate: options.traceUrlTemplate },
     },
     db,
     log: options.log ?? silentLog,
@@ -86,6 +92,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
     ...(options.extraCommands && { extraCommands: options.extraCommands }),
     ...(options.startWorker !== undefined && { startWorker: options.startWorker }),
     ...(options.consoleDirectory && { consoleDirectory: options.consoleDirectory }),
+    ...(options.tracing && { tracing: options.tracing }),
   });
   const address = await service.server.listen(0, '127.0.0.1');
   return {

@@ -47,6 +47,24 @@ describe('the console route serves the built files with caching headers', () => 
     expect(await response.text()).toContain('<title>console</title>');
   });
 
+  it('tells the console where trace ids link (TRACE_URL_TEMPLATE), and that there is none by default', async () => {
+    const none = await fetch(`${baseUrl}/console/settings.json`);
+    expect(none.status).toBe(200);
+    expect(await none.json()).toEqual({ traceUrlTemplate: null });
+    const template = 'https://tempo.example/trace/{traceId}';
+    const linked = http.createServer(
+      routeRequests(createConsoleRoutes({ directory: folder, traceUrlTemplate: template }), silentLog),
+    );
+    await new Promise<void>((resolve) => linked.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(linked.address() as AddressInfo).port}/console/settings.json`);
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+      expect(await response.json()).toEqual({ traceUrlTemplate: template });
+    } finally {
+      await new Promise((resolve) => linked.close(resolve));
+    }
+  });
+
   it('marks hashed assets immutable, and answers a matching If-None-Match with 304', async () => {
     const response = await fetch(`${baseUrl}/console/assets/index-abc123.js`);
     expect(response.status).toBe(200);

@@ -1,9 +1,11 @@
+import type { JsonObject } from '@bufbuild/protobuf';
 import { useQuery } from '@connectrpc/connect-query';
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { formatJson, formatTime } from '../ui/format.js';
 import { prettyBody } from './pretty-body.js';
 import { ReplayButton } from './replay-button.js';
+import { TraceLink } from './trace-link.js';
 import { jsonOf, TraceTimeline } from './trace-timeline.js';
 
 /** While an event waits or runs, its page follows it; a finished event is read once. */
@@ -48,6 +50,9 @@ export function EventPage({ id }: { readonly id: bigint }) {
               <Field name="Response mode">{event.responseMode}</Field>
               <Field name="Client IP">{event.clientIp}</Field>
               <Field name="Request id">{event.requestId || '—'}</Field>
+              <Field name="Trace id">
+                <TraceLink trace={(event.trace ?? {}) as JsonObject} />
+              </Field>
               <Field name="Idempotency key">{event.idempotencyKey || '—'}</Field>
             </dl>
             {event.errors.length > 0 && (

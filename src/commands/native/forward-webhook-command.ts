@@ -6,6 +6,7 @@ import { parseForwardAllowList } from './forward/forward-allow-list.js';
 import { forwardHeaderProblems, splitForwardHeaders } from './forward/forward-headers.js';
 import { forwardRequest } from './forward/forward-request.js';
 import { signingSecretProblems, standardWebhookHeaders } from './forward/standard-webhook-headers.js';
+import { inForwardSpan } from '../../tracing/work-spans.js';
 
 export interface ForwardWebhookOptions {
   /** FORWARD_ALLOWED_HOSTS: nothing else is reachable. */
@@ -47,11 +48,14 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
       const body = bodyOf(json);
       const signing = standardWebhookHeaders({ json, parameters, requestId: ctx.requestId }, body, ctx.clock());
       const request = { body, headers: { ...baseHeaders(json), ...signing }, originHeaders: extra.headers };
-      const response = await forwardRequest(url, request, {
-        allowList,
-        timeoutMs: options.timeoutMs,
-        signal: ctx.signal,
-      });
+      const send = (traceHeaders: Readonly<Record<string, string>>) =>
+        forwardRequest(
+          url,
+          { ...request, headers: { ...request.headers, ...traceHeaders } },
+          { allowList, timeoutMs: options.timeoutMs, signal: ctx.signal },
+        );
+      // The forward's own span context replaces the incoming traceparent when tracing is on.
+      const response = URL.canParse(url) ? await inForwardSpan(new URL(url), send) : await send({});
       const answer = parseBody(response.contentType, response.body);
       if (response.status < 200 || response.status > 299) {
         throw new AppError('execution_failed', 'Forward failed', [

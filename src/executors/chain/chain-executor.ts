@@ -4,6 +4,7 @@ import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-b
 import { failedResult, type Executor } from '../executor.js';
 import type { ExecutionJob, StepOutcome } from '../execution-job.js';
 import { runWebhookCommand } from '../run-webhook-command.js';
+import { inChainStepSpan } from '../../tracing/work-spans.js';
 
 /**
  * Type 1: runs the chain's commands in order. Each step gets the webhook context, its `parameters`
@@ -36,7 +37,9 @@ export function createChainExecutor(bus: CommandBus): Executor {
           const input: JsonObject = takesApiRequest(bus, step.commandName)
             ? step.parameters
             : { ...context, parameters: step.parameters, previous };
-          const outcome = await untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal);
+          const outcome = await inChainStepSpan(index, step.commandName, () =>
+            untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal),
+          );
           const durationMs = performance.now() - started;
           if (outcome === 'aborted' || (!outcome.success && chainSignal.aborted)) {
             steps.push({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { HttpRequest, HttpResponse, HttpRoute } from './http-types.js';
-import { sendFailure } from './send-json.js';
+import { sendFailure, sendJson } from './send-json.js';
 
 /** Where the console's built files are, and whether their source maps are served. */
 export interface ConsoleSettings {
@@ -12,6 +12,8 @@ export interface ConsoleSettings {
   readonly directory?: string | undefined;
   /** CONSOLE_SOURCE_MAPS: `.map` files are 404 unless this is set. */
   readonly sourceMaps?: boolean | undefined;
+  /** TRACE_URL_TEMPLATE: where the event page links a trace id (`{traceId}` replaced). */
+  readonly traceUrlTemplate?: string | undefined;
 }
 
 /**
@@ -31,6 +33,12 @@ export function createConsoleRoutes(settings: ConsoleSettings = {}): HttpRoute[]
         response.writeHead(308, { location: '/console/', 'content-length': 0 });
         response.end();
       },
+    },
+    {
+      // What the console's pages need to know of the service's settings: nothing secret.
+      path: '/console/settings.json',
+      handle: async (_request, response) =>
+        sendJson(response, 200, { traceUrlTemplate: settings.traceUrlTemplate ?? null }, { 'cache-control': revalidate }),
     },
     { path: '/console/*', handle: (request, response, url) => serveFile(directory, servable, request, response, url) },
   ];

@@ -9,7 +9,8 @@ export const signingSecretParameter = 'signingSecret';
  * Standard Webhooks headers for a forward, so its target can drop repeats and verify the sender:
  * `webhook-id` is the event id (the same on every attempt and replay), `webhook-timestamp` the
  * send time, and `webhook-signature` (`v1,<base64>`) when the step names a signing secret. The
- * request's `x-request-id` and `traceparent` are passed on.
+ * request's `x-request-id` and `traceparent` are passed on (with tracing on, the forward span's
+ * `traceparent` replaces the latter: see inForwardSpan).
  */
 export function standardWebhookHeaders(
   input: { json: JsonObject; parameters: JsonObject; requestId: string },
