@@ -85,7 +85,14 @@ export function composeService(options: ServiceOptions): Service {
   const clock = options.clock ?? (() => new Date());
   const delivery = options.config.delivery ?? defaultDeliverySettings;
   const operations = options.config.operations ?? { metricsToken: undefined, grpcReflection: true };
-  const metrics = createMetrics({ db: options.db, clock, log: options.log, processMetrics: options.processMetrics ?? true });
+  const isReady = () => isDatabaseReady(options.db);
+  const metrics = createMetrics({
+    db: options.db,
+    clock,
+    log: options.log,
+    processMetrics: options.processMetrics ?? true,
+    isReady,
+  });
   const configs = createConfigCache(options.db, options.log, options.config.configCache);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const logHostEvent = logScriptHostEvent(options.log);
@@ -148,7 +155,7 @@ export function composeService(options: ServiceOptions): Service {
     authenticate: options.authenticate,
     log: options.log,
     maxBodyBytes: options.config.maxBodyBytes,
-    isReady: () => isDatabaseReady(options.db),
+    isReady,
     readinessDetail: async () => ({ unrunnableConfigs: await findUnrunnableConfigs({ db: options.db, commands: bus }) }),
     ...(options.config.connections && { connections: options.config.connections }),
     metrics,
