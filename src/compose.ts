@@ -32,6 +32,8 @@ import { instrumentExecution } from './metrics/instrument-execution.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
+import { createNotifier, type Notifier } from './notify/notifier.js';
+import { createNotificationSender } from './notify/send-notification.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
 import { eventsQueuedChannel } from './store/insert-webhook-events.js';
@@ -42,7 +44,10 @@ import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
     Partial<
-      Pick<Config, 'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes'>
+      Pick<
+        Config,
+        'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes' | 'notify'
+      >
     >;
   /** An open, migrated database. */
   readonly db: Knex;
@@ -73,6 +78,8 @@ export interface Service {
   readonly worker: Worker;
   readonly configs: ConfigCache;
   readonly metrics: Metrics;
+  /** Failure notifications, when NOTIFY_WEBHOOK_URL is set. */
+  readonly notifier: Notifier | undefined;
   /** Stops the server, then the worker (in-flight events finish or are released), then the executors. */
   close(graceMs?: number): Promise<void>;
 }
@@ -127,6 +134,21 @@ export function composeService(options: ServiceOptions): Service {
     leases: createLeaseKeepers({ db: options.db, log: options.log, owner: workerId, leaseMs: delivery.leaseMs }),
     settle: createSettleBatches(options.db),
   };
+  const notifyUrl = options.config.notify?.webhookUrl;
+  const notifier =
+    options.config.notify && notifyUrl
+      ? createNotifier({
+          db: options.db,
+          log: options.log,
+          clock,
+          settings: options.config.notify,
+          send: createNotificationSender({
+            url: notifyUrl,
+            forwardAllowedHosts: options.config.executors.forwardAllowedHosts,
+            timeoutMs: options.config.executors.forwardTimeoutMs,
+          }),
+        })
+      : undefined;
   const worker = createWorker({
     ...attemptDeps,
     concurrency: delivery.workerConcurrency,
@@ -135,7 +157,12 @@ export function composeService(options: ServiceOptions): Service {
     run: async (event, start) => {
       // Every log line of an attempt carries the request id the event came in with.
       const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;
-      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async', start));
+      const result = await runAttempt({ ...attemptDeps, log }, event, 'async', start);
+      countAttempt(metrics, event.source, result);
+      if (notifier && result.kind === 'failed' && result.settlement === 'dead')
+        await notifier
+          .eventWentDead(event)
+          .catch((error: unknown) => log.warn({ err: error }, 'cannot open the dead-letter notification'));
     },
   });
   const inboxDeps = {
@@ -186,6 +213,7 @@ export function composeService(options: ServiceOptions): Service {
       queuedListener = listenToChannel(options.db, eventsQueuedChannel, () => worker.wake(), options.log, { heartbeatMs });
     }
     retention?.start();
+    notifier?.start();
     processes.startPolling();
   }
   return {
@@ -196,11 +224,13 @@ export function composeService(options: ServiceOptions): Service {
     worker,
     configs,
     metrics,
+    notifier,
     async close(graceMs) {
       await server.close(graceMs);
       await queuedListener?.close();
       await worker.stop(graceMs);
       await retention?.stop();
+      await notifier?.stop();
       await upkeep.stop();
       remote?.close();
       await configs.close();

@@ -18,6 +18,7 @@ import {
   defaultProvidersConfig,
   loadConfig,
 } from '../../src/config/config.js';
+import { defaultNotifySettings, type NotifySettings } from '../../src/config/notify-config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
@@ -51,6 +52,8 @@ export interface TestServiceOptions {
   /** Fixed endpoints' settings over the defaults (nothing configured). */
   providers?: Partial<ProvidersConfig>;
   processes?: Partial<ProcessSettings>;
+  /** Failure notifications over the defaults (none sent without a webhookUrl). */
+  notify?: Partial<NotifySettings>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
   /** METRICS_TOKEN and GRPC_REFLECTION. */
@@ -74,6 +77,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       providers: { ...defaultProvidersConfig, ...options.providers },
       ...(options.operations && { operations: options.operations }),
       processes: { ...defaultProcessSettings, ...options.processes },
+      notify: { ...defaultNotifySettings, ...options.notify },
     },
     db,
     log: options.log ?? silentLog,
