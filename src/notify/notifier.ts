@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { NotifySettings } from '../config/notify-config.js';
 import { countFailuresByConfig, type FailureCounts } from '../store/failure-counts-by-config.js';
 import { findLastReceivedByConfig } from '../store/last-received-by-config.js';
+import { findEnabledConfigIds } from '../store/enabled-config-ids.js';
 import { findSuccessSince } from '../store/find-success-since.js';
 import {
   closeCondition,
@@ -154,9 +155,21 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   };
 
+  /**
+   * A configuration disabled or deleted cannot recover, and a new one may take its key: its open
+   * conditions clear, or the key's next failures would never be announced.
+   */
+  const clearGoneConfigs = async (opened: readonly NotificationCondition[]) => {
+    if (opened.length === 0) return [];
+    const enabled = await findEnabledConfigIds(db);
+    const gone = opened.filter((condition) => condition.configId === null || !enabled.has(condition.configId));
+    for (const condition of gone) await clear(condition, 'the configuration was disabled or deleted');
+    return opened.filter((condition) => !gone.includes(condition));
+  };
+
   const checkOnce = async () => {
     const now = clock();
-    const opened = await listOpenConditions(db);
+    const opened = await clearGoneConfigs(await listOpenConditions(db));
     // First the messages an earlier check could not send (so a failed send waits one interval).
     for (const unsent of opened.filter((condition) => condition.notifiedAt === null)) await announce(unsent);
     await checkFailureRatios(now, opened);

@@ -13,9 +13,10 @@ export interface FailureCounts {
 }
 
 /**
- * Counts per configuration of the events received since `since` (a range of the received_at index,
- * so the cost follows the window's traffic, not the log's length). Events on their first attempt are
- * left out: they have not failed or succeeded yet.
+ * Counts per enabled configuration of the events received since `since` (a range of the received_at
+ * index, so the cost follows the window's traffic, not the log's length). Events on their first
+ * attempt are left out: they have not failed or succeeded yet. A deleted or disabled configuration's
+ * events are left out too: they say nothing of a configuration that takes its key later.
  */
 export async function countFailuresByConfig(db: Db, since: Date): Promise<FailureCounts[]> {
   const { rows } = await db.raw<{ rows: CountRow[] }>(
@@ -23,8 +24,8 @@ export async function countFailuresByConfig(db: Db, since: Date): Promise<Failur
        count(*) FILTER (WHERE q.event_id IS NULL AND e.status = 'succeeded') AS succeeded,
        count(*) FILTER (WHERE q.event_id IS NULL AND e.status IN ('failed', 'dead')) AS failed,
        count(*) FILTER (WHERE q.attempts > 1 OR (q.attempts > 0 AND q.lease_owner IS NULL)) AS retrying
-     FROM ${eventWithQueue}
-     WHERE e.received_at >= ? AND e.config_id IS NOT NULL
+     FROM ${eventWithQueue} JOIN webhook_configs c ON c.id = e.config_id AND c.is_enabled
+     WHERE e.received_at >= ?
      GROUP BY e.config_id, e.config_key`,
     [since],
   );

@@ -185,6 +185,27 @@ describe.each(engines)('failure notifications on %s', (engine) => {
     expect(texts).toHaveLength(2);
   });
 
+  it('clears the conditions of a deleted configuration, so a new one with its key is announced again', async () => {
+    const service = await start({ failureMinEvents: 1 });
+    const fields = { key: 'reused', path: '/reused', action: 'POST', executionType: 2, executionCode: failOnDemand };
+    const first = await createConfig(service.baseUrl, fields);
+    await callWebhook(service.baseUrl, 'reused', { body: '{"fail":true}' });
+    await service.notifier!.check();
+    expect(await command(service.baseUrl, 'DeleteWebHookConfigCommand', { id: first.id })).toMatchObject({ success: true });
+    await service.notifier!.check();
+    await createConfig(service.baseUrl, fields);
+    await eventually(async () =>
+      (await callWebhook(service.baseUrl, 'reused', { body: '{"fail":true}' })).status === 500 ? true : undefined,
+    );
+    await service.notifier!.check();
+    expect(messages().map((text) => text.slice(0, 40))).toEqual([
+      '[bpm-webhooks] FAILING: 1 of 1 events of',
+      '[bpm-webhooks] CLEARED: failure ratio of',
+      '[bpm-webhooks] FAILING: 1 of 1 events of',
+    ]);
+    expect(messages()[1]).toContain('the configuration was disabled or deleted');
+  });
+
   it('keeps a message whose send failed and sends it at the next check', async () => {
     const service = await start({ webhookUrl: `http://127.0.0.1:${receiver.port}/fail`, failureMinEvents: 1 });
     await createConfig(service.baseUrl, {
