@@ -1,5 +1,6 @@
 import { parseForwardAllowList } from '../commands/native/forward/forward-allow-list.js';
 import { forwardRequest } from '../commands/native/forward/forward-request.js';
+import { isAppError } from '../errors.js';
 
 /** Posts one message; rejects when it was not taken (network, refusal, or a non-2xx answer). */
 export type SendNotification = (text: string) => Promise<void>;
@@ -21,7 +22,11 @@ export function createNotificationSender(options: {
       options.url,
       { body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } },
       { allowList, timeoutMs: options.timeoutMs, maxRedirects: 0, maxResponseBytes: 64 * 1024 },
-    );
+    ).catch((error: unknown) => {
+      // The forward's reasons (AppError.errors) may quote the whole URL (a redirect refused): only its host is logged.
+      const reasons = isAppError(error) && error.errors.length > 0 ? error.errors : [String((error as Error).message)];
+      throw new Error(`${host}: ${reasons.join('; ').replaceAll(options.url, host)}`);
+    });
     if (response.status < 200 || response.status > 299) throw new Error(`${host} answered ${response.status}`);
   };
 }

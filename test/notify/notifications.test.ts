@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { startChildService } from '../helpers/child-service.js';
@@ -33,8 +35,9 @@ describe.each(engines)('failure notifications on %s', (engine) => {
     await database?.destroy();
   });
 
-  const start = async (notify: TestServiceOptions['notify'] = {}) => {
+  const start = async (notify: TestServiceOptions['notify'] = {}, log?: TestServiceOptions['log']) => {
     const service = await startTestService(database.db, {
+      ...(log && { log }),
       clock: () => new Date(Date.now() + offsetMs),
       executors: { forwardAllowedHosts: ['127.0.0.1'] },
       delivery: { retryBaseMs: 1, retryMaxMs: 5, workerPollMs: 20 },
@@ -204,6 +207,29 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       '[bpm-webhooks] FAILING: 1 of 1 events of',
     ]);
     expect(messages()[1]).toContain('the configuration was disabled or deleted');
+  });
+
+  it('follows no redirect from the notify URL, and logs its host but never its path', async () => {
+    const lines: string[] = [];
+    const log = pino(
+      { level: 'info' },
+      new Writable({ write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString())) }),
+    );
+    const secretPath = '/redirect?to=http://127.0.0.1:1/elsewhere&token=SECRET-PATH';
+    const service = await start({ webhookUrl: `http://127.0.0.1:${receiver.port}${secretPath}`, failureMinEvents: 1 }, log);
+    await createConfig(service.baseUrl, {
+      key: 'moved',
+      path: '/moved',
+      action: 'POST',
+      executionType: 2,
+      executionCode: failOnDemand,
+    });
+    await callWebhook(service.baseUrl, 'moved', { body: '{"fail":true}' });
+    await service.notifier!.check();
+    expect(receiver.received.map((request) => request.path)).toEqual(['/redirect']);
+    const warning = lines.find((line) => line.includes('notification not sent'));
+    expect(warning).toContain(`127.0.0.1:${receiver.port}`);
+    expect(lines.join('\n')).not.toContain('SECRET-PATH');
   });
 
   it('keeps a message whose send failed and sends it at the next check', async () => {
