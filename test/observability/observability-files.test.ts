@@ -116,6 +116,13 @@ describe('the shipped alert rules and dashboard', () => {
     const { stdout } = await promisify(execFile)('promtool', ['check', 'rules', alertsFile.pathname]);
     expect(stdout).toContain('SUCCESS: 10 rules found');
   });
+
+  it.skipIf(!hasPromtool())('fire at their documented thresholds (promtool test rules alerts.test.yml)', async () => {
+    const { stdout } = await promisify(execFile)('promtool', ['test', 'rules', 'alerts.test.yml'], {
+      cwd: new URL('.', alertsFile).pathname,
+    });
+    expect(stdout).toContain('SUCCESS');
+  });
 });
 
 function hasPromtool(): boolean {
