@@ -37,6 +37,7 @@ describe.skipIf(!url)('notifications from two service processes on one PostgreSQ
       NOTIFY_CHECK_INTERVAL_MS: '200',
       NOTIFY_FAILURE_MIN_EVENTS: '4',
       PUBLIC_URL: 'https://webhooks.bank.example',
+      COMMAND_MODULES: 'test/fixtures/command-modules/fail-on-demand.js',
     };
     const a = await startChildService(env);
     children.push(a);
@@ -48,8 +49,8 @@ describe.skipIf(!url)('notifications from two service processes on one PostgreSQ
       key: 'core-posting',
       path: '/core-posting',
       action: 'POST',
-      executionType: 2,
-      executionCode: 'if (body.fail) throw new Error("core banking is down"); return { posted: true };',
+      executionType: 0,
+      commandName: 'FailOnDemandCommand',
       responseMode: 'async',
       maxAttempts: 1,
     });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadCommandModules } from '../../src/commands/modules/load-command-modules.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startChildService } from '../helpers/child-service.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
@@ -8,8 +9,9 @@ import { startForwardTarget } from '../helpers/forward-target.js';
 import { startTestService, type RunningService, type TestServiceOptions } from '../helpers/test-service.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
 
-/** A script that fails when the body asks it to, so one configuration can fail and recover. */
-const failOnDemand = 'if (body.fail) throw new Error("core banking is down"); return { posted: true };';
+/** Fails when the body asks it to, so one configuration can fail and recover. */
+const failOnDemand = { executionType: 0, commandName: 'FailOnDemandCommand' };
+const commandModules = await loadCommandModules(['test/fixtures/command-modules/fail-on-demand.js']);
 const hookPath = '/services/T0001/B0001/notify-secret-path';
 const publicUrl = 'https://webhooks.bank.example';
 /** A body marker that must never reach a message. */
@@ -40,6 +42,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       ...(log && { log }),
       clock: () => new Date(Date.now() + offsetMs),
       executors: { forwardAllowedHosts: ['127.0.0.1'] },
+      extraCommands: commandModules,
       delivery: { retryBaseMs: 1, retryMaxMs: 5, workerPollMs: 20 },
       notify: {
         webhookUrl: `http://127.0.0.1:${receiver.port}${hookPath}`,
@@ -70,8 +73,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       key: 'core-posting',
       path: '/core-posting',
       action: 'POST',
-      executionType: 2,
-      executionCode: failOnDemand,
+      ...failOnDemand,
       responseMode: 'async',
       maxAttempts: 2,
     });
@@ -108,8 +110,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       key: 'ratio',
       path: '/ratio',
       action: 'POST',
-      executionType: 2,
-      executionCode: failOnDemand,
+      ...failOnDemand,
     });
     const send = (fail: boolean) => callWebhook(service.baseUrl, 'ratio', { body: JSON.stringify({ fail, bodyMarker }) });
     for (const fail of [true, true, false]) await send(fail);
@@ -142,8 +143,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       key: 'Quiet-Source',
       path: '/quiet',
       action: 'POST',
-      executionType: 2,
-      executionCode: failOnDemand,
+      ...failOnDemand,
     });
     await service.notifier!.check();
     expect(messages()).toEqual([]);
@@ -170,8 +170,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       key: 'shared',
       path: '/shared',
       action: 'POST',
-      executionType: 2,
-      executionCode: failOnDemand,
+      ...failOnDemand,
       responseMode: 'async',
       maxAttempts: 1,
     });
@@ -190,7 +189,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
 
   it('clears the conditions of a deleted configuration, so a new one with its key is announced again', async () => {
     const service = await start({ failureMinEvents: 1 });
-    const fields = { key: 'reused', path: '/reused', action: 'POST', executionType: 2, executionCode: failOnDemand };
+    const fields = { key: 'reused', path: '/reused', action: 'POST', ...failOnDemand };
     const first = await createConfig(service.baseUrl, fields);
     await callWebhook(service.baseUrl, 'reused', { body: '{"fail":true}' });
     await service.notifier!.check();
@@ -221,8 +220,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       key: 'moved',
       path: '/moved',
       action: 'POST',
-      executionType: 2,
-      executionCode: failOnDemand,
+      ...failOnDemand,
     });
     await callWebhook(service.baseUrl, 'moved', { body: '{"fail":true}' });
     await service.notifier!.check();
@@ -238,8 +236,7 @@ describe.each(engines)('failure notifications on %s', (engine) => {
       key: 'flaky',
       path: '/flaky',
       action: 'POST',
-      executionType: 2,
-      executionCode: failOnDemand,
+      ...failOnDemand,
     });
     await callWebhook(service.baseUrl, 'flaky', { body: '{"fail":true}' });
     await service.notifier!.check();

@@ -153,8 +153,9 @@ describe.each(engines)('every metric the alert rules and the dashboard name is o
       key: 'fine',
       path: '/fine',
       action: 'POST',
-      executionType: 2,
-      executionCode: 'return body;',
+      // The native echo, not a script: a cold script host on a busy machine may time a first script out.
+      executionType: 0,
+      commandName: 'EchoCommand',
     });
     await createConfig(service.baseUrl, {
       key: 'broken',
