@@ -34,6 +34,8 @@ import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
 import { traceHttpRoute } from './tracing/trace-http-route.js';
 import type { Tracing } from './tracing/tracing.js';
+import { createNotifier, type Notifier } from './notify/notifier.js';
+import { createNotificationSender } from './notify/send-notification.js';
 import type { HttpRoute } from './transport/http/http-types.js';
 import { isDatabaseReady } from './store/migrate.js';
 import { eventsQueuedChannel } from './store/insert-webhook-events.js';
@@ -46,7 +48,15 @@ export interface ServiceOptions {
     Partial<
       Pick<
         Config,
-        'trustedProxies' | 'delivery' | 'connections' | 'configCache' | 'providers' | 'operations' | 'processes' | 'tracing'
+        | 'trustedProxies'
+        | 'delivery'
+        | 'connections'
+        | 'configCache'
+        | 'providers'
+        | 'operations'
+        | 'processes'
+        | 'tracing'
+        | 'notify'
       >
     >;
   /** An open, migrated database. */
@@ -80,6 +90,8 @@ export interface Service {
   readonly worker: Worker;
   readonly configs: ConfigCache;
   readonly metrics: Metrics;
+  /** Failure notifications, when NOTIFY_WEBHOOK_URL is set. */
+  readonly notifier: Notifier | undefined;
   /** Stops the server, then the worker (in-flight events finish or are released), then the executors. */
   close(graceMs?: number): Promise<void>;
 }
@@ -92,7 +104,14 @@ export function composeService(options: ServiceOptions): Service {
   const clock = options.clock ?? (() => new Date());
   const delivery = options.config.delivery ?? defaultDeliverySettings;
   const operations = options.config.operations ?? { metricsToken: undefined, grpcReflection: true };
-  const metrics = createMetrics({ db: options.db, clock, log: options.log, processMetrics: options.processMetrics ?? true });
+  const isReady = () => isDatabaseReady(options.db);
+  const metrics = createMetrics({
+    db: options.db,
+    clock,
+    log: options.log,
+    processMetrics: options.processMetrics ?? true,
+    isReady,
+  });
   const configs = createConfigCache(options.db, options.log, options.config.configCache);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const logHostEvent = logScriptHostEvent(options.log);
@@ -128,6 +147,21 @@ export function composeService(options: ServiceOptions): Service {
     settle: createSettleBatches(options.db),
     tracing: options.tracing,
   };
+  const notifyUrl = options.config.notify?.webhookUrl;
+  const notifier =
+    options.config.notify && notifyUrl
+      ? createNotifier({
+          db: options.db,
+          log: options.log,
+          clock,
+          settings: options.config.notify,
+          send: createNotificationSender({
+            url: notifyUrl,
+            forwardAllowedHosts: options.config.executors.forwardAllowedHosts,
+            timeoutMs: options.config.executors.forwardTimeoutMs,
+          }),
+        })
+      : undefined;
   const worker = createWorker({
     ...attemptDeps,
     concurrency: delivery.workerConcurrency,
@@ -136,7 +170,12 @@ export function composeService(options: ServiceOptions): Service {
     run: async (event, start) => {
       // Every log line of an attempt carries the request id the event came in with.
       const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;
-      countAttempt(metrics, event.source, await runAttempt({ ...attemptDeps, log }, event, 'async', start));
+      const result = await runAttempt({ ...attemptDeps, log }, event, 'async', start);
+      countAttempt(metrics, event.source, result);
+      if (notifier && result.kind === 'failed' && result.settlement === 'dead')
+        await notifier
+          .eventWentDead(event)
+          .catch((error: unknown) => log.warn({ err: error }, 'cannot open the dead-letter notification'));
     },
   });
   const inboxDeps = {
@@ -156,7 +195,7 @@ export function composeService(options: ServiceOptions): Service {
     authenticate: options.authenticate,
     log: options.log,
     maxBodyBytes: options.config.maxBodyBytes,
-    isReady: () => isDatabaseReady(options.db),
+    isReady,
     readinessDetail: async () => ({ unrunnableConfigs: await findUnrunnableConfigs({ db: options.db, commands: bus }) }),
     ...(options.config.connections && { connections: options.config.connections }),
     metrics,
@@ -195,6 +234,7 @@ export function composeService(options: ServiceOptions): Service {
       queuedListener = listenToChannel(options.db, eventsQueuedChannel, () => worker.wake(), options.log, { heartbeatMs });
     }
     retention.start();
+    notifier?.start();
     processes.startPolling();
   }
   return {
@@ -205,11 +245,13 @@ export function composeService(options: ServiceOptions): Service {
     worker,
     configs,
     metrics,
+    notifier,
     async close(graceMs) {
       await server.close(graceMs);
       await queuedListener?.close();
       await worker.stop(graceMs);
       await retention.stop();
+      await notifier?.stop();
       await upkeep.stop();
       remote?.close();
       await configs.close();

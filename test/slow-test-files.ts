@@ -11,4 +11,5 @@ export const slowTestFiles = [
   'test/e2e/process-shared-postgres.test.ts',
   'test/e2e/shared-postgres.test.ts',
   'test/e2e/provider-concurrency.test.ts',
+  'test/notify/notifications-two-processes.test.ts',
 ] as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseIpAllowList } from '../router/ip-allow-list.js';
 import { forwardHostEntryProblem } from './forward-host-entries.js';
+import { notifyUrlProblem, notifyVariables, toNotifySettings, type NotifySettings } from './notify-config.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite on disk or in memory. */
 export type DatabaseConfig =
@@ -66,6 +67,7 @@ export interface Config {
   readonly operations: OperationsConfig;
   readonly processes: ProcessSettings;
   readonly tracing: TracingSettings;
+  readonly notify: NotifySettings;
 }
 
 /** Traces (see tracing/create-tracing.ts): off unless an exporter or an OTLP endpoint is named. */
@@ -342,6 +344,7 @@ const environmentSchema = z
       .url({ protocol: /^https?$/ })
       .refine((url) => url.includes('{traceId}'), 'must contain {traceId}')
       .optional(),
+    ...notifyVariables,
   })
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
     message: 'must not exceed REQUEST_TIMEOUT_MS',
@@ -350,6 +353,10 @@ const environmentSchema = z
   .refine((e) => [e.AUTH_HS256_SECRET, e.AUTH_PUBLIC_KEY_FILE, e.AUTH_JWKS_URL].filter(Boolean).length <= 1, {
     message: 'set at most one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE and AUTH_JWKS_URL',
     path: ['AUTH_*'],
+  })
+  .superRefine((e, context) => {
+    const problem = notifyUrlProblem(e.NOTIFY_WEBHOOK_URL, commaList(e.FORWARD_ALLOWED_HOSTS));
+    if (problem) context.addIssue({ code: 'custom', message: problem, path: ['NOTIFY_WEBHOOK_URL'] });
   });
 
 /** Every environment variable the service reads (README's configuration table lists each one). */
@@ -435,6 +442,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: e.PROCESS_TIMER_POLL_MS,
       minTimerCycleMs: e.PROCESS_MIN_TIMER_CYCLE_MS,
     }),
+    notify: toNotifySettings(e),
   });
 }
 

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { countProcessInstancesByStatus } from '../store/count-process-instances.js';
 import { countInboxBySource } from '../store/inbox-depth.js';
 import type { Metrics } from './metrics.js';
+import { registerFreshnessGauges } from './register-freshness-gauges.js';
 
 export interface MetricsOptions {
   readonly db: Knex;
@@ -11,6 +12,8 @@ export interface MetricsOptions {
   readonly log: Logger;
   /** Node process metrics (CPU, memory, event loop lag, GC); default true. */
   readonly processMetrics?: boolean;
+  /** Readiness for `bpm_ready` (GET /readyz's check); without it the gauge reads 1 while the store answers. */
+  readonly isReady?: () => Promise<boolean>;
 }
 
 /** Seconds: from a fast answer (1 ms) to a slow execution (30 s). */
@@ -75,6 +78,11 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
   };
   registerInboxGauges(registry, options);
   registerPoolGauges(registry, options.db);
+  registerFreshnessGauges(registry, {
+    db: options.db,
+    log: options.log,
+    isReady: options.isReady ?? (async () => (await options.db.raw('SELECT 1'), true)),
+  });
 
   const onQueryError = () => storeErrors.inc({ kind: 'query' });
   options.db.on('query-error', onQueryError);

@@ -19,6 +19,7 @@ import {
   defaultProvidersConfig,
   loadConfig,
 } from '../../src/config/config.js';
+import { defaultNotifySettings, type NotifySettings } from '../../src/config/notify-config.js';
 import { silentLog } from './silent-log.js';
 import { createTestAuthenticator, mintAdminToken } from './tokens.js';
 
@@ -52,6 +53,8 @@ export interface TestServiceOptions {
   /** Fixed endpoints' settings over the defaults (nothing configured). */
   providers?: Partial<ProvidersConfig>;
   processes?: Partial<ProcessSettings>;
+  /** Failure notifications over the defaults (none sent without a webhookUrl). */
+  notify?: Partial<NotifySettings>;
   extraCommands?: readonly CommandDefinition[];
   startWorker?: boolean;
   /** METRICS_TOKEN and GRPC_REFLECTION. */
@@ -80,6 +83,7 @@ export async function startTestService(db: Knex, options: TestServiceOptions = {
       ...(options.operations && { operations: options.operations }),
       processes: { ...defaultProcessSettings, ...options.processes },
       tracing: { ...loadConfig({}).tracing, traceUrlTemplate: options.traceUrlTemplate },
+      notify: { ...defaultNotifySettings, ...options.notify },
     },
     db,
     log: options.log ?? silentLog,

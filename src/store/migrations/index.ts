@@ -13,6 +13,7 @@ import * as addProcessCalls from './20261202110000-add-process-calls.js';
 import * as createWebhookEventQueue from './20261207000000-create-webhook-event-queue.js';
 import * as addWebhookConfigAuthority from './20261207020000-add-webhook-config-authority.js';
 import * as partitionWebhookEvents from './20261207100000-partition-webhook-events.js';
+import * as createNotificationConditions from './20261208010000-create-notification-conditions.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207000000-create-webhook-event-queue': createWebhookEventQueue,
   '20261207020000-add-webhook-config-authority': addWebhookConfigAuthority,
   '20261207100000-partition-webhook-events': partitionWebhookEvents,
+  '20261208010000-create-notification-conditions': createNotificationConditions,
 };
 
 /**
