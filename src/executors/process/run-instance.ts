@@ -10,6 +10,7 @@ import { insertProcessInstance, saveProcessInstance } from '../../store/process-
 import { callFailure, callsOwnProcess, planCalls, returnedVariables, type PlannedCall } from './call-activities.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { createEngineBudget } from './engine-budget.js';
+import { createEngineYield } from './engine-yield.js';
 import {
   correlationKeyOf,
   correlationVariableOf,
@@ -99,12 +100,17 @@ export async function runInstance(
   const sourceContext = await deps.definitions.sourceContextOf(definition);
   let settle: (outcome: { status: ProcessStatus; error?: string }) => void = () => {};
   const fail = (error: unknown) => settle({ status: 'ERROR', error: error instanceof Error ? error.message : String(error) });
+  const yielding = createEngineYield(fail);
   const options = {
     name: `process-instance-${instance.id}`,
     sourceContext,
     scripts: deps.createScripts(),
     timers: guardedTimers(fail),
-    extensions: { ...deps.extensions, engineBudget: createEngineBudget(deps.maxAdvanceSteps, fail) },
+    extensions: {
+      ...deps.extensions,
+      engineBudget: createEngineBudget(deps.maxAdvanceSteps, fail),
+      engineYield: yielding.extension,
+    },
   };
   const fresh = advance.kind === 'start' || instance.engineState === null;
   const engine = fresh
@@ -234,6 +240,7 @@ export async function runInstance(
 
   const outcome = await settled;
   finished = true;
+  yielding.halt();
   await saving.catch(() => {});
   const variables = publicVariables(environment().variables);
   let status = outcome.status;
@@ -242,9 +249,10 @@ export async function runInstance(
     status = 'ERROR';
     errors.push(`Process variables exceed ${deps.maxVariablesBytes} bytes`);
   }
-  // An engine broken out of a cycle may never confirm its stop.
-  if (waitingState === null && engine.state === 'running') stopping = Promise.resolve(engine.stop());
-  await Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  // An engine broken out of a cycle may never confirm its stop, and one past its step budget throws
+  // again while it stops the executions it still held.
+  if (waitingState === null && engine.state === 'running') stopping = Promise.resolve().then(() => engine.stop());
+  await Promise.race([stopping.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000))]);
   let waiting = status === 'WAITING' ? tracker.waitingList(variables) : [];
   const newCalls = waiting.filter((task) => task.calledElement !== undefined && task.childInstanceId === undefined);
   const planned = await planCalls(deps.db, sourceContext, instance, newCalls, variables);
