@@ -11,6 +11,7 @@ import { createDefinitionCache } from './definition-cache.js';
 import { createEngineYield } from './engine-yield.js';
 import { createProcessScripts, customProperties } from './process-scripts.js';
 import { publicVariables } from './process-variables.js';
+import { followUncaughtErrors, uncaughtErrorSentence } from './thrown-errors.js';
 
 /** What a process dry run may use and how far it may go. */
 export interface ProcessDryRunOptions {
@@ -86,7 +87,16 @@ export async function dryRunProcess(
     extensions: { stopBeforeCommands: serviceTask as unknown as Extension, engineYield: yielding.extension },
   });
   followPath(engine, sourceContext, { activities, flows, maxSteps: options.maxSteps, stop });
-  engine.once('end', () => stop({ status: 'COMPLETED', stoppedAt: '' }));
+  // As a real run ends: in ERROR at an error end event nothing caught, naming its error and code.
+  const thrown = followUncaughtErrors(engine.broker);
+  engine.once('end', () => {
+    const uncaught = thrown.uncaught();
+    stop(
+      uncaught
+        ? { status: 'ERROR', stoppedAt: uncaught.activityId, error: uncaughtErrorSentence(uncaught) }
+        : { status: 'COMPLETED', stoppedAt: '' },
+    );
+  });
   engine.once('error', (error: Error) => stop({ status: 'ERROR', stoppedAt: '', error: error.message }));
   const timer = setTimeout(
     () => stop({ status: 'ERROR', stoppedAt: '', error: `The dry run stopped after ${options.timeoutMs} ms` }),
