@@ -5,9 +5,17 @@ import type { ProcessDefinition } from '../../domain/process-definition.js';
 import type { ActivityRecord, ProcessInstance, ProcessStatus, WaitingTask } from '../../domain/process-instance.js';
 import type { SerializableContext } from 'moddle-context-serializer';
 import type { Db } from '../../store/open-database.js';
-import { cancelCalledInstances, markChildReturned } from '../../store/process-calls.js';
+import { cancelCalledInstances, markChildReturned, reserveCallTreeInstances } from '../../store/process-calls.js';
 import { insertProcessInstance, saveProcessInstance } from '../../store/process-instances.js';
-import { callFailure, callsOwnProcess, planCalls, returnedVariables, type PlannedCall } from './call-activities.js';
+import {
+  callFailure,
+  callsOwnProcess,
+  callTreeFullSentence,
+  maxCallTreeInstances,
+  planCalls,
+  returnedVariables,
+  type PlannedCall,
+} from './call-activities.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { createEngineBudget } from './engine-budget.js';
 import { createEngineYield } from './engine-yield.js';
@@ -272,32 +280,55 @@ export async function runInstance(
   };
   // Children are stored with the state that waits for them, and cancelled with the one that no
   // longer does, so a crash never leaves a parent waiting for a child that does not exist, nor a
-  // child running for a parent that stopped waiting.
-  const stillCalled = new Set(waiting.map((task) => task.childInstanceId));
-  const dropped = instance.waiting.flatMap((task) =>
-    task.childInstanceId !== undefined && !stillCalled.has(task.childInstanceId) ? [task.childInstanceId] : [],
-  );
+  // child running for a parent that stopped waiting. Room for them in the call tree is reserved in
+  // the same transaction: refused, the instance ends in ERROR instead.
   let children: ProcessInstance[] = [];
+  let treeFull: string | undefined;
   const prepare =
-    plans.length > 0 || dropped.length > 0
-      ? async (tx: Db, now: Date) => {
-          await cancelCalledInstances(
-            tx,
-            dropped,
-            now,
-            `Its call activity in instance ${instance.id} no longer waits (${status})`,
-          );
+    plans.length > 0 || droppedChildren(instance, waiting).length > 0
+      ? async (tx: Db, now: Date): Promise<ProcessInstanceChange> => {
+          if (plans.length > 0 && !(await reserveCallTreeInstances(tx, instance.id, plans.length, maxCallTreeInstances))) {
+            treeFull = callTreeFullSentence(plans);
+            await cancelCalledInstances(tx, droppedChildren(instance, []), now, noLongerWaits(instance, 'ERROR'));
+            return {
+              ...change,
+              status: 'ERROR',
+              engineState: null,
+              waiting: [],
+              errors: [...errors, treeFull],
+              timerDueAt: null,
+              completedAt: now,
+            };
+          }
+          await cancelCalledInstances(tx, droppedChildren(instance, waiting), now, noLongerWaits(instance, status));
           children = await startChildren(tx, deps, instance, plans, now);
           return { ...change, waiting: withChildren(change.waiting, plans, children) };
         }
       : undefined;
   await save(change, true, prepare);
+  if (treeFull !== undefined) {
+    status = 'ERROR';
+    errors.push(treeFull);
+    waiting = [];
+  }
   return { status, variables, waiting, errors, children };
 }
 
 /** How a run that reached its end ended: in ERROR when an error end event threw an error nothing caught. */
 function endOutcome(uncaught: ThrownError | undefined): { status: ProcessStatus; error?: string } {
   return uncaught ? { status: 'ERROR', error: uncaughtErrorSentence(uncaught) } : { status: 'COMPLETED' };
+}
+
+/** Children the instance's call activities started that `waiting` no longer waits for. */
+function droppedChildren(instance: ProcessInstance, waiting: readonly WaitingTask[]): number[] {
+  const stillCalled = new Set(waiting.map((task) => task.childInstanceId));
+  return instance.waiting.flatMap((task) =>
+    task.childInstanceId !== undefined && !stillCalled.has(task.childInstanceId) ? [task.childInstanceId] : [],
+  );
+}
+
+function noLongerWaits(instance: ProcessInstance, status: ProcessStatus): string {
+  return `Its call activity in instance ${instance.id} no longer waits (${status})`;
 }
 
 /** Stores each planned child, leased to this process, which runs it next. */
