@@ -29,19 +29,21 @@ export async function cancelCalledInstances(db: Db, ids: readonly number[], now:
 }
 
 /**
- * How many instances the call tree of `instanceId` holds: its root (the instance no call activity
- * started) and everything called from it, at any depth, finished or not.
+ * Reserves room for `count` more instances in the call tree of `instanceId`, in the caller's
+ * transaction (the one that stores them): the tree's root row counts its instances, itself included,
+ * and is raised only while the sum stays within `max`. The row lock makes concurrent reservations of
+ * one tree (sibling branches, other processes) wait for each other, and PostgreSQL checks the bound
+ * again on the row as the first left it, so no two can pass it together. False when refused.
  */
-export async function countCallTree(db: Db, instanceId: number): Promise<number> {
-  const { rows } = await db.raw<{ rows: { count: string | number }[] }>(
+export async function reserveCallTreeInstances(db: Db, instanceId: number, count: number, max: number): Promise<boolean> {
+  const { rows } = await db.raw<{ rows: unknown[] }>(
     `with recursive up(id, parent) as (
        select id, parent_instance_id from process_instances where id = ?
-       union all select p.id, p.parent_instance_id from process_instances p join up on p.id = up.parent),
-     tree(id) as (
-       select id from up where parent is null
-       union all select child.id from process_instances child join tree on child.parent_instance_id = tree.id)
-     select count(*) as count from tree`,
-    [instanceId],
+       union all select p.id, p.parent_instance_id from process_instances p join up on p.id = up.parent)
+     update process_instances set call_tree_size = call_tree_size + ?
+      where id = (select id from up where parent is null) and call_tree_size + ? <= ?
+     returning id`,
+    [instanceId, count, count, max],
   );
-  return Number(rows[0]?.count ?? 0);
+  return rows.length === 1;
 }

@@ -1,6 +1,7 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commandServiceProcess, loanApprovalProcess, mandateLoanProcess } from '../fixtures/bpmn/definitions.js';
+import { caughtRejectionProcess, rejectingMandateProcess } from '../fixtures/bpmn/call-activities.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { clientKinds, createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
@@ -194,6 +195,21 @@ describe.each(engines)('dry runs of configurations on %s', (engine) => {
       ...before,
       audit: ['TestWebHookConfigCommand', 'TestWebHookConfigCommand', ...before.audit],
     });
+  });
+
+  it('answers the error a process draft ends at, with its code and name, as a real run ends in ERROR', async () => {
+    const definitionId = await deploy('Rejecting mandate', rejectingMandateProcess);
+    const run = await tryConfig({ draft: { executionType: 3, processDefinitionId: definitionId }, body: '{}' });
+    const sentence = 'Error end event "rejected" threw error "Mandate rejected" with error code "MANDATE_REJECTED"';
+    expect(run).toMatchObject({ success: false, errors: [sentence], path: { status: 'ERROR', stoppedAt: 'rejected' } });
+    const real = await admin.call('StartProcessInstanceCommand', { processDefinitionId: definitionId });
+    expect(real.data).toMatchObject({ status: 'ERROR', errors: [sentence] });
+    // Caught by a boundary error event, the same error is no failure.
+    const caught = await tryConfig({
+      draft: { executionType: 3, processDefinitionId: await deploy('Caught rejection', caughtRejectionProcess) },
+      body: '{}',
+    });
+    expect(caught).toMatchObject({ success: true, errors: [], path: { status: 'COMPLETED' } });
   });
 
   it('stops a process draft before its service task, recording the command it would run', async () => {

@@ -152,3 +152,109 @@ describe.each(engines)('no process instance holds the event loop on %s', (engine
     expect(Date.parse(first?.endedAt ?? '') - Date.parse(first?.startedAt ?? '')).toBeGreaterThanOrEqual(minTimerCycleMs - 50);
   });
 });
+
+describe.each(engines)('a process instance at work yields the event loop between engine steps on %s', (engine) => {
+  let database: TestDatabase;
+  let service: RunningService;
+  let admin: ManagementClient;
+  /** Engine steps one advance may take: several seconds of work on this kind of machine, in a few thousand turns. */
+  const maxAdvanceSteps = 30_000;
+  /** What /healthz may take while an instance works: without yielding it waits for the whole advance. */
+  const healthzBoundMs = 500;
+
+  const deploy = async (name: string, bpmnXml: string) => {
+    const deployed = await admin.call('DeployProcessDefinitionCommand', { name, bpmnXml });
+    expect(deployed.errors).toEqual([]);
+    return (deployed.data as { id: number }).id;
+  };
+  const readInstance = async (id: number) => (await admin.call('GetProcessInstanceByIdQuery', { id })).data as Instance;
+  /**
+   * Asks /healthz one request after another (back to back, so a stall of the event loop falls inside
+   * one of them) from before `start` starts an instance until that
+   * instance no longer runs: the slowest answer, how many were asked, and the instance as it ended.
+   */
+  const healthzWhileRunning = async (start: () => Promise<number>) => {
+    let slowestMs = 0;
+    let asked = 0;
+    let running = true;
+    const probing = (async () => {
+      while (running) {
+        const started = performance.now();
+        const status = (await fetch(`${service.baseUrl}/healthz`, { signal: AbortSignal.timeout(30_000) })).status;
+        expect(status).toBe(200);
+        slowestMs = Math.max(slowestMs, performance.now() - started);
+        asked += 1;
+      }
+    })();
+    try {
+      const id = await start();
+      const instance = await eventually(async () => {
+        const read = await readInstance(id);
+        return read.status === 'RUNNING' ? undefined : read;
+      }, 60_000);
+      return { slowestMs, asked, instance };
+    } finally {
+      running = false;
+      await probing;
+    }
+  };
+  const budgetError = `Process stopped after ${maxAdvanceSteps} engine steps in one advance (PROCESS_MAX_ADVANCE_STEPS)`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    service = await startTestService(database.db, {
+      processes: { pollMs: 50, maxAdvanceSteps, maxSteps: 1_000_000, leaseMs: 60_000 },
+    });
+    admin = createManagementClient('gateway', service.baseUrl, service.adminToken);
+  });
+  afterAll(async () => {
+    admin?.close();
+    await service?.stop();
+    await database?.destroy();
+  });
+  beforeEach(() => database.truncate());
+
+  /**
+   * A loop of `accounts` iterations of a plain task, which bpmn-engine runs without waiting for
+   * anything; run once with a few, so the engine's code is compiled before anything is measured.
+   */
+  const deployLoop = async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bpmn-engine expression, resolved when the loop runs
+    const processDefinitionId = await deploy('wide loop', wideLoopProcess('${environment.variables.accounts}'));
+    const warmUp = await admin.call('StartProcessInstanceCommand', { processDefinitionId, variables: { accounts: 3 } });
+    expect(warmUp.data).toMatchObject({ status: 'COMPLETED' });
+    return processDefinitionId;
+  };
+
+  it('answers /healthz at once while a loop of 100,000 iterations works through the step budget, then ends it in ERROR', async () => {
+    const processDefinitionId = await deployLoop();
+    const { slowestMs, asked, instance } = await healthzWhileRunning(async () => {
+      const started = await admin.call('StartProcessInstanceCommand', {
+        processDefinitionId,
+        variables: { accounts: 100_000 },
+        executionMode: 'FireAndForget',
+      });
+      return (started.data as { instanceId: number }).instanceId;
+    });
+    expect(instance).toMatchObject({ status: 'ERROR', errors: [budgetError] });
+    expect(asked).toBeGreaterThan(3);
+    expect(slowestMs).toBeLessThan(healthzBoundMs);
+  }, 90_000);
+
+  it('answers /healthz at once while such a loop taken over after a restart works through the step budget, then ends it in ERROR', async () => {
+    const definitionId = await deployLoop();
+    // An instance whose process died mid-run: the poller takes it over once its lease ends.
+    const orphan = () =>
+      insertProcessInstance(database.db, {
+        definitionId,
+        variables: { accounts: 100_000 },
+        now: new Date(),
+        owner: 'a-process-that-died',
+        leaseMs: 1,
+      });
+    const { slowestMs, asked, instance } = await healthzWhileRunning(async () => (await orphan()).id);
+    expect(instance).toMatchObject({ status: 'ERROR', errors: [budgetError] });
+    expect(asked).toBeGreaterThan(3);
+    expect(slowestMs).toBeLessThan(healthzBoundMs);
+  }, 90_000);
+});

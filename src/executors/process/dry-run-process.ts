@@ -8,8 +8,10 @@ import { createCommandRecorder, type ConfigDryRun, type DryRunFlow, type Process
 import type { ExecutionLogLine } from '../execution-job.js';
 import type { ScriptSandbox } from '../script/script-sandbox.js';
 import { createDefinitionCache } from './definition-cache.js';
+import { createEngineYield } from './engine-yield.js';
 import { createProcessScripts, customProperties } from './process-scripts.js';
 import { publicVariables } from './process-variables.js';
+import { followUncaughtErrors, uncaughtErrorSentence } from './thrown-errors.js';
 
 /** What a process dry run may use and how far it may go. */
 export interface ProcessDryRunOptions {
@@ -73,15 +75,28 @@ export async function dryRunProcess(
     };
     return undefined;
   };
+  // Yielding, so its own time bound (a timer) can end a run that would not stop by itself.
+  const yielding = createEngineYield((error) =>
+    stop({ status: 'ERROR', stoppedAt: '', error: error instanceof Error ? error.message : String(error) }),
+  );
   const engine = new Engine({
     name: `dry-run-${definition.id}`,
     sourceContext,
     scripts,
     variables: { ...variables },
-    extensions: { stopBeforeCommands: serviceTask as unknown as Extension },
+    extensions: { stopBeforeCommands: serviceTask as unknown as Extension, engineYield: yielding.extension },
   });
   followPath(engine, sourceContext, { activities, flows, maxSteps: options.maxSteps, stop });
-  engine.once('end', () => stop({ status: 'COMPLETED', stoppedAt: '' }));
+  // As a real run ends: in ERROR at an error end event nothing caught, naming its error and code.
+  const thrown = followUncaughtErrors(engine.broker);
+  engine.once('end', () => {
+    const uncaught = thrown.uncaught();
+    stop(
+      uncaught
+        ? { status: 'ERROR', stoppedAt: uncaught.activityId, error: uncaughtErrorSentence(uncaught) }
+        : { status: 'COMPLETED', stoppedAt: '' },
+    );
+  });
   engine.once('error', (error: Error) => stop({ status: 'ERROR', stoppedAt: '', error: error.message }));
   const timer = setTimeout(
     () => stop({ status: 'ERROR', stoppedAt: '', error: `The dry run stopped after ${options.timeoutMs} ms` }),
@@ -90,6 +105,7 @@ export async function dryRunProcess(
   try {
     await engine.execute().catch((error: Error) => stop({ status: 'ERROR', stoppedAt: '', error: error.message }));
     const outcome = await stopped;
+    yielding.halt();
     const result = publicVariables(processVariables(engine)) as JsonValue;
     // An engine that ended never settles a stop(): only a run left waiting (or cut off) is stopped.
     if (engine.state === 'running') await engine.stop();

@@ -5,11 +5,20 @@ import type { ProcessDefinition } from '../../domain/process-definition.js';
 import type { ActivityRecord, ProcessInstance, ProcessStatus, WaitingTask } from '../../domain/process-instance.js';
 import type { SerializableContext } from 'moddle-context-serializer';
 import type { Db } from '../../store/open-database.js';
-import { cancelCalledInstances, markChildReturned } from '../../store/process-calls.js';
+import { cancelCalledInstances, markChildReturned, reserveCallTreeInstances } from '../../store/process-calls.js';
 import { insertProcessInstance, saveProcessInstance } from '../../store/process-instances.js';
-import { callFailure, callsOwnProcess, planCalls, returnedVariables, type PlannedCall } from './call-activities.js';
+import {
+  callFailure,
+  callsOwnProcess,
+  callTreeFullSentence,
+  maxCallTreeInstances,
+  planCalls,
+  returnedVariables,
+  type PlannedCall,
+} from './call-activities.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { createEngineBudget } from './engine-budget.js';
+import { createEngineYield } from './engine-yield.js';
 import {
   correlationKeyOf,
   correlationVariableOf,
@@ -99,12 +108,17 @@ export async function runInstance(
   const sourceContext = await deps.definitions.sourceContextOf(definition);
   let settle: (outcome: { status: ProcessStatus; error?: string }) => void = () => {};
   const fail = (error: unknown) => settle({ status: 'ERROR', error: error instanceof Error ? error.message : String(error) });
+  const yielding = createEngineYield(fail);
   const options = {
     name: `process-instance-${instance.id}`,
     sourceContext,
     scripts: deps.createScripts(),
     timers: guardedTimers(fail),
-    extensions: { ...deps.extensions, engineBudget: createEngineBudget(deps.maxAdvanceSteps, fail) },
+    extensions: {
+      ...deps.extensions,
+      engineBudget: createEngineBudget(deps.maxAdvanceSteps, fail),
+      engineYield: yielding.extension,
+    },
   };
   const fresh = advance.kind === 'start' || instance.engineState === null;
   const engine = fresh
@@ -234,6 +248,7 @@ export async function runInstance(
 
   const outcome = await settled;
   finished = true;
+  yielding.halt();
   await saving.catch(() => {});
   const variables = publicVariables(environment().variables);
   let status = outcome.status;
@@ -242,9 +257,10 @@ export async function runInstance(
     status = 'ERROR';
     errors.push(`Process variables exceed ${deps.maxVariablesBytes} bytes`);
   }
-  // An engine broken out of a cycle may never confirm its stop.
-  if (waitingState === null && engine.state === 'running') stopping = Promise.resolve(engine.stop());
-  await Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  // An engine broken out of a cycle may never confirm its stop, and one past its step budget throws
+  // again while it stops the executions it still held.
+  if (waitingState === null && engine.state === 'running') stopping = Promise.resolve().then(() => engine.stop());
+  await Promise.race([stopping.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000))]);
   let waiting = status === 'WAITING' ? tracker.waitingList(variables) : [];
   const newCalls = waiting.filter((task) => task.calledElement !== undefined && task.childInstanceId === undefined);
   const planned = await planCalls(deps.db, sourceContext, instance, newCalls, variables);
@@ -264,32 +280,55 @@ export async function runInstance(
   };
   // Children are stored with the state that waits for them, and cancelled with the one that no
   // longer does, so a crash never leaves a parent waiting for a child that does not exist, nor a
-  // child running for a parent that stopped waiting.
-  const stillCalled = new Set(waiting.map((task) => task.childInstanceId));
-  const dropped = instance.waiting.flatMap((task) =>
-    task.childInstanceId !== undefined && !stillCalled.has(task.childInstanceId) ? [task.childInstanceId] : [],
-  );
+  // child running for a parent that stopped waiting. Room for them in the call tree is reserved in
+  // the same transaction: refused, the instance ends in ERROR instead.
   let children: ProcessInstance[] = [];
+  let treeFull: string | undefined;
   const prepare =
-    plans.length > 0 || dropped.length > 0
-      ? async (tx: Db, now: Date) => {
-          await cancelCalledInstances(
-            tx,
-            dropped,
-            now,
-            `Its call activity in instance ${instance.id} no longer waits (${status})`,
-          );
+    plans.length > 0 || droppedChildren(instance, waiting).length > 0
+      ? async (tx: Db, now: Date): Promise<ProcessInstanceChange> => {
+          if (plans.length > 0 && !(await reserveCallTreeInstances(tx, instance.id, plans.length, maxCallTreeInstances))) {
+            treeFull = callTreeFullSentence(plans);
+            await cancelCalledInstances(tx, droppedChildren(instance, []), now, noLongerWaits(instance, 'ERROR'));
+            return {
+              ...change,
+              status: 'ERROR',
+              engineState: null,
+              waiting: [],
+              errors: [...errors, treeFull],
+              timerDueAt: null,
+              completedAt: now,
+            };
+          }
+          await cancelCalledInstances(tx, droppedChildren(instance, waiting), now, noLongerWaits(instance, status));
           children = await startChildren(tx, deps, instance, plans, now);
           return { ...change, waiting: withChildren(change.waiting, plans, children) };
         }
       : undefined;
   await save(change, true, prepare);
+  if (treeFull !== undefined) {
+    status = 'ERROR';
+    errors.push(treeFull);
+    waiting = [];
+  }
   return { status, variables, waiting, errors, children };
 }
 
 /** How a run that reached its end ended: in ERROR when an error end event threw an error nothing caught. */
 function endOutcome(uncaught: ThrownError | undefined): { status: ProcessStatus; error?: string } {
   return uncaught ? { status: 'ERROR', error: uncaughtErrorSentence(uncaught) } : { status: 'COMPLETED' };
+}
+
+/** Children the instance's call activities started that `waiting` no longer waits for. */
+function droppedChildren(instance: ProcessInstance, waiting: readonly WaitingTask[]): number[] {
+  const stillCalled = new Set(waiting.map((task) => task.childInstanceId));
+  return instance.waiting.flatMap((task) =>
+    task.childInstanceId !== undefined && !stillCalled.has(task.childInstanceId) ? [task.childInstanceId] : [],
+  );
+}
+
+function noLongerWaits(instance: ProcessInstance, status: ProcessStatus): string {
+  return `Its call activity in instance ${instance.id} no longer waits (${status})`;
 }
 
 /** Stores each planned child, leased to this process, which runs it next. */

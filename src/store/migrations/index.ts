@@ -14,6 +14,7 @@ import * as createWebhookEventQueue from './20261207000000-create-webhook-event-
 import * as addWebhookConfigAuthority from './20261207020000-add-webhook-config-authority.js';
 import * as partitionWebhookEvents from './20261207100000-partition-webhook-events.js';
 import * as createNotificationConditions from './20261208010000-create-notification-conditions.js';
+import * as addCallTreeSize from './20261208030000-add-call-tree-size.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207020000-add-webhook-config-authority': addWebhookConfigAuthority,
   '20261207100000-partition-webhook-events': partitionWebhookEvents,
   '20261208010000-create-notification-conditions': createNotificationConditions,
+  '20261208030000-add-call-tree-size': addCallTreeSize,
 };
 
 /**
