@@ -64,6 +64,7 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   activatedAt: null,
   deactivatedAt: null,
   authority: ['webhooks:write'],
+  deliveryPausedAt: null,
   commandName: null,
   commandChain: null,
   executionCode: null,

@@ -20,6 +20,8 @@ import { deleteWebHookConfig } from './webhook-configs/delete-web-hook-config.js
 import { getWebHookConfigById } from './webhook-configs/get-web-hook-config-by-id.js';
 import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list.js';
 import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
+import { pauseWebHookDelivery } from './webhook-configs/pause-web-hook-delivery.js';
+import { resumeWebHookDelivery } from './webhook-configs/resume-web-hook-delivery.js';
 import { createTestWebHookConfig, type DryRunOptions } from './webhook-configs/test-web-hook-config.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
@@ -37,6 +39,8 @@ export const builtInCommands = {
   GetWebHookConfigListQuery: getWebHookConfigList,
   GetWebHookConfigByIdQuery: getWebHookConfigById,
   LookupWebHookByKeyCommand: lookupWebHookByKey,
+  PauseWebHookDeliveryCommand: pauseWebHookDelivery,
+  ResumeWebHookDeliveryCommand: resumeWebHookDelivery,
   GetAuditLogQuery: getAuditLog,
   GetCommandListQuery: getCommandList,
   GetWebhookEventListQuery: getWebhookEventList,

@@ -126,7 +126,8 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     config,
     configKey: config.key,
     idempotency: extractIdempotencyKey(config, webhook.headers, parsed.body),
-    responseMode: config.responseMode === 'async' ? 'async' : 'sync',
+    // A paused configuration runs nothing now: a sync webhook is answered 202 with its event id too.
+    responseMode: config.responseMode === 'async' || config.deliveryPausedAt ? 'async' : 'sync',
     body: parsed.body,
   });
 }

@@ -73,6 +73,8 @@ export interface WebhookConfig extends WebhookConfigFields {
    * (`webhooks:write`, `processes:write`, ...). A command needing another is refused at run time.
    */
   readonly authority: readonly string[];
+  /** When its delivery was paused: its events are accepted and stored but none runs. Null while it runs. */
+  readonly deliveryPausedAt: Date | null;
 }
 
 /**

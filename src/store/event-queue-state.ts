@@ -19,7 +19,8 @@ export const currentStateColumns = [
   `${currentStatus} AS status`,
   'coalesce(q.attempts, e.attempts) AS attempts',
   'coalesce(q.max_attempts, e.max_attempts) AS max_attempts',
-  'CASE WHEN q.event_id IS NULL THEN e.available_at ELSE q.due_at END AS available_at',
+  // A held event (its configuration paused, see delivery-pause.ts) shows the due time it keeps aside.
+  'CASE WHEN q.event_id IS NULL THEN e.available_at ELSE coalesce(q.held_due_at, q.due_at) END AS available_at',
   'q.lease_owner AS lease_owner',
 ].join(', ');
 

@@ -35,6 +35,7 @@ interface WebhookConfigRow {
   activated_at: Date | null;
   deactivated_at: Date | null;
   authority: string[];
+  delivery_paused_at: Date | null;
 }
 
 export const routeUniqueIndex = 'webhook_configs_route_unique';
@@ -237,5 +238,6 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     activatedAt: row.activated_at && new Date(row.activated_at),
     deactivatedAt: row.deactivated_at && new Date(row.deactivated_at),
     authority: fromJsonbColumn(row.authority) ?? [],
+    deliveryPausedAt: row.delivery_paused_at && new Date(row.delivery_paused_at),
   };
 }
