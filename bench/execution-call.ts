@@ -65,6 +65,7 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   deactivatedAt: null,
   authority: ['webhooks:write'],
   deliveryPausedAt: null,
+  orderingKey: null,
   commandName: null,
   commandChain: null,
   executionCode: null,

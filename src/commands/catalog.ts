@@ -1,4 +1,6 @@
 import { getAuditLog } from './audit/get-audit-log.js';
+import { listParkedKeysQuery } from './ordering-keys/list-parked-keys.js';
+import { createReleaseOrderingKey } from './ordering-keys/release-ordering-key.js';
 import type { CommandDefinition } from './command.js';
 import { getCommandList } from './registry/get-command-list.js';
 import { echoCommand } from './native/echo-command.js';
@@ -52,6 +54,7 @@ export const builtInCommands = {
   GetProcessDefinitionByIdQuery: getProcessDefinitionById,
   GetProcessInstanceByIdQuery: getProcessInstanceById,
   GetProcessInstanceListQuery: getProcessInstanceList,
+  ListParkedKeysQuery: listParkedKeysQuery,
 } satisfies Record<string, CommandDefinition>;
 
 /** Built-in commands that need settings from the configuration. */
@@ -67,6 +70,7 @@ export function createConfiguredCommands(options: {
     CancelProcessInstanceCommand: createCancelProcessInstance(options.processes),
     CorrelateProcessMessageCommand: createCorrelateProcessMessage(options.processes),
     ReplayWebhookEventCommand: createReplayWebhookEvent(options.replay),
+    ReleaseOrderingKeyCommand: createReleaseOrderingKey(options.replay),
     ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
     TestWebHookConfigCommand: createTestWebHookConfig(options.dryRun),
   } satisfies Record<string, CommandDefinition>;

@@ -4,6 +4,7 @@ import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { NewWebhookEvent } from '../domain/webhook-event.js';
 import { resolveClientIp, type TrustedProxies } from '../router/client-ip.js';
 import { extractIdempotencyKey } from '../router/idempotency-key.js';
+import { extractOrderingKey } from '../router/ordering-key.js';
 import { parseIpAllowList, type IpAllowList } from '../router/ip-allow-list.js';
 import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
@@ -120,14 +121,17 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   const unrepresentable = unrepresentableBody(parsed.body);
   if (unrepresentable) return { kind: 'invalid_body', error: unrepresentable };
 
+  const orderingKey = extractOrderingKey(config.orderingKey, webhook.headers, parsed.body);
   return acceptEvent(deps, {
     ...eventFields(base, read.body),
     source: 'router',
     config,
     configKey: config.key,
     idempotency: extractIdempotencyKey(config, webhook.headers, parsed.body),
-    // A paused configuration runs nothing now: a sync webhook is answered 202 with its event id too.
-    responseMode: config.responseMode === 'async' || config.deliveryPausedAt ? 'async' : 'sync',
+    ...(orderingKey !== undefined && { orderingKey }),
+    // A paused configuration runs nothing now, and an ordered event runs after its key's earlier
+    // ones: a sync webhook is then answered 202 with its event id (docs/webhook-router.md).
+    responseMode: config.responseMode === 'async' || config.deliveryPausedAt || orderingKey !== undefined ? 'async' : 'sync',
     body: parsed.body,
   });
 }

@@ -56,6 +56,8 @@ export interface WebhookConfigFields {
   readonly timeoutMs: number | null;
   readonly maxAttempts: number | null;
   readonly idempotencyKey: string | null;
+  /** `header:<name>` or `body:<json-pointer>`: events with the same key run one at a time, in order. */
+  readonly orderingKey: string | null;
   readonly verification: VerificationSettings | null;
 }
 

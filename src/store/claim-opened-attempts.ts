@@ -38,13 +38,17 @@ export async function claimOpenedAttempts(
   claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
 ): Promise<ClaimedAttempt[]> {
   const due = `((q.lease_owner IS NULL AND q.due_at <= :now) OR (q.lease_owner IS NOT NULL AND q.due_at <= now()))`;
+  // An event with an ordering key runs only when no event of its key comes before it (queued,
+  // running, retrying, held or parked): one probe of webhook_event_queue_ordering per row.
+  const firstOfItsKey = `(q.ordering_key IS NULL OR NOT EXISTS (
+    SELECT 1 FROM webhook_event_queue earlier WHERE earlier.ordering_key = q.ordering_key AND earlier.ordering_seq < q.ordering_seq))`;
   // The due rows are picked once, in a materialized CTE: as a subquery of the UPDATE, the planner was
   // free to run the pick again as rows changed, and one claim took far more than `limit` events.
   // The pick walks webhook_event_queue_due from its start and stops after `limit` rows.
   const query = db.raw<{ rows: ClaimedRow[] }>(
     `WITH picked AS MATERIALIZED (
        SELECT event_id FROM webhook_event_queue q
-       WHERE q.due_at <= greatest(:now, now()) AND ${due}
+       WHERE q.due_at <= greatest(:now, now()) AND ${due} AND ${firstOfItsKey}
        ORDER BY q.due_at, q.event_id LIMIT :limit FOR UPDATE SKIP LOCKED),
      -- The events by primary key, their ids as an array: joined to the picked rows instead, the
      -- planner may hash the whole log, not knowing how few rows a CTE returns.

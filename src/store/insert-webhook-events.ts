@@ -74,6 +74,7 @@ export async function insertWebhookEvents(
     trace: event.trace,
     fields: event.fields ?? {},
     request_id: event.requestId ?? null,
+    ordering_key: event.orderingKey ?? null,
   }));
   let leaseSince = performance.now();
   // Every string (path, key, headers, trace...) is escaped once by toJsonbParam, as for one event.
@@ -92,7 +93,7 @@ export async function insertWebhookEvents(
            n integer, config_id bigint, config_key text, config_version integer, source text, method text, path text,
            headers jsonb, query jsonb, raw_body text, client_ip text, received_at timestamptz, idempotency_key text,
            response_mode text, status text, attempts integer, max_attempts integer, available_at timestamptz,
-           lease_ms integer, lease_owner text, trace jsonb, fields jsonb, request_id text)),
+           lease_ms integer, lease_owner text, trace jsonb, fields jsonb, request_id text, ordering_key text)),
        inserted AS (
          INSERT INTO webhook_events (id, config_id, config_key, config_version, source, method, path, headers, query,
            raw_body, client_ip, received_at, idempotency_key, response_mode, status, attempts, max_attempts,
@@ -106,9 +107,9 @@ export async function insertWebhookEvents(
          RETURNING id, status, available_at),
        -- A queued or running event gets its queue row, which holds its state from now on (event-queue-state.ts).
        enqueued AS (
-         INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source)
+         INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source, ordering_key, ordering_seq)
          SELECT input.id, coalesce(inserted.available_at, input.received_at), input.lease_owner, input.attempts, input.max_attempts,
-           input.source
+           input.source, input.ordering_key, CASE WHEN input.ordering_key IS NOT NULL THEN input.id END
          FROM input JOIN inserted ON inserted.id = input.id
          WHERE inserted.status IN ('queued', 'processing')),
        opened AS (

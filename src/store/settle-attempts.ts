@@ -57,14 +57,21 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
      done AS (
        DELETE FROM webhook_event_queue q USING s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
-         AND s.status <> 'queued'
+         AND s.status <> 'queued' AND NOT (s.status = 'dead' AND q.ordering_key IS NOT NULL)
+       RETURNING q.event_id, q.attempts, q.max_attempts),
+     -- A dead event with an ordering key keeps its row, parked: its key's later events wait for an
+     -- operator (ordering-keys.ts).
+     parked AS (
+       UPDATE webhook_event_queue q SET parked = true, lease_owner = NULL, due_at = 'infinity' FROM s
+       WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
+         AND s.status = 'dead' AND q.ordering_key IS NOT NULL
        RETURNING q.event_id, q.attempts, q.max_attempts),
      retried AS (
        UPDATE webhook_event_queue q SET lease_owner = NULL, due_at = s.available_at FROM s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
          AND s.status = 'queued'
        RETURNING q.event_id, q.attempts, q.max_attempts),
-     settled AS (SELECT * FROM done UNION ALL SELECT * FROM retried)
+     settled AS (SELECT * FROM done UNION ALL SELECT * FROM retried UNION ALL SELECT * FROM parked)
      UPDATE webhook_events e SET
        status = s.status,
        attempts = settled.attempts,
@@ -78,7 +85,7 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
      FROM s JOIN settled ON settled.event_id = s.event_id
      WHERE e.id = ANY(?::bigint[]) AND e.id = s.event_id
      RETURNING e.id`,
-    [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds],
+    [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds, eventIds],
   );
   const ids = new Set(settled.map((row) => Number(row.id)));
   return settlements.map(({ event }) => ids.has(event.id));

@@ -28,6 +28,7 @@ interface WebhookConfigRow {
   timeout_ms: number | null;
   max_attempts: number | null;
   idempotency_key: string | null;
+  ordering_key: string | null;
   verification: WebhookConfig['verification'];
   version: number;
   created_at: Date;
@@ -190,6 +191,7 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     timeout_ms: fields.timeoutMs,
     max_attempts: fields.maxAttempts,
     idempotency_key: text(fields.idempotencyKey),
+    ordering_key: text(fields.orderingKey),
     verification: jsonColumn(fields.verification),
   };
 }
@@ -231,6 +233,7 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     timeoutMs: row.timeout_ms,
     maxAttempts: row.max_attempts,
     idempotencyKey: row.idempotency_key === null ? null : unescapeStoredText(row.idempotency_key),
+    orderingKey: row.ordering_key === null ? null : unescapeStoredText(row.ordering_key),
     verification: fromJsonbColumn(row.verification),
     version: row.version,
     createdAt: new Date(row.created_at),

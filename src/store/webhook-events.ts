@@ -240,10 +240,19 @@ export async function requeueWebhookEvents(
            :defaultMax),
          trace = jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || :note::jsonb)
        WHERE e.id IN :ids AND e.status = ANY(:replayable::text[])
-       RETURNING e.id, e.available_at, e.attempts, e.max_attempts, e.source),
+       RETURNING e.id, e.available_at, e.attempts, e.max_attempts, e.source,
+         e.config_id || ':' || (e.trace #>> '{ordering,key}') AS ordering_key),
+     -- An ordered event goes to the back of its key (a new place from the ids' sequence), so it runs
+     -- after the key's events queued before the replay; a dead one still parked at the head of its
+     -- key runs again there, first (ordering-keys.ts).
      queued AS (
-       INSERT INTO ${queueTable} (event_id, due_at, attempts, max_attempts, source)
-       SELECT id, available_at, attempts, max_attempts, source FROM requeued)
+       INSERT INTO ${queueTable} (event_id, due_at, attempts, max_attempts, source, ordering_key, ordering_seq)
+       SELECT id, available_at, attempts, max_attempts, source, ordering_key,
+         CASE WHEN ordering_key IS NOT NULL THEN nextval(pg_get_serial_sequence('webhook_events', 'id')) END
+       FROM requeued
+       ON CONFLICT (event_id) DO UPDATE SET parked = false, lease_owner = NULL, due_at = excluded.due_at,
+         attempts = excluded.attempts, max_attempts = excluded.max_attempts
+       WHERE ${queueTable}.parked)
      SELECT id FROM requeued`,
     {
       now: replay.now,

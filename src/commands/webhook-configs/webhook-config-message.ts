@@ -32,6 +32,7 @@ export function toWebHookConfigMessage(
     responseMode: config.responseMode,
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
     idempotencyKey: config.idempotencyKey ?? '',
+    orderingKey: config.orderingKey ?? '',
     ...(config.verification && {
       verification: {
         scheme: config.verification.scheme,

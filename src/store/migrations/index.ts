@@ -13,6 +13,7 @@ import * as addProcessCalls from './20261202110000-add-process-calls.js';
 import * as createWebhookEventQueue from './20261207000000-create-webhook-event-queue.js';
 import * as addWebhookConfigAuthority from './20261207020000-add-webhook-config-authority.js';
 import * as addDeliveryPause from './20261208000000-add-delivery-pause.js';
+import * as addOrderingKeys from './20261208010000-add-ordering-keys.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207000000-create-webhook-event-queue': createWebhookEventQueue,
   '20261207020000-add-webhook-config-authority': addWebhookConfigAuthority,
   '20261208000000-add-delivery-pause': addDeliveryPause,
+  '20261208010000-add-ordering-keys': addOrderingKeys,
 };
 
 /**
