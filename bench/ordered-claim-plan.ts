@@ -5,7 +5,8 @@
  *
  * - spread: 100,000 queued events over 1,000 keys, nothing running: each key's head is due.
  * - one busy key: 100,000 queued events of one key whose head is running, plus 32 unordered events
- *   due after them: the pick passes every blocked event of the key before it finds them.
+ *   due after them. The events behind a key's first wait out of the due order (waiting_due_at), so
+ *   the pick does not pass over them.
  */
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
@@ -21,9 +22,12 @@ const batch = 32;
 async function fill(db: Knex, scenario: 'spread' | 'one busy key'): Promise<void> {
   await db.raw('TRUNCATE webhook_event_queue');
   const keyOf = scenario === 'spread' ? `'1:' || (n % 1000)` : `'1:busy'`;
-  await db.raw(`INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source, ordering_key, ordering_seq)
-    SELECT n, now() - interval '1 hour' + n * interval '1 millisecond', NULL, 0, 3, 'router', ${keyOf}, n
-    FROM generate_series(1, ${backlog}) AS n`);
+  // As the accept stores them: each key's first event due, the others waiting behind it.
+  const first = scenario === 'spread' ? 'n <= 1000' : 'n = 1';
+  await db.raw(`INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source, ordering_key, ordering_seq,
+      waiting_due_at)
+    SELECT n, CASE WHEN ${first} THEN due ELSE 'infinity' END, NULL, 0, 3, 'router', ${keyOf}, n, CASE WHEN ${first} THEN NULL ELSE due END
+    FROM generate_series(1, ${backlog}) AS n, LATERAL (SELECT now() - interval '1 hour' + n * interval '1 millisecond' AS due) d`);
   if (scenario === 'one busy key') {
     await db.raw(
       `UPDATE webhook_event_queue SET lease_owner = 'elsewhere', due_at = now() + interval '1 hour' WHERE event_id = 1`,

@@ -51,7 +51,7 @@ export async function resumeWebhookDelivery(db: Db, id: number): Promise<Webhook
 async function holdQueuedEvents(db: Db, config: WebhookConfig): Promise<void> {
   await db.raw(
     `UPDATE webhook_event_queue q SET held_due_at = q.due_at, due_at = 'infinity', held_for_config = :id
-     WHERE q.lease_owner IS NULL AND q.held_for_config IS NULL AND NOT q.parked AND EXISTS (
+     WHERE q.lease_owner IS NULL AND q.held_for_config IS NULL AND NOT q.parked AND q.waiting_due_at IS NULL AND EXISTS (
        SELECT 1 FROM webhook_events e WHERE e.id = q.event_id AND (e.config_id = :id
          OR (e.config_id IS NULL AND e.source <> 'router' AND lower(e.config_key) = lower(:key))))`,
     { id: config.id, key: config.key },

@@ -21,7 +21,7 @@ export const currentStateColumns = [
   'coalesce(q.max_attempts, e.max_attempts) AS max_attempts',
   // A held event (its configuration paused, see delivery-pause.ts) shows the due time it keeps aside.
   // A parked event is dead (ordering-keys.ts): its row only holds its key.
-  'CASE WHEN q.event_id IS NULL OR q.parked THEN e.available_at ELSE coalesce(q.held_due_at, q.due_at) END AS available_at',
+  'CASE WHEN q.event_id IS NULL OR q.parked THEN e.available_at ELSE coalesce(q.held_due_at, q.waiting_due_at, q.due_at) END AS available_at',
   'q.lease_owner AS lease_owner',
 ].join(', ');
 

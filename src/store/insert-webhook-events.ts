@@ -107,10 +107,16 @@ export async function insertWebhookEvents(
          RETURNING id, status, available_at),
        -- A queued or running event gets its queue row, which holds its state from now on (event-queue-state.ts).
        enqueued AS (
-         INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source, ordering_key, ordering_seq)
-         SELECT input.id, coalesce(inserted.available_at, input.received_at), input.lease_owner, input.attempts, input.max_attempts,
-           input.source, input.ordering_key, CASE WHEN input.ordering_key IS NOT NULL THEN input.id END
-         FROM input JOIN inserted ON inserted.id = input.id
+         INSERT INTO webhook_event_queue (event_id, due_at, lease_owner, attempts, max_attempts, source, ordering_key, ordering_seq,
+           waiting_due_at)
+         SELECT input.id, CASE WHEN behind THEN 'infinity' ELSE due END, input.lease_owner, input.attempts, input.max_attempts,
+           input.source, input.ordering_key, CASE WHEN input.ordering_key IS NOT NULL THEN input.id END,
+           CASE WHEN behind THEN due END
+         FROM input JOIN inserted ON inserted.id = input.id,
+           -- Behind an earlier event of its key, it waits out of the due order (ordering-keys.ts).
+           LATERAL (SELECT coalesce(inserted.available_at, input.received_at) AS due,
+             input.ordering_key IS NOT NULL AND EXISTS (
+               SELECT 1 FROM webhook_event_queue earlier WHERE earlier.ordering_key = input.ordering_key) AS behind) placed
          WHERE inserted.status IN ('queued', 'processing')),
        opened AS (
          INSERT INTO webhook_event_attempts (event_id, attempt, worker, config_version, started_at, outcome)

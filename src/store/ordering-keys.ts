@@ -69,6 +69,7 @@ export async function releaseParkedKey(
   const note = JSON.stringify([release.note]);
   if (release.skip) {
     await db('webhook_event_queue').where({ event_id: eventId }).delete();
+    await promoteNextOfKey(db, release.scopedKey);
     await db.raw(
       `UPDATE webhook_events SET trace = jsonb_set(trace, '{ordering,released}', coalesce(trace#>'{ordering,released}', '[]'::jsonb) || ?::jsonb)
        WHERE id = ?`,
@@ -92,4 +93,35 @@ export async function releaseParkedKey(
   }
   await db.raw('SELECT pg_notify(?, ?)', [eventsQueuedChannel, '']);
   return eventId;
+}
+
+/** The first waiting event of a key leaves its wait: its head is gone. */
+async function promoteNextOfKey(db: Db, scopedKey: string): Promise<void> {
+  await db.raw(
+    `UPDATE webhook_event_queue q SET due_at = q.waiting_due_at, waiting_due_at = NULL
+     WHERE q.event_id = (SELECT w.event_id FROM webhook_event_queue w WHERE w.ordering_key = ? ORDER BY w.ordering_seq LIMIT 1)
+       AND q.waiting_due_at IS NOT NULL`,
+    [scopedKey],
+  );
+}
+
+/**
+ * Gives their due time back to waiting events that are now first of their key. The settle that
+ * removes a key's head does it for the next one; this mends the race it cannot see: an event
+ * stored behind the head in a transaction that committed after the settle read the key. Run by the
+ * queue upkeep; reads only waiting rows (a partial index) and one index entry for each.
+ */
+export async function promoteFirstWaitingEvents(db: Db): Promise<number> {
+  const { rows } = await db.raw<{ rows: { count: string | number }[] }>(
+    `WITH promoted AS (
+       UPDATE webhook_event_queue q SET due_at = q.waiting_due_at, waiting_due_at = NULL
+       WHERE q.waiting_due_at IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM webhook_event_queue earlier
+         WHERE earlier.ordering_key = q.ordering_key AND earlier.ordering_seq < q.ordering_seq)
+       RETURNING 1)
+     SELECT count(*) AS count FROM promoted`,
+  );
+  const promoted = Number(rows[0]?.count ?? 0);
+  if (promoted > 0) await db.raw('SELECT pg_notify(?, ?)', [eventsQueuedChannel, '']);
+  return promoted;
 }

@@ -246,11 +246,14 @@ export async function requeueWebhookEvents(
      -- after the key's events queued before the replay; a dead one still parked at the head of its
      -- key runs again there, first (ordering-keys.ts).
      queued AS (
-       INSERT INTO ${queueTable} (event_id, due_at, attempts, max_attempts, source, ordering_key, ordering_seq)
-       SELECT id, available_at, attempts, max_attempts, source, ordering_key,
-         CASE WHEN ordering_key IS NOT NULL THEN nextval(pg_get_serial_sequence('webhook_events', 'id')) END
-       FROM requeued
-       ON CONFLICT (event_id) DO UPDATE SET parked = false, lease_owner = NULL, due_at = excluded.due_at,
+       INSERT INTO ${queueTable} (event_id, due_at, attempts, max_attempts, source, ordering_key, ordering_seq, waiting_due_at)
+       SELECT id, CASE WHEN behind THEN 'infinity' ELSE available_at END, attempts, max_attempts, source, ordering_key,
+         CASE WHEN ordering_key IS NOT NULL THEN nextval(pg_get_serial_sequence('webhook_events', 'id')) END,
+         CASE WHEN behind THEN available_at END
+       FROM requeued, LATERAL (SELECT ordering_key IS NOT NULL AND EXISTS (
+         SELECT 1 FROM ${queueTable} earlier WHERE earlier.ordering_key = requeued.ordering_key)) AS placed(behind)
+       ON CONFLICT (event_id) DO UPDATE SET parked = false, lease_owner = NULL,
+         due_at = coalesce(excluded.waiting_due_at, excluded.due_at), waiting_due_at = NULL,
          attempts = excluded.attempts, max_attempts = excluded.max_attempts
        WHERE ${queueTable}.parked)
      SELECT id FROM requeued`,
