@@ -5,6 +5,7 @@ import { scopedOrderingKey } from '../router/ordering-key.js';
 import { storedEvent } from '../store/insert-webhook-events.js';
 import { noteRepeatedDelivery } from '../store/webhook-events.js';
 import type { InsertEvent } from './insert-batches.js';
+import { awaitQueuedOutcome } from './await-queued-outcome.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
 /**
@@ -31,6 +32,8 @@ export interface VerifiedEvent
   readonly body?: JsonValue;
   /** Its key in the configuration's order: it runs after the earlier events with the same key. */
   readonly orderingKey?: string;
+  /** A sync call that is queued (ordered): how long its caller waits for the outcome before a 202. */
+  readonly awaitOutcomeMs?: number;
 }
 
 /** What accepting an event can come to. */
@@ -78,6 +81,7 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
     });
     if (!inserted) return repeatOf(deps, event, idempotency!.key);
     if (config) deps.onQueued();
+    if (event.awaitOutcomeMs !== undefined) return awaitQueuedOutcome(deps.db, inserted.id, event.awaitOutcomeMs);
     return { kind: 'accepted', eventId: inserted.id, repeated: false };
   }
   const running = {

@@ -129,12 +129,19 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     configKey: config.key,
     idempotency: extractIdempotencyKey(config, webhook.headers, parsed.body),
     ...(orderingKey !== undefined && { orderingKey }),
-    // A paused configuration runs nothing now, and an ordered event runs after its key's earlier
-    // ones: a sync webhook is then answered 202 with its event id (docs/webhook-router.md).
+    // A paused configuration runs nothing now: a sync webhook is answered 202 with its event id. An
+    // ordered one runs after its key's earlier events: its caller waits for it up to the configuration's
+    // timeout (else orderedSyncWaitMs), then gets the 202 (docs/webhook-router.md).
     responseMode: config.responseMode === 'async' || config.deliveryPausedAt || orderingKey !== undefined ? 'async' : 'sync',
+    ...(config.responseMode !== 'async' &&
+      !config.deliveryPausedAt &&
+      orderingKey !== undefined && { awaitOutcomeMs: config.timeoutMs ?? orderedSyncWaitMs }),
     body: parsed.body,
   });
 }
+
+/** How long a sync caller of an ordered configuration without a timeoutMs waits for its event. */
+const orderedSyncWaitMs = 5_000;
 
 /**
  * Each loaded configuration's parsed allowableIPs: parsed once per configuration object (the cache

@@ -161,13 +161,27 @@ describe.each(engines)('order per key on %s', (engine) => {
     expect(ordered.runs).toEqual([1, 2, 2, 1]);
   });
 
-  it('answers a sync webhook with an ordering key 202 with its event id, and runs it in order', async () => {
-    await mandates({ responseMode: 'sync' });
+  it('lets a sync caller with an ordering key wait for its event up to its timeout: the result when it ran, else 202', async () => {
+    await mandates({ responseMode: 'sync', timeoutMs: 400 });
+    // No worker runs here: the caller waits 400 ms, then gets the event id.
+    const waited = performance.now();
     const response = await callWebhook(service.baseUrl, 'mono/mandates', { body: '{"n":9,"data":{"mandate":"S-1"}}' });
+    expect(performance.now() - waited).toBeGreaterThanOrEqual(390);
     expect(response.status).toBe(202);
     expect(response.json).toMatchObject({ success: true, message: 'Webhook accepted' });
-    await service.worker.drain();
-    expect(ordered.runs).toEqual([9]);
+
+    // Run by a worker while its caller waits: the caller gets the result, as from any sync webhook.
+    const answered = callWebhook(service.baseUrl, 'mono/mandates', { body: '{"n":10,"data":{"mandate":"S-1"}}' });
+    let settled = false;
+    void answered.finally(() => (settled = true));
+    while (!settled) {
+      await service.worker.drain();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const result = await answered;
+    expect(result.status).toBe(200);
+    expect(result.json).toMatchObject({ success: true, message: 'Webhook processed successfully' });
+    expect(ordered.runs).toEqual([9, 10]);
   });
 
   it('refuses an ordering key that is neither header:<name> nor body:<json-pointer>', async () => {
