@@ -64,6 +64,8 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   activatedAt: null,
   deactivatedAt: null,
   authority: ['webhooks:write'],
+  deliveryPausedAt: null,
+  orderingKey: null,
   commandName: null,
   commandChain: null,
   executionCode: null,

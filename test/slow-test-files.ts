@@ -10,6 +10,8 @@ export const slowTestFiles = [
   'test/e2e/process-crash.test.ts',
   'test/e2e/process-shared-postgres.test.ts',
   'test/e2e/shared-postgres.test.ts',
+  'test/e2e/delivery-pause-processes.test.ts',
+  'test/e2e/ordering-keys-processes.test.ts',
   'test/e2e/provider-concurrency.test.ts',
   'test/notify/notifications-two-processes.test.ts',
 ] as const;

@@ -6,6 +6,8 @@ import {
   CreateWebHookConfigCommandSchema,
   CreateWebHookConfigResponseSchema,
   DeactivateWebHookConfigResponseSchema,
+  PauseWebHookDeliveryResponseSchema,
+  ResumeWebHookDeliveryResponseSchema,
   DeleteWebHookConfigResponseSchema,
   GetWebHookConfigByIdResponseSchema,
   GetWebHookConfigListResponseSchema,
@@ -97,6 +99,18 @@ export function configsCommand(output: Output): Command {
       'disable a configuration',
       (api, id) => api.deactivateWebHookConfig({ id }),
       DeactivateWebHookConfigResponseSchema,
+    ],
+    [
+      'pause',
+      'pause delivery: webhooks are still accepted and stored, none runs until resumed',
+      (api, id) => api.pauseWebHookDelivery({ id }),
+      PauseWebHookDeliveryResponseSchema,
+    ],
+    [
+      'resume',
+      'resume a paused delivery: waiting events run in the order they were due',
+      (api, id) => api.resumeWebHookDelivery({ id }),
+      ResumeWebHookDeliveryResponseSchema,
     ],
     [
       'delete',
@@ -213,6 +227,12 @@ function configDetails(config: WebHookConfig | undefined): string {
     ['response mode', config.responseMode || 'sync'],
     ['allowable IPs', config.allowableIps || 'any'],
     ['verification', config.verification?.scheme || 'none'],
+    [
+      'delivery',
+      config.deliveryPausedAt
+        ? `paused since ${formatTimestamp(config.deliveryPausedAt)}, ${config.waitingEvents ?? 0n} events waiting`
+        : 'running',
+    ],
     ['version', String(config.version)],
     ['created', formatTimestamp(config.createdAt)],
     ['updated', formatTimestamp(config.updatedAt)],

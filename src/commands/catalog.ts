@@ -1,4 +1,6 @@
 import { getAuditLog } from './audit/get-audit-log.js';
+import { listParkedKeysQuery } from './ordering-keys/list-parked-keys.js';
+import { createReleaseOrderingKey } from './ordering-keys/release-ordering-key.js';
 import type { CommandDefinition } from './command.js';
 import { getCommandList } from './registry/get-command-list.js';
 import { echoCommand } from './native/echo-command.js';
@@ -20,6 +22,8 @@ import { deleteWebHookConfig } from './webhook-configs/delete-web-hook-config.js
 import { getWebHookConfigById } from './webhook-configs/get-web-hook-config-by-id.js';
 import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list.js';
 import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
+import { pauseWebHookDelivery } from './webhook-configs/pause-web-hook-delivery.js';
+import { resumeWebHookDelivery } from './webhook-configs/resume-web-hook-delivery.js';
 import { createTestWebHookConfig, type DryRunOptions } from './webhook-configs/test-web-hook-config.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
@@ -37,6 +41,8 @@ export const builtInCommands = {
   GetWebHookConfigListQuery: getWebHookConfigList,
   GetWebHookConfigByIdQuery: getWebHookConfigById,
   LookupWebHookByKeyCommand: lookupWebHookByKey,
+  PauseWebHookDeliveryCommand: pauseWebHookDelivery,
+  ResumeWebHookDeliveryCommand: resumeWebHookDelivery,
   GetAuditLogQuery: getAuditLog,
   GetCommandListQuery: getCommandList,
   GetWebhookEventListQuery: getWebhookEventList,
@@ -48,6 +54,7 @@ export const builtInCommands = {
   GetProcessDefinitionByIdQuery: getProcessDefinitionById,
   GetProcessInstanceByIdQuery: getProcessInstanceById,
   GetProcessInstanceListQuery: getProcessInstanceList,
+  ListParkedKeysQuery: listParkedKeysQuery,
 } satisfies Record<string, CommandDefinition>;
 
 /** Built-in commands that need settings from the configuration. */
@@ -63,6 +70,7 @@ export function createConfiguredCommands(options: {
     CancelProcessInstanceCommand: createCancelProcessInstance(options.processes),
     CorrelateProcessMessageCommand: createCorrelateProcessMessage(options.processes),
     ReplayWebhookEventCommand: createReplayWebhookEvent(options.replay),
+    ReleaseOrderingKeyCommand: createReleaseOrderingKey(options.replay),
     ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
     TestWebHookConfigCommand: createTestWebHookConfig(options.dryRun),
   } satisfies Record<string, CommandDefinition>;

@@ -2,9 +2,11 @@ import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
 import { inSendSpan } from '../tracing/messaging-spans.js';
+import { scopedOrderingKey } from '../router/ordering-key.js';
 import { storedEvent } from '../store/insert-webhook-events.js';
 import { noteRepeatedDelivery } from '../store/webhook-events.js';
 import type { InsertEvent } from './insert-batches.js';
+import { awaitQueuedOutcome } from './await-queued-outcome.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
 /**
@@ -29,6 +31,10 @@ export interface VerifiedEvent
   readonly trace: JsonObject;
   /** The body as the producer parsed it: a sync event's execution takes it as is. */
   readonly body?: JsonValue;
+  /** Its key in the configuration's order: it runs after the earlier events with the same key. */
+  readonly orderingKey?: string;
+  /** A sync call that is queued (ordered): how long its caller waits for the outcome before a 202. */
+  readonly awaitOutcomeMs?: number;
 }
 
 /** What accepting an event can come to. */
@@ -63,6 +69,7 @@ export interface AcceptDeps extends AttemptDeps {
 export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promise<AcceptResult> {
   const { config, idempotency, receivedAt } = event;
   event.trace.dedup = idempotency ? { key: idempotency.key, source: idempotency.source, repeat: false } : { key: null };
+  if (event.orderingKey !== undefined) event.trace.ordering = { key: event.orderingKey };
   const fields = newEventFields(deps, event);
   if (!config || event.responseMode === 'async') {
     const inserted = await inSendSpan(deps.tracing, event, () =>
@@ -77,6 +84,7 @@ export async function acceptEvent(deps: AcceptDeps, event: VerifiedEvent): Promi
     );
     if (!inserted) return repeatOf(deps, event, idempotency!.key);
     if (config) deps.onQueued();
+    if (event.awaitOutcomeMs !== undefined) return awaitQueuedOutcome(deps.db, inserted.id, event.awaitOutcomeMs);
     return { kind: 'accepted', eventId: inserted.id, repeated: false };
   }
   const running = {
@@ -124,6 +132,7 @@ function newEventFields(deps: AcceptDeps, event: VerifiedEvent) {
     maxAttempts: config ? (config.maxAttempts ?? deps.defaultMaxAttempts) : 0,
     trace: event.trace,
     requestId: event.requestId ?? null,
+    orderingKey: config && event.orderingKey !== undefined ? scopedOrderingKey(config.id, event.orderingKey) : null,
     ...(event.fields && { fields: event.fields }),
   } satisfies Partial<NewWebhookEvent>;
 }

@@ -4,6 +4,7 @@ import type { WebhookConfig } from '../domain/webhook-config.js';
 import type { NewWebhookEvent } from '../domain/webhook-event.js';
 import { resolveClientIp, type TrustedProxies } from '../router/client-ip.js';
 import { extractIdempotencyKey } from '../router/idempotency-key.js';
+import { extractOrderingKey } from '../router/ordering-key.js';
 import { parseIpAllowList, type IpAllowList } from '../router/ip-allow-list.js';
 import { bodyFormatOf, parseBody } from '../router/parse-body.js';
 import { redactHeaders } from '../router/redact-headers.js';
@@ -120,16 +121,27 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   const unrepresentable = unrepresentableBody(parsed.body);
   if (unrepresentable) return { kind: 'invalid_body', error: unrepresentable };
 
+  const orderingKey = extractOrderingKey(config.orderingKey, webhook.headers, parsed.body);
   return acceptEvent(deps, {
     ...eventFields(base, read.body),
     source: 'router',
     config,
     configKey: config.key,
     idempotency: extractIdempotencyKey(config, webhook.headers, parsed.body),
-    responseMode: config.responseMode === 'async' ? 'async' : 'sync',
+    ...(orderingKey !== undefined && { orderingKey }),
+    // A paused configuration runs nothing now: a sync webhook is answered 202 with its event id. An
+    // ordered one runs after its key's earlier events: its caller waits for it up to the configuration's
+    // timeout (else orderedSyncWaitMs), then gets the 202 (docs/webhook-router.md).
+    responseMode: config.responseMode === 'async' || config.deliveryPausedAt || orderingKey !== undefined ? 'async' : 'sync',
+    ...(config.responseMode !== 'async' &&
+      !config.deliveryPausedAt &&
+      orderingKey !== undefined && { awaitOutcomeMs: config.timeoutMs ?? orderedSyncWaitMs }),
     body: parsed.body,
   });
 }
+
+/** How long a sync caller of an ordered configuration without a timeoutMs waits for its event. */
+const orderedSyncWaitMs = 5_000;
 
 /**
  * Each loaded configuration's parsed allowableIPs: parsed once per configuration object (the cache

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { releaseStrayHeldEvents } from '../store/delivery-pause.js';
+import { promoteFirstWaitingEvents } from '../store/ordering-keys.js';
 import { vacuumEventQueue } from '../store/vacuum-event-queue.js';
 import type { Knex } from 'knex';
 
@@ -21,7 +23,9 @@ export interface QueueUpkeep {
  * walk grows with every event drained since (15 ms a claim after 200,000 events, 0.2 ms after a
  * VACUUM, measured in BENCHMARKS.md). Autovacuum does this where it is on (the migration sets its
  * thresholds to a few hundred rows); where it is off, or behind, this keeps the claim O(batch).
- * The table holds only due and running events, so a vacuum reads a few pages.
+ * The table holds only due and running events, so a vacuum reads a few pages. Each run first gives
+ * back events still held for a configuration no longer paused (releaseStrayHeldEvents), and
+ * their due time to waiting events now first of their ordering key (promoteFirstWaitingEvents).
  */
 export function createQueueUpkeep(options: QueueUpkeepOptions): QueueUpkeep {
   const intervalMs = options.intervalMs ?? 5_000;
@@ -32,8 +36,10 @@ export function createQueueUpkeep(options: QueueUpkeepOptions): QueueUpkeep {
   function schedule(): void {
     if (closing) return;
     timer = setTimeout(() => {
-      running = vacuumEventQueue(options.db)
-        .catch((error: unknown) => options.log.warn({ err: error }, 'queue upkeep: vacuum failed; retrying at the next run'))
+      running = releaseStrayHeldEvents(options.db)
+        .then(() => promoteFirstWaitingEvents(options.db))
+        .then(() => vacuumEventQueue(options.db))
+        .catch((error: unknown) => options.log.warn({ err: error }, 'queue upkeep failed; retrying at the next run'))
         .finally(schedule);
     }, intervalMs);
     timer.unref();

@@ -56,6 +56,8 @@ export interface WebhookConfigFields {
   readonly timeoutMs: number | null;
   readonly maxAttempts: number | null;
   readonly idempotencyKey: string | null;
+  /** `header:<name>` or `body:<json-pointer>`: events with the same key run one at a time, in order. */
+  readonly orderingKey: string | null;
   readonly verification: VerificationSettings | null;
 }
 
@@ -73,6 +75,8 @@ export interface WebhookConfig extends WebhookConfigFields {
    * (`webhooks:write`, `processes:write`, ...). A command needing another is refused at run time.
    */
   readonly authority: readonly string[];
+  /** When its delivery was paused: its events are accepted and stored but none runs. Null while it runs. */
+  readonly deliveryPausedAt: Date | null;
 }
 
 /**

@@ -58,6 +58,8 @@ export interface NewWebhookEvent {
   readonly fields?: JsonObject;
   /** The x-request-id of the request that brought it (given or generated). */
   readonly requestId?: string | null;
+  /** Its ordering key scoped by configuration (`<config id>:<key>`), kept on its queue row only. */
+  readonly orderingKey?: string | null;
 }
 
 export interface WebhookEvent extends NewWebhookEvent {

@@ -31,43 +31,57 @@ type ClaimedRow = WebhookEventRow & {
  * configuration it runs with (the current one by id; a provider's event stored without one runs
  * with its reserved key's, when that one is enabled), and any earlier attempt still marked running
  * is noted as cut off. One round trip per batch: the caller takes the configurations themselves
- * from its cache.
+ * from its cache. An event whose configuration is paused is held, not claimed (delivery-pause.ts).
  */
 export async function claimOpenedAttempts(
   db: Db,
   claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
 ): Promise<ClaimedAttempt[]> {
   const due = `((q.lease_owner IS NULL AND q.due_at <= :now) OR (q.lease_owner IS NOT NULL AND q.due_at <= now()))`;
+  // An event with an ordering key runs only when no event of its key comes before it (queued,
+  // running, retrying, held or parked): one probe of webhook_event_queue_ordering per row.
+  const firstOfItsKey = `(q.ordering_key IS NULL OR NOT EXISTS (
+    SELECT 1 FROM webhook_event_queue earlier WHERE earlier.ordering_key = q.ordering_key AND earlier.ordering_seq < q.ordering_seq))`;
   // The due rows are picked once, in a materialized CTE: as a subquery of the UPDATE, the planner was
   // free to run the pick again as rows changed, and one claim took far more than `limit` events.
   // The pick walks webhook_event_queue_due from its start and stops after `limit` rows.
   const query = db
     .raw<{ rows: ClaimedRow[] }>(
       `WITH picked AS MATERIALIZED (
-       SELECT event_id FROM webhook_event_queue q
-       WHERE q.due_at <= greatest(:now, now()) AND ${due}
+       SELECT event_id, received_at FROM webhook_event_queue q
+       WHERE q.due_at <= greatest(:now, now()) AND ${due} AND ${firstOfItsKey}
        ORDER BY q.due_at, q.event_id LIMIT :limit FOR UPDATE SKIP LOCKED),
-     claimed AS (
-       UPDATE webhook_event_queue q SET lease_owner = :owner, due_at = :leaseEnd, attempts = q.attempts + 1
-       FROM picked
-       WHERE q.event_id = picked.event_id AND ${due}
-       RETURNING q.*),
-     -- The events by primary key, their ids as an array: joined to the claimed rows instead, the
+     -- The events by primary key, their ids as an array: joined to the picked rows instead, the
      -- planner may hash the whole log, not knowing how few rows a CTE returns. The bounds on
      -- received_at let the executor read only the weeks of the log holding them (run-time pruning).
      events AS MATERIALIZED (
-       SELECT * FROM webhook_events WHERE id = ANY((SELECT array_agg(event_id) FROM claimed)::bigint[])
-         AND received_at BETWEEN (SELECT min(received_at) FROM claimed) AND (SELECT max(received_at) FROM claimed)),
-     runs AS MATERIALIZED (
-       SELECT c.event_id, c.attempts AS attempt, coalesce(by_id.id, by_key.id) AS config_id,
-         coalesce(by_id.version, by_key.version) AS config_version
-       FROM claimed c
-       JOIN events e ON e.id = c.event_id
+       SELECT * FROM webhook_events WHERE id = ANY((SELECT array_agg(event_id) FROM picked)::bigint[])
+         AND received_at BETWEEN (SELECT min(received_at) FROM picked) AND (SELECT max(received_at) FROM picked)),
+     configured AS MATERIALIZED (
+       SELECT e.id AS event_id, coalesce(by_id.id, by_key.id) AS config_id,
+         coalesce(by_id.version, by_key.version) AS config_version,
+         coalesce(by_id.delivery_paused_at, by_key.delivery_paused_at) IS NOT NULL AS paused
+       FROM events e
        LEFT JOIN webhook_configs by_id ON by_id.id = e.config_id
        LEFT JOIN LATERAL (
-         SELECT w.id, w.version FROM webhook_configs w
+         SELECT w.id, w.version, w.delivery_paused_at FROM webhook_configs w
          WHERE e.config_id IS NULL AND e.source <> 'router' AND w.is_enabled AND lower(w.key) = lower(e.config_key)
          ORDER BY w.id LIMIT 1) by_key ON true),
+     -- An event of a paused configuration is held instead (delivery-pause.ts): out of the due order,
+     -- its due time kept for the resume; a lease that ran out is given up with it.
+     held AS (
+       UPDATE webhook_event_queue q SET held_due_at = CASE WHEN q.lease_owner IS NULL THEN q.due_at ELSE now() END,
+         due_at = 'infinity', lease_owner = NULL, held_for_config = c.config_id
+       FROM configured c
+       WHERE q.event_id = c.event_id AND c.paused AND ${due}),
+     claimed AS (
+       UPDATE webhook_event_queue q SET lease_owner = :owner, due_at = :leaseEnd, attempts = q.attempts + 1
+       FROM configured c
+       WHERE q.event_id = c.event_id AND NOT c.paused AND ${due}
+       RETURNING q.*),
+     runs AS MATERIALIZED (
+       SELECT c.event_id, q.attempts AS attempt, c.config_id, c.config_version
+       FROM claimed q JOIN configured c ON c.event_id = q.event_id),
      -- The attempts by their events' ids as an array too: joined to runs alone, the planner scanned
      -- every attempt ever recorded.
      interrupted AS (

@@ -12,14 +12,16 @@ export const queueTable = 'webhook_event_queue';
 export const eventWithQueue = `webhook_events e LEFT JOIN ${queueTable} q ON q.event_id = e.id`;
 
 /** The event's status as the API shows it. */
-export const currentStatus = `CASE WHEN q.event_id IS NULL THEN e.status WHEN q.lease_owner IS NULL THEN 'queued' ELSE 'processing' END`;
+export const currentStatus = `CASE WHEN q.event_id IS NULL OR q.parked THEN e.status WHEN q.lease_owner IS NULL THEN 'queued' ELSE 'processing' END`;
 
 /** The state columns of WebhookEventRow, read from the queue row while there is one. */
 export const currentStateColumns = [
   `${currentStatus} AS status`,
   'coalesce(q.attempts, e.attempts) AS attempts',
   'coalesce(q.max_attempts, e.max_attempts) AS max_attempts',
-  'CASE WHEN q.event_id IS NULL THEN e.available_at ELSE q.due_at END AS available_at',
+  // A held event (its configuration paused, see delivery-pause.ts) shows the due time it keeps aside.
+  // A parked event is dead (ordering-keys.ts): its row only holds its key.
+  'CASE WHEN q.event_id IS NULL OR q.parked THEN e.available_at ELSE coalesce(q.held_due_at, q.waiting_due_at, q.due_at) END AS available_at',
   'q.lease_owner AS lease_owner',
 ].join(', ');
 

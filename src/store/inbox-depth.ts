@@ -14,7 +14,8 @@ export interface InboxDepth {
 export async function countInboxBySource(db: Db, now: Date): Promise<InboxDepth[]> {
   const rows = (await db(queueTable)
     .select('source')
-    .select(db.raw('count(*) FILTER (WHERE lease_owner IS NULL) AS queued'))
+    // A parked row is a dead event holding its ordering key (ordering-keys.ts), not a queued one.
+    .select(db.raw('count(*) FILTER (WHERE lease_owner IS NULL AND NOT parked) AS queued'))
     .select(db.raw('count(*) FILTER (WHERE lease_owner IS NOT NULL) AS processing'))
     .select(db.raw('min(due_at) FILTER (WHERE lease_owner IS NULL AND due_at <= ?) AS oldest_due', [now]))
     .groupBy('source')) as {

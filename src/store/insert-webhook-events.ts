@@ -89,6 +89,7 @@ async function insertInOneStatement(db: Db, events: readonly EventToInsert[]): P
     trace: event.trace,
     fields: event.fields ?? {},
     request_id: event.requestId ?? null,
+    ordering_key: event.orderingKey ?? null,
   }));
   let leaseSince = performance.now();
   // Every string (path, key, headers, trace...) is escaped once by toJsonbParam, as for one event.
@@ -107,7 +108,7 @@ async function insertInOneStatement(db: Db, events: readonly EventToInsert[]): P
            n integer, config_id bigint, config_key text, config_version integer, source text, method text, path text,
            headers jsonb, query jsonb, raw_body text, client_ip text, received_at timestamptz, idempotency_key text,
            response_mode text, status text, attempts integer, max_attempts integer, available_at timestamptz,
-           lease_ms integer, lease_owner text, trace jsonb, fields jsonb, request_id text)),
+           lease_ms integer, lease_owner text, trace jsonb, fields jsonb, request_id text, ordering_key text)),
        -- Idempotency keys are unique in their own table (a partitioned log cannot hold a unique index
        -- without the partition key): the first of a key wins, a repeat is neither keyed nor stored.
        keyed AS (
@@ -128,10 +129,16 @@ async function insertInOneStatement(db: Db, events: readonly EventToInsert[]): P
          RETURNING id, status, available_at),
        -- A queued or running event gets its queue row, which holds its state from now on (event-queue-state.ts).
        enqueued AS (
-         INSERT INTO webhook_event_queue (event_id, received_at, due_at, lease_owner, attempts, max_attempts, source)
-         SELECT input.id, input.received_at, coalesce(inserted.available_at, input.received_at), input.lease_owner, input.attempts,
-           input.max_attempts, input.source
-         FROM input JOIN inserted ON inserted.id = input.id
+         INSERT INTO webhook_event_queue (event_id, received_at, due_at, lease_owner, attempts, max_attempts, source, ordering_key, ordering_seq,
+           waiting_due_at)
+         SELECT input.id, input.received_at, CASE WHEN behind THEN 'infinity' ELSE due END, input.lease_owner, input.attempts, input.max_attempts,
+           input.source, input.ordering_key, CASE WHEN input.ordering_key IS NOT NULL THEN input.id END,
+           CASE WHEN behind THEN due END
+         FROM input JOIN inserted ON inserted.id = input.id,
+           -- Behind an earlier event of its key, it waits out of the due order (ordering-keys.ts).
+           LATERAL (SELECT coalesce(inserted.available_at, input.received_at) AS due,
+             input.ordering_key IS NOT NULL AND EXISTS (
+               SELECT 1 FROM webhook_event_queue earlier WHERE earlier.ordering_key = input.ordering_key) AS behind) placed
          WHERE inserted.status IN ('queued', 'processing')),
        opened AS (
          INSERT INTO webhook_event_attempts (event_id, attempt, worker, config_version, started_at, outcome)

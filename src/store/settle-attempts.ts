@@ -59,14 +59,28 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
      done AS (
        DELETE FROM webhook_event_queue q USING s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
-         AND s.status <> 'queued'
-       RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts),
+         AND s.status <> 'queued' AND NOT (s.status = 'dead' AND q.ordering_key IS NOT NULL)
+       RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts, q.ordering_key),
+     -- A dead event with an ordering key keeps its row, parked: its key's later events wait for an
+     -- operator (ordering-keys.ts).
+     parked AS (
+       UPDATE webhook_event_queue q SET parked = true, lease_owner = NULL, due_at = 'infinity' FROM s
+       WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
+         AND s.status = 'dead' AND q.ordering_key IS NOT NULL
+       RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts, q.ordering_key),
      retried AS (
        UPDATE webhook_event_queue q SET lease_owner = NULL, due_at = s.available_at FROM s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
          AND s.status = 'queued'
-       RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts),
-     settled AS (SELECT * FROM done UNION ALL SELECT * FROM retried)
+       RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts, q.ordering_key),
+     -- The next event of a finished event's key leaves its wait (ordering-keys.ts).
+     promoted AS (
+       UPDATE webhook_event_queue q SET due_at = q.waiting_due_at, waiting_due_at = NULL
+       FROM (SELECT DISTINCT ON (w.ordering_key) w.event_id FROM webhook_event_queue w
+             WHERE w.ordering_key IN (SELECT ordering_key FROM done WHERE ordering_key IS NOT NULL) AND w.waiting_due_at IS NOT NULL
+             ORDER BY w.ordering_key, w.ordering_seq) next
+       WHERE q.event_id = next.event_id),
+     settled AS (SELECT * FROM done UNION ALL SELECT * FROM retried UNION ALL SELECT * FROM parked)
      UPDATE webhook_events e SET
        status = s.status,
        attempts = settled.attempts,
@@ -81,7 +95,7 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
      WHERE e.id = ANY(?::bigint[]) AND e.id = s.event_id
        AND e.received_at BETWEEN (SELECT min(received_at) FROM settled) AND (SELECT max(received_at) FROM settled)
      RETURNING e.id`,
-      [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds],
+      [toJsonbParam(rows), attemptIds, eventIds, eventIds, eventIds, eventIds],
     )
     .options({ name: 'settle_attempts' });
   const ids = new Set(settled.map((row) => Number(row.id)));

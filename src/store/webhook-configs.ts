@@ -28,6 +28,7 @@ interface WebhookConfigRow {
   timeout_ms: number | null;
   max_attempts: number | null;
   idempotency_key: string | null;
+  ordering_key: string | null;
   verification: WebhookConfig['verification'];
   version: number;
   created_at: Date;
@@ -35,6 +36,7 @@ interface WebhookConfigRow {
   activated_at: Date | null;
   deactivated_at: Date | null;
   authority: string[];
+  delivery_paused_at: Date | null;
 }
 
 export const routeUniqueIndex = 'webhook_configs_route_unique';
@@ -189,6 +191,7 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     timeout_ms: fields.timeoutMs,
     max_attempts: fields.maxAttempts,
     idempotency_key: text(fields.idempotencyKey),
+    ordering_key: text(fields.orderingKey),
     verification: jsonColumn(fields.verification),
   };
 }
@@ -230,6 +233,7 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     timeoutMs: row.timeout_ms,
     maxAttempts: row.max_attempts,
     idempotencyKey: row.idempotency_key === null ? null : unescapeStoredText(row.idempotency_key),
+    orderingKey: row.ordering_key === null ? null : unescapeStoredText(row.ordering_key),
     verification: fromJsonbColumn(row.verification),
     version: row.version,
     createdAt: new Date(row.created_at),
@@ -237,5 +241,6 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     activatedAt: row.activated_at && new Date(row.activated_at),
     deactivatedAt: row.deactivated_at && new Date(row.deactivated_at),
     authority: fromJsonbColumn(row.authority) ?? [],
+    deliveryPausedAt: row.delivery_paused_at && new Date(row.delivery_paused_at),
   };
 }

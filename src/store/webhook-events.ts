@@ -243,10 +243,22 @@ export async function requeueWebhookEvents(
            :defaultMax),
          trace = jsonb_set(e.trace, '{replays}', coalesce(e.trace->'replays', '[]'::jsonb) || :note::jsonb)
        WHERE e.id IN :ids AND e.status = ANY(:replayable::text[])
-       RETURNING e.id, e.received_at, e.available_at, e.attempts, e.max_attempts, e.source),
+       RETURNING e.id, e.received_at, e.available_at, e.attempts, e.max_attempts, e.source,
+         e.config_id || ':' || (e.trace #>> '{ordering,key}') AS ordering_key),
+     -- An ordered event goes to the back of its key (a new place from the ids' sequence), so it runs
+     -- after the key's events queued before the replay; a dead one still parked at the head of its
+     -- key runs again there, first (ordering-keys.ts).
      queued AS (
-       INSERT INTO ${queueTable} (event_id, received_at, due_at, attempts, max_attempts, source)
-       SELECT id, received_at, available_at, attempts, max_attempts, source FROM requeued)
+       INSERT INTO ${queueTable} (event_id, received_at, due_at, attempts, max_attempts, source, ordering_key, ordering_seq, waiting_due_at)
+       SELECT id, received_at, CASE WHEN behind THEN 'infinity' ELSE available_at END, attempts, max_attempts, source, ordering_key,
+         CASE WHEN ordering_key IS NOT NULL THEN nextval(pg_get_serial_sequence('webhook_events', 'id')) END,
+         CASE WHEN behind THEN available_at END
+       FROM requeued, LATERAL (SELECT ordering_key IS NOT NULL AND EXISTS (
+         SELECT 1 FROM ${queueTable} earlier WHERE earlier.ordering_key = requeued.ordering_key)) AS placed(behind)
+       ON CONFLICT (event_id) DO UPDATE SET parked = false, lease_owner = NULL,
+         due_at = coalesce(excluded.waiting_due_at, excluded.due_at), waiting_due_at = NULL,
+         attempts = excluded.attempts, max_attempts = excluded.max_attempts
+       WHERE ${queueTable}.parked)
      SELECT id FROM requeued`,
     {
       now: replay.now,

@@ -247,6 +247,41 @@ describe('the web console, in Debian chromium, against the real service', () => 
     await expect.poll(() => page.locator('figcaption.error').textContent()).toMatch(/^The diagram cannot be drawn: /);
     expect(refusedByPolicy).toEqual([]);
   });
+
+  it('pauses a configuration, shows it paused with how many wait and a resume button in the list, and resumes it', async () => {
+    const operator = createManagementClient(
+      'gateway',
+      service.baseUrl,
+      await mintToken({ sub: 'setup', scope: 'webhooks:write' }),
+    );
+    const created = await operator.call('CreateWebHookConfigCommand', {
+      key: 'core-window',
+      path: 'core/window',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+      responseMode: 'async',
+    });
+    operator.close();
+    const id = (created.data as { id: number }).id;
+    await signIn('webhooks:read webhooks:write events:read');
+    await page.goto(`${service.baseUrl}/console/#/configs/${id}`);
+    await page.getByRole('button', { name: 'Pause core-window' }).click();
+    await expect.poll(() => page.locator('output.notice').textContent()).toBe('Webhook delivery paused successfully');
+    // Accepted while paused: it waits.
+    const accepted = await fetch(`${service.baseUrl}/api/webhook/core/window`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(accepted.status).toBe(202);
+
+    await page.getByRole('link', { name: 'Configurations' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'core-window' });
+    await expect.poll(() => row.locator('.status-queued').textContent()).toBe('paused, 1 waiting');
+    await row.getByRole('button', { name: 'Resume core-window' }).click();
+    await expect.poll(() => row.locator('.status-queued').count()).toBe(0);
+  });
 });
 
 /**

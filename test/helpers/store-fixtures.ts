@@ -22,6 +22,7 @@ export function echoConfigFields(key: string, fields: Partial<WebhookConfigField
     timeoutMs: null,
     maxAttempts: null,
     idempotencyKey: null,
+    orderingKey: null,
     verification: null,
     ...fields,
   };

@@ -98,6 +98,11 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
     expect(JSON.parse(json.stdout).data.items.map((item: { key: string }) => item.key)).toEqual(['settlement']);
     expect(activated).toMatchObject({ code: 0, stdout: 'Webhook configuration activated successfully: id 2\n' });
     expect(shown.stdout).toMatch(/^execution\s+ExecuteNativeCommand \(EchoCommand\)$/m);
+    const paused = await remote(['configs', 'pause', '2']);
+    expect(paused).toMatchObject({ code: 0, stdout: 'Webhook delivery paused successfully: id 2\n' });
+    const resumed = await remote(['--json', 'configs', 'resume', '2']);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ message: 'Webhook delivery resumed successfully', data: { id: '2' } });
+    expect(JSON.parse(resumed.stdout).data.deliveryPausedAt).toBeUndefined();
 
     const updated = await remote(['configs', 'update', '1', '--description', 'echoes']);
     expect(updated).toMatchObject({ code: 0, stdout: 'Webhook configuration updated successfully: id 1, version 2\n' });

@@ -34,6 +34,7 @@ const fields: WebhookConfigFields = {
   timeoutMs: 500,
   maxAttempts: 3,
   idempotencyKey: 'body:/event_id',
+  orderingKey: 'body:/data/mandateRef',
   verification: {
     scheme: 'hmac-sha512',
     secrets: ['s1', 's2'],

@@ -8,6 +8,7 @@ import { formatTime } from '../ui/format.js';
 import { navigate } from '../ui/use-hash-route.js';
 import { draftOf } from './config-draft.js';
 import { ConfigForm } from './config-form.js';
+import { DeliveryPauseButton, PausedBadge } from './delivery-pause-button.js';
 import { TestWebhookPanel } from './test-webhook-panel.js';
 
 /** One configuration: its state, a test webhook, and its form. */
@@ -49,7 +50,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
               <span className={`status status-${config.isEnabled ? 'succeeded' : 'stored'}`}>
                 {config.isEnabled ? 'active' : 'inactive'}
               </span>{' '}
-              version {config.version}, updated {formatTime(config.updatedAt)}
+              <PausedBadge config={config} /> version {config.version}, updated {formatTime(config.updatedAt)}
               {config.refusedRequests && `; ${config.refusedRequests.total} requests refused`}
             </p>
             <div className="actions">
@@ -65,6 +66,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
               >
                 {config.isEnabled ? 'Deactivate' : 'Activate'}
               </button>
+              <DeliveryPauseButton config={config} onDone={setNotice} />
               <button
                 type="button"
                 className="danger"

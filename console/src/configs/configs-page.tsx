@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { executionTypeNames, formatTime } from '../ui/format.js';
+import { DeliveryPauseButton, PausedBadge } from './delivery-pause-button.js';
 
 /** Every configuration (the API's largest page), searchable by key, description and path. */
 export function ConfigsPage() {
@@ -57,6 +58,11 @@ export function ConfigsPage() {
                 <span className={`status status-${config.isEnabled ? 'succeeded' : 'stored'}`}>
                   {config.isEnabled ? 'active' : 'inactive'}
                 </span>
+                {config.deliveryPausedAt && (
+                  <div>
+                    <PausedBadge config={config} /> <DeliveryPauseButton config={config} />
+                  </div>
+                )}
               </td>
               <td>{config.version}</td>
               <td>{formatTime(config.updatedAt)}</td>

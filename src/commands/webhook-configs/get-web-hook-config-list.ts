@@ -5,6 +5,7 @@ import {
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { invalidArgument } from '../../errors.js';
 import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
+import { countWaitingEvents } from '../../store/delivery-pause.js';
 import { listWebhookConfigs } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
 import { parsePage, type Page } from '../paging.js';
@@ -12,7 +13,7 @@ import { toWebHookConfigMessage } from './webhook-config-message.js';
 
 const maxSearchLength = 200;
 
-/** One page of configurations, ordered by id, with the total that matches the filters. */
+/** One page of configurations, ordered by id, with the total that matches the filters; a paused one with its events waiting. */
 export const getWebHookConfigList = defineCommand({
   name: GetWebHookConfigListQuerySchema.name,
   input: GetWebHookConfigListQuerySchema,
@@ -29,10 +30,14 @@ export const getWebHookConfigList = defineCommand({
       ...(input.executionType !== undefined && { executionType: input.executionType }),
     };
     const found = await listWebhookConfigs(ctx.db, filter, page);
+    const paused = found.items.filter((config) => config.deliveryPausedAt).map((config) => config.id);
+    const waiting = await countWaitingEvents(ctx.db, paused);
     const { pageNumber, pageSize } = page;
     return {
       data: {
-        items: found.items.map((config) => toWebHookConfigMessage(config)),
+        items: found.items.map((config) =>
+          toWebHookConfigMessage(config, undefined, config.deliveryPausedAt ? (waiting.get(config.id) ?? 0) : undefined),
+        ),
         totalCount: found.totalCount,
         pageNumber,
         pageSize,

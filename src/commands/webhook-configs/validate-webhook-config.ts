@@ -140,6 +140,9 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   if (draft.idempotencyKey !== null && !/^(header:[A-Za-z0-9-]+|body:(\/[^/]*)+)$/.test(draft.idempotencyKey)) {
     problems.push('Idempotency key must be "header:<name>" or "body:<json-pointer>"');
   }
+  if (draft.orderingKey !== null && !/^(header:[A-Za-z0-9-]+|body:(\/[^/]*)+)$/.test(draft.orderingKey)) {
+    problems.push('Ordering key must be "header:<name>" or "body:<json-pointer>"');
+  }
   const verification = draft.verification;
   if (verification) {
     if (!(verificationSchemes as readonly string[]).includes(verification.scheme)) {

@@ -42,6 +42,7 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     timeoutMs: input.timeoutMs ?? null,
     maxAttempts: input.maxAttempts ?? null,
     idempotencyKey: emptyToNull(input.idempotencyKey.trim()),
+    orderingKey: emptyToNull(input.orderingKey.trim()),
     verification: toVerificationSettings(input.verification, null),
   });
 }
@@ -72,6 +73,7 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     timeoutMs: input.timeoutMs ?? base.timeoutMs,
     maxAttempts: input.maxAttempts ?? base.maxAttempts,
     idempotencyKey: input.idempotencyKey === undefined ? base.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
+    orderingKey: input.orderingKey === undefined ? base.orderingKey : emptyToNull(input.orderingKey.trim()),
     verification: input.verification ? toVerificationSettings(input.verification, base.verification) : base.verification,
   });
 }

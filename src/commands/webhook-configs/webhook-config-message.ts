@@ -8,11 +8,13 @@ import { executionTargetFields, type WebhookConfig } from '../../domain/webhook-
 /**
  * The API form of a stored configuration. Secrets are never copied out: verification secrets only
  * as how many there are, chain-step secrets (headers, credential-named parameters) as the mask.
- * Refused-request counts only when given (reading one configuration).
+ * Refused-request counts only when given (reading one configuration); the events waiting only when
+ * given (a paused configuration).
  */
 export function toWebHookConfigMessage(
   config: WebhookConfig,
   refused?: RefusedRequests,
+  waitingEvents?: number,
 ): MessageInitShape<typeof WebHookConfigSchema> {
   return {
     id: BigInt(config.id),
@@ -30,6 +32,7 @@ export function toWebHookConfigMessage(
     responseMode: config.responseMode,
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
     idempotencyKey: config.idempotencyKey ?? '',
+    orderingKey: config.orderingKey ?? '',
     ...(config.verification && {
       verification: {
         scheme: config.verification.scheme,
@@ -48,6 +51,8 @@ export function toWebHookConfigMessage(
     updatedAt: timestampFromDate(config.updatedAt),
     ...(config.activatedAt && { activatedAt: timestampFromDate(config.activatedAt) }),
     ...(config.deactivatedAt && { deactivatedAt: timestampFromDate(config.deactivatedAt) }),
+    ...(config.deliveryPausedAt && { deliveryPausedAt: timestampFromDate(config.deliveryPausedAt) }),
+    ...(waitingEvents !== undefined && { waitingEvents: BigInt(waitingEvents) }),
     ...(refused && {
       refusedRequests: {
         total: BigInt(refused.total),

@@ -13,6 +13,8 @@ import * as addProcessCalls from './20261202110000-add-process-calls.js';
 import * as createWebhookEventQueue from './20261207000000-create-webhook-event-queue.js';
 import * as addWebhookConfigAuthority from './20261207020000-add-webhook-config-authority.js';
 import * as partitionWebhookEvents from './20261207100000-partition-webhook-events.js';
+import * as addDeliveryPause from './20261208000000-add-delivery-pause.js';
+import * as addOrderingKeys from './20261208002000-add-ordering-keys.js';
 import * as createNotificationConditions from './20261208010000-create-notification-conditions.js';
 import * as addCallTreeSize from './20261208030000-add-call-tree-size.js';
 
@@ -32,6 +34,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207000000-create-webhook-event-queue': createWebhookEventQueue,
   '20261207020000-add-webhook-config-authority': addWebhookConfigAuthority,
   '20261207100000-partition-webhook-events': partitionWebhookEvents,
+  '20261208000000-add-delivery-pause': addDeliveryPause,
+  '20261208002000-add-ordering-keys': addOrderingKeys,
   '20261208010000-create-notification-conditions': createNotificationConditions,
   '20261208030000-add-call-tree-size': addCallTreeSize,
 };

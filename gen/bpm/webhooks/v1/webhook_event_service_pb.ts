@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/webhook_event_service.proto.
  */
 export const file_bpm_webhooks_v1_webhook_event_service: GenFile = /*@__PURE__*/
-  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiwQMKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVldmVudBgJIAEoCRISCgphY2NvdW50X2lkGAogASgJEhIKCm1hbmRhdGVfaWQYCyABKAkSEwoLY3VzdG9tZXJfaWQYDCABKAkSEQoJcmVmZXJlbmNlGA0gASgJEhgKC2Ftb3VudF9rb2JvGA4gASgDSAOIAQESFQoNYm9keV9jb250YWlucxgPIAEoCUIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZUIMCgpfY29uZmlnX2lkQg4KDF9hbW91bnRfa29ibyJ9ChBXZWJob29rRXZlbnRQYWdlEiwKBWl0ZW1zGAEgAygLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudBITCgt0b3RhbF9jb3VudBgCIAEoBRITCgtwYWdlX251bWJlchgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUiXwobR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLwoEZGF0YRgCIAEoCzIhLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnRQYWdlIiYKGEdldFdlYmhvb2tFdmVudEJ5SWRRdWVyeRIKCgJpZBgBIAEoAyJbChtHZXRXZWJob29rRXZlbnRCeUlkUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIrCgRkYXRhGAIgASgLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudCKfAgoZUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBIPCgJpZBgBIAEoA0gAiAEBEhYKCWNvbmZpZ19pZBgCIAEoA0gBiAEBEgsKA2tleRgDIAEoCRIOCgZzb3VyY2UYBCABKAkSDgoGc3RhdHVzGAUgASgJEjEKDXJlY2VpdmVkX2Zyb20YBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgVsaW1pdBgIIAEoBUgCiAEBEhUKDWJvZHlfY29udGFpbnMYCSABKAlCBQoDX2lkQgwKCl9jb25maWdfaWRCCAoGX2xpbWl0IjsKDlJlcGxheWVkRXZlbnRzEhYKDnJlcGxheWVkX2NvdW50GAEgASgFEhEKCWV2ZW50X2lkcxgCIAMoAyJcChpSZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi0KBGRhdGEYAiABKAsyHy5icG0ud2ViaG9va3MudjEuUmVwbGF5ZWRFdmVudHMidQoiR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoJY29uZmlnX2lkGAIgASgDSACIAQFCDAoKX2NvbmZpZ19pZCKEAQoTRXZlbnRDb3VudHNCeU1pbnV0ZRIqCgZtaW51dGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGFjY2VwdGVkGAIgASgFEhEKCXN1Y2NlZWRlZBgDIAEoBRIOCgZmYWlsZWQYBCABKAUSDAoEZGVhZBgFIAEoBSJQChdFdmVudENvdW50c0J5TWludXRlUGFnZRI1CgdidWNrZXRzGAEgAygLMiQuYnBtLndlYmhvb2tzLnYxLkV2ZW50Q291bnRzQnlNaW51dGUicAolR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjYKBGRhdGEYAiABKAsyKC5icG0ud2ViaG9va3MudjEuRXZlbnRDb3VudHNCeU1pbnV0ZVBhZ2Uy8wMKE1dlYmhvb2tFdmVudFNlcnZpY2USbgoTR2V0V2ViaG9va0V2ZW50TGlzdBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEm4KE0dldFdlYmhvb2tFdmVudEJ5SWQSKS5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFF1ZXJ5GiwuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudEJ5SWRSZXNwb25zZRJtChJSZXBsYXlXZWJob29rRXZlbnQSKi5icG0ud2ViaG9va3MudjEuUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBorLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRKMAQodR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGUSMy5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRo2LmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRDb3VudHNCeU1pbnV0ZVJlc3BvbnNlYgZwcm90bzM", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
+  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiwQMKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVldmVudBgJIAEoCRISCgphY2NvdW50X2lkGAogASgJEhIKCm1hbmRhdGVfaWQYCyABKAkSEwoLY3VzdG9tZXJfaWQYDCABKAkSEQoJcmVmZXJlbmNlGA0gASgJEhgKC2Ftb3VudF9rb2JvGA4gASgDSAOIAQESFQoNYm9keV9jb250YWlucxgPIAEoCUIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZUIMCgpfY29uZmlnX2lkQg4KDF9hbW91bnRfa29ibyJ9ChBXZWJob29rRXZlbnRQYWdlEiwKBWl0ZW1zGAEgAygLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudBITCgt0b3RhbF9jb3VudBgCIAEoBRITCgtwYWdlX251bWJlchgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUiXwobR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLwoEZGF0YRgCIAEoCzIhLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnRQYWdlIiYKGEdldFdlYmhvb2tFdmVudEJ5SWRRdWVyeRIKCgJpZBgBIAEoAyJbChtHZXRXZWJob29rRXZlbnRCeUlkUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIrCgRkYXRhGAIgASgLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudCKfAgoZUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBIPCgJpZBgBIAEoA0gAiAEBEhYKCWNvbmZpZ19pZBgCIAEoA0gBiAEBEgsKA2tleRgDIAEoCRIOCgZzb3VyY2UYBCABKAkSDgoGc3RhdHVzGAUgASgJEjEKDXJlY2VpdmVkX2Zyb20YBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgVsaW1pdBgIIAEoBUgCiAEBEhUKDWJvZHlfY29udGFpbnMYCSABKAlCBQoDX2lkQgwKCl9jb25maWdfaWRCCAoGX2xpbWl0IjsKDlJlcGxheWVkRXZlbnRzEhYKDnJlcGxheWVkX2NvdW50GAEgASgFEhEKCWV2ZW50X2lkcxgCIAMoAyJcChpSZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi0KBGRhdGEYAiABKAsyHy5icG0ud2ViaG9va3MudjEuUmVwbGF5ZWRFdmVudHMidQoiR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoJY29uZmlnX2lkGAIgASgDSACIAQFCDAoKX2NvbmZpZ19pZCKEAQoTRXZlbnRDb3VudHNCeU1pbnV0ZRIqCgZtaW51dGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGFjY2VwdGVkGAIgASgFEhEKCXN1Y2NlZWRlZBgDIAEoBRIOCgZmYWlsZWQYBCABKAUSDAoEZGVhZBgFIAEoBSJQChdFdmVudENvdW50c0J5TWludXRlUGFnZRI1CgdidWNrZXRzGAEgAygLMiQuYnBtLndlYmhvb2tzLnYxLkV2ZW50Q291bnRzQnlNaW51dGUicAolR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjYKBGRhdGEYAiABKAsyKC5icG0ud2ViaG9va3MudjEuRXZlbnRDb3VudHNCeU1pbnV0ZVBhZ2UiOwoTTGlzdFBhcmtlZEtleXNRdWVyeRIWCgljb25maWdfaWQYASABKANIAIgBAUIMCgpfY29uZmlnX2lkIqYBCglQYXJrZWRLZXkSEQoJY29uZmlnX2lkGAEgASgDEhIKCmNvbmZpZ19rZXkYAiABKAkSFAoMb3JkZXJpbmdfa2V5GAMgASgJEhUKDWRlYWRfZXZlbnRfaWQYBCABKAMSFgoOd2FpdGluZ19ldmVudHMYBSABKAMSLQoJcGFya2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI3CgpQYXJrZWRLZXlzEikKBWl0ZW1zGAEgAygLMhouYnBtLndlYmhvb2tzLnYxLlBhcmtlZEtleSJUChZMaXN0UGFya2VkS2V5c1Jlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKQoEZGF0YRgCIAEoCzIbLmJwbS53ZWJob29rcy52MS5QYXJrZWRLZXlzIl0KGVJlbGVhc2VPcmRlcmluZ0tleUNvbW1hbmQSEQoJY29uZmlnX2lkGAEgASgDEhQKDG9yZGVyaW5nX2tleRgCIAEoCRIXCg9za2lwX2RlYWRfZXZlbnQYAyABKAgiNQoLUmVsZWFzZWRLZXkSFQoNZGVhZF9ldmVudF9pZBgBIAEoAxIPCgdvdXRjb21lGAIgASgJIlkKGlJlbGVhc2VPcmRlcmluZ0tleVJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKgoEZGF0YRgCIAEoCzIcLmJwbS53ZWJob29rcy52MS5SZWxlYXNlZEtleTLDBQoTV2ViaG9va0V2ZW50U2VydmljZRJuChNHZXRXZWJob29rRXZlbnRMaXN0EikuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudExpc3RRdWVyeRosLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UmVzcG9uc2USbgoTR2V0V2ViaG9va0V2ZW50QnlJZBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRCeUlkUXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFJlc3BvbnNlEm0KElJlcGxheVdlYmhvb2tFdmVudBIqLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRDb21tYW5kGisuYnBtLndlYmhvb2tzLnYxLlJlcGxheVdlYmhvb2tFdmVudFJlc3BvbnNlEowBCh1HZXRXZWJob29rRXZlbnRDb3VudHNCeU1pbnV0ZRIzLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRDb3VudHNCeU1pbnV0ZVF1ZXJ5GjYuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudENvdW50c0J5TWludXRlUmVzcG9uc2USXwoOTGlzdFBhcmtlZEtleXMSJC5icG0ud2ViaG9va3MudjEuTGlzdFBhcmtlZEtleXNRdWVyeRonLmJwbS53ZWJob29rcy52MS5MaXN0UGFya2VkS2V5c1Jlc3BvbnNlEm0KElJlbGVhc2VPcmRlcmluZ0tleRIqLmJwbS53ZWJob29rcy52MS5SZWxlYXNlT3JkZXJpbmdLZXlDb21tYW5kGisuYnBtLndlYmhvb2tzLnYxLlJlbGVhc2VPcmRlcmluZ0tleVJlc3BvbnNlYgZwcm90bzM", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
 
 /**
  * Newest first. Every filter is optional.
@@ -445,6 +445,189 @@ export const GetWebhookEventCountsByMinuteResponseSchema: GenMessage<GetWebhookE
   messageDesc(file_bpm_webhooks_v1_webhook_event_service, 11);
 
 /**
+ * The ordering keys parked by a dead event: their later events wait for an operator.
+ *
+ * @generated from message bpm.webhooks.v1.ListParkedKeysQuery
+ */
+export type ListParkedKeysQuery = Message<"bpm.webhooks.v1.ListParkedKeysQuery"> & {
+  /**
+   * Only this configuration's keys.
+   *
+   * @generated from field: optional int64 config_id = 1;
+   */
+  configId?: bigint | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ListParkedKeysQuery.
+ * Use `create(ListParkedKeysQuerySchema)` to create a new message.
+ */
+export const ListParkedKeysQuerySchema: GenMessage<ListParkedKeysQuery> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 12);
+
+/**
+ * @generated from message bpm.webhooks.v1.ParkedKey
+ */
+export type ParkedKey = Message<"bpm.webhooks.v1.ParkedKey"> & {
+  /**
+   * @generated from field: int64 config_id = 1;
+   */
+  configId: bigint;
+
+  /**
+   * @generated from field: string config_key = 2;
+   */
+  configKey: string;
+
+  /**
+   * @generated from field: string ordering_key = 3;
+   */
+  orderingKey: string;
+
+  /**
+   * The dead event at the head of the key.
+   *
+   * @generated from field: int64 dead_event_id = 4;
+   */
+  deadEventId: bigint;
+
+  /**
+   * Events of the key waiting behind it.
+   *
+   * @generated from field: int64 waiting_events = 5;
+   */
+  waitingEvents: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp parked_at = 6;
+   */
+  parkedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ParkedKey.
+ * Use `create(ParkedKeySchema)` to create a new message.
+ */
+export const ParkedKeySchema: GenMessage<ParkedKey> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 13);
+
+/**
+ * @generated from message bpm.webhooks.v1.ParkedKeys
+ */
+export type ParkedKeys = Message<"bpm.webhooks.v1.ParkedKeys"> & {
+  /**
+   * @generated from field: repeated bpm.webhooks.v1.ParkedKey items = 1;
+   */
+  items: ParkedKey[];
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ParkedKeys.
+ * Use `create(ParkedKeysSchema)` to create a new message.
+ */
+export const ParkedKeysSchema: GenMessage<ParkedKeys> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 14);
+
+/**
+ * @generated from message bpm.webhooks.v1.ListParkedKeysResponse
+ */
+export type ListParkedKeysResponse = Message<"bpm.webhooks.v1.ListParkedKeysResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.ParkedKeys data = 2;
+   */
+  data?: ParkedKeys | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ListParkedKeysResponse.
+ * Use `create(ListParkedKeysResponseSchema)` to create a new message.
+ */
+export const ListParkedKeysResponseSchema: GenMessage<ListParkedKeysResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 15);
+
+/**
+ * Lets a parked ordering key run on: either the dead event runs again first (a fresh budget of
+ * attempts) and its successors after it, or, with skip_dead_event, it stays dead and its
+ * successors run.
+ *
+ * @generated from message bpm.webhooks.v1.ReleaseOrderingKeyCommand
+ */
+export type ReleaseOrderingKeyCommand = Message<"bpm.webhooks.v1.ReleaseOrderingKeyCommand"> & {
+  /**
+   * @generated from field: int64 config_id = 1;
+   */
+  configId: bigint;
+
+  /**
+   * @generated from field: string ordering_key = 2;
+   */
+  orderingKey: string;
+
+  /**
+   * @generated from field: bool skip_dead_event = 3;
+   */
+  skipDeadEvent: boolean;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ReleaseOrderingKeyCommand.
+ * Use `create(ReleaseOrderingKeyCommandSchema)` to create a new message.
+ */
+export const ReleaseOrderingKeyCommandSchema: GenMessage<ReleaseOrderingKeyCommand> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 16);
+
+/**
+ * @generated from message bpm.webhooks.v1.ReleasedKey
+ */
+export type ReleasedKey = Message<"bpm.webhooks.v1.ReleasedKey"> & {
+  /**
+   * @generated from field: int64 dead_event_id = 1;
+   */
+  deadEventId: bigint;
+
+  /**
+   * "retried" or "skipped".
+   *
+   * @generated from field: string outcome = 2;
+   */
+  outcome: string;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ReleasedKey.
+ * Use `create(ReleasedKeySchema)` to create a new message.
+ */
+export const ReleasedKeySchema: GenMessage<ReleasedKey> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 17);
+
+/**
+ * @generated from message bpm.webhooks.v1.ReleaseOrderingKeyResponse
+ */
+export type ReleaseOrderingKeyResponse = Message<"bpm.webhooks.v1.ReleaseOrderingKeyResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.ReleasedKey data = 2;
+   */
+  data?: ReleasedKey | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ReleaseOrderingKeyResponse.
+ * Use `create(ReleaseOrderingKeyResponseSchema)` to create a new message.
+ */
+export const ReleaseOrderingKeyResponseSchema: GenMessage<ReleaseOrderingKeyResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 18);
+
+/**
  * The inbox, for operators: read events with their trace, and replay them. Permissions events:read
  * and events:write; the per-minute counts, which carry no event content, need only webhooks:read.
  *
@@ -482,6 +665,22 @@ export const WebhookEventService: GenService<{
     methodKind: "unary";
     input: typeof GetWebhookEventCountsByMinuteQuerySchema;
     output: typeof GetWebhookEventCountsByMinuteResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.WebhookEventService.ListParkedKeys
+   */
+  listParkedKeys: {
+    methodKind: "unary";
+    input: typeof ListParkedKeysQuerySchema;
+    output: typeof ListParkedKeysResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.WebhookEventService.ReleaseOrderingKey
+   */
+  releaseOrderingKey: {
+    methodKind: "unary";
+    input: typeof ReleaseOrderingKeyCommandSchema;
+    output: typeof ReleaseOrderingKeyResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_bpm_webhooks_v1_webhook_event_service, 0);
