@@ -11,6 +11,7 @@ import { type EventToInsert, insertWebhookEvents } from '../src/store/insert-web
 import { migrateToLatest } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { type AttemptSettlement, settleAttempts } from '../src/store/settle-attempts.js';
+import { queuedEvent } from '../test/helpers/store-fixtures.js';
 import { seedEventHistory } from './lib/event-history.js';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -21,27 +22,7 @@ await admin.raw(`CREATE SCHEMA ${schema}`);
 const db = await openDatabase({ engine: 'postgres', url, poolMax: 2 }, { searchPath: schema });
 
 const queued = (count: number, at: Date): EventToInsert[] =>
-  Array.from({ length: count }, () => ({
-    configId: 1,
-    configKey: 'k',
-    configVersion: 1,
-    source: 'router',
-    method: 'POST',
-    path: 'k',
-    headers: {},
-    query: {},
-    rawBody: Buffer.from('{}'),
-    clientIp: '127.0.0.1',
-    receivedAt: at,
-    idempotencyKey: null,
-    responseMode: 'async',
-    status: 'queued',
-    attempts: 0,
-    maxAttempts: 3,
-    availableAt: at,
-    leaseOwner: null,
-    trace: {},
-  }));
+  Array.from({ length: count }, () => queuedEvent('k', at, { configId: 1, configVersion: 1, maxAttempts: 3 }));
 const succeeded = (eventId: number, attemptId: number, at: Date): AttemptSettlement => ({
   attempt: {
     id: attemptId,
