@@ -100,7 +100,9 @@ const satelliteBatch = 5_000;
  * go (rows, in batches: they live in unpartitioned tables), then the week itself goes in a short
  * transaction that holds the whole log still, so no replay can requeue one of its events in between.
  * The lock is waited for at most `lockTimeoutMs`, so a long report holding the log makes the drop
- * wait for a later run instead of making every webhook wait behind the drop ('busy').
+ * wait for a later run instead of making every webhook wait behind the drop ('busy'). A replay that
+ * requeues an event of the week between the first check and the lock keeps the week and its event,
+ * not that event's earlier attempts.
  */
 export async function dropEventLogPartition(
   db: Knex,
@@ -109,12 +111,7 @@ export async function dropEventLogPartition(
 ): Promise<PartitionDrop> {
   if (await holdsQueuedEvents(db, partition)) return 'holds-queued-events';
   await deleteAttemptsOf(db, partition);
-  await deleteInBatches(
-    db,
-    `DELETE FROM ${dedupKeysTable} WHERE ctid IN (
-       SELECT ctid FROM ${dedupKeysTable} WHERE received_at >= ? AND received_at < ? LIMIT ${satelliteBatch})`,
-    [partition.from, partition.to],
-  );
+  await deleteDedupKeysOf(db, partition);
   try {
     return await db.transaction(async (trx) => {
       await trx.raw(`SET LOCAL lock_timeout = ${Math.round(options.lockTimeoutMs ?? 100)}`);
@@ -161,9 +158,15 @@ async function deleteAttemptsOf(db: Knex, partition: EventLogPartition): Promise
   }
 }
 
-async function deleteInBatches(db: Knex, statement: string, bindings: readonly Knex.RawBinding[]): Promise<void> {
+/** The week's idempotency keys, `satelliteBatch` at a time, found by their received_at index. */
+async function deleteDedupKeysOf(db: Knex, partition: EventLogPartition): Promise<void> {
   for (;;) {
-    const result = await db.raw<{ rowCount: number | null; affectedRows?: number }>(statement, bindings);
+    const result = await db.raw<{ rowCount?: number | null; affectedRows?: number }>(
+      `DELETE FROM ${dedupKeysTable} WHERE ctid IN (
+         SELECT ctid FROM ${dedupKeysTable} WHERE received_at >= ? AND received_at < ? LIMIT ${satelliteBatch})`,
+      [partition.from, partition.to],
+    );
+    // node-postgres reports rowCount, PGlite affectedRows.
     const deleted = result.rowCount ?? result.affectedRows ?? 0;
     if (deleted < satelliteBatch) return;
   }
