@@ -11,6 +11,7 @@ import { authenticateRpcCalls } from './transport/connect/authenticate-rpc-calls
 import { createConnectRoutes, managementServices, translateErrors } from './transport/connect/connect-routes.js';
 import type { Metrics } from './metrics/metrics.js';
 import { rpcMetrics } from './metrics/rpc-metrics.js';
+import { traceHttpRoute } from './tracing/trace-http-route.js';
 import { traceRpcCalls } from './tracing/trace-rpc-calls.js';
 import type { Tracing } from './tracing/tracing.js';
 import { Health } from '../gen/grpc/health/v1/health_pb.js';
@@ -68,7 +69,8 @@ export function createServer(deps: ServerDeps): AppServer {
   // The console's static files come last: no webhook or API request is ever checked against them.
   const plainRoutes = [
     ...createHealthRoutes(deps.isReady, deps.readinessDetail),
-    createBpmCommandGateway(deps),
+    // The legacy JSON endpoint is management too: a server span, as every RPC gets one.
+    traceHttpRoute(createBpmCommandGateway(deps), deps.tracing),
     ...(deps.routes ?? []),
     ...createConsoleRoutes(deps.console),
   ];

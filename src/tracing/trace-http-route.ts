@@ -6,8 +6,8 @@ import { inSpan, markFailed, type Tracing } from './tracing.js';
 const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
- * Wraps a webhook endpoint in an HTTP `server` span, child of the caller's `traceparent` when it
- * sends one. Only the method, the route template and the status are recorded: not the path (a
+ * Wraps a webhook endpoint (or the legacy JSON command endpoint) in an HTTP `server` span, child of
+ * the caller's `traceparent` when it sends one. Only the method, the route template and the status are recorded: not the path (a
  * webhook path may be a secret), the query, the headers or the body.
  */
 export function traceHttpRoute(route: HttpRoute, tracing: Tracing | undefined): HttpRoute {

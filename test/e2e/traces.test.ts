@@ -268,6 +268,23 @@ describe.each(engines)('traces on %s', (engine) => {
     expect(failed.status.code).toBe(2);
   });
 
+  it('gives a command sent to the legacy JSON endpoint a server span under the caller’s traceparent', async () => {
+    const response = await fetch(`${service.baseUrl}/api/bpm/cmd`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${service.adminToken}`,
+        traceparent: incomingTraceparent,
+      },
+      body: JSON.stringify({ $type: 'GetWebHookConfigListQuery', pageNumber: 1, pageSize: 10 }),
+    });
+    expect(response.status).toBe(200);
+    const gateway = only('POST /api/bpm/cmd');
+    expect(gateway.kind).toBe(SpanKind.SERVER);
+    expect(gateway.parentSpanContext?.spanId).toBe(incoming.spanId);
+    expect(gateway.attributes).toMatchObject({ 'http.route': '/api/bpm/cmd', 'http.response.status_code': 200 });
+  });
+
   it('puts no body, secret or token in any span attribute', async () => {
     await createConfig(service.baseUrl, {
       key: 'secrets',
