@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { countProcessInstancesByStatus } from '../store/count-process-instances.js';
+import { countDeliveryWaits } from '../store/delivery-waits.js';
 import { countInboxBySource } from '../store/inbox-depth.js';
 import type { Metrics } from './metrics.js';
 import { registerFreshnessGauges } from './register-freshness-gauges.js';
@@ -77,6 +78,7 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
     storeErrors,
   };
   registerInboxGauges(registry, options);
+  registerDeliveryWaitGauges(registry, options);
   registerPoolGauges(registry, options.db);
   registerFreshnessGauges(registry, {
     db: options.db,
@@ -129,6 +131,39 @@ function registerInboxGauges(registry: Registry, options: MetricsOptions): void 
     async collect() {
       this.reset();
       for (const depth of await depths()) this.set({ source: depth.source }, depth.oldestDueAgeSeconds);
+    },
+  });
+}
+
+function registerDeliveryWaitGauges(registry: Registry, options: MetricsOptions): void {
+  // One query per scrape feeds both gauges, as for the inbox depth.
+  let pending: ReturnType<typeof countDeliveryWaits> | undefined;
+  const waits = () => {
+    pending ??= countDeliveryWaits(options.db).finally(() => setImmediate(() => (pending = undefined)));
+    return pending.catch((error: unknown) => {
+      options.log.warn({ err: error }, 'cannot read the held-back events for /metrics');
+      return [];
+    });
+  };
+  new Gauge({
+    name: 'bpm_delivery_waiting_events',
+    help: 'Queued events held back from the workers, per configuration: reason pause (delivery paused) or order (behind an earlier event of their ordering key)',
+    labelNames: ['config_key', 'reason'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const wait of await waits())
+        if (wait.reason !== 'parked') this.set({ config_key: wait.configKey, reason: wait.reason }, wait.events);
+    },
+  });
+  new Gauge({
+    name: 'bpm_delivery_parked_keys',
+    help: 'Ordering keys parked by a dead event, per configuration: their later events wait for an operator',
+    labelNames: ['config_key'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const wait of await waits()) if (wait.reason === 'parked') this.set({ config_key: wait.configKey }, wait.events);
     },
   });
 }

@@ -83,7 +83,7 @@ export async function countWaitingEvents(db: Db, configIds: readonly number[]): 
   if (configIds.length === 0) return new Map();
   const { rows } = await db.raw<{ rows: { config_id: string | number; count: string | number }[] }>(
     `SELECT e.config_id, count(*) AS count
-     FROM webhook_event_queue q JOIN webhook_events e ON e.id = q.event_id
+     FROM webhook_event_queue q JOIN webhook_events e ON e.id = q.event_id AND e.received_at = q.received_at
      WHERE q.lease_owner IS NULL AND NOT q.parked AND e.config_id = ANY(?::bigint[])
      GROUP BY e.config_id`,
     [`{${configIds.join(',')}}`],

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { clientKinds, createManagementClient } from '../helpers/management-clients.js';
 import { createCountingCommand } from '../helpers/test-commands.js';
+import { sampleValue } from '../helpers/prometheus-text.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, command, createConfig } from '../helpers/webhook-calls.js';
 
@@ -74,6 +75,9 @@ describe.each(engines)('pausing and resuming delivery on %s', (engine) => {
       { key: 'core-sync', waitingEvents: 1 },
       { key: 'statements', waitingEvents: undefined },
     ]);
+    const metrics = await service.metrics.registry.metrics();
+    expect(sampleValue(metrics, 'bpm_delivery_waiting_events', { config_key: 'core-banking', reason: 'pause' })).toBe(2);
+    expect(sampleValue(metrics, 'bpm_delivery_waiting_events', { config_key: 'statements', reason: 'pause' })).toBeUndefined();
 
     const again = await command(service.baseUrl, 'PauseWebHookDeliveryCommand', { id: core.id });
     expect(again).toMatchObject({ success: false, message: 'Pause failed', errors: ['Delivery is already paused'], code: 400 });

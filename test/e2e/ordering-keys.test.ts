@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand } from '../../src/commands/command.js';
 import { AppError } from '../../src/errors.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { sampleValue } from '../helpers/prometheus-text.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, command, createConfig } from '../helpers/webhook-calls.js';
 
@@ -114,6 +115,9 @@ describe.each(engines)('order per key on %s', (engine) => {
     expect(await parkedKeys()).toEqual([
       expect.objectContaining({ configKey: 'mono-mandates', orderingKey: 'M-7', deadEventId: dead, waitingEvents: 2 }),
     ]);
+    const metrics = await service.metrics.registry.metrics();
+    expect(sampleValue(metrics, 'bpm_delivery_parked_keys', { config_key: 'mono-mandates' })).toBe(1);
+    expect(sampleValue(metrics, 'bpm_delivery_waiting_events', { config_key: 'mono-mandates', reason: 'order' })).toBe(2);
 
     // Released while the core still refuses it: it runs once more, first, and parks the key again.
     const released = await command(service.baseUrl, 'ReleaseOrderingKeyCommand', { configId: 1, orderingKey: 'M-7' });

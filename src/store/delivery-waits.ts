@@ -1,0 +1,34 @@
+import { queueTable } from './event-queue-state.js';
+import type { Db } from './open-database.js';
+
+/** Why a queued event is held back from the workers. */
+export type DeliveryWaitReason = 'pause' | 'order' | 'parked';
+
+/** How many events of one configuration wait for one reason. */
+export interface DeliveryWait {
+  readonly configKey: string;
+  readonly reason: DeliveryWaitReason;
+  readonly events: number;
+}
+
+/**
+ * The events held back per configuration, read at scrape time from the queue rows alone: held for a
+ * paused configuration (delivery-pause.ts), waiting behind an earlier event of their ordering key,
+ * and dead events parking their key (ordering-keys.ts: one parked row is one parked key). An
+ * ordering key is stored as `<config id>:<key>`.
+ */
+export async function countDeliveryWaits(db: Db): Promise<DeliveryWait[]> {
+  const { rows } = await db.raw<{ rows: { config_key: string; reason: DeliveryWaitReason; events: string | number }[] }>(
+    `SELECT c.key AS config_key, w.reason, w.events FROM (
+       SELECT held_for_config AS config_id, 'pause' AS reason, count(*) AS events
+       FROM ${queueTable} WHERE held_for_config IS NOT NULL GROUP BY held_for_config
+       UNION ALL
+       SELECT split_part(ordering_key, ':', 1)::bigint, CASE WHEN parked THEN 'parked' ELSE 'order' END, count(*)
+       FROM ${queueTable}
+       WHERE ordering_key IS NOT NULL AND held_for_config IS NULL AND (parked OR waiting_due_at IS NOT NULL)
+       GROUP BY 1, 2) w
+     JOIN webhook_configs c ON c.id = w.config_id
+     ORDER BY c.key, w.reason`,
+  );
+  return rows.map((row) => ({ configKey: row.config_key, reason: row.reason, events: Number(row.events) }));
+}
