@@ -36,6 +36,24 @@ export function inChainStepSpan<T extends { readonly success: boolean } | 'abort
 }
 
 /**
+ * A command a script runs through `doCmd`: a child of the script's `execute` span. The host asks for
+ * it over its channel, outside the execution's async context, so the sandbox hands that context in.
+ */
+export function inScriptCommandSpan<T extends { readonly isSuccessful: boolean }>(
+  commandName: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!activeTracing()) return run();
+  // The name comes from the script: a command's name, or whatever its author typed instead.
+  const name = commandName.slice(0, 100);
+  return inChildSpan(`doCmd ${name}`, { attributes: { 'bpm_webhooks.command.name': name } }, async (span) => {
+    const reply = await run();
+    if (!reply.isSuccessful) markFailed(span, 'failed');
+    return reply;
+  });
+}
+
+/**
  * A forward's HTTP request (a `client` span); `run` gets the span's `traceparent` (and `tracestate`)
  * to send, so the target's own spans are its children (none when tracing is off).
  */

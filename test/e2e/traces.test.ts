@@ -285,6 +285,31 @@ describe.each(engines)('traces on %s', (engine) => {
     expect(gateway.attributes).toMatchObject({ 'http.route': '/api/bpm/cmd', 'http.response.status_code': 200 });
   });
 
+  it('gives each doCmd of a script a span under the script’s execution', async () => {
+    await createConfig(service.baseUrl, {
+      key: 'script-commands',
+      path: 'script/commands',
+      action: 'POST',
+      executionType: 2,
+      executionCode: `
+        const echoed = doCmd('EchoCommand', { reference: body.reference });
+        const missing = doCmd('NoSuchCommand', {});
+        return { reference: echoed.data.reference, missing: missing.isSuccessful };`,
+    });
+    const response = await callWebhook(service.baseUrl, 'script/commands', {
+      body: JSON.stringify({ reference: 'R-9' }),
+      headers: { authorization: `Bearer ${service.adminToken}` },
+    });
+    expect(response.status).toBe(200);
+    const execution = only('execute ExecuteCode');
+    const echo = only('doCmd EchoCommand');
+    isChildOf(echo, execution);
+    expect(echo.attributes).toMatchObject({ 'bpm_webhooks.command.name': 'EchoCommand' });
+    const missing = only('doCmd NoSuchCommand');
+    isChildOf(missing, execution);
+    expect(missing.status.code).toBe(2);
+  });
+
   it('puts no body, secret or token in any span attribute', async () => {
     await createConfig(service.baseUrl, {
       key: 'secrets',

@@ -1,9 +1,11 @@
 import type { JsonValue } from '@bufbuild/protobuf';
+import { context } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ScriptLimits } from '../../config/config.js';
 import { createConsoleCapture, type CapturedLine, type ConsoleCapture } from './console-capture.js';
 import { checkScript } from './check-script.js';
 import type { PreparedScript } from './prepare-script-source.js';
+import { inScriptCommandSpan } from '../../tracing/work-spans.js';
 import type { ScriptHost } from './script-host.js';
 import { createScriptHostPool, type ScriptHostEvent, type ScriptHostStats } from './script-host-pool.js';
 
@@ -176,6 +178,8 @@ function hostCommand(
   timeoutMessage: string,
 ) {
   const deadline = performance.now() + request.timeoutMs;
+  // The host's requests arrive on its channel, outside this execution's async context (and its span).
+  const execution = context.active();
   let calls = 0;
   return async (name: unknown, json: unknown): Promise<string> => {
     calls += 1;
@@ -195,7 +199,9 @@ function hostCommand(
       return abortReply('doCmd data must be JSON');
     }
     const reply = await withTimeout(
-      nesting.run(depth + 1, () => request.runCommand(name, data)),
+      nesting.run(depth + 1, () =>
+        context.with(execution, () => inScriptCommandSpan(name, () => request.runCommand(name, data))),
+      ),
       remaining,
     ).catch((error: unknown): ScriptCommandReply => {
       const message = (error as Error).message;
