@@ -89,6 +89,7 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
             sandbox,
             scriptTimeoutMs: executorsConfig.script.timeoutMs,
             maxSteps: (options.config.processes ?? defaultProcessSettings).maxSteps,
+            engineSliceMs: (options.config.processes ?? defaultProcessSettings).engineSliceMs,
           },
         }),
       ),

@@ -160,6 +160,8 @@ export interface ProcessSettings {
   readonly pollMs: number;
   /** The shortest interval a repeating timer runs at: a shorter cycle runs this often instead. */
   readonly minTimerCycleMs: number;
+  /** How long the engine may work in one turn of the event loop before its next step waits for the next turn. */
+  readonly engineSliceMs: number;
 }
 
 export const defaultProcessSettings: ProcessSettings = Object.freeze({
@@ -170,6 +172,7 @@ export const defaultProcessSettings: ProcessSettings = Object.freeze({
   leaseMs: 30_000,
   pollMs: 1_000,
   minTimerCycleMs: 1_000,
+  engineSliceMs: 10,
 });
 
 /** Limits and wiring of the executors (native commands, chains, scripts). */
@@ -309,6 +312,7 @@ const environmentSchema = z
     REMITA_NOTIFICATION_TOKEN: z.string().optional(),
     PROCESS_MAX_STEPS: integer(1, 1_000_000).default(defaultProcessSettings.maxSteps),
     PROCESS_MAX_ADVANCE_STEPS: integer(100, 1_000_000).default(defaultProcessSettings.maxAdvanceSteps),
+    PROCESS_ENGINE_SLICE_MS: integer(0, 1_000).default(defaultProcessSettings.engineSliceMs),
     PROCESS_MAX_VARIABLES_BYTES: integer(1_024, 64 * 1024 * 1024).default(defaultProcessSettings.maxVariablesBytes),
     PROCESS_SUPERVISED_TIMEOUT_MS: integer(1, 3_600_000).default(defaultProcessSettings.supervisedTimeoutMs),
     PROCESS_LEASE_MS: integer(1_000, 3_600_000).default(defaultProcessSettings.leaseMs),
@@ -441,6 +445,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: e.PROCESS_LEASE_MS,
       pollMs: e.PROCESS_TIMER_POLL_MS,
       minTimerCycleMs: e.PROCESS_MIN_TIMER_CYCLE_MS,
+      engineSliceMs: e.PROCESS_ENGINE_SLICE_MS,
     }),
     notify: toNotifySettings(e),
   });

@@ -27,6 +27,8 @@ export interface DryRunOptions {
   readonly scriptTimeoutMs: number;
   /** PROCESS_MAX_STEPS. */
   readonly maxSteps: number;
+  /** PROCESS_ENGINE_SLICE_MS. */
+  readonly engineSliceMs: number;
 }
 
 /** How long a process draft may run before the dry run gives up on it. */
@@ -92,6 +94,7 @@ async function runDry(
         sandbox: options.sandbox,
         scriptTimeoutMs: timeoutMs,
         maxSteps: options.maxSteps,
+        engineSliceMs: options.engineSliceMs,
         timeoutMs: processDryRunMs,
       };
       return dryRunProcess(definition, startVariables(context), limits);

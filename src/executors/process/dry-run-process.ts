@@ -19,6 +19,8 @@ export interface ProcessDryRunOptions {
   readonly scriptTimeoutMs: number;
   /** PROCESS_MAX_STEPS: activities the run may start. */
   readonly maxSteps: number;
+  /** PROCESS_ENGINE_SLICE_MS (engine-yield.ts). */
+  readonly engineSliceMs: number;
   /** The whole run's bound: past it, it stops with an error. */
   readonly timeoutMs: number;
 }
@@ -76,8 +78,9 @@ export async function dryRunProcess(
     return undefined;
   };
   // Yielding, so its own time bound (a timer) can end a run that would not stop by itself.
-  const yielding = createEngineYield((error) =>
-    stop({ status: 'ERROR', stoppedAt: '', error: error instanceof Error ? error.message : String(error) }),
+  const yielding = createEngineYield(
+    (error) => stop({ status: 'ERROR', stoppedAt: '', error: error instanceof Error ? error.message : String(error) }),
+    options.engineSliceMs,
   );
   const engine = new Engine({
     name: `dry-run-${definition.id}`,
@@ -86,7 +89,7 @@ export async function dryRunProcess(
     variables: { ...variables },
     extensions: { stopBeforeCommands: serviceTask as unknown as Extension, engineYield: yielding.extension },
   });
-  followPath(engine, sourceContext, { activities, flows, maxSteps: options.maxSteps, stop });
+  followPath(engine, sourceContext, { activities, flows, maxSteps: options.maxSteps, stop, holding: yielding.holding });
   // As a real run ends: in ERROR at an error end event nothing caught, naming its error and code.
   const thrown = followUncaughtErrors(engine.broker);
   engine.once('end', () => {
@@ -128,7 +131,13 @@ export async function dryRunProcess(
 function followPath(
   engine: Engine,
   context: SerializableContext,
-  path: { activities: ActivityRecord[]; flows: DryRunFlow[]; maxSteps: number; stop: (outcome: Stop) => void },
+  path: {
+    activities: ActivityRecord[];
+    flows: DryRunFlow[];
+    maxSteps: number;
+    stop: (outcome: Stop) => void;
+    holding: () => boolean;
+  },
 ): void {
   const on = (event: string, handler: (content: ActivityContent) => void) =>
     engine.broker.subscribeTmp('event', event, (_key, message) => handler(message.content as ActivityContent), { noAck: true });
@@ -137,13 +146,16 @@ function followPath(
     const record = path.activities.findLast((activity) => activity.id === content.id && activity.endedAt === null);
     if (record) Object.assign(record, { endedAt: now(), outcome });
   };
-  const waitsAt = (content: ActivityContent) =>
+  const waitsAt = (content: ActivityContent): void => {
     setImmediate(() => {
+      // A step held for the next turn (engine-yield.ts) is work, not a wait: look again once it has started.
+      if (path.holding()) return waitsAt(content);
       // Only waiting, as run-instance.ts decides too: a boundary event armed beside its task is not the stop.
       if (engine.state === 'running' && engine.activityStatus !== 'executing') {
         path.stop({ status: 'WAITING', stoppedAt: firstWaiting(engine) ?? content.id });
       }
     });
+  };
   on('activity.start', (content) => {
     path.activities.push({
       id: content.id,

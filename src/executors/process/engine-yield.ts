@@ -1,8 +1,5 @@
 import type { Extension } from 'bpmn-elements';
 
-/** How long the engine may work in one turn of the event loop before what it starts next waits for the next turn. */
-export const engineSliceMs = 10;
-
 interface EngineMessage {
   readonly fields: { readonly routingKey?: string; readonly redelivered?: boolean };
   readonly content: { readonly executionId: string };
@@ -32,6 +29,8 @@ export interface EngineYield {
   readonly extension: Extension;
   /** The run has settled: a held execution never starts. */
   halt(): void;
+  /** Whether an execution is held for the next turn: the run is working, not waiting. */
+  holding(): boolean;
 }
 
 /**
@@ -47,9 +46,10 @@ export interface EngineYield {
  * starts at once, so a signal sent right after the resume finds its task listening. Failures of a
  * held execution (the step budget's among them) go to `onError`: the run's failure.
  */
-export function createEngineYield(onError: (error: unknown) => void, sliceMs = engineSliceMs): EngineYield {
+export function createEngineYield(onError: (error: unknown) => void, sliceMs: number): EngineYield {
   let sliceStartedAt: number | undefined;
   let halted = false;
+  let held = 0;
   /** Whether this turn's share is spent; the first call in a turn starts it. */
   const spent = () => {
     const now = performance.now();
@@ -83,7 +83,9 @@ export function createEngineYield(onError: (error: unknown) => void, sliceMs = e
           },
           { noAck: true, consumerTag },
         );
+        held += 1;
         setImmediate(() => {
+          held -= 1;
           broker.cancel(consumerTag);
           if (dropped || halted) return;
           try {
@@ -104,6 +106,7 @@ export function createEngineYield(onError: (error: unknown) => void, sliceMs = e
     halt: () => {
       halted = true;
     },
+    holding: () => held > 0,
   };
 }
 

@@ -70,6 +70,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     leaseMs: options.settings.leaseMs,
     maxSteps: options.settings.maxSteps,
     maxAdvanceSteps: options.settings.maxAdvanceSteps,
+    engineSliceMs: options.settings.engineSliceMs,
     maxVariablesBytes: options.settings.maxVariablesBytes,
     definitions,
     extensions: createCommandServiceTasks(options.runCommand),

@@ -61,6 +61,8 @@ export interface RunDeps {
   readonly maxSteps: number;
   /** Engine messages one advance may take (PROCESS_MAX_ADVANCE_STEPS). */
   readonly maxAdvanceSteps: number;
+  /** PROCESS_ENGINE_SLICE_MS (engine-yield.ts). */
+  readonly engineSliceMs: number;
   readonly maxVariablesBytes: number;
   readonly definitions: DefinitionCache;
   /** A fresh bpmn-engine `scripts` object (the sandbox) per run. */
@@ -108,7 +110,7 @@ export async function runInstance(
   const sourceContext = await deps.definitions.sourceContextOf(definition);
   let settle: (outcome: { status: ProcessStatus; error?: string }) => void = () => {};
   const fail = (error: unknown) => settle({ status: 'ERROR', error: error instanceof Error ? error.message : String(error) });
-  const yielding = createEngineYield(fail);
+  const yielding = createEngineYield(fail, deps.engineSliceMs);
   const options = {
     name: `process-instance-${instance.id}`,
     sourceContext,
@@ -133,13 +135,17 @@ export async function runInstance(
   // not start its task in a run whose stored state would run it again once resumed.
   let waitingState: unknown = null;
   let stopping: Promise<unknown> = Promise.resolve();
-  const checkStall = () =>
+  const checkStall = (): void => {
     setImmediate(() => {
-      if (engine.state !== 'running' || engine.activityStatus === 'executing' || waitingState !== null) return;
+      if (engine.state !== 'running' || waitingState !== null) return;
+      // A step held for the next turn (engine-yield.ts) is work, not a wait: look again once it has started.
+      if (yielding.holding()) return checkStall();
+      if (engine.activityStatus === 'executing') return;
       waitingState = engine.execution.getState();
       stopping = Promise.resolve(engine.stop());
       settle({ status: 'WAITING' });
     });
+  };
   let saving: Promise<unknown> = Promise.resolve();
   let finished = false;
   const environment = () => processEnvironment(engine);
