@@ -48,7 +48,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interl
     // Replay A is requeueing the event, and a worker claims it as soon as it is queued: A holds the row.
     const claim = await database.db.transaction();
     try {
-      await claim('webhook_events').where({ id }).forUpdate().first();
+      const locked = await claim('webhook_events').where({ id }).forUpdate().first();
       const { rows } = await claim.raw<{ rows: { pid: number }[] }>('SELECT pg_backend_pid() AS pid');
       // Replay B reads the event as succeeded, then waits for the row.
       const replay = command(service.baseUrl, 'ReplayWebhookEventCommand', how === 'by-id' ? { id } : how);
@@ -56,6 +56,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replay, claim and settle interl
       await claim('webhook_events').where({ id }).update({ status: 'queued' });
       await claim('webhook_event_queue').insert({
         event_id: id,
+        received_at: locked.received_at,
         due_at: claim.raw(`now() + interval '1 minute'`),
         lease_owner: 'worker-1',
         attempts: 2,
