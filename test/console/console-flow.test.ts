@@ -276,7 +276,7 @@ describe('the web console, in Debian chromium, against the real service', () => 
     });
     expect(accepted.status).toBe(202);
 
-    await page.getByRole('link', { name: 'Configurations' }).click();
+    await page.getByRole('link', { name: 'Configurations', exact: true }).click();
     const row = page.getByRole('row').filter({ hasText: 'core-window' });
     await expect.poll(() => row.locator('.status-queued').textContent()).toBe('paused, 1 waiting');
     await row.getByRole('button', { name: 'Resume core-window' }).click();
