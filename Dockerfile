@@ -21,13 +21,10 @@ COPY console ./console
 RUN npm run build
 
 FROM node:26.12.1-bookworm-slim AS runtime
-# MALLOC_ARENA_MAX=2: glibc's malloc keeps fewer per-thread arenas (about 90 MB less resident memory
-# at idle, BENCHMARKS.md "Idle memory"); npm start sets the same.
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
-    DATA_DIR=/data \
-    MALLOC_ARENA_MAX=2
+    DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts \

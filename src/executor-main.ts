@@ -8,8 +8,7 @@ import { loadConfig } from './config/config.js';
 import { createExecutionRunner } from './executors/execution-service.js';
 import { createExecutorServer } from './executors/executor-server.js';
 import { logScriptHostEvent } from './executors/script/log-script-host-event.js';
-import { migrateConfiguredDatabase } from './store/migrate.js';
-import { openDatabase } from './store/open-database.js';
+import { openMigratedDatabase } from './store/migrate.js';
 
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -29,8 +28,7 @@ async function main(): Promise<void> {
     throw new Error(`EXECUTOR_TOKEN is required to listen on HOST=${config.host}: whoever reaches this port runs code`);
   }
   const moduleCommands = await loadCommandModules(config.executors.commandModules);
-  const db = await openDatabase(config.database);
-  await migrateConfiguredDatabase(config.database, db);
+  const db = await openMigratedDatabase(config.database);
   const composed = composeExecutors({
     config,
     db,

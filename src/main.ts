@@ -5,8 +5,7 @@ import { loadConfig } from './config/config.js';
 import { loadCommandModules } from './commands/modules/load-command-modules.js';
 import { composeService } from './compose.js';
 import { findUnrunnableConfigs } from './executors/types/find-unrunnable-configs.js';
-import { migrateConfiguredDatabase } from './store/migrate.js';
-import { openDatabase } from './store/open-database.js';
+import { openMigratedDatabase } from './store/migrate.js';
 import { createTracing } from './tracing/create-tracing.js';
 
 /** The composition root: config, command modules, store, commands, server; listens; shuts down on SIGTERM/SIGINT. */
@@ -15,8 +14,7 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: 'bpm-webhooks' } });
   const tracing = await createTracing(config.tracing);
   const moduleCommands = await loadCommandModules(config.executors.commandModules);
-  const db = await openDatabase(config.database);
-  await migrateConfiguredDatabase(config.database, db);
+  const db = await openMigratedDatabase(config.database);
   const auth = await createAuth(config.auth, {
     db,
     log,

@@ -42,6 +42,30 @@ export async function migrateConfiguredDatabase(config: DatabaseConfig, db: Knex
   }
 }
 
+/**
+ * Opens the configured database with every migration applied. PGlite with a data folder migrates in
+ * an instance of its own, closed before the serving one opens: its WebAssembly memory grows for
+ * initdb and the migrations (to about 380 MB on a new folder) and never shrinks, so a serving
+ * instance that migrated would keep that peak for its whole life (BENCHMARKS.md, "Idle memory").
+ * A start with nothing to migrate opens PGlite once.
+ */
+export async function openMigratedDatabase(config: DatabaseConfig): Promise<Knex> {
+  const db = await openDatabase(config);
+  if (config.engine !== 'pglite' || !config.dataDir) {
+    await migrateConfiguredDatabase(config, db);
+    return db;
+  }
+  if (await isDatabaseReady(db)) return db;
+  await db.destroy();
+  const migrator = await openDatabase(config, { forMigrations: true });
+  try {
+    await migrateToLatest(migrator);
+  } finally {
+    await migrator.destroy();
+  }
+  return openDatabase(config);
+}
+
 /** True when the database answers and has every migration applied: the readiness check. */
 export async function isDatabaseReady(db: Knex): Promise<boolean> {
   try {
