@@ -12,8 +12,8 @@ import { defaultDeliverySettings, defaultProcessSettings, type Config } from './
 import type { ExecutorCatalog } from './executors/executor.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { disposeExecutors } from './executors/execution-service.js';
-import { createProcessRuntime, type ProcessRuntime } from './executors/process/process-runtime.js';
-import { traceProcessRuntime } from './executors/process/trace-process-runtime.js';
+import { createProcessRuntime, type ProcessRuntime } from './processes/process-runtime.js';
+import { traceProcessRuntime } from './processes/trace-process-runtime.js';
 import { runWebhookCommand } from './executors/run-webhook-command.js';
 import { toScriptReply } from './executors/script/script-executor.js';
 import { createScriptSandbox } from './executors/script/script-sandbox.js';

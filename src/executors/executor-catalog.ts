@@ -2,7 +2,7 @@ import type { CommandBus } from '../commands/command-bus.js';
 import type { ScriptLimits } from '../config/config.js';
 import type { ExecutionTypeName } from '../domain/webhook-config.js';
 import type { ExecutorCatalog } from './executor.js';
-import type { ProcessRuntime } from './process/process-runtime.js';
+import type { ProcessRuntime } from '../processes/process-runtime.js';
 import type { ScriptSandbox } from './script/script-sandbox.js';
 import type { ExecutorDeps } from './types/execution-type-descriptor.js';
 import { executionTypes } from './types/execution-types.js';

@@ -14,7 +14,7 @@ const layers: LayerMap = [
   },
   { name: 'edges', members: ['transport/', 'auth/', 'metrics/'] },
   { name: 'application', members: ['commands/', 'delivery/', 'providers/', 'notify/'] },
-  { name: 'execution', members: ['executors/'] },
+  { name: 'execution', members: ['executors/', 'processes/'] },
   { name: 'infrastructure', members: ['store/', 'tracing/'] },
   { name: 'base', members: ['domain/', 'router/', 'config/', 'errors.ts'] },
 ];

@@ -5,7 +5,7 @@ import type { WebhookConfigDraft } from '../../commands/webhook-configs/webhook-
 import type { ScriptLimits } from '../../config/config.js';
 import type { ExecutionType } from '../../domain/webhook-config.js';
 import type { Executor } from '../executor.js';
-import type { ProcessRuntime } from '../process/process-runtime.js';
+import type { ProcessRuntime } from '../../processes/process-runtime.js';
 import type { ScriptSandbox } from '../script/script-sandbox.js';
 
 /** The configuration field that names a type's work; each type owns exactly one. */

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { ExecutionContextJson } from '../execution-job.js';
+import type { ExecutionContextJson } from '../executors/execution-job.js';
 
 /** Keys bpmn-engine adds to `environment.variables` for its own bookkeeping. */
 const engineKeys = new Set(['fields', 'content', 'properties']);

@@ -1,12 +1,12 @@
 import type { Extension, IScripts } from 'bpmn-elements';
 import { Timers } from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
-import type { ProcessDefinition } from '../../domain/process-definition.js';
-import type { ActivityRecord, ProcessInstance, ProcessStatus, WaitingTask } from '../../domain/process-instance.js';
+import type { ProcessDefinition } from '../domain/process-definition.js';
+import type { ActivityRecord, ProcessInstance, ProcessStatus, WaitingTask } from '../domain/process-instance.js';
 import type { SerializableContext } from 'moddle-context-serializer';
-import type { Db } from '../../store/open-database.js';
-import { cancelCalledInstances, markChildReturned, reserveCallTreeInstances } from '../../store/process-calls.js';
-import { insertProcessInstance, saveProcessInstance } from '../../store/process-instances.js';
+import type { Db } from '../store/open-database.js';
+import { cancelCalledInstances, markChildReturned, reserveCallTreeInstances } from '../store/process-calls.js';
+import { insertProcessInstance, saveProcessInstance } from '../store/process-instances.js';
 import {
   callFailure,
   callsOwnProcess,
@@ -28,8 +28,8 @@ import {
 } from './process-messages.js';
 import { publicVariables } from './process-variables.js';
 import { followUncaughtErrors, thrownErrorCode, uncaughtErrorSentence, type ThrownError } from './thrown-errors.js';
-import { insertMessageDelivery } from '../../store/process-message-deliveries.js';
-import type { ProcessInstanceChange } from '../../store/process-instances.js';
+import { insertMessageDelivery } from '../store/process-message-deliveries.js';
+import type { ProcessInstanceChange } from '../store/process-instances.js';
 
 /**
  * What advances an instance: its first run, a resume after a restart or a timer, a signal to a

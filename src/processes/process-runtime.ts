@@ -1,12 +1,12 @@
 import type { IScripts } from 'bpmn-elements';
 import type { JsonValue } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
-import type { ProcessSettings } from '../../config/config.js';
-import type { ProcessDefinition } from '../../domain/process-definition.js';
-import { type CorrelationKeyType, isFinished, type ProcessInstance } from '../../domain/process-instance.js';
-import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
-import type { Db } from '../../store/open-database.js';
-import { findProcessDefinitionById } from '../../store/process-definitions.js';
+import type { ProcessSettings } from '../config/config.js';
+import type { ProcessDefinition } from '../domain/process-definition.js';
+import { type CorrelationKeyType, isFinished, type ProcessInstance } from '../domain/process-instance.js';
+import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import type { Db } from '../store/open-database.js';
+import { findProcessDefinitionById } from '../store/process-definitions.js';
 import {
   claimDueProcessInstances,
   claimProcessInstance,
@@ -15,14 +15,14 @@ import {
   findProcessInstanceById,
   insertProcessInstance,
   saveProcessInstance,
-} from '../../store/process-instances.js';
-import type { ScriptCommandReply, ScriptSandbox } from '../script/script-sandbox.js';
+} from '../store/process-instances.js';
+import type { ScriptCommandReply, ScriptSandbox } from '../executors/script/script-sandbox.js';
 import { createCommandServiceTasks } from './command-service-tasks.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { findStartMessage } from './process-messages.js';
 import { createProcessScripts } from './process-scripts.js';
-import { findMessageDelivery } from '../../store/process-message-deliveries.js';
-import { cancelCalledInstances } from '../../store/process-calls.js';
+import { findMessageDelivery } from '../store/process-message-deliveries.js';
+import { cancelCalledInstances } from '../store/process-calls.js';
 import { runInstance, type Advance, type RunOutcome } from './run-instance.js';
 
 export type ExecutionMode = 'Supervised' | 'FireAndForget';
