@@ -46,8 +46,6 @@ const knownCycles: readonly (readonly string[])[] = [
     'executors/types/runnable-command-problems.ts',
     'executors/types/start-process-type.ts',
   ],
-  ['delivery/accept-event.ts', 'delivery/await-queued-outcome.ts'],
-  ['store/settle-attempts.ts', 'store/webhook-events.ts'],
 ];
 
 const graph = readImportGraph(fileURLToPath(new URL('../../src', import.meta.url)));
