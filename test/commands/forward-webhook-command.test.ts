@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseForwardAllowList } from '../../src/commands/native/forward/forward-allow-list.js';
+import { parseForwardAllowList } from '../../src/router/forward-allow-list.js';
 import { forwardRequest } from '../../src/commands/native/forward/forward-request.js';
 import { runWebhookCommand } from '../../src/executors/run-webhook-command.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
