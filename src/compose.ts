@@ -1,4 +1,4 @@
-import { findUnrunnableConfigs } from './executors/types/find-unrunnable-configs.js';
+import { findUnrunnableConfigs } from './commands/webhook-configs/find-unrunnable-configs.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
