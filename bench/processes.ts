@@ -15,7 +15,7 @@ import type { Knex } from 'knex';
 import pino from 'pino';
 import { defaultProcessSettings } from '../src/config/config.js';
 import { createDefinitionCache } from '../src/processes/definition-cache.js';
-import { createProcessRuntime } from '../src/processes/process-runtime.js';
+import { createProcessRuntime } from '../src/processes/create-process-runtime.js';
 import type { ScriptSandbox } from '../src/executors/script/script-sandbox.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
