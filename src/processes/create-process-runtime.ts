@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ProcessSettings } from '../config/config.js';
 import type { ProcessDefinition } from '../domain/process-definition.js';
 import { type CorrelationKeyType, isFinished, type ProcessInstance } from '../domain/process-instance.js';
-import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import { type AppError, failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import type { Db } from '../store/open-database.js';
 import { findProcessDefinitionById } from '../store/process-definitions.js';
 import {
@@ -126,7 +126,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       const step = await returningCall(parent);
       const definition = step && (await findProcessDefinitionById(options.db, parent.definitionId));
       if (!step || !definition) {
-        await claimProcessInstance(options.db, parentId, { ...lease, leaseMs: 0 });
+        await release(parentId);
         return undefined;
       }
       return { parent, outcome: await runInstance(runDeps, parent, definition, step) };
@@ -154,6 +154,17 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     return claimed;
   };
 
+  /** Lets a leased instance go without running it (its lease ends now): the poller or another process may take it at once. */
+  const release = async (id: number): Promise<void> => {
+    await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
+  };
+
+  /** Refuses a signal, message or cancel after its claim: the instance is released, then the refusal thrown. */
+  const refuse = async (id: number, refusal: AppError): Promise<never> => {
+    await release(id);
+    throw refusal;
+  };
+
   /** Runs a correlated message into an instance, checked again once its lease is held: it may have moved on. */
   const deliver = (id: number, definitionName: string, message: CorrelatedMessage, described: string) =>
     exclusive(id, async () => {
@@ -165,8 +176,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           (message.correlationKeyType === undefined || task.correlationKeyType !== otherType(message.correlationKeyType)),
       );
       if (instance.status !== 'WAITING' || !target?.messageId) {
-        await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
-        throw notFound('Correlation failed', [`No instance of "${definitionName}" waits for ${described}`]);
+        return refuse(id, notFound('Correlation failed', [`No instance of "${definitionName}" waits for ${described}`]));
       }
       const definition = await requireDefinition(instance.definitionId);
       const outcome = await runInstance(runDeps, instance, definition, {
@@ -224,27 +234,29 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     async signal(id: number, taskId: string, variables: Record<string, unknown>): Promise<ProcessInstance> {
       const { instance, outcome } = await exclusive(id, async () => {
         const instance = await claim(id);
-        const release = () => claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
         if (instance.status !== 'WAITING') {
-          await release();
-          throw failedPrecondition('Signal failed', [`Process instance is ${instance.status}, not WAITING`]);
+          return refuse(id, failedPrecondition('Signal failed', [`Process instance is ${instance.status}, not WAITING`]));
         }
         const candidates = instance.waiting.filter((task) =>
           taskId ? task.id === taskId : !task.type.includes('Timer') && task.calledElement === undefined,
         );
         const target = taskId ? candidates[0] : candidates.length === 1 ? candidates[0] : undefined;
         if (!target) {
-          await release();
           const names = instance.waiting.map((task) => task.id).join(', ');
-          throw invalidArgument('Signal failed', [
-            taskId ? `Task "${taskId}" is not waiting (waiting: ${names})` : `Name the task to signal (waiting: ${names})`,
-          ]);
+          return refuse(
+            id,
+            invalidArgument('Signal failed', [
+              taskId ? `Task "${taskId}" is not waiting (waiting: ${names})` : `Name the task to signal (waiting: ${names})`,
+            ]),
+          );
         }
         if (target.childInstanceId !== undefined) {
-          await release();
-          throw failedPrecondition('Signal failed', [
-            `Task "${target.id}" waits for its called process instance ${target.childInstanceId}`,
-          ]);
+          return refuse(
+            id,
+            failedPrecondition('Signal failed', [
+              `Task "${target.id}" waits for its called process instance ${target.childInstanceId}`,
+            ]),
+          );
         }
         const definition = await requireDefinition(instance.definitionId);
         // A receive task or message event takes its message; bpmn-engine ignores its element id.
@@ -303,8 +315,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       const cancelled = await exclusive(id, async () => {
         const instance = await claim(id);
         if (isFinished(instance.status)) {
-          await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
-          throw failedPrecondition('Cancellation failed', [`Process instance is already ${instance.status}`]);
+          return refuse(id, failedPrecondition('Cancellation failed', [`Process instance is already ${instance.status}`]));
         }
         const change = {
           ...instance,
