@@ -24,7 +24,9 @@ import { createProcessScripts } from './process-scripts.js';
 import { findMessageDelivery } from '../store/process-message-deliveries.js';
 import { cancelCalledInstances } from '../store/process-calls.js';
 import type { CorrelatedMessage, ExecutionMode, ProcessRuntime, StartOrigin } from './process-runtime.js';
-import { runInstance, type Advance, type RunOutcome } from './run-instance.js';
+import { variablesExceed } from './process-variables.js';
+import { runInstance } from './run-instance.js';
+import type { Advance, RunOutcome } from './run-types.js';
 
 export interface ProcessRuntimeOptions {
   readonly db: Db;
@@ -214,7 +216,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       // resumes it if its run was lost) instead of starting a second one.
       const existing = eventId === undefined ? undefined : await findProcessInstanceByEventId(options.db, eventId);
       if (existing) return existing;
-      if (Buffer.byteLength(JSON.stringify(variables)) > options.settings.maxVariablesBytes) {
+      if (variablesExceed(variables, options.settings.maxVariablesBytes)) {
         throw invalidArgument('Validation failed', [`Variables must be at most ${options.settings.maxVariablesBytes} bytes`]);
       }
       const instance = await insertProcessInstance(options.db, {

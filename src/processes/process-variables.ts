@@ -27,3 +27,8 @@ export function startVariables(context: ExecutionContextJson): JsonObject {
     },
   };
 }
+
+/** Whether variables, as JSON, take more than `maxBytes` (PROCESS_MAX_VARIABLES_BYTES): at a start and at the end of every run. */
+export function variablesExceed(variables: Record<string, unknown>, maxBytes: number): boolean {
+  return Buffer.byteLength(JSON.stringify(variables)) > maxBytes;
+}
