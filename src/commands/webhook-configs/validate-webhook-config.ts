@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { httpMethods, responseModes, type WebhookConfigFields } from '../../domain/webhook-config.js';
-import { AppError } from '../../errors.js';
+import { AppError, alreadyExists } from '../../errors.js';
 import { clip } from '../../domain/clip.js';
 import { optionFieldLabels } from '../../executors/types/execution-type-descriptor.js';
 import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
@@ -40,7 +40,7 @@ export async function validateWebhookConfig(draft: WebhookConfigDraft, context: 
   const problems = await findFieldProblems(draft, context);
   const conflicts = await findConflicts(draft, context);
   if (problems.length > 0) throw new AppError('invalid_argument', 'Validation failed', [...problems, ...conflicts]);
-  if (conflicts.length > 0) throw new AppError('already_exists', 'Validation failed', conflicts);
+  if (conflicts.length > 0) throw alreadyExists('Validation failed', conflicts);
   return draft as WebhookConfigFields;
 }
 
