@@ -151,7 +151,7 @@ function followPath(
     setImmediate(() => {
       // A step held for the next turn (engine-yield.ts) is work, not a wait: look again once it has started.
       if (path.holding()) return waitsAt(content);
-      // Only waiting, as run-instance.ts decides too: a boundary event armed beside its task is not the stop.
+      // Only waiting, as a run decides too (stall-watch.ts): a boundary event armed beside its task is not the stop.
       if (engine.state === 'running' && engine.activityStatus !== 'executing') {
         path.stop({ status: 'WAITING', stoppedAt: firstWaiting(engine) ?? content.id });
       }
