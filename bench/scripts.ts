@@ -17,6 +17,7 @@ import type { ExecutionJob } from '../src/executors/execution-job.js';
 import { createHostIsolate } from '../src/executors/script/host/host-isolate.js';
 import { createScriptExecutor } from '../src/executors/script/script-executor.js';
 import { createScriptSandbox } from '../src/executors/script/script-sandbox.js';
+import { createWebhookCommandPort } from '../src/commands/webhook-command-port.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rssRuns = Number(process.env.BENCH_RUNS ?? 100_000);
@@ -94,7 +95,7 @@ const bus = createCommandBus({
   clock: () => new Date(),
   log: pino({ level: 'silent' }),
 });
-const executor = createScriptExecutor({ sandbox, bus, timeoutMs: limits.timeoutMs });
+const executor = createScriptExecutor({ sandbox, runCommand: createWebhookCommandPort(bus).run, timeoutMs: limits.timeoutMs });
 const requestFor = (executionCode: string, configId: number): ExecutionJob => ({
   executionType: 2,
   executionCode,

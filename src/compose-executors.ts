@@ -2,19 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { builtInCommands, createConfiguredCommands } from './commands/catalog.js';
-import { permissions, type CommandDefinition } from './commands/command.js';
+import type { CommandDefinition } from './commands/command.js';
+import { permissions } from './domain/permissions.js';
 import { createCommandBus, type CommandBus } from './commands/command-bus.js';
+import { createWebhookCommandPort } from './commands/webhook-command-port.js';
 import { audit } from './commands/interceptors/audit.js';
 import { authorize } from './commands/interceptors/authorize.js';
 import { logOutcome } from './commands/interceptors/log-outcome.js';
 import { refreshRoutesAfterWrites } from './commands/interceptors/refresh-routes.js';
 import { defaultDeliverySettings, defaultProcessSettings, type Config } from './config/config.js';
+import type { CommandPort, RunCommand } from './executors/command-port.js';
 import type { ExecutorCatalog } from './executors/executor.js';
 import { createExecutorCatalog } from './executors/executor-catalog.js';
 import { disposeExecutors } from './executors/execution-service.js';
-import { createProcessRuntime, type ProcessRuntime } from './executors/process/process-runtime.js';
-import { traceProcessRuntime } from './executors/process/trace-process-runtime.js';
-import { runWebhookCommand } from './executors/run-webhook-command.js';
+import { createProcessRuntime } from './processes/create-process-runtime.js';
+import type { ProcessRuntime } from './processes/process-runtime.js';
+import { traceProcessRuntime } from './processes/trace-process-runtime.js';
 import { toScriptReply } from './executors/script/script-executor.js';
 import { createScriptSandbox } from './executors/script/script-sandbox.js';
 import type { ScriptHostEvent } from './executors/script/script-host-pool.js';
@@ -55,6 +58,13 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
     ...(options.clock && { clock: options.clock }),
     ...(options.onHostEvent && { onHostEvent: options.onHostEvent }),
   });
+  // The process runtime runs commands and commands drive the runtime: the runtime is given this
+  // port now, and it is connected to the bus as soon as the bus exists, before anything runs.
+  let commands: CommandPort | undefined;
+  const runCommand: RunCommand = (name, input, caller) => {
+    if (!commands) throw new Error('A process ran a command before the command bus was built');
+    return commands.run(name, input, caller);
+  };
   const runtime = createProcessRuntime({
     db: options.db,
     clock,
@@ -68,7 +78,7 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
     // configuration needs processes:write to start them (see docs/executors.md, Authority).
     runCommand: async (name, data) =>
       toScriptReply(
-        await runWebhookCommand(bus, name, data, {
+        await runCommand(name, data, {
           key: 'process',
           requestId: `process-${randomBytes(4).toString('hex')}`,
           permissions,
@@ -103,13 +113,8 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
     clock,
     log: options.log,
   });
-  const executors = createExecutorCatalog(bus, {
-    script: executorsConfig.script,
-    db: options.db,
-    sandbox,
-    processes,
-    ...(options.clock && { clock: options.clock }),
-  });
+  commands = createWebhookCommandPort(bus);
+  const executors = createExecutorCatalog({ commands, script: executorsConfig.script, sandbox, processes });
   return {
     bus,
     processes,

@@ -1,4 +1,4 @@
-import { findUnrunnableConfigs } from './executors/types/find-unrunnable-configs.js';
+import { findUnrunnableConfigs } from './commands/webhook-configs/find-unrunnable-configs.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
@@ -32,7 +32,7 @@ import { instrumentExecution } from './metrics/instrument-execution.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
-import { traceHttpRoute } from './tracing/trace-http-route.js';
+import { traceHttpRoute } from './transport/http/trace-http-route.js';
 import type { Tracing } from './tracing/tracing.js';
 import { createNotifier, type Notifier } from './notify/notifier.js';
 import { createNotificationSender } from './notify/send-notification.js';

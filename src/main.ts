@@ -4,7 +4,7 @@ import { signingKeyFilePath } from './auth/signing-key-file.js';
 import { loadConfig } from './config/config.js';
 import { loadCommandModules } from './commands/modules/load-command-modules.js';
 import { composeService } from './compose.js';
-import { findUnrunnableConfigs } from './executors/types/find-unrunnable-configs.js';
+import { findUnrunnableConfigs } from './commands/webhook-configs/find-unrunnable-configs.js';
 import { openMigratedDatabase } from './store/migrate.js';
 import { createTracing } from './tracing/create-tracing.js';
 

@@ -11,7 +11,7 @@ import { authenticateRpcCalls } from './transport/connect/authenticate-rpc-calls
 import { createConnectRoutes, managementServices, translateErrors } from './transport/connect/connect-routes.js';
 import type { Metrics } from './metrics/metrics.js';
 import { rpcMetrics } from './metrics/rpc-metrics.js';
-import { traceHttpRoute } from './tracing/trace-http-route.js';
+import { traceHttpRoute } from './transport/http/trace-http-route.js';
 import { traceRpcCalls } from './tracing/trace-rpc-calls.js';
 import type { Tracing } from './tracing/tracing.js';
 import { Health } from '../gen/grpc/health/v1/health_pb.js';

@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
-import { permissions as knownPermissions, type Actor, type Permission } from '../commands/command.js';
+import type { Actor } from '../commands/command.js';
+import { permissions as knownPermissions, type Permission } from '../domain/permissions.js';
 
 /**
  * The operator a verified token names: its subject (`sub`, else the OAuth client) and the known

@@ -1,5 +1,5 @@
 import { importJWK, SignJWT, type JWK } from 'jose';
-import type { Permission } from '../commands/command.js';
+import type { Permission } from '../domain/permissions.js';
 
 /** What signs a token: the embedded key's private JWK, or the shared HS256 secret. */
 export type SigningMaterial = { readonly kind: 'jwk'; readonly jwk: JWK } | { readonly kind: 'hs256'; readonly secret: string };

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadSigningMaterial } from '../auth/signing-material.js';
 import { expiresAt, signToken } from '../auth/sign-token.js';
-import { permissions, type Permission } from '../commands/command.js';
+import { permissions, type Permission } from '../domain/permissions.js';
 import { loadConfig } from '../config/config.js';
 
 const usage = `Usage: npm run --silent token -- --scope "webhooks:read webhooks:write" [--ttl 1h] [--sub alice]

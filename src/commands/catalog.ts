@@ -13,7 +13,7 @@ import { getProcessInstanceById } from './processes/get-process-instance-by-id.j
 import { getProcessInstanceList } from './processes/get-process-instance-list.js';
 import { createSignalProcessInstance } from './processes/signal-process-instance.js';
 import { createStartProcessInstance } from './processes/start-process-instance.js';
-import type { ProcessRuntime } from '../executors/process/process-runtime.js';
+import type { ProcessRuntime } from '../processes/process-runtime.js';
 import { createForwardWebhookCommand, type ForwardWebhookOptions } from './native/forward-webhook-command.js';
 import { activateWebHookConfig } from './webhook-configs/activate-web-hook-config.js';
 import { createWebHookConfig } from './webhook-configs/create-web-hook-config.js';

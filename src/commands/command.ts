@@ -1,16 +1,7 @@
 import type { DescMessage, JsonValue, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-
-export const permissions = [
-  'webhooks:read',
-  'webhooks:write',
-  'events:read',
-  'events:write',
-  'processes:read',
-  'processes:write',
-] as const;
-export type Permission = (typeof permissions)[number];
+import type { Permission } from '../domain/permissions.js';
 
 /**
  * Who runs a command: an operator holding permissions, or a webhook execution running with its

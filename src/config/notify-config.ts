@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseForwardAllowList } from '../commands/native/forward/forward-allow-list.js';
+import { parseForwardAllowList } from '../router/forward-allow-list.js';
 
 /** Failure notifications to a chat webhook (NOTIFY_*); see docs/operations.md, "Notifications". */
 export interface NotifySettings {

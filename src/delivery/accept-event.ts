@@ -1,11 +1,12 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { WebhookConfig } from '../domain/webhook-config.js';
-import type { DirectHttpResponse, NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
+import type { NewWebhookEvent, WebhookEvent } from '../domain/webhook-event.js';
 import { inSendSpan } from '../tracing/messaging-spans.js';
 import { scopedOrderingKey } from '../router/ordering-key.js';
 import { storedEvent } from '../store/insert-webhook-events.js';
 import { noteRepeatedDelivery } from '../store/webhook-events.js';
 import type { InsertEvent } from './insert-batches.js';
+import type { AcceptResult } from './accept-result.js';
 import { awaitQueuedOutcome } from './await-queued-outcome.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 
@@ -36,21 +37,6 @@ export interface VerifiedEvent
   /** A sync call that is queued (ordered): how long its caller waits for the outcome before a 202. */
   readonly awaitOutcomeMs?: number;
 }
-
-/** What accepting an event can come to. */
-export type AcceptResult =
-  | { readonly kind: 'accepted'; readonly eventId: number; readonly repeated: boolean }
-  | { readonly kind: 'in_progress'; readonly eventId: number }
-  /** A sync event that ran, whose outcome could not be stored yet: the same idempotency key will answer it. */
-  | { readonly kind: 'unsettled'; readonly eventId: number }
-  | {
-      readonly kind: 'succeeded';
-      readonly eventId: number;
-      readonly repeated: boolean;
-      readonly data: JsonValue;
-      readonly httpResponse: DirectHttpResponse | null;
-    }
-  | { readonly kind: 'failed'; readonly eventId: number; readonly repeated: boolean; readonly errors: readonly string[] };
 
 export interface AcceptDeps extends AttemptDeps {
   readonly defaultMaxAttempts: number;

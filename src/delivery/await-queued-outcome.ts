@@ -1,6 +1,6 @@
 import { findWebhookEventById } from '../store/webhook-events.js';
 import type { Db } from '../store/open-database.js';
-import type { AcceptResult } from './accept-event.js';
+import type { AcceptResult } from './accept-result.js';
 
 /** How often a waiting caller looks at its event. */
 const pollMs = 50;

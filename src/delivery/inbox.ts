@@ -13,7 +13,8 @@ import { unrepresentableBody } from '../router/unrepresentable-body.js';
 import { secretHeadersOf, verifyRequest } from '../router/verification/verifiers.js';
 import { isStoreUnavailable } from '../store/is-store-unavailable.js';
 import { insertWebhookEvent } from '../store/webhook-events.js';
-import { acceptEvent, type AcceptDeps, type AcceptResult } from './accept-event.js';
+import { acceptEvent, type AcceptDeps } from './accept-event.js';
+import type { AcceptResult } from './accept-result.js';
 import type { ConfigCache } from './config-cache.js';
 import { mayStoreRefused } from './may-store-refused.js';
 

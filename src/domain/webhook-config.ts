@@ -9,14 +9,11 @@ export type ExecutionType = (typeof ExecutionType)[keyof typeof ExecutionType];
 export type ExecutionTypeName = keyof typeof ExecutionType;
 
 export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export type HttpMethod = (typeof httpMethods)[number];
 
 export const responseModes = ['sync', 'async'] as const;
 
 /** What a StartProcess configuration does with a webhook: start an instance, or reach a waiting one. */
 export const processActions = ['start', 'correlate'] as const;
-export type ProcessAction = (typeof processActions)[number];
-export type ResponseMode = (typeof responseModes)[number];
 
 export interface CommandChainStep {
   readonly commandName: string;

@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { DirectHttpResponse } from '../domain/webhook-event.js';
 
 /**
- * The context every executor hands to commands and scripts (DESIGN.md section 5), already in the
+ * The context every executor hands to commands and scripts (as docs/executors.md lists it), already in the
  * JSON form they receive: the body parsed, the raw body as UTF-8 text, the event id a number and
  * `receivedAt` ISO-8601. Built once per attempt; no executor converts it again.
  */

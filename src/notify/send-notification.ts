@@ -1,4 +1,4 @@
-import { parseForwardAllowList } from '../commands/native/forward/forward-allow-list.js';
+import { parseForwardAllowList } from '../router/forward-allow-list.js';
 import { forwardRequest } from '../commands/native/forward/forward-request.js';
 import { isAppError } from '../errors.js';
 

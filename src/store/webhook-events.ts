@@ -14,7 +14,6 @@ import { currentStateColumns, currentStatus, eventWithQueue, queueTable, stateCo
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';
 import { insertWebhookEvents, storedEvent } from './insert-webhook-events.js';
-import { settleAttempts, type AttemptSettlement } from './settle-attempts.js';
 
 /** A row as PostgreSQL returns it (pg gives int8 as strings, PGlite as numbers). */
 export interface WebhookEventRow {
@@ -122,20 +121,6 @@ export type EventSettlement =
     }
   | { readonly status: 'failed' | 'dead'; readonly errors: readonly string[]; readonly at: Date }
   | { readonly status: 'queued'; readonly errors: readonly string[]; readonly retryAt: Date };
-
-/**
- * Records how an attempt ended and, only while `owner` still holds the event's lease for this very
- * attempt, the state it leaves the event in (see settleAttempts, which writes many in one statement).
- * False when the lease was lost (the attempt is recorded still).
- */
-export async function settleAttempt(
-  db: Db,
-  attempt: AttemptSettlement['attempt'],
-  event: AttemptSettlement['event'],
-): Promise<boolean> {
-  const [settled] = await settleAttempts(db, [{ attempt, event }]);
-  return settled === true;
-}
 
 /** One page of events, newest first, bodies cut to a preview, with the total that matches. */
 export async function listWebhookEvents(

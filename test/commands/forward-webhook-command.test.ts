@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseForwardAllowList } from '../../src/commands/native/forward/forward-allow-list.js';
+import { parseForwardAllowList } from '../../src/router/forward-allow-list.js';
 import { forwardRequest } from '../../src/commands/native/forward/forward-request.js';
-import { runWebhookCommand } from '../../src/executors/run-webhook-command.js';
+import { runWebhookCommand } from '../../src/commands/run-webhook-command.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { dataOf, executionRequest, scriptRequest } from '../helpers/execution-requests.js';
 import { startForwardTarget } from '../helpers/forward-target.js';

@@ -6,7 +6,7 @@ import {
   GetWebHookConfigListQuerySchema,
 } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { builtInCommands } from '../../src/commands/catalog.js';
-import { permissions } from '../../src/commands/command.js';
+import { permissions } from '../../src/domain/permissions.js';
 import { createCommandBus, type CommandBus } from '../../src/commands/command-bus.js';
 import { audit } from '../../src/commands/interceptors/audit.js';
 import { refreshRoutesAfterWrites } from '../../src/commands/interceptors/refresh-routes.js';

@@ -4,6 +4,7 @@ import { dataOf, executionRequest } from '../helpers/execution-requests.js';
 import { createChainExecutor } from '../../src/executors/chain/chain-executor.js';
 import { createCancellableCommand, createCountingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { createWebhookCommandPort } from '../../src/commands/webhook-command-port.js';
 
 describe('ExecuteCommandChain through the ExecutionService (in process)', () => {
   let database: TestDatabase;
@@ -88,7 +89,7 @@ describe('ExecuteCommandChain through the ExecutionService (in process)', () => 
 
   it('cancels the running step and never starts the next when the signal aborts during step 1', async () => {
     // The executor itself, not the client: the client gives up at the abort, the executor's result tells what ran.
-    const chain = createChainExecutor(service.bus);
+    const chain = createChainExecutor(createWebhookCommandPort(service.bus));
     const controller = new AbortController();
     const running = chain.execute(
       executionRequest({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionType, type ExecutionTypeName, type WebhookConfigFields } from '../../src/domain/webhook-config.js';
+import { targetProblems } from '../../src/commands/webhook-configs/target-problems.js';
 import { executionTypes, findExecutionType, listExecutionTypes } from '../../src/executors/types/execution-types.js';
 
 const configFieldNames: readonly (keyof WebhookConfigFields)[] = [
@@ -17,7 +18,7 @@ describe('the execution type catalog', () => {
       expect(descriptor.code, name).toBe(code);
       expect(configFieldNames, name).toContain(descriptor.targetField);
       expect(descriptor.fieldLabel, name).toMatch(/^[A-Z]/);
-      expect(typeof descriptor.targetProblems, name).toBe('function');
+      expect(typeof targetProblems[name], name).toBe('function');
       expect(typeof descriptor.createExecutor, name).toBe('function');
       expect(Array.isArray(descriptor.optionFields), name).toBe(true);
     }

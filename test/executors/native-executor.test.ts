@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createNativeExecutor } from '../../src/executors/native/native-executor.js';
 import { createCancellableCommand, createCountingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { createWebhookCommandPort } from '../../src/commands/webhook-command-port.js';
 
 const request = (commandName: string) =>
   executionRequest({ executionType: 0, commandName }, { event: 'charge.success', amount: 5000 });
@@ -67,7 +68,7 @@ describe('ExecutionService, in process, type 0', () => {
   });
 
   it('never starts a command once the execution is cancelled', async () => {
-    const result = await createNativeExecutor(service.bus).execute(request('CountingTestCommand'), {
+    const result = await createNativeExecutor(createWebhookCommandPort(service.bus).run).execute(request('CountingTestCommand'), {
       signal: AbortSignal.abort(),
     });
     expect(result).toMatchObject({ success: false, errors: ['Execution was cancelled'] });

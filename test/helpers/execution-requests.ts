@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
-import { permissions } from '../../src/commands/command.js';
+import { permissions } from '../../src/domain/permissions.js';
 import type { ExecutionJob, ExecutionOutcome } from '../../src/executors/execution-job.js';
 
 /** An execution job for a JSON webhook, as the router would build it. */

@@ -2,7 +2,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { createJwtAuthenticator } from '../../src/auth/jwt-authenticator.js';
 import { hs256Verifier } from '../../src/auth/token-verifier.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
-import { permissions } from '../../src/commands/command.js';
+import { permissions } from '../../src/domain/permissions.js';
 import type { Logger } from 'pino';
 import { silentLog } from './silent-log.js';
 

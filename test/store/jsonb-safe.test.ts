@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeStoredText, unescapeStoredText } from '../../src/store/jsonb-safe.js';
 import { finishEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
-import { findWebhookEventById, noteRepeatedDelivery, settleAttempt } from '../../src/store/webhook-events.js';
+import { findWebhookEventById, noteRepeatedDelivery } from '../../src/store/webhook-events.js';
+import { settleAttempts } from '../../src/store/settle-attempts.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { hostileJson, hostileString } from '../helpers/hostile-strings.js';
 
@@ -89,12 +90,13 @@ describe.each(engines)('jsonb and text columns of events on %s', (engine) => {
             at,
           } as const;
           expect(
-            await settleAttempt(
-              database.db,
-              { id: stored!.lease!.attemptId, finish },
-              { id: stored!.id, owner: 'host:1', attempt: 1, settlement },
-            ),
-          ).toBe(true);
+            await settleAttempts(database.db, [
+              {
+                attempt: { id: stored!.lease!.attemptId, finish },
+                event: { id: stored!.id, owner: 'host:1', attempt: 1, settlement },
+              },
+            ]),
+          ).toEqual([true]);
 
           const event = await findWebhookEventById(database.db, stored!.id);
           expect(event).toMatchObject({

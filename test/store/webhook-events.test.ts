@@ -5,7 +5,8 @@ import { insertWebhookConfig } from '../../src/store/webhook-configs.js';
 import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { eventsQueuedChannel, insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
 import { listenToChannel } from '../../src/store/listen-to-channel.js';
-import { findWebhookEventById, insertWebhookEvent, settleAttempt } from '../../src/store/webhook-events.js';
+import { findWebhookEventById, insertWebhookEvent } from '../../src/store/webhook-events.js';
+import { settleAttempts } from '../../src/store/settle-attempts.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { echoConfigFields } from '../helpers/store-fixtures.js';
 import { silentLog } from '../helpers/silent-log.js';
@@ -105,11 +106,12 @@ describe.each(engines)('webhook event store on %s', (engine) => {
   it('records the attempt and settles the event together while the lease is held', async () => {
     const [stored] = await insertWebhookEvents(database.db, [running()]);
     const settlement = { status: 'succeeded', result: { ok: true }, httpResponse: null, at: later } as const;
-    const settled = await settleAttempt(
-      database.db,
-      { id: stored!.lease!.attemptId, finish: succeeded },
-      { id: stored!.id, owner: 'host:1', attempt: 1, settlement },
-    );
+    const [settled] = await settleAttempts(database.db, [
+      {
+        attempt: { id: stored!.lease!.attemptId, finish: succeeded },
+        event: { id: stored!.id, owner: 'host:1', attempt: 1, settlement },
+      },
+    ]);
     expect(settled).toBe(true);
     expect(await findWebhookEventById(database.db, stored!.id)).toMatchObject({
       status: 'succeeded',
@@ -140,11 +142,12 @@ describe.each(engines)('webhook event store on %s', (engine) => {
       expect(second?.event).toMatchObject({ id: queued!.id, attempts: 2, leaseOwner: nextOwner });
 
       const settlement = { status: 'succeeded', result: null, httpResponse: null, at: later } as const;
-      const settled = await settleAttempt(
-        database.db,
-        { id: slowAttempt, finish: succeeded },
-        { id: queued!.id, owner: 'slow-host', attempt: 1, settlement },
-      );
+      const [settled] = await settleAttempts(database.db, [
+        {
+          attempt: { id: slowAttempt, finish: succeeded },
+          event: { id: queued!.id, owner: 'slow-host', attempt: 1, settlement },
+        },
+      ]);
       expect(settled).toBe(false);
       expect(await findWebhookEventById(database.db, queued!.id)).toMatchObject({ status: 'processing', leaseOwner: nextOwner });
       // The slow attempt's end is recorded still; the next owner's attempt runs on.

@@ -2,7 +2,7 @@ import { fromJson, toJson, type JsonObject, type JsonValue } from '@bufbuild/pro
 import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { AppError, invalidArgument } from '../../errors.js';
 import { defineCommand } from '../command.js';
-import { parseForwardAllowList } from './forward/forward-allow-list.js';
+import { parseForwardAllowList } from '../../router/forward-allow-list.js';
 import { forwardHeaderProblems, splitForwardHeaders } from './forward/forward-headers.js';
 import { forwardRequest } from './forward/forward-request.js';
 import { signingSecretProblems, standardWebhookHeaders } from './forward/standard-webhook-headers.js';

@@ -5,9 +5,9 @@ import {
   DeployProcessDefinitionResponseSchema,
 } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { invalidArgument } from '../../errors.js';
-import { callActivityProblems } from '../../executors/process/call-activities.js';
-import { expressionProblems } from '../../executors/process/expression-problems.js';
-import { parseBpmn } from '../../executors/process/parse-bpmn.js';
+import { callActivityProblems } from '../../processes/call-activities.js';
+import { expressionProblems } from '../../processes/expression-problems.js';
+import { parseBpmn } from '../../processes/parse-bpmn.js';
 import { findProcessDefinitionById, insertProcessDefinition } from '../../store/process-definitions.js';
 import { defineCommand } from '../command.js';
 import { messageToJson } from '../message-json.js';

@@ -3,7 +3,7 @@ import {
   SignalProcessInstanceCommandSchema,
   SignalProcessInstanceResponseSchema,
 } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
-import type { ProcessRuntime } from '../../executors/process/process-runtime.js';
+import type { ProcessRuntime } from '../../processes/process-runtime.js';
 import { defineCommand } from '../command.js';
 import { requireInstanceId } from './process-instance-id.js';
 import { toProcessInstanceMessage } from './process-instance-message.js';

@@ -4,7 +4,7 @@ import {
   StartProcessInstanceResponseSchema,
 } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { invalidArgument, notFound } from '../../errors.js';
-import type { ExecutionMode, ProcessRuntime } from '../../executors/process/process-runtime.js';
+import type { ExecutionMode, ProcessRuntime } from '../../processes/process-runtime.js';
 import { defineCommand } from '../command.js';
 import { isStoredId } from '../webhook-configs/stored-config.js';
 

@@ -1,4 +1,4 @@
-import { AppError, failedPrecondition, notFound } from '../../errors.js';
+import { failedPrecondition, notFound, alreadyExists } from '../../errors.js';
 import { findEnabledRouteOwner, setWebhookConfigEnabled } from '../../store/webhook-configs.js';
 import type { CommandContext } from '../command.js';
 import { asConflict, requireWebhookConfig } from './stored-config.js';
@@ -15,7 +15,7 @@ export async function setEnabled(id: bigint, isEnabled: boolean, ctx: CommandCon
   if (isEnabled && existing.normalizedPath !== '') {
     const route = { normalizedPath: existing.normalizedPath, action: existing.action, exceptId: existing.id };
     if (await findEnabledRouteOwner(ctx.db, route)) {
-      throw new AppError('already_exists', failure, [routeConflictMessage(existing.action, existing.path)]);
+      throw alreadyExists(failure, [routeConflictMessage(existing.action, existing.path)]);
     }
   }
   const updated = await setWebhookConfigEnabled(ctx.db, existing.id, isEnabled, ctx.clock()).catch(asConflict(failure, existing));

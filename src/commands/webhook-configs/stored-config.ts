@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../../errors.js';
+import { notFound, alreadyExists } from '../../errors.js';
 import type { Db } from '../../store/open-database.js';
 import { isUniqueViolation } from '../../store/unique-violation.js';
 import { findWebhookConfigById, keyUniqueIndex, routeUniqueIndex } from '../../store/webhook-configs.js';
@@ -23,9 +23,9 @@ export function isStoredId(id: bigint): boolean {
  */
 export function asConflict(failure: string, route: { action: string; path: string }) {
   return (error: unknown): never => {
-    if (isUniqueViolation(error, keyUniqueIndex)) throw new AppError('already_exists', failure, [keyConflictMessage]);
+    if (isUniqueViolation(error, keyUniqueIndex)) throw alreadyExists(failure, [keyConflictMessage]);
     if (isUniqueViolation(error, routeUniqueIndex)) {
-      throw new AppError('already_exists', failure, [routeConflictMessage(route.action, route.path)]);
+      throw alreadyExists(failure, [routeConflictMessage(route.action, route.path)]);
     }
     throw error;
   };

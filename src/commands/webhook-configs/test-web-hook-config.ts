@@ -7,9 +7,9 @@ import { ExecutionType, type WebhookConfigFields } from '../../domain/webhook-co
 import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
 import type { ConfigDryRun } from '../../executors/dry-run.js';
 import type { ExecutionContextJson } from '../../executors/execution-job.js';
-import { dryRunCorrelation } from '../../executors/process/dry-run-correlation.js';
-import { dryRunProcess } from '../../executors/process/dry-run-process.js';
-import { startVariables } from '../../executors/process/process-variables.js';
+import { dryRunCorrelation } from '../../processes/dry-run-correlation.js';
+import { dryRunProcess } from '../../processes/dry-run-process.js';
+import { startVariables } from '../../processes/process-variables.js';
 import { dryRunScript } from '../../executors/script/dry-run-script.js';
 import type { ScriptSandbox } from '../../executors/script/script-sandbox.js';
 import { findProcessDefinitionById } from '../../store/process-definitions.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { httpMethods, responseModes, type WebhookConfigFields } from '../../domain/webhook-config.js';
-import { AppError } from '../../errors.js';
+import { AppError, alreadyExists } from '../../errors.js';
 import { clip } from '../../domain/clip.js';
 import { optionFieldLabels } from '../../executors/types/execution-type-descriptor.js';
 import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
@@ -10,6 +10,7 @@ import { decodeStandardWebhooksKey, minStandardWebhooksKeyBytes } from '../../ro
 import { verificationSchemes } from '../../router/verification/verifiers.js';
 import { findEnabledRouteOwner, findWebhookConfigByKey } from '../../store/webhook-configs.js';
 import type { CommandCatalog } from '../command.js';
+import { targetProblems } from './target-problems.js';
 import type { WebhookConfigDraft } from './webhook-config-draft.js';
 
 export const limits = {
@@ -39,7 +40,7 @@ export async function validateWebhookConfig(draft: WebhookConfigDraft, context: 
   const problems = await findFieldProblems(draft, context);
   const conflicts = await findConflicts(draft, context);
   if (problems.length > 0) throw new AppError('invalid_argument', 'Validation failed', [...problems, ...conflicts]);
-  if (conflicts.length > 0) throw new AppError('already_exists', 'Validation failed', conflicts);
+  if (conflicts.length > 0) throw alreadyExists('Validation failed', conflicts);
   return draft as WebhookConfigFields;
 }
 
@@ -105,7 +106,7 @@ function actionProblems(action: string): string[] {
   return [];
 }
 
-/** The field the execution type needs, present and sound, and no field of another type: the type's descriptor decides. */
+/** The field the execution type needs, present and sound, and no field of another type: the type's descriptor and its check decide. */
 export async function findExecutionProblems(draft: WebhookConfigDraft, context: ValidationContext): Promise<string[]> {
   if (draft.executionType === undefined) return ['Execution type is required'];
   const type = findExecutionType(draft.executionType);
@@ -123,7 +124,7 @@ export async function findExecutionProblems(draft: WebhookConfigDraft, context: 
     ];
   });
   if (draft[type.targetField] === null) return problems;
-  return [...problems, ...(await type.targetProblems(draft, context))];
+  return [...problems, ...(await targetProblems[type.name](draft, context))];
 }
 
 function deliveryProblems(draft: WebhookConfigDraft): string[] {

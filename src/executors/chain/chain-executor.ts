@@ -1,9 +1,8 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
-import type { CommandBus } from '../../commands/command-bus.js';
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
 import type { ExecutionJob, StepOutcome } from '../execution-job.js';
-import { runWebhookCommand } from '../run-webhook-command.js';
+import type { CommandPort } from '../command-port.js';
 import { inChainStepSpan } from '../../tracing/work-spans.js';
 
 /**
@@ -14,7 +13,7 @@ import { inChainStepSpan } from '../../tracing/work-spans.js';
  * Every step gets one signal (the caller's cancellation or the chain's timeout), so a step cut off
  * stops its own work (a forward's request) instead of finishing after the chain has answered.
  */
-export function createChainExecutor(bus: CommandBus): Executor {
+export function createChainExecutor(commands: CommandPort): Executor {
   return {
     async execute(job, { signal }) {
       const chain = stepsOf(job);
@@ -34,11 +33,11 @@ export function createChainExecutor(bus: CommandBus): Executor {
         for (const [index, step] of chain.entries()) {
           if (chainSignal.aborted) return { success: false, errors: [stopReason()], steps };
           const started = performance.now();
-          const input: JsonObject = takesApiRequest(bus, step.commandName)
+          const input: JsonObject = commands.takesApiRequest(step.commandName)
             ? step.parameters
             : { ...context, parameters: step.parameters, previous };
           const outcome = await inChainStepSpan(index, step.commandName, () =>
-            untilAborted(runWebhookCommand(bus, step.commandName, input, caller), chainSignal),
+            untilAborted(commands.run(step.commandName, input, caller), chainSignal),
           );
           const durationMs = performance.now() - started;
           if (outcome === 'aborted' || (!outcome.success && chainSignal.aborted)) {
@@ -63,15 +62,6 @@ export function createChainExecutor(bus: CommandBus): Executor {
     },
     dispose: async () => {},
   };
-}
-
-/**
- * A command whose input is its own API request message (StartProcessInstanceCommand,
- * CorrelateProcessMessageCommand, ...) reads named fields, not the webhook context: its step's
- * `parameters` are that request.
- */
-function takesApiRequest(bus: CommandBus, name: string): boolean {
-  return bus.find(name)?.input.typeName === `bpm.webhooks.v1.${name}`;
 }
 
 /** The stored steps, or `commandName: "A,B,C"` when a request carries no steps. */

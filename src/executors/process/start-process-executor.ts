@@ -4,9 +4,9 @@ import { isAppError } from '../../errors.js';
 import { resolvePointer } from '../../router/idempotency-key.js';
 import type { ExecutorResult } from '../execution-job.js';
 import { failedResult, type Executor } from '../executor.js';
-import { correlationKeyOf } from './process-messages.js';
-import { startVariables } from './process-variables.js';
-import type { ProcessRuntime } from './process-runtime.js';
+import { correlationKeyOf } from '../../processes/process-messages.js';
+import { startVariables } from '../../processes/process-variables.js';
+import type { ProcessRuntime } from '../../processes/process-runtime.js';
 
 /**
  * Type 3 with the process action "start" (the default): starts the config's process definition with

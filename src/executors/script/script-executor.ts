@@ -1,16 +1,15 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import { createHash } from 'node:crypto';
-import type { CommandBus } from '../../commands/command-bus.js';
 import { configTimeoutMs } from '../execution-bounds.js';
 import type { ExecutionJob, StepOutcome } from '../execution-job.js';
 import type { Executor } from '../executor.js';
-import { runWebhookCommand } from '../run-webhook-command.js';
+import type { RunCommand, WebhookCommandOutcome } from '../command-port.js';
 import { splitHttpResponse } from './http-response.js';
 import type { ScriptCommandReply, ScriptSandbox } from './script-sandbox.js';
 
 export interface ScriptExecutorOptions {
   readonly sandbox: ScriptSandbox;
-  readonly bus: CommandBus;
+  readonly runCommand: RunCommand;
   /** SCRIPT_TIMEOUT_MS: a config's `timeoutMs` may only lower it. */
   readonly timeoutMs: number;
 }
@@ -30,7 +29,7 @@ export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
         signal,
         async runCommand(name, data) {
           const started = performance.now();
-          const result = await runWebhookCommand(options.bus, name, data, caller);
+          const result = await options.runCommand(name, data, caller);
           const durationMs = performance.now() - started;
           steps.push(
             result.success
@@ -57,7 +56,7 @@ function cacheKeyOf(job: ExecutionJob): string {
 }
 
 /** A command's outcome as `doCmd` returns it inside a script. */
-export function toScriptReply(result: Awaited<ReturnType<typeof runWebhookCommand>>): ScriptCommandReply {
+export function toScriptReply(result: WebhookCommandOutcome): ScriptCommandReply {
   return result.success
     ? { isSuccessful: true, message: result.message, data: result.data, errors: [] }
     : { isSuccessful: false, message: result.message, data: null as JsonValue, errors: result.errors };

@@ -1,11 +1,9 @@
-import type { Knex } from 'knex';
-import type { CommandBus } from '../../commands/command-bus.js';
-import type { CommandCatalog, Permission } from '../../commands/command.js';
-import type { WebhookConfigDraft } from '../../commands/webhook-configs/webhook-config-draft.js';
 import type { ScriptLimits } from '../../config/config.js';
+import type { Permission } from '../../domain/permissions.js';
 import type { ExecutionType } from '../../domain/webhook-config.js';
+import type { ProcessRuntime } from '../../processes/process-runtime.js';
+import type { CommandPort } from '../command-port.js';
 import type { Executor } from '../executor.js';
-import type { ProcessRuntime } from '../process/process-runtime.js';
 import type { ScriptSandbox } from '../script/script-sandbox.js';
 
 /** The configuration field that names a type's work; each type owns exactly one. */
@@ -21,27 +19,18 @@ export const optionFieldLabels: Record<OptionField, string> = {
   correlationKey: 'Correlation key',
 };
 
-/** What a type's validation may consult besides the draft. */
-export interface TargetValidationContext {
-  readonly db: Knex;
-  readonly commands: CommandCatalog;
-  /** The saving token's permissions: what the configuration's commands will run with. */
-  readonly authority: ReadonlySet<string>;
-}
-
-/** What every executor factory is given: one bus, one sandbox, one clock for all types. */
+/** What every executor factory is given: one way to the commands, one sandbox, one process runtime for all types. */
 export interface ExecutorDeps {
-  readonly bus: CommandBus;
+  readonly commands: CommandPort;
   readonly sandbox: ScriptSandbox;
   readonly script: ScriptLimits;
-  readonly db: Knex;
-  readonly clock: () => Date;
   readonly processes: ProcessRuntime;
 }
 
 /**
- * Everything the service knows about one execution type: its documented number, the field that
- * names its work, how that field is validated and how its executor is made.
+ * Everything the executors know about one execution type: its documented number, the field that
+ * names its work and how its executor is made. How a configuration of the type is validated is the
+ * commands' part (commands/webhook-configs/target-problems.ts).
  */
 export interface ExecutionTypeDescriptor {
   readonly code: ExecutionType;
@@ -52,7 +41,5 @@ export interface ExecutionTypeDescriptor {
   readonly optionFields: readonly OptionField[];
   /** The permission the type's own work needs beyond its commands' (StartProcess: processes:write), at save and at run. */
   readonly runPermission?: Permission;
-  /** One sentence per problem with the target field (known to be present) and the type's options. */
-  targetProblems(draft: WebhookConfigDraft, context: TargetValidationContext): Promise<string[]>;
   createExecutor(deps: ExecutorDeps): Executor;
 }

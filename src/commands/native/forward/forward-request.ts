@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { AppError } from '../../../errors.js';
-import type { ForwardAllowList } from './forward-allow-list.js';
+import type { ForwardAllowList } from '../../../router/forward-allow-list.js';
 import { credentialHeaders } from './forward-headers.js';
 
 /** What to send: `originHeaders` (a config's or script's own) only go to the first URL's origin. */

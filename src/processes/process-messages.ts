@@ -1,5 +1,5 @@
 import type { SerializableContext } from 'moddle-context-serializer';
-import type { CorrelationKeyType } from '../../domain/process-instance.js';
+import type { CorrelationKeyType } from '../domain/process-instance.js';
 import { customProperties } from './process-scripts.js';
 
 /** A BPMN message as bpmn-engine reports it on a waiting activity. */

@@ -1,9 +1,9 @@
 import type { ParseResult } from 'bpmn-moddle';
 import type { SerializableContext } from 'moddle-context-serializer';
-import type { ProcessDefinition } from '../../domain/process-definition.js';
-import type { ProcessInstance, WaitingTask } from '../../domain/process-instance.js';
-import type { Db } from '../../store/open-database.js';
-import { findLatestProcessDefinitionByName } from '../../store/process-definitions.js';
+import type { ProcessDefinition } from '../domain/process-definition.js';
+import type { ProcessInstance, WaitingTask } from '../domain/process-instance.js';
+import type { Db } from '../store/open-database.js';
+import { findLatestProcessDefinitionByName } from '../store/process-definitions.js';
 import { customProperties } from './process-scripts.js';
 import { fieldOf, parseMapping } from './variable-mapping.js';
 

@@ -1,4 +1,4 @@
-import { inProcessInstanceSpan } from '../../tracing/work-spans.js';
+import { inProcessInstanceSpan } from '../tracing/work-spans.js';
 import type { ProcessRuntime } from './process-runtime.js';
 
 /**

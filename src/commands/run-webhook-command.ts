@@ -1,23 +1,10 @@
 import { fromJson, type JsonValue } from '@bufbuild/protobuf';
 import { ValueSchema } from '@bufbuild/protobuf/wkt';
-import type { CommandBus } from '../commands/command-bus.js';
-import { envelopeData } from '../commands/execute-bpm-command.js';
-import { valueFromJson } from '../commands/value-json.js';
 import { describeCause, toAppError } from '../errors.js';
-
-export type WebhookCommandOutcome =
-  | { readonly success: true; readonly message: string; readonly data: JsonValue }
-  | { readonly success: false; readonly message: string; readonly errors: readonly string[] };
-
-/** Which webhook runs the command, for which request, and the execution's cancellation. */
-export interface WebhookCaller {
-  readonly key: string;
-  readonly requestId: string;
-  /** The configuration's authority: the permissions of the token that last saved it. */
-  readonly permissions: readonly string[];
-  /** The ExecutionService call's signal: aborted when the attempt is cut off, so the command stops too. */
-  readonly signal?: AbortSignal;
-}
+import type { WebhookCaller, WebhookCommandOutcome } from '../executors/command-port.js';
+import type { CommandBus } from './command-bus.js';
+import { envelopeData } from './execute-bpm-command.js';
+import { valueFromJson } from './value-json.js';
 
 /**
  * Runs a command on behalf of a webhook: with its configuration's authority (never an operator's),

@@ -1,11 +1,14 @@
 import { clip } from '../../domain/clip.js';
-import type { TargetValidationContext } from './execution-type-descriptor.js';
+import type { CommandCatalog } from '../command.js';
 
 /**
  * A command a webhook may run: registered, not a management command, and needing a permission the
  * saving token holds (its authority: what the command will run with).
  */
-export function runnableCommandProblems(name: string, context: Omit<TargetValidationContext, 'db'>): string[] {
+export function runnableCommandProblems(
+  name: string,
+  context: { readonly commands: CommandCatalog; readonly authority: ReadonlySet<string> },
+): string[] {
   if (name === '') return ['Command name must not be empty'];
   const command = context.commands.find(name);
   if (!command) return [`Command "${clip(name)}" is not registered`];

@@ -1,4 +1,4 @@
-import { parseAddress, parseIpAllowList } from '../../../router/ip-allow-list.js';
+import { parseAddress, parseIpAllowList } from './ip-allow-list.js';
 
 /** FORWARD_ALLOWED_HOSTS, parsed: host names (`name`, `name:port`, `*.domain`), IP addresses and CIDR ranges. */
 export interface ForwardAllowList {

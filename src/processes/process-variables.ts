@@ -1,5 +1,5 @@
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { ExecutionContextJson } from '../execution-job.js';
+import type { ExecutionContextJson } from '../executors/execution-job.js';
 
 /** Keys bpmn-engine adds to `environment.variables` for its own bookkeeping. */
 const engineKeys = new Set(['fields', 'content', 'properties']);
@@ -26,4 +26,9 @@ export function startVariables(context: ExecutionContextJson): JsonObject {
       eventId: context.eventId,
     },
   };
+}
+
+/** Whether variables, as JSON, take more than `maxBytes` (PROCESS_MAX_VARIABLES_BYTES): at a start and at the end of every run. */
+export function variablesExceed(variables: Record<string, unknown>, maxBytes: number): boolean {
+  return Buffer.byteLength(JSON.stringify(variables)) > maxBytes;
 }

@@ -1,9 +1,9 @@
 import type { JsonValue } from '@bufbuild/protobuf';
-import type { ProcessDefinition } from '../../domain/process-definition.js';
-import { resolvePointer } from '../../router/idempotency-key.js';
-import type { Db } from '../../store/open-database.js';
-import { findInstancesWaitingForMessage } from '../../store/process-instances.js';
-import type { ConfigDryRun } from '../dry-run.js';
+import type { ProcessDefinition } from '../domain/process-definition.js';
+import { resolvePointer } from '../router/idempotency-key.js';
+import type { Db } from '../store/open-database.js';
+import { findInstancesWaitingForMessage } from '../store/process-instances.js';
+import type { ConfigDryRun } from '../executors/dry-run.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { correlationKeyOf, findStartMessage } from './process-messages.js';
 

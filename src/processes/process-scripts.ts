@@ -1,6 +1,6 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import { createHash } from 'node:crypto';
-import type { ScriptCommandReply, ScriptSandbox } from '../script/script-sandbox.js';
+import type { ScriptCommandReply, ScriptSandbox } from '../executors/script/script-sandbox.js';
 import { publicVariables } from './process-variables.js';
 import { checkConditionBody, withoutStrings } from './condition-expressions.js';
 import { conditionScriptSource, globalsScriptSource, standardScriptSource } from './script-source.js';

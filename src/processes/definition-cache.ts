@@ -1,8 +1,8 @@
 import * as Elements from 'bpmn-elements';
 import BpmnModdle from 'bpmn-moddle';
 import serializer, { TypeResolver, type SerializableContext } from 'moddle-context-serializer';
-import { defaultProcessSettings } from '../../config/config.js';
-import type { ProcessDefinition } from '../../domain/process-definition.js';
+import { defaultProcessSettings } from '../config/config.js';
+import type { ProcessDefinition } from '../domain/process-definition.js';
 import { createTimerEventDefinition } from './timer-event-definition.js';
 
 const maxCached = 200;

@@ -1,8 +1,8 @@
-import { listAllWebhookConfigs } from '../../store/webhook-configs.js';
 import type { Knex } from 'knex';
-import type { CommandCatalog } from '../../commands/command.js';
-import type { TargetValidationContext } from './execution-type-descriptor.js';
-import { findExecutionType } from './execution-types.js';
+import { findExecutionType } from '../../executors/types/execution-types.js';
+import { listAllWebhookConfigs } from '../../store/webhook-configs.js';
+import type { CommandCatalog } from '../command.js';
+import { targetProblems, type TargetValidationContext } from './target-problems.js';
 
 /** An enabled stored configuration whose work cannot run now, with the reasons its save would be refused. */
 export interface UnrunnableConfig {
@@ -23,7 +23,9 @@ export async function findUnrunnableConfigs(context: { db: Knex; commands: Comma
     const type = findExecutionType(config.executionType);
     if (!config.isEnabled || type?.targetField === 'executionCode') continue;
     const asSaved: TargetValidationContext = { ...context, authority: new Set(config.authority) };
-    const problems = type ? await type.targetProblems(config, asSaved) : [`Execution type ${config.executionType} is unknown`];
+    const problems = type
+      ? await targetProblems[type.name](config, asSaved)
+      : [`Execution type ${config.executionType} is unknown`];
     if (problems.length > 0) unrunnable.push({ id: config.id, key: config.key, problems });
   }
   return unrunnable;

@@ -1,12 +1,12 @@
 import type { IScripts } from 'bpmn-elements';
 import type { JsonValue } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
-import type { ProcessSettings } from '../../config/config.js';
-import type { ProcessDefinition } from '../../domain/process-definition.js';
-import { type CorrelationKeyType, isFinished, type ProcessInstance } from '../../domain/process-instance.js';
-import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
-import type { Db } from '../../store/open-database.js';
-import { findProcessDefinitionById } from '../../store/process-definitions.js';
+import type { ProcessSettings } from '../config/config.js';
+import type { ProcessDefinition } from '../domain/process-definition.js';
+import { type CorrelationKeyType, isFinished, type ProcessInstance } from '../domain/process-instance.js';
+import { type AppError, failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import type { Db } from '../store/open-database.js';
+import { findProcessDefinitionById } from '../store/process-definitions.js';
 import {
   claimDueProcessInstances,
   claimProcessInstance,
@@ -15,33 +15,18 @@ import {
   findProcessInstanceById,
   insertProcessInstance,
   saveProcessInstance,
-} from '../../store/process-instances.js';
-import type { ScriptCommandReply, ScriptSandbox } from '../script/script-sandbox.js';
+} from '../store/process-instances.js';
+import type { ScriptCommandReply, ScriptSandbox } from '../executors/script/script-sandbox.js';
 import { createCommandServiceTasks } from './command-service-tasks.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { findStartMessage } from './process-messages.js';
 import { createProcessScripts } from './process-scripts.js';
-import { findMessageDelivery } from '../../store/process-message-deliveries.js';
-import { cancelCalledInstances } from '../../store/process-calls.js';
-import { runInstance, type Advance, type RunOutcome } from './run-instance.js';
-
-export type ExecutionMode = 'Supervised' | 'FireAndForget';
-
-/** A message for the instance of a definition that waits for it under a correlation key. */
-export interface CorrelatedMessage {
-  readonly definitionId: number;
-  readonly messageName: string;
-  readonly correlationKey: string;
-  /** The key's JSON type when the sender gave one (a webhook body): an instance keyed with the other type is not a match. */
-  readonly correlationKeyType?: CorrelationKeyType;
-  /**
-   * The message: handed to a waiting instance as one variable (see messageVariableOf), never merged
-   * over its variables; the variables of the instance a message start event starts.
-   */
-  readonly variables: Record<string, unknown>;
-  /** The webhook event it comes from: delivered once across retried attempts. */
-  readonly eventId?: number;
-}
+import { findMessageDelivery } from '../store/process-message-deliveries.js';
+import { cancelCalledInstances } from '../store/process-calls.js';
+import type { CorrelatedMessage, ExecutionMode, ProcessRuntime, StartOrigin } from './process-runtime.js';
+import { variablesExceed } from './process-variables.js';
+import { runInstance } from './run-instance.js';
+import type { Advance, RunOutcome } from './run-types.js';
 
 export interface ProcessRuntimeOptions {
   readonly db: Db;
@@ -57,7 +42,7 @@ export interface ProcessRuntimeOptions {
 }
 
 /** Starts, signals, cancels and resumes process instances; one advance per instance at a time. */
-export function createProcessRuntime(options: ProcessRuntimeOptions) {
+export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRuntime {
   const definitions = createDefinitionCache({ minTimerCycleMs: options.settings.minTimerCycleMs });
   const active = new Map<number, Promise<unknown>>();
   let poller: NodeJS.Timeout | undefined;
@@ -143,7 +128,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       const step = await returningCall(parent);
       const definition = step && (await findProcessDefinitionById(options.db, parent.definitionId));
       if (!step || !definition) {
-        await claimProcessInstance(options.db, parentId, { ...lease, leaseMs: 0 });
+        await release(parentId);
         return undefined;
       }
       return { parent, outcome: await runInstance(runDeps, parent, definition, step) };
@@ -171,6 +156,17 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     return claimed;
   };
 
+  /** Lets a leased instance go without running it (its lease ends now): the poller or another process may take it at once. */
+  const release = async (id: number): Promise<void> => {
+    await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
+  };
+
+  /** Refuses a signal, message or cancel after its claim: the instance is released, then the refusal thrown. */
+  const refuse = async (id: number, refusal: AppError): Promise<never> => {
+    await release(id);
+    throw refusal;
+  };
+
   /** Runs a correlated message into an instance, checked again once its lease is held: it may have moved on. */
   const deliver = (id: number, definitionName: string, message: CorrelatedMessage, described: string) =>
     exclusive(id, async () => {
@@ -182,8 +178,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
           (message.correlationKeyType === undefined || task.correlationKeyType !== otherType(message.correlationKeyType)),
       );
       if (instance.status !== 'WAITING' || !target?.messageId) {
-        await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
-        throw notFound('Correlation failed', [`No instance of "${definitionName}" waits for ${described}`]);
+        return refuse(id, notFound('Correlation failed', [`No instance of "${definitionName}" waits for ${described}`]));
       }
       const definition = await requireDefinition(instance.definitionId);
       const outcome = await runInstance(runDeps, instance, definition, {
@@ -213,7 +208,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       definitionId: number,
       variables: Record<string, unknown>,
       mode: ExecutionMode,
-      origin: { eventId?: number; startMessage?: string } = {},
+      origin: StartOrigin = {},
     ): Promise<ProcessInstance> {
       const { eventId, startMessage } = origin;
       const definition = await requireDefinition(definitionId);
@@ -221,7 +216,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       // resumes it if its run was lost) instead of starting a second one.
       const existing = eventId === undefined ? undefined : await findProcessInstanceByEventId(options.db, eventId);
       if (existing) return existing;
-      if (Buffer.byteLength(JSON.stringify(variables)) > options.settings.maxVariablesBytes) {
+      if (variablesExceed(variables, options.settings.maxVariablesBytes)) {
         throw invalidArgument('Validation failed', [`Variables must be at most ${options.settings.maxVariablesBytes} bytes`]);
       }
       const instance = await insertProcessInstance(options.db, {
@@ -241,27 +236,29 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     async signal(id: number, taskId: string, variables: Record<string, unknown>): Promise<ProcessInstance> {
       const { instance, outcome } = await exclusive(id, async () => {
         const instance = await claim(id);
-        const release = () => claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
         if (instance.status !== 'WAITING') {
-          await release();
-          throw failedPrecondition('Signal failed', [`Process instance is ${instance.status}, not WAITING`]);
+          return refuse(id, failedPrecondition('Signal failed', [`Process instance is ${instance.status}, not WAITING`]));
         }
         const candidates = instance.waiting.filter((task) =>
           taskId ? task.id === taskId : !task.type.includes('Timer') && task.calledElement === undefined,
         );
         const target = taskId ? candidates[0] : candidates.length === 1 ? candidates[0] : undefined;
         if (!target) {
-          await release();
           const names = instance.waiting.map((task) => task.id).join(', ');
-          throw invalidArgument('Signal failed', [
-            taskId ? `Task "${taskId}" is not waiting (waiting: ${names})` : `Name the task to signal (waiting: ${names})`,
-          ]);
+          return refuse(
+            id,
+            invalidArgument('Signal failed', [
+              taskId ? `Task "${taskId}" is not waiting (waiting: ${names})` : `Name the task to signal (waiting: ${names})`,
+            ]),
+          );
         }
         if (target.childInstanceId !== undefined) {
-          await release();
-          throw failedPrecondition('Signal failed', [
-            `Task "${target.id}" waits for its called process instance ${target.childInstanceId}`,
-          ]);
+          return refuse(
+            id,
+            failedPrecondition('Signal failed', [
+              `Task "${target.id}" waits for its called process instance ${target.childInstanceId}`,
+            ]),
+          );
         }
         const definition = await requireDefinition(instance.definitionId);
         // A receive task or message event takes its message; bpmn-engine ignores its element id.
@@ -320,8 +317,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
       const cancelled = await exclusive(id, async () => {
         const instance = await claim(id);
         if (isFinished(instance.status)) {
-          await claimProcessInstance(options.db, id, { ...lease, leaseMs: 0 });
-          throw failedPrecondition('Cancellation failed', [`Process instance is already ${instance.status}`]);
+          return refuse(id, failedPrecondition('Cancellation failed', [`Process instance is already ${instance.status}`]));
         }
         const change = {
           ...instance,
@@ -372,8 +368,6 @@ export function createProcessRuntime(options: ProcessRuntimeOptions) {
     },
   };
 }
-
-export type ProcessRuntime = ReturnType<typeof createProcessRuntime>;
 
 function otherType(type: CorrelationKeyType): CorrelationKeyType {
   return type === 'string' ? 'number' : 'string';

@@ -2,16 +2,17 @@ import type { JsonValue } from '@bufbuild/protobuf';
 import type { Extension, IScripts } from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import type { SerializableContext } from 'moddle-context-serializer';
-import type { ActivityRecord } from '../../domain/process-instance.js';
-import type { ProcessDefinition } from '../../domain/process-definition.js';
-import { createCommandRecorder, type ConfigDryRun, type DryRunFlow, type ProcessDryRunPath } from '../dry-run.js';
-import type { ExecutionLogLine } from '../execution-job.js';
-import type { ScriptSandbox } from '../script/script-sandbox.js';
+import type { ActivityRecord } from '../domain/process-instance.js';
+import type { ProcessDefinition } from '../domain/process-definition.js';
+import { createCommandRecorder, type ConfigDryRun, type DryRunFlow, type ProcessDryRunPath } from '../executors/dry-run.js';
+import type { ExecutionLogLine } from '../executors/execution-job.js';
+import type { ScriptSandbox } from '../executors/script/script-sandbox.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { createEngineYield } from './engine-yield.js';
 import { createProcessScripts, customProperties } from './process-scripts.js';
 import { publicVariables } from './process-variables.js';
 import { followUncaughtErrors, uncaughtErrorSentence } from './thrown-errors.js';
+import { processEnvironment } from './process-environment.js';
 
 /** What a process dry run may use and how far it may go. */
 export interface ProcessDryRunOptions {
@@ -109,7 +110,7 @@ export async function dryRunProcess(
     await engine.execute().catch((error: Error) => stop({ status: 'ERROR', stoppedAt: '', error: error.message }));
     const outcome = await stopped;
     yielding.halt();
-    const result = publicVariables(processVariables(engine)) as JsonValue;
+    const result = publicVariables(processEnvironment(engine).variables) as JsonValue;
     // An engine that ended never settles a stop(): only a run left waiting (or cut off) is stopped.
     if (engine.state === 'running') await engine.stop();
     return {
@@ -150,7 +151,7 @@ function followPath(
     setImmediate(() => {
       // A step held for the next turn (engine-yield.ts) is work, not a wait: look again once it has started.
       if (path.holding()) return waitsAt(content);
-      // Only waiting, as run-instance.ts decides too: a boundary event armed beside its task is not the stop.
+      // Only waiting, as a run decides too (stall-watch.ts): a boundary event armed beside its task is not the stop.
       if (engine.state === 'running' && engine.activityStatus !== 'executing') {
         path.stop({ status: 'WAITING', stoppedAt: firstWaiting(engine) ?? content.id });
       }
@@ -209,14 +210,6 @@ function describeFlow(
 function firstWaiting(engine: Engine): string | undefined {
   const postponed = (engine.execution?.getPostponed() ?? []) as { id: string; type: string }[];
   return (postponed.find((activity) => activity.type !== 'bpmn:BoundaryEvent') ?? postponed[0])?.id;
-}
-
-/** The executable process's own variables (scripts write there), else the engine's. */
-function processVariables(engine: Engine): Record<string, unknown> {
-  const definition = engine.execution?.definitions[0] as unknown as
-    | { getProcesses(): { environment: { variables: Record<string, unknown> } }[] }
-    | undefined;
-  return definition?.getProcesses()[0]?.environment.variables ?? (engine.environment.variables as Record<string, unknown>);
 }
 
 /** A condition's value as JSON; `undefined` (a path that names nothing) shows as null. */

@@ -1,6 +1,6 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import type { Extension } from 'bpmn-elements';
-import type { ScriptCommandReply } from '../script/script-sandbox.js';
+import type { ScriptCommandReply } from '../executors/script/script-sandbox.js';
 import { customProperties } from './process-scripts.js';
 import { publicVariables } from './process-variables.js';
 import { fieldOf, parseMapping } from './variable-mapping.js';

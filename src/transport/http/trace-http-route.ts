@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { HttpRoute } from '../transport/http/http-types.js';
-import { contextFromHeaders } from './trace-context.js';
-import { inSpan, markFailed, type Tracing } from './tracing.js';
+import type { HttpRoute } from './http-types.js';
+import { contextFromHeaders } from '../../tracing/trace-context.js';
+import { inSpan, markFailed, type Tracing } from '../../tracing/tracing.js';
 
 const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
