@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../constant-time-equal.js';
+import { constantTimeEqual } from '../../domain/constant-time-equal.js';
 
 /**
  * Mono's `mono-webhook-secret` header: the shared secret itself, or (as some Mono integrations

@@ -1,5 +1,5 @@
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
-import { constantTimeEqual } from '../constant-time-equal.js';
+import { constantTimeEqual } from '../../domain/constant-time-equal.js';
 import type { ProviderRequest, TrustOutcome } from '../provider.js';
 
 /** Who may post Remita notifications (REMITA_ALLOWED_IPS, REMITA_ALLOW_ANY_IP, REMITA_NOTIFICATION_TOKEN). */
