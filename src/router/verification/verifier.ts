@@ -9,8 +9,11 @@ export interface VerificationInput {
   readonly now: Date;
 }
 
-/** Passed, or failed with a reason that goes to the event trace only, never to the caller. */
-export type VerificationOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * Passed (with the form of credential that passed, where a scheme accepts several), or failed with a
+ * reason that goes to the event trace only, never to the caller.
+ */
+export type VerificationOutcome = { readonly ok: true; readonly form?: string } | { readonly ok: false; readonly reason: string };
 
 /** One verification scheme. */
 export type Verifier = (input: VerificationInput) => VerificationOutcome;
