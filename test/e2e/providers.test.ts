@@ -343,6 +343,30 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     expect((await events('mono')).map((event) => event.status)).toEqual(['rejected', 'stored']);
   });
 
+  it('stores at most REFUSED_STORED_PER_MINUTE refusals of a provider a minute, with or without its configuration', async () => {
+    const bounded = await startTestService(database.db, {
+      clock: () => start,
+      startWorker: false,
+      delivery: { refusedStoredPerMinute: 2 },
+      providers: { monoWebhookSecret: monoSecret },
+    });
+    try {
+      for (let n = 0; n < 4; n++) {
+        expect((await postProvider(bounded.baseUrl, mono, monoDebitSuccessful, { 'mono-webhook-secret': 'guess' })).status).toBe(
+          401,
+        );
+      }
+    } finally {
+      await bounded.stop();
+    }
+    expect((await events('mono')).map((event) => event.status)).toEqual(['rejected', 'rejected']);
+    expect(await database.db('refused_requests').select('source', 'config_id', 'refused_total', 'not_stored_total')).toEqual([
+      { source: 'mono', config_id: null, refused_total: expect.anything(), not_stored_total: expect.anything() },
+    ]);
+    const [row] = await database.db('refused_requests').select('refused_total', 'not_stored_total');
+    expect([Number(row.refused_total), Number(row.not_stored_total)]).toEqual([4, 2]);
+  });
+
   it('answers 503 for Mono while its secret is unset, and refuses every Remita caller while REMITA_ALLOWED_IPS is unset', async () => {
     const bare = await startTestService(database.db, { startWorker: false });
     try {
