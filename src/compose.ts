@@ -21,13 +21,12 @@ import { createWorker, type Worker } from './delivery/worker.js';
 import type { ExecutionRunner } from './executors/execution-job.js';
 import { createExecutionRunner } from './executors/execution-service.js';
 import { createRemoteExecutionRunner } from './executors/remote-execution-runner.js';
-import { createProviderInbox } from './providers/provider-inbox.js';
 import { createProviders } from './providers/providers.js';
 import { logScriptHostEvent } from './executors/script/log-script-host-event.js';
 import { parseTrustedProxies } from './router/client-ip.js';
 import { countScriptHostEvent } from './metrics/count-script-host-event.js';
 import { createMetrics } from './metrics/create-metrics.js';
-import { countAttempt, instrumentInbox, instrumentProviderInbox } from './metrics/instrument-inbox.js';
+import { countAttempt, instrumentInbox } from './metrics/instrument-inbox.js';
 import { instrumentExecution } from './metrics/instrument-execution.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createMetricsRoute } from './metrics/metrics-route.js';
@@ -187,8 +186,7 @@ export function composeService(options: ServiceOptions): Service {
     insertEvent: createInsertBatches(options.db),
     onQueued: () => worker.wake(),
   };
-  const inbox = instrumentInbox(createInbox(inboxDeps), metrics, 'router');
-  const providerInbox = instrumentProviderInbox(createProviderInbox(inboxDeps), metrics);
+  const inbox = instrumentInbox(createInbox(inboxDeps), metrics);
   const providers = createProviders(options.config.providers ?? defaultProvidersConfig);
   const server = createServer({
     bus,
@@ -212,10 +210,7 @@ export function composeService(options: ServiceOptions): Service {
         options.tracing,
       ),
       ...Object.values(providers).map((provider) =>
-        traceHttpRoute(
-          createProviderRoute(provider, { inbox: providerInbox, maxBodyBytes: options.config.maxBodyBytes }),
-          options.tracing,
-        ),
+        traceHttpRoute(createProviderRoute(provider, { inbox, maxBodyBytes: options.config.maxBodyBytes }), options.tracing),
       ),
       createMetricsRoute(metrics, operations.metricsToken),
       ...(options.routes ?? []),
