@@ -83,7 +83,12 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
   registerFreshnessGauges(registry, {
     db: options.db,
     log: options.log,
-    isReady: options.isReady ?? (async () => (await options.db.raw('SELECT 1'), true)),
+    isReady:
+      options.isReady ??
+      (async () => {
+        await options.db.raw('SELECT 1');
+        return true;
+      }),
   });
 
   const onQueryError = () => storeErrors.inc({ kind: 'query' });
