@@ -122,6 +122,8 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
   if (unrepresentable) return { kind: 'invalid_body', error: unrepresentable };
 
   const orderingKey = extractOrderingKey(config.orderingKey, webhook.headers, parsed.body);
+  // Limits are kept by the workers' admission: a sync webhook of a limited configuration is queued too.
+  const queued = orderingKey !== undefined || isLimited(config);
   return acceptEvent(deps, {
     ...eventFields(base, read.body),
     source: 'router',
@@ -130,17 +132,23 @@ async function receive(deps: InboxDeps, webhook: IncomingWebhook): Promise<Inbox
     idempotency: extractIdempotencyKey(config, webhook.headers, parsed.body),
     ...(orderingKey !== undefined && { orderingKey }),
     // A paused configuration runs nothing now: a sync webhook is answered 202 with its event id. An
-    // ordered one runs after its key's earlier events: its caller waits for it up to the configuration's
-    // timeout (else orderedSyncWaitMs), then gets the 202 (docs/webhook-router.md).
-    responseMode: config.responseMode === 'async' || config.deliveryPausedAt || orderingKey !== undefined ? 'async' : 'sync',
+    // ordered one runs after its key's earlier events, a limited one when its limits let it: its caller
+    // waits for it up to the configuration's timeout (else orderedSyncWaitMs), then gets the 202
+    // (docs/webhook-router.md).
+    responseMode: config.responseMode === 'async' || config.deliveryPausedAt || queued ? 'async' : 'sync',
     ...(config.responseMode !== 'async' &&
       !config.deliveryPausedAt &&
-      orderingKey !== undefined && { awaitOutcomeMs: config.timeoutMs ?? orderedSyncWaitMs }),
+      queued && { awaitOutcomeMs: config.timeoutMs ?? orderedSyncWaitMs }),
     body: parsed.body,
   });
 }
 
-/** How long a sync caller of an ordered configuration without a timeoutMs waits for its event. */
+/** Whether the configuration's events start only as its limits allow. */
+function isLimited(config: WebhookConfig): boolean {
+  return config.maxConcurrency !== null || config.maxPerSecond !== null;
+}
+
+/** How long a sync caller of an ordered or limited configuration without a timeoutMs waits for its event. */
 const orderedSyncWaitMs = 5_000;
 
 /**
