@@ -7,7 +7,13 @@ import { describeCause, toAppError } from '../errors.js';
 
 export type WebhookCommandOutcome =
   | { readonly success: true; readonly message: string; readonly data: JsonValue }
-  | { readonly success: false; readonly message: string; readonly errors: readonly string[] };
+  | {
+      readonly success: false;
+      readonly message: string;
+      readonly errors: readonly string[];
+      /** The command's target asked to be called again no sooner than this (see retry-after.ts). */
+      readonly retryAfterMs?: number;
+    };
 
 /** Which webhook runs the command, for which request, and the execution's cancellation. */
 export interface WebhookCaller {
@@ -48,6 +54,16 @@ export async function runWebhookCommand(
     if (failure.code === 'internal') {
       return { success: false, message: failure.message, errors: [`${name} failed unexpectedly: ${describeCause(failure)}`] };
     }
-    return { success: false, message: failure.message, errors: failure.errors.length > 0 ? failure.errors : [failure.message] };
+    return {
+      success: false,
+      message: failure.message,
+      errors: failure.errors.length > 0 ? failure.errors : [failure.message],
+      ...(failure.retryAfterMs !== undefined && { retryAfterMs: failure.retryAfterMs }),
+    };
   }
+}
+
+/** A failed command's Retry-After, as a field to spread into an executor's result. */
+export function retryAfterOf(outcome: WebhookCommandOutcome): { retryAfterMs?: number } {
+  return !outcome.success && outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {};
 }

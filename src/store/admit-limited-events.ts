@@ -1,11 +1,11 @@
 import type { Db } from './open-database.js';
 
 /**
- * How long a start counts against `maxPerSecond`: a second, and a fifth more so that a target
+ * How long a start counts against `maxPerSecond`: a second, and a quarter more so that a target
  * counting its own one-second windows never sees more than the limit although requests take a
  * little more or less time to reach it (the admission, the claim and the executor lie between).
  */
-export const rateWindowMs = 1_200;
+export const rateWindowMs = 1_250;
 
 /** What one admission did for one configuration. */
 export interface LimitAdmission {

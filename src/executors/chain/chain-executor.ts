@@ -3,7 +3,7 @@ import type { CommandBus } from '../../commands/command-bus.js';
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
 import type { ExecutionJob, StepOutcome } from '../execution-job.js';
-import { runWebhookCommand } from '../run-webhook-command.js';
+import { retryAfterOf, runWebhookCommand } from '../run-webhook-command.js';
 import { inChainStepSpan } from '../../tracing/work-spans.js';
 
 /**
@@ -53,7 +53,7 @@ export function createChainExecutor(bus: CommandBus): Executor {
           if (!outcome.success) {
             steps.push({ commandName: step.commandName, success: false, error: outcome.errors.join('; '), durationMs });
             const errors = [`Step ${index + 1} (${step.commandName}) failed: ${outcome.errors.join('; ')}`];
-            return { success: false, errors, steps };
+            return { success: false, errors, steps, ...retryAfterOf(outcome) };
           }
           steps.push({ commandName: step.commandName, success: true, data: outcome.data, durationMs });
           previous = outcome.data;

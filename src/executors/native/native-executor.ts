@@ -1,7 +1,7 @@
 import type { CommandBus } from '../../commands/command-bus.js';
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
-import { runWebhookCommand } from '../run-webhook-command.js';
+import { retryAfterOf, runWebhookCommand } from '../run-webhook-command.js';
 
 /**
  * Type 0: runs the registered command `commandName` with the webhook context as its input, within
@@ -17,7 +17,7 @@ export function createNativeExecutor(bus: CommandBus): Executor {
         if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
           return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(job)} ms`);
         }
-        if (!outcome.success) return failedResult(...outcome.errors);
+        if (!outcome.success) return { ...failedResult(...outcome.errors), ...retryAfterOf(outcome) };
         return { success: true, data: outcome.data };
       });
     },

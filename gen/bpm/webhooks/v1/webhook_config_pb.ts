@@ -224,7 +224,7 @@ export type WebHookConfig = Message<"bpm.webhooks.v1.WebHookConfig"> & {
   maxConcurrency?: number | undefined;
 
   /**
-   * At most this many of its events start per second (in any 1.2 s of the database clock, so a target
+   * At most this many of its events start per second (in any 1.25 s of the database clock, so a target
    * counting its own one-second windows never sees more), across every process. Absent: no limit.
    *
    * @generated from field: optional int32 max_per_second = 33;
