@@ -10,8 +10,6 @@ import type { Db } from '../store/open-database.js';
 export interface LimitAdmissionPass {
   /** Admits up to `room` events when a look is due (or `force`); answers in how many ms it wants to look again. */
   run(room: number, force?: boolean): Promise<{ readonly admitted: number; readonly lookAgainInMs: number }>;
-  /** A run of a limited configuration ended here, or its events were announced: look at the next turn. */
-  lookSoon(): void;
 }
 
 /** How soon a configuration held by maxConcurrency is looked at again (another process's run may have ended). */
@@ -40,9 +38,6 @@ export function createLimitAdmission(db: Db, log: Logger, idleLookMs: number): L
       }
       nextLookAt = performance.now() + lookAgainInMs;
       return { admitted, lookAgainInMs };
-    },
-    lookSoon() {
-      nextLookAt = 0;
     },
   };
 }

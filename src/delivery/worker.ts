@@ -123,7 +123,6 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     wake() {
       queueLooksEmpty = false;
-      options.admission?.lookSoon();
       schedule(0);
     },
     async drain() {

@@ -118,4 +118,30 @@ describe.each(engines)('delivery limits and Retry-After on %s', (engine) => {
     await allSucceeded(ids, 15_000);
     expect(target.state.maxInFlight).toBe(1);
   });
+
+  it('takes limits as positive whole numbers, keeps them on an update that omits them, and removes one given 0', async () => {
+    const refused = await command(service.baseUrl, 'CreateWebHookConfigCommand', {
+      key: 'bad-limits',
+      path: '/bad-limits',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+      maxConcurrency: -1,
+      maxPerSecond: 20_000,
+    });
+    expect(refused).toMatchObject({
+      success: false,
+      errors: [
+        'Max concurrency must be a whole number between 1 and 10000',
+        'Max per second must be a whole number between 1 and 10000',
+      ],
+    });
+    const config = await forwarding('core-updated', { maxConcurrency: 4, maxPerSecond: 50 });
+    expect(config).toMatchObject({ maxConcurrency: 4, maxPerSecond: 50 });
+    const kept = await command(service.baseUrl, 'UpdateWebHookConfigCommand', { id: config.id, description: 'core' });
+    expect(kept.data).toMatchObject({ maxConcurrency: 4, maxPerSecond: 50 });
+    const removed = await command(service.baseUrl, 'UpdateWebHookConfigCommand', { id: config.id, maxPerSecond: 0 });
+    expect(removed.data).toMatchObject({ maxConcurrency: 4 });
+    expect((removed.data as { maxPerSecond?: number }).maxPerSecond).toBeUndefined();
+  });
 });

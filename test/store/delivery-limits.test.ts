@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookConfig, WebhookConfigFields } from '../../src/domain/webhook-config.js';
-import { admitLimitedEvents, backOffConfiguration, findLimitWaits } from '../../src/store/admit-limited-events.js';
+import { admitLimitedEvents, backOffConfiguration, findLimitWaits, rateWindowMs } from '../../src/store/admit-limited-events.js';
 import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { pauseWebhookDelivery, resumeWebhookDelivery } from '../../src/store/delivery-pause.js';
 import { insertWebhookConfig, updateWebhookConfig } from '../../src/store/webhook-configs.js';
@@ -70,7 +70,7 @@ describe.each(engines)('delivery limits on %s', (engine) => {
     const admission = await admitLimitedEvents(database.db, core.id, 10);
     expect(admission.admitted).toBe(0);
     expect(admission.freeInMs).toBeGreaterThan(0);
-    expect(admission.freeInMs).toBeLessThanOrEqual(1_200);
+    expect(admission.freeInMs).toBeLessThanOrEqual(rateWindowMs);
     expect(await claimedIds(10)).toEqual(ids.slice(0, 3));
     // The window passes on the database's clock.
     await database
