@@ -66,6 +66,8 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   authority: ['webhooks:write'],
   deliveryPausedAt: null,
   orderingKey: null,
+  maxConcurrency: null,
+  maxPerSecond: null,
   commandName: null,
   commandChain: null,
   executionCode: null,

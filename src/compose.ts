@@ -18,6 +18,7 @@ import { createLeaseKeepers } from './delivery/lease-keeper.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createSettleBatches } from './delivery/settle-batches.js';
 import { createWorker, type Worker } from './delivery/worker.js';
+import { createLimitAdmission } from './delivery/limit-admission.js';
 import type { ExecutionRunner } from './executors/execution-job.js';
 import { createExecutionRunner } from './executors/execution-service.js';
 import { createRemoteExecutionRunner } from './executors/remote-execution-runner.js';
@@ -42,6 +43,8 @@ import { listenToChannel, type ChannelListener } from './store/listen-to-channel
 import { createProviderRoute } from './transport/webhooks/provider-route.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
+/** How often a worker looks for events waiting for their configurations' limits when it knows of none. */
+const limitIdleLookMs = 200;
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
     Partial<
@@ -166,6 +169,7 @@ export function composeService(options: ServiceOptions): Service {
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
     claim: (limit, sent) => claimAttempts({ ...attemptDeps, leaseMs: delivery.leaseMs, configs }, limit, sent),
+    admission: createLimitAdmission(options.db, attemptDeps.log, Math.min(delivery.workerPollMs, limitIdleLookMs)),
     run: async (event, start) => {
       // Every log line of an attempt carries the request id the event came in with.
       const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;

@@ -43,6 +43,8 @@ function configIntake(config: WebhookConfig, by: 'path' | 'key'): Intake {
     events(body, rawBody, headers) {
       const orderingKey = extractOrderingKey(config.orderingKey, headers, body);
       const runsNow = config.responseMode !== 'async' && !config.deliveryPausedAt;
+      // Limits are kept by the workers' admission: a sync webhook of a limited configuration is queued too.
+      const queued = orderingKey !== undefined || isLimited(config);
       return {
         ok: true,
         events: [
@@ -50,11 +52,12 @@ function configIntake(config: WebhookConfig, by: 'path' | 'key'): Intake {
             rawBody,
             idempotency: extractIdempotencyKey(config, headers, body),
             // A paused configuration runs nothing now: a sync webhook is answered 202 with its event id. An
-            // ordered one runs after its key's earlier events: its caller waits for it up to the configuration's
-            // timeout (else orderedSyncWaitMs), then gets the 202 (docs/webhook-router.md).
-            responseMode: runsNow && orderingKey === undefined ? 'sync' : 'async',
+            // ordered one runs after its key's earlier events, a limited one when its limits let it: its caller
+            // waits for it up to the configuration's timeout (else orderedSyncWaitMs), then gets the 202
+            // (docs/webhook-router.md).
+            responseMode: runsNow && !queued ? 'sync' : 'async',
             ...(orderingKey !== undefined && { orderingKey }),
-            ...(runsNow && orderingKey !== undefined && { awaitOutcomeMs: config.timeoutMs ?? orderedSyncWaitMs }),
+            ...(runsNow && queued && { awaitOutcomeMs: config.timeoutMs ?? orderedSyncWaitMs }),
             body,
           },
         ],
@@ -63,7 +66,12 @@ function configIntake(config: WebhookConfig, by: 'path' | 'key'): Intake {
   };
 }
 
-/** How long a sync caller of an ordered configuration without a timeoutMs waits for its event. */
+/** Whether the configuration's events start only as its limits allow. */
+function isLimited(config: WebhookConfig): boolean {
+  return config.maxConcurrency !== null || config.maxPerSecond !== null;
+}
+
+/** How long a sync caller of an ordered or limited configuration without a timeoutMs waits for its event. */
 const orderedSyncWaitMs = 5_000;
 
 /**

@@ -10,6 +10,7 @@ import type { EventSettlement } from '../store/webhook-events.js';
 import { inProcessSpan, inSettleSpan } from '../tracing/messaging-spans.js';
 import { describeAttempt } from '../tracing/describe-attempt.js';
 import type { Tracing } from '../tracing/tracing.js';
+import { backOffConfiguration } from '../store/admit-limited-events.js';
 import { buildExecutionJob } from './build-execution-job.js';
 import { outwardOutcome } from './outward-outcome.js';
 import { leaseMarginMs, type LeaseKeeper, type LeaseKeepers } from './lease-keeper.js';
@@ -113,8 +114,10 @@ async function attempt(
   const result = outwardOutcome(executed, config);
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
   const now = deps.clock();
+  const deferMs = deferral(result, mode, config, event);
+  if (config && !result.success && result.retryAfterMs !== undefined) await noteBackOff(deps, config, result.retryAfterMs);
   const finish: AttemptFinish = {
-    outcome: result.success ? 'succeeded' : 'failed',
+    outcome: result.success ? 'succeeded' : deferMs !== undefined ? 'deferred' : 'failed',
     finishedAt: now,
     durationMs: performance.now() - started,
     errors,
@@ -126,9 +129,15 @@ async function attempt(
   const settlement: EventSettlement = errors
     ? mode === 'sync'
       ? { status: 'failed', errors, at: now }
-      : event.attempts >= event.maxAttempts || !config
-        ? { status: 'dead', errors, at: now }
-        : { status: 'queued', errors, retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)) }
+      : deferMs !== undefined
+        ? { status: 'queued', errors, retryAt: new Date(now.getTime() + deferMs) }
+        : event.attempts >= event.maxAttempts || !config
+          ? { status: 'dead', errors, at: now }
+          : {
+              status: 'queued',
+              errors,
+              retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)),
+            }
     : { status: 'succeeded', result: data, httpResponse, at: now };
   // A failed attempt is worth an operator's look: warn, with what went wrong.
   deps.log[errors ? 'warn' : 'info'](
@@ -161,11 +170,40 @@ async function attempt(
   return { result: attemptResult, settling };
 }
 
+/**
+ * An event may be given this many attempts in all, counting those deferred by Retry-After: past it,
+ * a 429 or 503 counts as a failed attempt like any other, so a target that always asks for more
+ * time cannot keep an event alive for ever.
+ */
+export const maxAttemptsWithDeferrals = 200;
+
+/**
+ * How long a failed async attempt is deferred instead of counted: the target answered 429 or 503
+ * with Retry-After (capped at an hour where it was parsed). The settle then gives its event one more
+ * attempt, so the deferred one does not count against maxAttempts.
+ */
+function deferral(
+  result: Pick<ExecutionOutcome, 'success' | 'retryAfterMs'>,
+  mode: 'sync' | 'async',
+  config: WebhookConfig | undefined,
+  event: WebhookEvent,
+): number | undefined {
+  if (result.success || result.retryAfterMs === undefined || mode !== 'async' || !config) return undefined;
+  return event.maxAttempts < maxAttemptsWithDeferrals ? result.retryAfterMs : undefined;
+}
+
+/** The configuration's next runs wait too (on the database clock, every process): a failure to note it only costs that. */
+async function noteBackOff(deps: AttemptDeps, config: WebhookConfig, retryAfterMs: number): Promise<void> {
+  await backOffConfiguration(deps.db, config.id, retryAfterMs).catch((error: unknown) =>
+    deps.log.warn({ err: error, configId: config.id }, 'cannot note the back-off a target asked for'),
+  );
+}
+
 function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
-type NotRun = Pick<ExecutionOutcome, 'success' | 'data' | 'errors' | 'httpResponse' | 'logs' | 'steps'>;
+type NotRun = Pick<ExecutionOutcome, 'success' | 'data' | 'errors' | 'httpResponse' | 'logs' | 'steps' | 'retryAfterMs'>;
 
 function notRun(error: string): NotRun {
   return { success: false, data: null, errors: [error], httpResponse: null, logs: [], steps: [] };

@@ -43,6 +43,8 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     maxAttempts: input.maxAttempts ?? null,
     idempotencyKey: emptyToNull(input.idempotencyKey.trim()),
     orderingKey: emptyToNull(input.orderingKey.trim()),
+    maxConcurrency: input.maxConcurrency ?? null,
+    maxPerSecond: input.maxPerSecond ?? null,
     verification: toVerificationSettings(input.verification, null),
   });
 }
@@ -74,6 +76,8 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     maxAttempts: input.maxAttempts ?? base.maxAttempts,
     idempotencyKey: input.idempotencyKey === undefined ? base.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
     orderingKey: input.orderingKey === undefined ? base.orderingKey : emptyToNull(input.orderingKey.trim()),
+    maxConcurrency: limitFromUpdate(input.maxConcurrency, base.maxConcurrency),
+    maxPerSecond: limitFromUpdate(input.maxPerSecond, base.maxPerSecond),
     verification: input.verification ? toVerificationSettings(input.verification, base.verification) : base.verification,
   });
 }
@@ -123,6 +127,12 @@ function toVerificationSettings(
     encoding: input.encoding.trim().toLowerCase(),
     toleranceSeconds: input.toleranceSeconds ?? null,
   };
+}
+
+/** An update's limit: absent keeps the stored one, 0 removes it, anything else is validated as given. */
+function limitFromUpdate(input: number | undefined, stored: number | null): number | null {
+  if (input === undefined) return stored;
+  return input === 0 ? null : input;
 }
 
 function emptyToNull(value: string): string | null {
