@@ -14,7 +14,7 @@ import { backOffConfiguration } from '../store/admit-limited-events.js';
 import { buildExecutionJob } from './build-execution-job.js';
 import { outwardOutcome } from './outward-outcome.js';
 import { leaseMarginMs, type LeaseKeeper, type LeaseKeepers } from './lease-keeper.js';
-import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
+import { judgeAttempt, type RetryPolicy } from './retry-policy.js';
 import type { SettleAttempt } from './settle-batches.js';
 import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
 
@@ -114,10 +114,22 @@ async function attempt(
   const result = outwardOutcome(executed, config);
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
   const now = deps.clock();
-  const deferMs = deferral(result, mode, config, event);
   if (config && !result.success && result.retryAfterMs !== undefined) await noteBackOff(deps, config, result.retryAfterMs);
+  const verdict = judgeAttempt(
+    {
+      mode,
+      attempt: event.attempts,
+      maxAttempts: event.maxAttempts,
+      configured: config !== undefined,
+      errors,
+      retryAfterMs: result.success ? undefined : result.retryAfterMs,
+    },
+    now,
+    deps.policy,
+    deps.random,
+  );
   const finish: AttemptFinish = {
-    outcome: result.success ? 'succeeded' : deferMs !== undefined ? 'deferred' : 'failed',
+    outcome: verdict.outcome,
     finishedAt: now,
     durationMs: performance.now() - started,
     errors,
@@ -126,19 +138,8 @@ async function attempt(
   };
   const data = result.success ? result.data : null;
   const httpResponse = directResponse(result.httpResponse);
-  const settlement: EventSettlement = errors
-    ? mode === 'sync'
-      ? { status: 'failed', errors, at: now }
-      : deferMs !== undefined
-        ? { status: 'queued', errors, retryAt: new Date(now.getTime() + deferMs) }
-        : event.attempts >= event.maxAttempts || !config
-          ? { status: 'dead', errors, at: now }
-          : {
-              status: 'queued',
-              errors,
-              retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)),
-            }
-    : { status: 'succeeded', result: data, httpResponse, at: now };
+  const settlement: EventSettlement =
+    verdict.outcome === 'succeeded' ? { status: 'succeeded', result: data, httpResponse, at: now } : verdict.settlement;
   // A failed attempt is worth an operator's look: warn, with what went wrong.
   deps.log[errors ? 'warn' : 'info'](
     {
@@ -168,28 +169,6 @@ async function attempt(
         ? { kind: 'failed', errors, settlement: settlement.status }
         : { kind: 'succeeded', data, httpResponse };
   return { result: attemptResult, settling };
-}
-
-/**
- * An event may be given this many attempts in all, counting those deferred by Retry-After: past it,
- * a 429 or 503 counts as a failed attempt like any other, so a target that always asks for more
- * time cannot keep an event alive for ever.
- */
-export const maxAttemptsWithDeferrals = 200;
-
-/**
- * How long a failed async attempt is deferred instead of counted: the target answered 429 or 503
- * with Retry-After (capped at an hour where it was parsed). The settle then gives its event one more
- * attempt, so the deferred one does not count against maxAttempts.
- */
-function deferral(
-  result: Pick<ExecutionOutcome, 'success' | 'retryAfterMs'>,
-  mode: 'sync' | 'async',
-  config: WebhookConfig | undefined,
-  event: WebhookEvent,
-): number | undefined {
-  if (result.success || result.retryAfterMs === undefined || mode !== 'async' || !config) return undefined;
-  return event.maxAttempts < maxAttemptsWithDeferrals ? result.retryAfterMs : undefined;
 }
 
 /** The configuration's next runs wait too (on the database clock, every process): a failure to note it only costs that. */
