@@ -27,6 +27,7 @@ import { resumeWebHookDelivery } from './webhook-configs/resume-web-hook-deliver
 import { createTestWebHookConfig, type DryRunOptions } from './webhook-configs/test-web-hook-config.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
+import { getDeliveryOverview } from './webhook-events/get-delivery-overview.js';
 import { getWebhookEventCountsByMinute } from './webhook-events/get-webhook-event-counts-by-minute.js';
 import { getWebhookEventList } from './webhook-events/get-webhook-event-list.js';
 import { createReplayWebhookEvent, type ReplayOptions } from './webhook-events/replay-webhook-event.js';
@@ -48,6 +49,7 @@ export const builtInCommands = {
   GetWebhookEventListQuery: getWebhookEventList,
   GetWebhookEventByIdQuery: getWebhookEventById,
   GetWebhookEventCountsByMinuteQuery: getWebhookEventCountsByMinute,
+  GetDeliveryOverviewQuery: getDeliveryOverview,
   EchoCommand: echoCommand,
   DeployProcessDefinitionCommand: deployProcessDefinition,
   GetProcessDefinitionListQuery: getProcessDefinitionList,

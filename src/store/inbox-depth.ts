@@ -31,3 +31,15 @@ export async function countInboxBySource(db: Db, now: Date): Promise<InboxDepth[
     oldestDueAgeSeconds: row.oldest_due === null ? 0 : Math.max(0, (now.getTime() - new Date(row.oldest_due).getTime()) / 1_000),
   }));
 }
+
+/** The event that has waited longest since it became due (none held, parked or running), if any. */
+export async function findOldestDueEvent(db: Db, now: Date): Promise<number | undefined> {
+  const row = (await db(queueTable)
+    .select('event_id')
+    .whereNull('lease_owner')
+    .where('parked', false)
+    .where('due_at', '<=', now)
+    .orderBy([{ column: 'due_at' }, { column: 'event_id' }])
+    .first()) as { event_id: string | number } | undefined;
+  return row === undefined ? undefined : Number(row.event_id);
+}

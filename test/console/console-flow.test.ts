@@ -122,6 +122,9 @@ describe('the web console, in Debian chromium, against the real service', () => 
     await page.getByText('The counts as a table').click();
     const perMinute = page.getByTestId('per-minute-table');
     await expect.poll(() => perMinute.locator('tbody td').allTextContents()).toEqual(['1', '0', '0']);
+    // The per-configuration counts come from the same overview call: succeeded, failed, dead, queued.
+    const ordersRow = page.getByRole('row', { name: /orders-paid/ });
+    await expect.poll(() => ordersRow.locator('td').allTextContents()).toEqual(['1', '0', '0', '0']);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Bearer token', { exact: true }).waitFor();

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/webhook_event_service.proto.
  */
 export const file_bpm_webhooks_v1_webhook_event_service: GenFile = /*@__PURE__*/
-  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiwQMKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVldmVudBgJIAEoCRISCgphY2NvdW50X2lkGAogASgJEhIKCm1hbmRhdGVfaWQYCyABKAkSEwoLY3VzdG9tZXJfaWQYDCABKAkSEQoJcmVmZXJlbmNlGA0gASgJEhgKC2Ftb3VudF9rb2JvGA4gASgDSAOIAQESFQoNYm9keV9jb250YWlucxgPIAEoCUIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZUIMCgpfY29uZmlnX2lkQg4KDF9hbW91bnRfa29ibyJ9ChBXZWJob29rRXZlbnRQYWdlEiwKBWl0ZW1zGAEgAygLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudBITCgt0b3RhbF9jb3VudBgCIAEoBRITCgtwYWdlX251bWJlchgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUiXwobR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLwoEZGF0YRgCIAEoCzIhLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnRQYWdlIiYKGEdldFdlYmhvb2tFdmVudEJ5SWRRdWVyeRIKCgJpZBgBIAEoAyJbChtHZXRXZWJob29rRXZlbnRCeUlkUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIrCgRkYXRhGAIgASgLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudCKfAgoZUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBIPCgJpZBgBIAEoA0gAiAEBEhYKCWNvbmZpZ19pZBgCIAEoA0gBiAEBEgsKA2tleRgDIAEoCRIOCgZzb3VyY2UYBCABKAkSDgoGc3RhdHVzGAUgASgJEjEKDXJlY2VpdmVkX2Zyb20YBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgVsaW1pdBgIIAEoBUgCiAEBEhUKDWJvZHlfY29udGFpbnMYCSABKAlCBQoDX2lkQgwKCl9jb25maWdfaWRCCAoGX2xpbWl0IjsKDlJlcGxheWVkRXZlbnRzEhYKDnJlcGxheWVkX2NvdW50GAEgASgFEhEKCWV2ZW50X2lkcxgCIAMoAyJcChpSZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi0KBGRhdGEYAiABKAsyHy5icG0ud2ViaG9va3MudjEuUmVwbGF5ZWRFdmVudHMidQoiR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoJY29uZmlnX2lkGAIgASgDSACIAQFCDAoKX2NvbmZpZ19pZCKEAQoTRXZlbnRDb3VudHNCeU1pbnV0ZRIqCgZtaW51dGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGFjY2VwdGVkGAIgASgFEhEKCXN1Y2NlZWRlZBgDIAEoBRIOCgZmYWlsZWQYBCABKAUSDAoEZGVhZBgFIAEoBSJQChdFdmVudENvdW50c0J5TWludXRlUGFnZRI1CgdidWNrZXRzGAEgAygLMiQuYnBtLndlYmhvb2tzLnYxLkV2ZW50Q291bnRzQnlNaW51dGUicAolR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjYKBGRhdGEYAiABKAsyKC5icG0ud2ViaG9va3MudjEuRXZlbnRDb3VudHNCeU1pbnV0ZVBhZ2UiOwoTTGlzdFBhcmtlZEtleXNRdWVyeRIWCgljb25maWdfaWQYASABKANIAIgBAUIMCgpfY29uZmlnX2lkIqYBCglQYXJrZWRLZXkSEQoJY29uZmlnX2lkGAEgASgDEhIKCmNvbmZpZ19rZXkYAiABKAkSFAoMb3JkZXJpbmdfa2V5GAMgASgJEhUKDWRlYWRfZXZlbnRfaWQYBCABKAMSFgoOd2FpdGluZ19ldmVudHMYBSABKAMSLQoJcGFya2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI3CgpQYXJrZWRLZXlzEikKBWl0ZW1zGAEgAygLMhouYnBtLndlYmhvb2tzLnYxLlBhcmtlZEtleSJUChZMaXN0UGFya2VkS2V5c1Jlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKQoEZGF0YRgCIAEoCzIbLmJwbS53ZWJob29rcy52MS5QYXJrZWRLZXlzIl0KGVJlbGVhc2VPcmRlcmluZ0tleUNvbW1hbmQSEQoJY29uZmlnX2lkGAEgASgDEhQKDG9yZGVyaW5nX2tleRgCIAEoCRIXCg9za2lwX2RlYWRfZXZlbnQYAyABKAgiNQoLUmVsZWFzZWRLZXkSFQoNZGVhZF9ldmVudF9pZBgBIAEoAxIPCgdvdXRjb21lGAIgASgJIlkKGlJlbGVhc2VPcmRlcmluZ0tleVJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKgoEZGF0YRgCIAEoCzIcLmJwbS53ZWJob29rcy52MS5SZWxlYXNlZEtleTLDBQoTV2ViaG9va0V2ZW50U2VydmljZRJuChNHZXRXZWJob29rRXZlbnRMaXN0EikuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudExpc3RRdWVyeRosLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UmVzcG9uc2USbgoTR2V0V2ViaG9va0V2ZW50QnlJZBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRCeUlkUXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFJlc3BvbnNlEm0KElJlcGxheVdlYmhvb2tFdmVudBIqLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRDb21tYW5kGisuYnBtLndlYmhvb2tzLnYxLlJlcGxheVdlYmhvb2tFdmVudFJlc3BvbnNlEowBCh1HZXRXZWJob29rRXZlbnRDb3VudHNCeU1pbnV0ZRIzLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRDb3VudHNCeU1pbnV0ZVF1ZXJ5GjYuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudENvdW50c0J5TWludXRlUmVzcG9uc2USXwoOTGlzdFBhcmtlZEtleXMSJC5icG0ud2ViaG9va3MudjEuTGlzdFBhcmtlZEtleXNRdWVyeRonLmJwbS53ZWJob29rcy52MS5MaXN0UGFya2VkS2V5c1Jlc3BvbnNlEm0KElJlbGVhc2VPcmRlcmluZ0tleRIqLmJwbS53ZWJob29rcy52MS5SZWxlYXNlT3JkZXJpbmdLZXlDb21tYW5kGisuYnBtLndlYmhvb2tzLnYxLlJlbGVhc2VPcmRlcmluZ0tleVJlc3BvbnNlYgZwcm90bzM", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
+  fileDesc("CiticG0vd2ViaG9va3MvdjEvd2ViaG9va19ldmVudF9zZXJ2aWNlLnByb3RvEg9icG0ud2ViaG9va3MudjEiwQMKGEdldFdlYmhvb2tFdmVudExpc3RRdWVyeRIYCgtwYWdlX251bWJlchgBIAEoBUgAiAEBEhYKCXBhZ2Vfc2l6ZRgCIAEoBUgBiAEBEhYKCWNvbmZpZ19pZBgDIAEoA0gCiAEBEgsKA2tleRgEIAEoCRIOCgZzb3VyY2UYBSABKAkSDgoGc3RhdHVzGAYgASgJEjEKDXJlY2VpdmVkX2Zyb20YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVldmVudBgJIAEoCRISCgphY2NvdW50X2lkGAogASgJEhIKCm1hbmRhdGVfaWQYCyABKAkSEwoLY3VzdG9tZXJfaWQYDCABKAkSEQoJcmVmZXJlbmNlGA0gASgJEhgKC2Ftb3VudF9rb2JvGA4gASgDSAOIAQESFQoNYm9keV9jb250YWlucxgPIAEoCUIOCgxfcGFnZV9udW1iZXJCDAoKX3BhZ2Vfc2l6ZUIMCgpfY29uZmlnX2lkQg4KDF9hbW91bnRfa29ibyJ9ChBXZWJob29rRXZlbnRQYWdlEiwKBWl0ZW1zGAEgAygLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudBITCgt0b3RhbF9jb3VudBgCIAEoBRITCgtwYWdlX251bWJlchgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUiXwobR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSLwoEZGF0YRgCIAEoCzIhLmJwbS53ZWJob29rcy52MS5XZWJob29rRXZlbnRQYWdlIiYKGEdldFdlYmhvb2tFdmVudEJ5SWRRdWVyeRIKCgJpZBgBIAEoAyJbChtHZXRXZWJob29rRXZlbnRCeUlkUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIrCgRkYXRhGAIgASgLMh0uYnBtLndlYmhvb2tzLnYxLldlYmhvb2tFdmVudCKfAgoZUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBIPCgJpZBgBIAEoA0gAiAEBEhYKCWNvbmZpZ19pZBgCIAEoA0gBiAEBEgsKA2tleRgDIAEoCRIOCgZzb3VyY2UYBCABKAkSDgoGc3RhdHVzGAUgASgJEjEKDXJlY2VpdmVkX2Zyb20YBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX3RvGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgVsaW1pdBgIIAEoBUgCiAEBEhUKDWJvZHlfY29udGFpbnMYCSABKAlCBQoDX2lkQgwKCl9jb25maWdfaWRCCAoGX2xpbWl0IjsKDlJlcGxheWVkRXZlbnRzEhYKDnJlcGxheWVkX2NvdW50GAEgASgFEhEKCWV2ZW50X2lkcxgCIAMoAyJcChpSZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEi0KBGRhdGEYAiABKAsyHy5icG0ud2ViaG9va3MudjEuUmVwbGF5ZWRFdmVudHMidQoiR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoJY29uZmlnX2lkGAIgASgDSACIAQFCDAoKX2NvbmZpZ19pZCKEAQoTRXZlbnRDb3VudHNCeU1pbnV0ZRIqCgZtaW51dGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGFjY2VwdGVkGAIgASgFEhEKCXN1Y2NlZWRlZBgDIAEoBRIOCgZmYWlsZWQYBCABKAUSDAoEZGVhZBgFIAEoBSJQChdFdmVudENvdW50c0J5TWludXRlUGFnZRI1CgdidWNrZXRzGAEgAygLMiQuYnBtLndlYmhvb2tzLnYxLkV2ZW50Q291bnRzQnlNaW51dGUicAolR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEjYKBGRhdGEYAiABKAsyKC5icG0ud2ViaG9va3MudjEuRXZlbnRDb3VudHNCeU1pbnV0ZVBhZ2UiOwoTTGlzdFBhcmtlZEtleXNRdWVyeRIWCgljb25maWdfaWQYASABKANIAIgBAUIMCgpfY29uZmlnX2lkIqYBCglQYXJrZWRLZXkSEQoJY29uZmlnX2lkGAEgASgDEhIKCmNvbmZpZ19rZXkYAiABKAkSFAoMb3JkZXJpbmdfa2V5GAMgASgJEhUKDWRlYWRfZXZlbnRfaWQYBCABKAMSFgoOd2FpdGluZ19ldmVudHMYBSABKAMSLQoJcGFya2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI3CgpQYXJrZWRLZXlzEikKBWl0ZW1zGAEgAygLMhouYnBtLndlYmhvb2tzLnYxLlBhcmtlZEtleSJUChZMaXN0UGFya2VkS2V5c1Jlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKQoEZGF0YRgCIAEoCzIbLmJwbS53ZWJob29rcy52MS5QYXJrZWRLZXlzIl0KGVJlbGVhc2VPcmRlcmluZ0tleUNvbW1hbmQSEQoJY29uZmlnX2lkGAEgASgDEhQKDG9yZGVyaW5nX2tleRgCIAEoCRIXCg9za2lwX2RlYWRfZXZlbnQYAyABKAgiNQoLUmVsZWFzZWRLZXkSFQoNZGVhZF9ldmVudF9pZBgBIAEoAxIPCgdvdXRjb21lGAIgASgJIlkKGlJlbGVhc2VPcmRlcmluZ0tleVJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSKgoEZGF0YRgCIAEoCzIcLmJwbS53ZWJob29rcy52MS5SZWxlYXNlZEtleSJFChhHZXREZWxpdmVyeU92ZXJ2aWV3UXVlcnkSKQoFc2luY2UYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrUBChFDb25maWdFdmVudENvdW50cxIRCgljb25maWdfaWQYASABKAMSEgoKY29uZmlnX2tleRgCIAEoCRISCgppc19lbmFibGVkGAMgASgIEhEKCXN1Y2NlZWRlZBgEIAEoBRIOCgZmYWlsZWQYBSABKAUSDAoEZGVhZBgGIAEoBRIOCgZxdWV1ZWQYByABKAUSEgoKcHJvY2Vzc2luZxgIIAEoBRIQCghyZWplY3RlZBgJIAEoBSLwAQoQRGVsaXZlcnlPdmVydmlldxIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcXVldWVkGAIgASgDEhIKCnByb2Nlc3NpbmcYAyABKAMSHgoWb2xkZXN0X2R1ZV9hZ2Vfc2Vjb25kcxgEIAEoARIgChNvbGRlc3RfZHVlX2V2ZW50X2lkGAUgASgDSACIAQESMwoHY29uZmlncxgGIAMoCzIiLmJwbS53ZWJob29rcy52MS5Db25maWdFdmVudENvdW50c0IWChRfb2xkZXN0X2R1ZV9ldmVudF9pZCJfChtHZXREZWxpdmVyeU92ZXJ2aWV3UmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIvCgRkYXRhGAIgASgLMiEuYnBtLndlYmhvb2tzLnYxLkRlbGl2ZXJ5T3ZlcnZpZXcyswYKE1dlYmhvb2tFdmVudFNlcnZpY2USbgoTR2V0V2ViaG9va0V2ZW50TGlzdBIpLmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRMaXN0UXVlcnkaLC5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50TGlzdFJlc3BvbnNlEm4KE0dldFdlYmhvb2tFdmVudEJ5SWQSKS5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50QnlJZFF1ZXJ5GiwuYnBtLndlYmhvb2tzLnYxLkdldFdlYmhvb2tFdmVudEJ5SWRSZXNwb25zZRJtChJSZXBsYXlXZWJob29rRXZlbnQSKi5icG0ud2ViaG9va3MudjEuUmVwbGF5V2ViaG9va0V2ZW50Q29tbWFuZBorLmJwbS53ZWJob29rcy52MS5SZXBsYXlXZWJob29rRXZlbnRSZXNwb25zZRKMAQodR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGUSMy5icG0ud2ViaG9va3MudjEuR2V0V2ViaG9va0V2ZW50Q291bnRzQnlNaW51dGVRdWVyeRo2LmJwbS53ZWJob29rcy52MS5HZXRXZWJob29rRXZlbnRDb3VudHNCeU1pbnV0ZVJlc3BvbnNlEl8KDkxpc3RQYXJrZWRLZXlzEiQuYnBtLndlYmhvb2tzLnYxLkxpc3RQYXJrZWRLZXlzUXVlcnkaJy5icG0ud2ViaG9va3MudjEuTGlzdFBhcmtlZEtleXNSZXNwb25zZRJtChJSZWxlYXNlT3JkZXJpbmdLZXkSKi5icG0ud2ViaG9va3MudjEuUmVsZWFzZU9yZGVyaW5nS2V5Q29tbWFuZBorLmJwbS53ZWJob29rcy52MS5SZWxlYXNlT3JkZXJpbmdLZXlSZXNwb25zZRJuChNHZXREZWxpdmVyeU92ZXJ2aWV3EikuYnBtLndlYmhvb2tzLnYxLkdldERlbGl2ZXJ5T3ZlcnZpZXdRdWVyeRosLmJwbS53ZWJob29rcy52MS5HZXREZWxpdmVyeU92ZXJ2aWV3UmVzcG9uc2ViBnByb3RvMw", [file_bpm_webhooks_v1_webhook_event, file_google_protobuf_timestamp]);
 
 /**
  * Newest first. Every filter is optional.
@@ -628,8 +628,165 @@ export const ReleaseOrderingKeyResponseSchema: GenMessage<ReleaseOrderingKeyResp
   messageDesc(file_bpm_webhooks_v1_webhook_event_service, 18);
 
 /**
+ * What the console's overview shows, in one call: the inbox's backlog, read from the queue rows, and
+ * every configuration's events received since `since` by their current status.
+ *
+ * @generated from message bpm.webhooks.v1.GetDeliveryOverviewQuery
+ */
+export type GetDeliveryOverviewQuery = Message<"bpm.webhooks.v1.GetDeliveryOverviewQuery"> & {
+  /**
+   * Received at or after; defaults to 24 hours ago, and may be at most 7 days ago.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 1;
+   */
+  since?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetDeliveryOverviewQuery.
+ * Use `create(GetDeliveryOverviewQuerySchema)` to create a new message.
+ */
+export const GetDeliveryOverviewQuerySchema: GenMessage<GetDeliveryOverviewQuery> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 19);
+
+/**
+ * One configuration's events received in the window, by current status.
+ *
+ * @generated from message bpm.webhooks.v1.ConfigEventCounts
+ */
+export type ConfigEventCounts = Message<"bpm.webhooks.v1.ConfigEventCounts"> & {
+  /**
+   * @generated from field: int64 config_id = 1;
+   */
+  configId: bigint;
+
+  /**
+   * @generated from field: string config_key = 2;
+   */
+  configKey: string;
+
+  /**
+   * @generated from field: bool is_enabled = 3;
+   */
+  isEnabled: boolean;
+
+  /**
+   * @generated from field: int32 succeeded = 4;
+   */
+  succeeded: number;
+
+  /**
+   * @generated from field: int32 failed = 5;
+   */
+  failed: number;
+
+  /**
+   * @generated from field: int32 dead = 6;
+   */
+  dead: number;
+
+  /**
+   * Waiting for a first run or a retry (held and parked events included).
+   *
+   * @generated from field: int32 queued = 7;
+   */
+  queued: number;
+
+  /**
+   * @generated from field: int32 processing = 8;
+   */
+  processing: number;
+
+  /**
+   * @generated from field: int32 rejected = 9;
+   */
+  rejected: number;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.ConfigEventCounts.
+ * Use `create(ConfigEventCountsSchema)` to create a new message.
+ */
+export const ConfigEventCountsSchema: GenMessage<ConfigEventCounts> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 20);
+
+/**
+ * @generated from message bpm.webhooks.v1.DeliveryOverview
+ */
+export type DeliveryOverview = Message<"bpm.webhooks.v1.DeliveryOverview"> & {
+  /**
+   * The counts' window starts here.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 1;
+   */
+  since?: Timestamp | undefined;
+
+  /**
+   * The whole inbox, whenever received: events waiting, running, and how long the oldest due one
+   * has waited (0 when none is due).
+   *
+   * @generated from field: int64 queued = 2;
+   */
+  queued: bigint;
+
+  /**
+   * @generated from field: int64 processing = 3;
+   */
+  processing: bigint;
+
+  /**
+   * @generated from field: double oldest_due_age_seconds = 4;
+   */
+  oldestDueAgeSeconds: number;
+
+  /**
+   * The oldest due event; absent when none is due.
+   *
+   * @generated from field: optional int64 oldest_due_event_id = 5;
+   */
+  oldestDueEventId?: bigint | undefined;
+
+  /**
+   * Every configuration, by key, with zeros where nothing was received in the window.
+   *
+   * @generated from field: repeated bpm.webhooks.v1.ConfigEventCounts configs = 6;
+   */
+  configs: ConfigEventCounts[];
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.DeliveryOverview.
+ * Use `create(DeliveryOverviewSchema)` to create a new message.
+ */
+export const DeliveryOverviewSchema: GenMessage<DeliveryOverview> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 21);
+
+/**
+ * @generated from message bpm.webhooks.v1.GetDeliveryOverviewResponse
+ */
+export type GetDeliveryOverviewResponse = Message<"bpm.webhooks.v1.GetDeliveryOverviewResponse"> & {
+  /**
+   * @generated from field: string message = 1;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.DeliveryOverview data = 2;
+   */
+  data?: DeliveryOverview | undefined;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.GetDeliveryOverviewResponse.
+ * Use `create(GetDeliveryOverviewResponseSchema)` to create a new message.
+ */
+export const GetDeliveryOverviewResponseSchema: GenMessage<GetDeliveryOverviewResponse> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_event_service, 22);
+
+/**
  * The inbox, for operators: read events with their trace, and replay them. Permissions events:read
- * and events:write; the per-minute counts, which carry no event content, need only webhooks:read.
+ * and events:write; the counts (per minute, and the overview), which carry no event content, need
+ * only webhooks:read.
  *
  * @generated from service bpm.webhooks.v1.WebhookEventService
  */
@@ -681,6 +838,14 @@ export const WebhookEventService: GenService<{
     methodKind: "unary";
     input: typeof ReleaseOrderingKeyCommandSchema;
     output: typeof ReleaseOrderingKeyResponseSchema;
+  },
+  /**
+   * @generated from rpc bpm.webhooks.v1.WebhookEventService.GetDeliveryOverview
+   */
+  getDeliveryOverview: {
+    methodKind: "unary";
+    input: typeof GetDeliveryOverviewQuerySchema;
+    output: typeof GetDeliveryOverviewResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_bpm_webhooks_v1_webhook_event_service, 0);
