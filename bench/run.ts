@@ -13,7 +13,8 @@
  * while another connection holds a REPEATABLE READ snapshot, PostgreSQL only) and `churn` (async
  * ingest, its drain, sync echo and sync script, twice on one database without VACUUM).
  * `sync-echo-traced` (not run unless named): sync echo with OpenTelemetry traces on, exported over
- * OTLP/HTTP; every other scenario runs with traces off.
+ * OTLP/HTTP; `-json` and `-proto` name the export's encoding, `-unsampled` records nothing (context
+ * propagation alone); every other scenario runs with traces off.
  *
  *   npm run bench -- [--engines postgres,pglite] [--connections 16,64,256] [--seconds 10] [--warmup 3]
  *                    [--scenarios async-echo,sync-echo,...] [--drain-events 10000] [--soak 300]
@@ -157,7 +158,11 @@ function otlpSink(): Promise<string> {
   sink ??= new Promise((resolve) => {
     const server = http.createServer((request, response) => {
       request.resume();
-      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+      // An empty answer in the export's own encoding (an empty protobuf message is a valid response).
+      const json = String(request.headers['content-type']).includes('json');
+      request.on('end', () =>
+        response.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : ''),
+      );
     });
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
     server.unref();
@@ -166,12 +171,35 @@ function otlpSink(): Promise<string> {
 }
 
 /** `workersStopped`: the accept path alone, its events left queued (what async-echo's workers cost shows beside it). */
-const ingestScenarios: Record<string, { path: string; status: number; workersStopped?: boolean; traced?: boolean }> = {
+const ingestScenarios: Record<
+  string,
+  { path: string; status: number; workersStopped?: boolean; traced?: boolean; traceEnv?: Record<string, string> }
+> = {
   'async-accept': { path: scenarioConfigs['async-echo'].path, status: 202, workersStopped: true },
   'async-echo': { path: scenarioConfigs['async-echo'].path, status: 202 },
   'sync-echo': { path: scenarioConfigs['sync-echo'].path, status: 200 },
   // The same with traces on, exported over OTLP/HTTP to a collector stand-in in this process (see otlpSink).
   'sync-echo-traced': { path: scenarioConfigs['sync-echo'].path, status: 200, traced: true },
+  // Where the cost of traces goes: the same with each export encoding, and with nothing recorded
+  // (the context manager and non-recording spans only).
+  'sync-echo-traced-json': {
+    path: scenarioConfigs['sync-echo'].path,
+    status: 200,
+    traced: true,
+    traceEnv: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+  },
+  'sync-echo-traced-proto': {
+    path: scenarioConfigs['sync-echo'].path,
+    status: 200,
+    traced: true,
+    traceEnv: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+  },
+  'sync-echo-traced-unsampled': {
+    path: scenarioConfigs['sync-echo'].path,
+    status: 200,
+    traced: true,
+    traceEnv: { OTEL_TRACES_SAMPLER: 'always_off' },
+  },
   'sync-script': { path: scenarioConfigs['sync-script'].path, status: 200 },
 };
 
@@ -183,7 +211,9 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
       ...env,
       ...(ingest.workersStopped && { BENCH_START_WORKER: 'false' }),
       // Off unless traced, even when the bench's own environment has OpenTelemetry settings.
-      ...(ingest.traced ? { OTEL_EXPORTER_OTLP_ENDPOINT: await otlpSink() } : { OTEL_TRACES_EXPORTER: 'none' }),
+      ...(ingest.traced
+        ? { OTEL_EXPORTER_OTLP_ENDPOINT: await otlpSink(), ...ingest.traceEnv }
+        : { OTEL_TRACES_EXPORTER: 'none' }),
     };
     await withTarget('service', targetEnv, async (target) => {
       for (const connections of connectionLevels) {

@@ -21,6 +21,7 @@ import { traceProcessRuntime } from './processes/trace-process-runtime.js';
 import { toScriptReply } from './executors/script/script-executor.js';
 import { createScriptSandbox } from './executors/script/script-sandbox.js';
 import type { ScriptHostEvent } from './executors/script/script-host-pool.js';
+import type { Tracing } from './tracing/tracing.js';
 
 export interface ExecutorsOptions {
   readonly config: Pick<Config, 'executors'> & Partial<Pick<Config, 'delivery' | 'processes'>>;
@@ -36,6 +37,8 @@ export interface ExecutorsOptions {
   readonly onConfigWrite?: () => void;
   /** Script host starts, deaths and backoffs. */
   readonly onHostEvent?: (event: ScriptHostEvent) => void;
+  /** The process's tracer, for the spans of instances the poller advances; absent when tracing is off. */
+  readonly tracing?: Tracing | undefined;
 }
 
 /** The command bus and everything webhook executions run on: the script sandbox, the process runtime and one executor per type. */
@@ -73,6 +76,7 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
     sandbox,
     scriptTimeoutMs: executorsConfig.script.timeoutMs,
     settings: options.config.processes ?? defaultProcessSettings,
+    tracing: options.tracing,
     // Service tasks and scripts in processes run commands as a webhook does, with every permission a
     // webhook command can need: their definitions are deployed with processes:write, and a
     // configuration needs processes:write to start them (see docs/executors.md, Authority).

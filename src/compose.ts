@@ -126,6 +126,7 @@ export function composeService(options: ServiceOptions): Service {
     workerId,
     ...(options.extraCommands && { extraCommands: options.extraCommands }),
     onConfigWrite: () => configs.invalidate(),
+    tracing: options.tracing,
     onHostEvent: (event) => {
       logHostEvent(event);
       countHostEvent(event);

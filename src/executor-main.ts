@@ -9,6 +9,7 @@ import { createExecutionRunner } from './executors/execution-service.js';
 import { createExecutorServer } from './executors/executor-server.js';
 import { logScriptHostEvent } from './executors/script/log-script-host-event.js';
 import { openMigratedDatabase } from './store/migrate.js';
+import { createTracing } from './tracing/create-tracing.js';
 
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -16,7 +17,8 @@ const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
  * `bpm-webhooks executors`: the executors as a process of their own, serving the ExecutionService
  * on PORT/HOST for services started with EXECUTOR_URL. Same settings as the service (database,
  * COMMAND_MODULES, FORWARD_*, SCRIPT_*, PROCESS_*): commands, scripts and processes run here, on the
- * service's PostgreSQL database.
+ * service's PostgreSQL database. With the same OTEL_* settings its spans (a server span per call, the
+ * execution's work inside) join the service's traces, as `<OTEL_SERVICE_NAME>-executors`.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   }
   const moduleCommands = await loadCommandModules(config.executors.commandModules);
   const db = await openMigratedDatabase(config.database);
+  const tracing = await createTracing({ ...config.tracing, serviceName: `${config.tracing.serviceName}-executors` });
   const composed = composeExecutors({
     config,
     db,
@@ -36,14 +39,15 @@ async function main(): Promise<void> {
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     extraCommands: moduleCommands,
     onHostEvent: logScriptHostEvent(log),
+    tracing,
   });
-  const server = createExecutorServer(createExecutionRunner(composed.executors), config.executors.token);
+  const server = createExecutorServer(createExecutionRunner(composed.executors), config.executors.token, tracing);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   const address = server.address() as AddressInfo;
-  log.info({ port: address.port, host: address.address }, 'listening');
+  log.info({ port: address.port, host: address.address, traces: config.tracing.exporter }, 'listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     server.close();
     await composed.close();
     await db.destroy();
+    await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces could not be flushed'));
     log.info('stopped');
     process.exit(0);
   };

@@ -76,6 +76,11 @@ export interface TracingSettings {
   readonly exporter: 'otlp' | 'console' | 'none';
   /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. */
   readonly otlpTracesUrl: string;
+  /**
+   * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else `http/json`: how spans
+   * are encoded for the collector (protobuf is 2.5x smaller, for about the same CPU; see BENCHMARKS.md).
+   */
+  readonly otlpProtocol: 'http/protobuf' | 'http/json';
   /** OTEL_EXPORTER_OTLP_HEADERS (`name=value,...`, values URL-encoded): e.g. the collector's token. */
   readonly otlpHeaders: Readonly<Record<string, string>>;
   /** OTEL_SERVICE_NAME: the `service.name` of every span. */
@@ -245,6 +250,8 @@ const isNotPlaceholder = (secret: string) => !placeholder.test(secret);
 const placeholderMessage = 'is a placeholder, not a secret: generate one (openssl rand -hex 32)';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** OTLP over HTTP only: `grpc` is refused rather than sent as something else. */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json']);
 
 const environmentSchema = z
   .object({
@@ -339,6 +346,8 @@ const environmentSchema = z
     OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
     OTEL_EXPORTER_OTLP_HEADERS: z
       .string()
       .refine((text) => parseOtlpHeaders(text) !== undefined, 'must be comma-separated name=value pairs')
@@ -459,6 +468,7 @@ function toTracingSettings(e: z.infer<typeof environmentSchema>): TracingSetting
   return {
     exporter: e.OTEL_TRACES_EXPORTER ?? (endpointSet ? 'otlp' : 'none'),
     otlpTracesUrl,
+    otlpProtocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/json',
     otlpHeaders: Object.freeze(parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS ?? '') ?? {}),
     serviceName: e.OTEL_SERVICE_NAME,
     traceUrlTemplate: e.TRACE_URL_TEMPLATE,

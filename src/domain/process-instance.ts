@@ -50,6 +50,12 @@ export interface ProcessInstance {
   /** The instance whose call activity started this one, and how many calls deep it is. */
   readonly parentInstanceId: number | null;
   readonly callDepth: number;
+  /**
+   * The W3C trace context (`traceparent`, `tracestate`) of the traced work that last moved it from
+   * outside (its start, a signal, a correlated message): what the poller's later advances link to.
+   * Null when that work was not traced.
+   */
+  readonly traceContext: Readonly<Record<string, string>> | null;
   readonly startedAt: Date;
   readonly updatedAt: Date;
   readonly completedAt: Date | null;

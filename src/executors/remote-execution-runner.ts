@@ -1,6 +1,7 @@
 import { createClient, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import { traceRpcClientCalls } from '../tracing/trace-rpc-calls.js';
 import type { ExecutionRunner } from './execution-job.js';
 import { outcomeFromResult, toExecutionRequest } from './execution-wire.js';
 
@@ -13,7 +14,7 @@ export interface RemoteExecutorsOptions {
 /**
  * The executor process at `url`, over Connect (binary, HTTP/2, one connection kept alive and
  * probed with pings). The call's signal resets its stream, which aborts the work in the executor
- * process too. `close` drops the connection at shutdown.
+ * process too. A traced attempt's call carries its `traceparent`. `close` drops the connection at shutdown.
  */
 export function createRemoteExecutionRunner(options: RemoteExecutorsOptions): ExecutionRunner & { close(): void } {
   // A ping unanswered for 5 s drops the connection, so a vanished executor process fails its calls
@@ -28,7 +29,8 @@ export function createRemoteExecutionRunner(options: RemoteExecutorsOptions): Ex
     httpVersion: '2',
     useBinaryFormat: true,
     sessionManager: sessions,
-    interceptors: options.token ? [bearer] : [],
+    // The attempt's trace goes with each call (a client span's traceparent; nothing when untraced).
+    interceptors: [traceRpcClientCalls(), ...(options.token ? [bearer] : [])],
   });
   const client = createClient(ExecutionService, transport);
   return {

@@ -15,8 +15,12 @@ import {
   findProcessInstanceById,
   insertProcessInstance,
   saveProcessInstance,
+  saveProcessTraceContext,
 } from '../store/process-instances.js';
 import type { ScriptCommandReply, ScriptSandbox } from '../executors/script/script-sandbox.js';
+import { type AdvanceEnd, inProcessAdvanceSpan } from '../tracing/process-advance-span.js';
+import { activeTraceHeaders } from '../tracing/trace-context.js';
+import type { Tracing } from '../tracing/tracing.js';
 import { createCommandServiceTasks } from './command-service-tasks.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { findStartMessage } from './process-messages.js';
@@ -37,6 +41,8 @@ export interface ProcessRuntimeOptions {
   readonly sandbox: ScriptSandbox;
   readonly scriptTimeoutMs: number;
   readonly settings: ProcessSettings;
+  /** The service's tracer: the poller's advances get spans linked to each instance's stored trace context. */
+  readonly tracing?: Tracing | undefined;
   /** Runs a command for a script's `doCmd`, with the rights of the webhook or caller that started the instance. */
   runCommand(name: string, data: JsonValue): Promise<ScriptCommandReply>;
 }
@@ -109,13 +115,26 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     if (outcome.status !== 'WAITING' && instance.parentInstanceId !== null) await returnToParent(instance.parentInstanceId);
   };
 
-  const advance = (instance: ProcessInstance, definition: ProcessDefinition, step: Advance): Promise<void> =>
+  /** Runs an instance and what follows it; resolves to why it ran and how it ended (undefined when it failed, logged). */
+  const advance = (instance: ProcessInstance, definition: ProcessDefinition, step: Advance): Promise<AdvanceEnd> =>
     exclusive(instance.id, async () => {
       const next = step.kind === 'resume' ? ((await returningCall(instance)) ?? step) : step;
-      return runInstance(runDeps, instance, definition, next);
+      return { next, outcome: await runInstance(runDeps, instance, definition, next) };
     })
-      .then((outcome) => followUp(instance, outcome))
-      .catch(logFailure(instance.id));
+      .then(async ({ next, outcome }) => {
+        await followUp(instance, outcome);
+        return { reason: advanceReason(instance, next), status: outcome.status };
+      })
+      .catch((error: unknown) => {
+        logFailure(instance.id)(error);
+        return undefined;
+      });
+
+  /** Keeps the context of the traced signal or message moving an instance (its lease held), for the poller's later advances. */
+  const keepTraceContext = async (id: number): Promise<void> => {
+    const traceContext = activeTraceHeaders();
+    if (traceContext) await saveProcessTraceContext(options.db, id, traceContext, options.owner);
+  };
 
   /**
    * Hands a finished child back to its waiting parent. A parent another process is advancing is left
@@ -181,6 +200,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         return refuse(id, notFound('Correlation failed', [`No instance of "${definitionName}" waits for ${described}`]));
       }
       const definition = await requireDefinition(instance.definitionId);
+      await keepTraceContext(id);
       const outcome = await runInstance(runDeps, instance, definition, {
         kind: 'message',
         activityId: target.id,
@@ -198,7 +218,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     const due = await claimDueProcessInstances(options.db, { ...lease, limit: 20 });
     for (const instance of due) {
       const definition = await findProcessDefinitionById(options.db, instance.definitionId);
-      if (definition) void advance(instance, definition, { kind: 'resume' });
+      if (definition)
+        void inProcessAdvanceSpan(options.tracing, instance, () => advance(instance, definition, { kind: 'resume' }));
     }
   };
 
@@ -219,6 +240,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       if (variablesExceed(variables, options.settings.maxVariablesBytes)) {
         throw invalidArgument('Validation failed', [`Variables must be at most ${options.settings.maxVariablesBytes} bytes`]);
       }
+      // Its later advances by the poller (timers) link to the traced work starting it.
+      const traceContext = activeTraceHeaders();
       const instance = await insertProcessInstance(options.db, {
         definitionId,
         variables,
@@ -226,6 +249,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         ...lease,
         ...(eventId !== undefined && { eventId }),
         ...(startMessage !== undefined && { startMessage }),
+        ...(traceContext && { traceContext }),
       });
       const run = advance(instance, definition, { kind: 'start' });
       if (mode === 'Supervised') await withTimeout(run, options.settings.supervisedTimeoutMs);
@@ -263,6 +287,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         const definition = await requireDefinition(instance.definitionId);
         // A receive task or message event takes its message; bpmn-engine ignores its element id.
         const signalId = target.messageId ?? target.id;
+        await keepTraceContext(id);
         return { instance, outcome: await runInstance(runDeps, instance, definition, { kind: 'signal', signalId, variables }) };
       });
       await followUp(instance, outcome);
@@ -367,6 +392,13 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       clearTimeout(timer);
     },
   };
+}
+
+/** Why an advance ran, for its span: a due timer, a called instance handed back, a run taken over, or a start. */
+function advanceReason(instance: ProcessInstance, step: Advance): string {
+  if (step.kind === 'callReturned') return 'call_returned';
+  if (step.kind !== 'resume') return step.kind;
+  return instance.status === 'RUNNING' ? 'recovered' : 'timer';
 }
 
 function otherType(type: CorrelationKeyType): CorrelationKeyType {

@@ -1,6 +1,7 @@
 import type { ProcessInstance, ProcessStatus, WaitingTask } from '../domain/process-instance.js';
 import type { Db } from '../store/open-database.js';
 import { cancelCalledInstances, reserveCallTreeInstances } from '../store/process-calls.js';
+import { activeTraceHeaders } from '../tracing/trace-context.js';
 import { insertProcessInstance, type ProcessInstanceChange } from '../store/process-instances.js';
 import { callTreeFullSentence, maxCallTreeInstances, type PlannedCall } from './call-activities.js';
 import type { RunDeps } from './run-types.js';
@@ -72,6 +73,8 @@ async function startChildren(
   now: Date,
 ): Promise<ProcessInstance[]> {
   const children: ProcessInstance[] = [];
+  // A child's own timers link to the trace that ran its parent's call activity.
+  const traceContext = activeTraceHeaders();
   for (const plan of plans) {
     children.push(
       await insertProcessInstance(tx, {
@@ -82,6 +85,7 @@ async function startChildren(
         leaseMs: deps.leaseMs,
         parentInstanceId: parent.id,
         callDepth: parent.callDepth + 1,
+        ...(traceContext && { traceContext }),
       }),
     );
   }

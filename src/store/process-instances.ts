@@ -20,6 +20,7 @@ interface ProcessInstanceRow {
   start_message: string | null;
   parent_instance_id: string | number | null;
   call_depth: number;
+  trace_context?: Record<string, string> | null;
   started_at: Date | string;
   updated_at: Date | string;
   completed_at: Date | string | null;
@@ -52,6 +53,8 @@ export async function insertProcessInstance(
     /** A child started by a call activity of `parentInstanceId`. */
     parentInstanceId?: number;
     callDepth?: number;
+    /** The W3C context of the traced work that starts it (see ProcessInstance.traceContext). */
+    traceContext?: Readonly<Record<string, string>>;
   },
 ): Promise<ProcessInstance> {
   const [row] = await db(table)
@@ -61,6 +64,7 @@ export async function insertProcessInstance(
       start_message: fields.startMessage ?? null,
       parent_instance_id: fields.parentInstanceId ?? null,
       call_depth: fields.callDepth ?? 0,
+      trace_context: toJsonbParam(fields.traceContext),
       status: 'RUNNING',
       variables: toJsonbParam(fields.variables),
       lease_owner: fields.owner,
@@ -124,6 +128,21 @@ export async function claimDueProcessInstances(
     [lease.owner, lease.leaseMs / 1000, lease.limit],
   );
   return rows.map(toProcessInstance);
+}
+
+/**
+ * Records the W3C context of the traced work moving an instance now (a signal, a correlated
+ * message), while its caller holds the lease: later advances by the poller link to it.
+ */
+export async function saveProcessTraceContext(
+  db: Db,
+  id: number,
+  traceContext: Readonly<Record<string, string>>,
+  owner: string,
+): Promise<void> {
+  await db(table)
+    .where({ id, lease_owner: owner })
+    .update({ trace_context: toJsonbParam(traceContext) });
 }
 
 /** Writes a change while holding the lease; false when the lease was lost. `release` lets the instance go. */
@@ -241,6 +260,7 @@ function toProcessInstance(row: ProcessInstanceRow): ProcessInstance {
     parentInstanceId:
       row.parent_instance_id === null || row.parent_instance_id === undefined ? null : Number(row.parent_instance_id),
     callDepth: row.call_depth ?? 0,
+    traceContext: row.trace_context ? fromJsonbColumn(row.trace_context) : null,
     startedAt: new Date(row.started_at),
     updatedAt: new Date(row.updated_at),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),

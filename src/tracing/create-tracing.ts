@@ -6,7 +6,7 @@ import type { Tracing } from './tracing.js';
 /**
  * Loads the OpenTelemetry SDK and builds the service's tracer, or nothing when tracing is off
  * (OTEL_TRACES_EXPORTER unset or `none` and no OTLP endpoint): the SDK is then never imported.
- * Spans go to the OTLP/HTTP exporter (JSON) in batches, or to the console.
+ * Spans go to the OTLP/HTTP exporter (protobuf, or JSON) in batches, or to the console.
  */
 export async function createTracing(settings: TracingSettings): Promise<Tracing | undefined> {
   if (settings.exporter === 'none') return undefined;
@@ -15,7 +15,10 @@ export async function createTracing(settings: TracingSettings): Promise<Tracing 
   if (settings.exporter === 'console') {
     exporter = new ConsoleSpanExporter();
   } else {
-    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    const { OTLPTraceExporter } =
+      settings.otlpProtocol === 'http/protobuf'
+        ? await import('@opentelemetry/exporter-trace-otlp-proto')
+        : await import('@opentelemetry/exporter-trace-otlp-http');
     exporter = new OTLPTraceExporter({ url: settings.otlpTracesUrl, headers: settings.otlpHeaders });
   }
   return createTracingWith([new BatchSpanProcessor(exporter)], settings.serviceName);

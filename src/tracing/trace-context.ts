@@ -1,5 +1,13 @@
-import { type Context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
-import type { Tracing } from './tracing.js';
+import {
+  type Context,
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  type Span,
+  trace,
+} from '@opentelemetry/api';
+import { activeTracing, type Tracing } from './tracing.js';
 
 /** W3C trace context as headers carry it: `traceparent` and, when there is one, `tracestate`. */
 export type TraceHeaders = Record<string, string>;
@@ -9,6 +17,16 @@ export function traceHeadersOf(tracing: Tracing, span: Span): TraceHeaders {
   const carrier: TraceHeaders = {};
   tracing.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
   return carrier;
+}
+
+/**
+ * The W3C trace context of the traced work in progress, to store or send on; undefined outside
+ * traced work (and always with tracing off).
+ */
+export function activeTraceHeaders(): TraceHeaders | undefined {
+  const tracing = activeTracing();
+  const span = trace.getSpan(context.active());
+  return tracing && span ? traceHeadersOf(tracing, span) : undefined;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { ConnectError, type Interceptor } from '@connectrpc/connect';
 import { codeToString } from '@connectrpc/connect/protocol-connect';
 import { SpanKind } from '@opentelemetry/api';
-import { contextFromHeaders } from './trace-context.js';
-import { inSpan, markFailed, type Tracing } from './tracing.js';
+import { contextFromHeaders, traceHeadersOf } from './trace-context.js';
+import { activeTracing, inSpan, markFailed, type Tracing } from './tracing.js';
 
 /**
  * A Connect interceptor giving every management RPC (gRPC, gRPC-Web, Connect) a `server` span,
@@ -34,5 +34,34 @@ export function traceRpcCalls(tracing: Tracing): Interceptor {
       },
       parent,
     );
+  };
+}
+
+/**
+ * A Connect client interceptor giving each call made under traced work (an attempt's execution
+ * sent to the executor process) a `client` span, whose `traceparent` goes with the request: the
+ * executor process's server span, and its work, are that span's children. Outside traced work
+ * (and with tracing off) the call goes as it is.
+ */
+export function traceRpcClientCalls(): Interceptor {
+  return (next) => (request) => {
+    const tracing = activeTracing();
+    if (!tracing) return next(request);
+    const service = request.service.typeName;
+    const method = request.method.name;
+    const attributes = { 'rpc.system': 'connect_rpc', 'rpc.service': service, 'rpc.method': method };
+    return inSpan(tracing, `${service}/${method}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      for (const [name, value] of Object.entries(traceHeadersOf(tracing, span))) request.header.set(name, value);
+      try {
+        const response = await next(request);
+        span.setAttribute('rpc.connect_rpc.error_code', 'ok');
+        return response;
+      } catch (error) {
+        const code = codeToString(ConnectError.from(error).code);
+        span.setAttribute('rpc.connect_rpc.error_code', code);
+        markFailed(span, code);
+        throw error;
+      }
+    });
   };
 }

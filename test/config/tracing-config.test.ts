@@ -8,6 +8,7 @@ describe('tracing settings', () => {
     expect(tracing).toEqual({
       exporter: 'none',
       otlpTracesUrl: 'http://localhost:4318/v1/traces',
+      otlpProtocol: 'http/json',
       otlpHeaders: {},
       serviceName: 'bpm-webhooks',
       traceUrlTemplate: undefined,
@@ -33,6 +34,13 @@ describe('tracing settings', () => {
     );
     expect(loadConfig({ OTEL_TRACES_EXPORTER: 'console' }).tracing.exporter).toBe('console');
     expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(/OTEL_TRACES_EXPORTER/);
+  });
+
+  it('encode exports as OTEL_EXPORTER_OTLP_PROTOCOL says, the traces one winning, and refuse gRPC', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).tracing.otlpProtocol).toBe('http/protobuf');
+    const both = loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' });
+    expect(both.tracing.otlpProtocol).toBe('http/json');
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL/);
   });
 
   it('read the exporter headers (URL-encoded values) and refuse a malformed list', () => {

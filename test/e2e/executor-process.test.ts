@@ -7,6 +7,7 @@ import { toExecutionRequest } from '../../src/executors/execution-wire.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { executionRequest } from '../helpers/execution-requests.js';
+import { type OtlpSpan, startOtlpReceiver } from '../helpers/test-tracing.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventErrors, eventually } from '../helpers/webhook-calls.js';
 
@@ -19,6 +20,7 @@ describe.skipIf(!url)('a service whose executors run in a process of their own (
   const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
   let executors: ChildService;
   let service: ChildService;
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 
   beforeAll(async () => {
     const db = await admin();
@@ -26,7 +28,15 @@ describe.skipIf(!url)('a service whose executors run in a process of their own (
     await db.destroy();
     const target = new URL(url!);
     target.pathname = `/${database}`;
-    const shared = { DATABASE_URL: target.toString(), EXECUTOR_TOKEN: executorToken };
+    receiver = await startOtlpReceiver();
+    const shared = {
+      DATABASE_URL: target.toString(),
+      EXECUTOR_TOKEN: executorToken,
+      // Both processes trace with the same settings, to one collector (JSON, which the receiver reads), soon after each span.
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
     executors = await startChildService(shared, 60_000, 'src/executor-main.ts');
     service = await startChildService({
       ...shared,
@@ -38,6 +48,7 @@ describe.skipIf(!url)('a service whose executors run in a process of their own (
   afterAll(async () => {
     await service?.stop();
     await executors?.stop();
+    await receiver?.close();
     const db = await admin();
     await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await db.destroy();
@@ -122,6 +133,49 @@ describe.skipIf(!url)('a service whose executors run in a process of their own (
       return (read.data as { status: string }).status === 'succeeded' ? read.data : undefined;
     }, 10_000);
     expect(event).toMatchObject({ result: { body: { n: 1 }, eventId } });
+  });
+
+  it('carries an attempt’s trace into the executor process, whose call, script and doCmd spans are its children', async () => {
+    await createConfig(service.baseUrl, {
+      key: 'remote-traced',
+      path: '/remote/traced',
+      action: 'POST',
+      executionType: 2,
+      executionCode: `return doCmd('EchoCommand', { reference: body.reference }).data;`,
+    });
+    const caller = { traceId: '7c1f0e2d3b4a59687766554433221100', spanId: '1122334455667788' };
+    const marker = 'acct-remote-body-only';
+    const response = await callWebhook(service.baseUrl, 'remote/traced', {
+      body: JSON.stringify({ reference: marker }),
+      headers: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` },
+    });
+    expect(response.status).toBe(200);
+
+    const one = (name: string, from: string): OtlpSpan => {
+      const found = receiver.spans.filter(
+        (span) => span.traceId === caller.traceId && span.name === name && span.service === from,
+      );
+      expect(found.map((span) => span.name)).toEqual([name]);
+      return found[0]!;
+    };
+    const rpc = 'bpm.webhooks.v1.ExecutionService/Execute';
+    await eventually(async () => {
+      const names = new Set(receiver.spans.filter((span) => span.traceId === caller.traceId).map((span) => span.name));
+      return names.has('doCmd EchoCommand') && names.has('process remote-traced') ? true : undefined;
+    });
+    const attempt = one('process remote-traced', 'bpm-webhooks');
+    const call = one(rpc, 'bpm-webhooks');
+    const server = one(rpc, 'bpm-webhooks-executors');
+    const execution = one('execute ExecuteCode', 'bpm-webhooks-executors');
+    const doCmd = one('doCmd EchoCommand', 'bpm-webhooks-executors');
+    expect(call.parentSpanId).toBe(attempt.spanId);
+    expect(call.kind).toBe(3); // SPAN_KIND_CLIENT
+    expect(server).toMatchObject({ parentSpanId: call.spanId, kind: 2 }); // SPAN_KIND_SERVER
+    expect(execution.parentSpanId).toBe(server.spanId);
+    expect(doCmd.parentSpanId).toBe(execution.spanId);
+    for (const request of receiver.requests) {
+      for (const secret of [marker, executorToken]) expect(request.text).not.toContain(secret);
+    }
   });
 
   it('refuses a caller without the executor token', async () => {

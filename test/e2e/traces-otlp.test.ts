@@ -158,6 +158,45 @@ describe.each(engines)('traces exported over OTLP/HTTP on %s', (engine) => {
   });
 });
 
+describe.each(engines)('traces exported as OTLP/HTTP protobuf on %s', (engine) => {
+  let database: TestDatabase;
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let tracing: Tracing;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    receiver = await startOtlpReceiver();
+    const settings = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    tracing = (await createTracing(settings.tracing))!;
+    service = await startTestService(database.db, { startWorker: false, tracing });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await tracing?.shutdown();
+    await receiver?.close();
+    await database?.destroy();
+  });
+
+  it('sends the spans of a sync webhook as application/x-protobuf, without its body', async () => {
+    await createConfig(service.baseUrl, {
+      key: 'proto-echo',
+      path: 'proto',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+    });
+    const body = JSON.stringify({ note: bodyMarker });
+    expect((await callWebhook(service.baseUrl, 'proto', { body })).status).toBe(200);
+    await tracing.flush();
+    const exports = receiver.requests.filter((request) => request.headers['content-type'] === 'application/x-protobuf');
+    expect(exports.length).toBeGreaterThan(0);
+    const sent = exports.map((request) => request.text).join('');
+    for (const name of ['send proto-echo', 'process proto-echo', 'execute ExecuteNativeCommand']) expect(sent).toContain(name);
+    expect(sent).not.toContain(bodyMarker);
+  });
+});
+
 describe.each(engines)('with tracing off on %s', (engine) => {
   let database: TestDatabase;
   let target: Awaited<ReturnType<typeof startForwardTarget>>;

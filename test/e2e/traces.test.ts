@@ -1,6 +1,7 @@
 import { type Link, SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findProcessInstanceById } from '../../src/store/process-instances.js';
 import { findWebhookEventById } from '../../src/store/webhook-events.js';
 import { mandateLoanProcess } from '../fixtures/bpmn/definitions.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
@@ -199,6 +200,8 @@ describe.each(engines)('traces on %s', (engine) => {
       variables: { mandateRef: 'MR-7001', amount: 50_000 },
     });
     const instanceId = (started.data as { instanceId: number }).instanceId;
+    const startedBy = (await findProcessInstanceById(database.db, instanceId))!.traceContext;
+    expect(startedBy).toEqual({ traceparent: traceparentOf(only('process instance start').spanContext()) });
     await createConfig(service.baseUrl, {
       key: 'mandates',
       path: 'mono/mandates',
@@ -223,6 +226,9 @@ describe.each(engines)('traces on %s', (engine) => {
       'bpm_webhooks.process.instance_id': instanceId,
       'bpm_webhooks.process.status': 'COMPLETED',
     });
+    // The message's context replaces the start's: what the instance does later follows from it.
+    const stored = await findProcessInstanceById(database.db, instanceId);
+    expect(stored!.traceContext).toEqual({ traceparent: traceparentOf(correlate.spanContext()) });
     // The correlation key is a customer's reference: not recorded.
     expect(JSON.stringify(traces.spans().map((span) => span.attributes))).not.toContain('MR-7001');
   });

@@ -30,11 +30,14 @@ export interface OtlpSpan {
   readonly kind: number;
   readonly attributes?: { key: string; value: Record<string, unknown> }[];
   readonly links?: { traceId: string; spanId: string }[];
+  /** The `service.name` of the resource that exported it (set by the receiver). */
+  readonly service?: string;
 }
 
 /**
  * A collector's OTLP/HTTP receiver on a free port: decodes each JSON export posted to /v1/traces
- * (gzipped or not) and keeps its spans and the raw text and headers of every request.
+ * (gzipped or not) and keeps its spans and the raw text and headers of every request (a protobuf
+ * export is accepted and kept raw only).
  */
 export async function startOtlpReceiver() {
   const spans: OtlpSpan[] = [];
@@ -46,12 +49,24 @@ export async function startOtlpReceiver() {
       const raw = Buffer.concat(chunks);
       const text = (request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
       requests.push({ headers: request.headers, text });
-      if (request.url !== '/v1/traces' || !String(request.headers['content-type']).includes('json')) {
+      const type = String(request.headers['content-type']);
+      if (request.url === '/v1/traces' && type === 'application/x-protobuf') {
+        // Kept raw (strings are plain UTF-8 in protobuf), answered with an empty response message.
+        response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
+      if (request.url !== '/v1/traces' || !type.includes('json')) {
         response.writeHead(415).end();
         return;
       }
-      const body = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-      for (const resource of body.resourceSpans) for (const scope of resource.scopeSpans) spans.push(...scope.spans);
+      const body = JSON.parse(text) as {
+        resourceSpans: { resource?: Pick<OtlpSpan, 'attributes'>; scopeSpans: { spans: OtlpSpan[] }[] }[];
+      };
+      for (const { resource, scopeSpans } of body.resourceSpans) {
+        const name = resource?.attributes?.find((entry) => entry.key === 'service.name')?.value.stringValue;
+        const service = typeof name === 'string' ? { service: name } : {};
+        for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ ...span, ...service });
+      }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });

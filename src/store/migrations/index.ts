@@ -19,6 +19,7 @@ import * as createNotificationConditions from './20261208010000-create-notificat
 import * as addCallTreeSize from './20261208030000-add-call-tree-size.js';
 import * as addDeliveryLimits from './20261209100000-add-delivery-limits.js';
 import * as addRefusedRequestSources from './20261209300000-add-refused-request-sources.js';
+import * as addProcessTraceContext from './20261209500000-add-process-trace-context.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261208030000-add-call-tree-size': addCallTreeSize,
   '20261209100000-add-delivery-limits': addDeliveryLimits,
   '20261209300000-add-refused-request-sources': addRefusedRequestSources,
+  '20261209500000-add-process-trace-context': addProcessTraceContext,
 };
 
 /**
