@@ -56,6 +56,11 @@ export interface WebhookConfigFields {
   /** `header:<name>` or `body:<json-pointer>`: events with the same key run one at a time, in order. */
   readonly orderingKey: string | null;
   readonly verification: VerificationSettings | null;
+  /**
+   * A source catalog entry (src/sources/source-catalog.ts) whose verification, dedup key, event type
+   * and caller allow-list apply; `verification` then holds only its secrets. Null or absent: none.
+   */
+  readonly source?: string | null;
 }
 
 /** A stored configuration. */

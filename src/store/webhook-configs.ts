@@ -30,6 +30,7 @@ interface WebhookConfigRow {
   idempotency_key: string | null;
   ordering_key: string | null;
   verification: WebhookConfig['verification'];
+  source: string | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -193,6 +194,7 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     idempotency_key: text(fields.idempotencyKey),
     ordering_key: text(fields.orderingKey),
     verification: jsonColumn(fields.verification),
+    source: fields.source ?? null,
   };
 }
 
@@ -235,6 +237,7 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     idempotencyKey: row.idempotency_key === null ? null : unescapeStoredText(row.idempotency_key),
     orderingKey: row.ordering_key === null ? null : unescapeStoredText(row.ordering_key),
     verification: fromJsonbColumn(row.verification),
+    source: row.source ?? null,
     version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),

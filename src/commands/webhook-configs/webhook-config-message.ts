@@ -33,6 +33,7 @@ export function toWebHookConfigMessage(
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
     idempotencyKey: config.idempotencyKey ?? '',
     orderingKey: config.orderingKey ?? '',
+    source: config.source ?? '',
     ...(config.verification && {
       verification: {
         scheme: config.verification.scheme,

@@ -18,6 +18,7 @@ import * as addOrderingKeys from './20261208002000-add-ordering-keys.js';
 import * as createNotificationConditions from './20261208010000-create-notification-conditions.js';
 import * as addCallTreeSize from './20261208030000-add-call-tree-size.js';
 import * as addRefusedRequestSources from './20261209300000-add-refused-request-sources.js';
+import * as addWebhookConfigSource from './20261209600000-add-webhook-config-source.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261208010000-create-notification-conditions': createNotificationConditions,
   '20261208030000-add-call-tree-size': addCallTreeSize,
   '20261209300000-add-refused-request-sources': addRefusedRequestSources,
+  '20261209600000-add-webhook-config-source': addWebhookConfigSource,
 };
 
 /**
