@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
+import { clientKinds, createManagementClient } from '../helpers/management-clients.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
+import { mintAdminToken } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig } from '../helpers/webhook-calls.js';
 
 // Signed with node:crypto from the providers' documented formulas, not with src/.
@@ -106,6 +108,21 @@ describe.each(engines)('configurations naming a catalog source on %s', (engine) 
       headers: { ...headers, 'svix-timestamp': stale, 'svix-signature': `v1,${staleSignature}` },
     });
     expect(refused.status).toBe(401);
+  });
+
+  it.each(clientKinds)('lists the catalog with what each source needs over %s', async (kind) => {
+    const client = createManagementClient(kind, service.baseUrl, await mintAdminToken());
+    const outcome = await client.call('GetSourceCatalogQuery', {});
+    expect(outcome.success).toBe(true);
+    const entries = outcome.data as { name: string }[];
+    expect(entries.map((entry) => entry.name)).toEqual(expect.arrayContaining(['paystack', 'monnify', 'stripe', 'svix', 'mono']));
+    expect(entries.find((entry) => entry.name === 'paystack')).toMatchObject({
+      scheme: 'hmac-sha512',
+      header: 'x-paystack-signature',
+      dedupKey: ['body:/event', 'body:/data/id'],
+      callerIps: '52.31.139.75,52.49.173.169,52.214.14.220',
+      citations: ['https://paystack.com/docs/payments/webhooks/'],
+    });
   });
 
   it('refuses an unknown source, a signing source without a secret, and a Svix secret that is not base64', async () => {
