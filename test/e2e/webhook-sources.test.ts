@@ -125,7 +125,7 @@ describe.each(engines)('configurations naming a catalog source on %s', (engine) 
     });
   });
 
-  it('refuses an unknown source, a signing source without a secret, and a Svix secret that is not base64', async () => {
+  it('refuses an unknown source, a signing source without a secret, a Svix secret that is not base64, and an unsigned source open to anyone', async () => {
     const problems = async (fields: Record<string, unknown>) => {
       const outcome = await command(service.baseUrl, 'CreateWebHookConfigCommand', { ...echo, path: '/bad', ...fields } as never);
       expect(outcome.success).toBe(false);
@@ -134,5 +134,6 @@ describe.each(engines)('configurations naming a catalog source on %s', (engine) 
     expect(await problems({ key: 'bad-1', source: 'paypal', verification: { secret: 'x' } })).toContain('Source must be one of');
     expect(await problems({ key: 'bad-2', source: 'stripe' })).toContain('Source stripe needs at least one secret');
     expect(await problems({ key: 'bad-3', source: 'svix', verification: { secret: 'not base64!' } })).toContain('base64');
+    expect(await problems({ key: 'bad-4', source: 'remita-payment' })).toContain('signs nothing: set allowableIPs');
   });
 });

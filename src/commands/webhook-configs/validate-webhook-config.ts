@@ -145,7 +145,7 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   if (draft.orderingKey !== null && !/^(header:[A-Za-z0-9-]+|body:(\/[^/]*)+)$/.test(draft.orderingKey)) {
     problems.push('Ordering key must be "header:<name>" or "body:<json-pointer>"');
   }
-  if (draft.source) return [...problems, ...sourceProblems(draft.source, draft.verification)];
+  if (draft.source) return [...problems, ...sourceProblems(draft.source, draft.verification, draft.allowableIps)];
   const verification = draft.verification;
   if (verification) {
     if (!(verificationSchemes as readonly string[]).includes(verification.scheme)) {
@@ -160,11 +160,16 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   return problems;
 }
 
-/** A named source is in the catalog and, when it signs, has a secret of the form it needs. */
-function sourceProblems(source: string, verification: VerificationSettings | null): string[] {
+/**
+ * A named source is in the catalog and, when it signs, has a secret of the form it needs; one that
+ * signs nothing (Remita) needs allowableIPs, or anyone could post to the configuration.
+ */
+function sourceProblems(source: string, verification: VerificationSettings | null, allowableIps: string): string[] {
   const entry = sourceEntryOf(source);
   if (!entry) return [`Source must be one of ${sourceNames.join(', ')}`];
-  if (!entry.verification) return [];
+  if (!entry.verification) {
+    return allowableIps || entry.callerIps ? [] : [`Source ${source} signs nothing: set allowableIPs to its callers' addresses`];
+  }
   const secrets = verification?.secrets ?? [];
   if (secrets.length === 0) return [`Source ${source} needs at least one secret (${entry.secret})`];
   const base64Keyed = entry.verification.scheme === 'standard-webhooks' || entry.verification.scheme === 'svix';
