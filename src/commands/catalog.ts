@@ -3,6 +3,7 @@ import { listParkedKeysQuery } from './ordering-keys/list-parked-keys.js';
 import { createReleaseOrderingKey } from './ordering-keys/release-ordering-key.js';
 import type { CommandDefinition } from './command.js';
 import { getCommandList } from './registry/get-command-list.js';
+import { getSourceCatalog } from './sources/get-source-catalog.js';
 import { echoCommand } from './native/echo-command.js';
 import { deployProcessDefinition } from './processes/deploy-process-definition.js';
 import { getProcessDefinitionById } from './processes/get-process-definition-by-id.js';
@@ -57,6 +58,7 @@ export const builtInCommands = {
   GetProcessInstanceByIdQuery: getProcessInstanceById,
   GetProcessInstanceListQuery: getProcessInstanceList,
   ListParkedKeysQuery: listParkedKeysQuery,
+  GetSourceCatalogQuery: getSourceCatalog,
 } satisfies Record<string, CommandDefinition>;
 
 /** Built-in commands that need settings from the configuration. */

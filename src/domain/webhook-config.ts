@@ -60,6 +60,11 @@ export interface WebhookConfigFields {
   /** At most this many of its events start per second, across every process; null: no limit. */
   readonly maxPerSecond: number | null;
   readonly verification: VerificationSettings | null;
+  /**
+   * A source catalog entry (src/sources/source-catalog.ts) whose verification, dedup key, event type
+   * and caller allow-list apply; `verification` then holds only its secrets. Null or absent: none.
+   */
+  readonly source?: string | null;
 }
 
 /** A stored configuration. */

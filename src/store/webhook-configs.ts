@@ -32,6 +32,7 @@ interface WebhookConfigRow {
   max_concurrency: number | null;
   max_per_second: number | null;
   verification: WebhookConfig['verification'];
+  source: string | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -197,6 +198,7 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     max_concurrency: fields.maxConcurrency,
     max_per_second: fields.maxPerSecond,
     verification: jsonColumn(fields.verification),
+    source: fields.source ?? null,
   };
 }
 
@@ -241,6 +243,7 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     maxConcurrency: row.max_concurrency,
     maxPerSecond: row.max_per_second,
     verification: fromJsonbColumn(row.verification),
+    source: row.source ?? null,
     version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),

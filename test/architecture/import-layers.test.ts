@@ -16,7 +16,7 @@ const layers: LayerMap = [
   { name: 'application', members: ['commands/', 'delivery/', 'providers/', 'notify/'] },
   { name: 'execution', members: ['executors/', 'processes/'] },
   { name: 'infrastructure', members: ['store/', 'tracing/'] },
-  { name: 'base', members: ['domain/', 'router/', 'config/', 'errors.ts'] },
+  { name: 'base', members: ['domain/', 'router/', 'sources/', 'config/', 'errors.ts'] },
 ];
 
 const graph = readImportGraph(fileURLToPath(new URL('../../src', import.meta.url)));

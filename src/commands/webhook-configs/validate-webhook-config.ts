@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { httpMethods, responseModes, type WebhookConfigFields } from '../../domain/webhook-config.js';
+import { httpMethods, responseModes, type VerificationSettings, type WebhookConfigFields } from '../../domain/webhook-config.js';
 import { AppError, alreadyExists } from '../../errors.js';
 import { clip } from '../../domain/clip.js';
 import { optionFieldLabels } from '../../executors/types/execution-type-descriptor.js';
@@ -8,6 +8,7 @@ import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
 import { decodeStandardWebhooksKey, minStandardWebhooksKeyBytes } from '../../router/verification/standard-webhooks-key.js';
 import { verificationSchemes } from '../../router/verification/verifiers.js';
+import { sourceEntryOf, sourceNames } from '../../sources/source-catalog.js';
 import { findEnabledRouteOwner, findWebhookConfigByKey } from '../../store/webhook-configs.js';
 import type { CommandCatalog } from '../command.js';
 import { targetProblems } from './target-problems.js';
@@ -152,6 +153,7 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   if (draft.orderingKey !== null && !/^(header:[A-Za-z0-9-]+|body:(\/[^/]*)+)$/.test(draft.orderingKey)) {
     problems.push('Ordering key must be "header:<name>" or "body:<json-pointer>"');
   }
+  if (draft.source) return [...problems, ...sourceProblems(draft.source, draft.verification, draft.allowableIps)];
   const verification = draft.verification;
   if (verification) {
     if (!(verificationSchemes as readonly string[]).includes(verification.scheme)) {
@@ -164,6 +166,22 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * A named source is in the catalog and, when it signs, has a secret of the form it needs; one that
+ * signs nothing (Remita) needs allowableIPs, or anyone could post to the configuration.
+ */
+function sourceProblems(source: string, verification: VerificationSettings | null, allowableIps: string): string[] {
+  const entry = sourceEntryOf(source);
+  if (!entry) return [`Source must be one of ${sourceNames.join(', ')}`];
+  if (!entry.verification) {
+    return allowableIps || entry.callerIps ? [] : [`Source ${source} signs nothing: set allowableIPs to its callers' addresses`];
+  }
+  const secrets = verification?.secrets ?? [];
+  if (secrets.length === 0) return [`Source ${source} needs at least one secret (${entry.secret})`];
+  const base64Keyed = entry.verification.scheme === 'standard-webhooks' || entry.verification.scheme === 'svix';
+  return base64Keyed ? standardWebhooksSecretProblems(secrets) : [];
 }
 
 /** Each secret decodes to a key of the spec's length; secrets are numbered when there are several, never echoed. */

@@ -17,13 +17,16 @@ import {
   type WebhookConfigFields,
 } from '../../domain/webhook-config.js';
 import { tidyPath } from '../../router/normalize-path.js';
+import { sourceEntryOf } from '../../sources/source-catalog.js';
+import { sourceVerification } from '../../sources/source-verification.js';
 import { keepMaskedSecrets } from './chain-step-secrets.js';
 
 /** Configuration fields as requested, before validation: the execution type may still be missing. */
 export type WebhookConfigDraft = Omit<WebhookConfigFields, 'executionType'> & { executionType: number | undefined };
 
 export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfigDraft {
-  return withChainFromCommandName({
+  const source = emptyToNull(input.source.trim());
+  return withSourceVerification({
     key: input.key.trim(),
     description: input.description,
     isEnabled: input.isEnabled ?? true,
@@ -45,7 +48,8 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     orderingKey: emptyToNull(input.orderingKey.trim()),
     maxConcurrency: input.maxConcurrency ?? null,
     maxPerSecond: input.maxPerSecond ?? null,
-    verification: toVerificationSettings(input.verification, null),
+    verification: toVerificationSettings(input.verification, null, source !== null),
+    source,
   });
 }
 
@@ -56,7 +60,8 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
 export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookConfigCommand): WebhookConfigDraft {
   const typeChanges = input.executionType !== undefined && input.executionType !== existing.executionType;
   const base: WebhookConfigDraft = typeChanges ? { ...existing, ...withoutTypeFields } : existing;
-  return withChainFromCommandName({
+  const source = input.source === undefined ? (base.source ?? null) : emptyToNull(input.source.trim());
+  return withSourceVerification({
     ...base,
     description: input.description ?? base.description,
     isEnabled: input.isEnabled ?? base.isEnabled,
@@ -78,7 +83,10 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     orderingKey: input.orderingKey === undefined ? base.orderingKey : emptyToNull(input.orderingKey.trim()),
     maxConcurrency: limitFromUpdate(input.maxConcurrency, base.maxConcurrency),
     maxPerSecond: limitFromUpdate(input.maxPerSecond, base.maxPerSecond),
-    verification: input.verification ? toVerificationSettings(input.verification, base.verification) : base.verification,
+    verification: input.verification
+      ? toVerificationSettings(input.verification, base.verification, source !== null)
+      : base.verification,
+    source,
   });
 }
 
@@ -86,6 +94,17 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
 const withoutTypeFields = Object.fromEntries(
   Object.values(executionTypes).flatMap((type) => [type.targetField, ...type.optionFields].map((field) => [field, null])),
 ) as Record<TargetField | OptionField, null>;
+
+/**
+ * A configuration naming a catalog source keeps only the secrets of its verification; the rest is the
+ * source's, saved alongside so reads show it (the inbox still takes it from the catalog).
+ */
+function withSourceVerification(draft: WebhookConfigDraft): WebhookConfigDraft {
+  const entry = draft.source ? sourceEntryOf(draft.source) : undefined;
+  const chained = withChainFromCommandName(draft);
+  if (!entry) return chained;
+  return { ...chained, verification: sourceVerification(entry, draft.verification?.secrets ?? []) };
+}
 
 /** A chain may be given as `commandName: "A,B,C"`; it is stored as steps. */
 function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft {
@@ -112,12 +131,16 @@ function toChain(
   return keepMaskedSecrets(chain, stored);
 }
 
-/** Secrets are write-only: an update that omits them keeps the stored ones. An empty scheme removes verification. */
+/**
+ * Secrets are write-only: an update that omits them keeps the stored ones. An empty scheme removes
+ * verification, unless the configuration names a source: then the verification carries its secrets only.
+ */
 function toVerificationSettings(
   input: Verification | undefined,
   existing: VerificationSettings | null,
+  namesSource: boolean,
 ): VerificationSettings | null {
-  if (!input || input.scheme.trim() === '') return null;
+  if (!input || (input.scheme.trim() === '' && !namesSource)) return null;
   const secrets = [input.secret, ...input.secrets].filter((secret) => secret !== '');
   return {
     scheme: input.scheme.trim().toLowerCase(),

@@ -1,8 +1,10 @@
+import { sourceCatalog } from '../../sources/source-catalog.js';
+import { sourceVerification } from '../../sources/source-verification.js';
 import type { ProviderPreset } from '../provider-preset.js';
 import { parseMonoEvent } from './parse-mono-event.js';
 
 /**
- * `POST /api/webhooks/mono/callback`: the `mono-webhook-secret` scheme of the verifier catalog with
+ * `POST /api/webhooks/mono/callback`: the source catalog's Mono entry (the `mono-webhook-secret` scheme) with
  * `MONO_WEBHOOK_SECRET` (unset: every call is answered 503 before its body is read).
  */
 export function createMonoProvider(settings: { readonly webhookSecret: string | undefined }): ProviderPreset {
@@ -13,16 +15,8 @@ export function createMonoProvider(settings: { readonly webhookSecret: string | 
     reservedKey: 'mono-callback',
     admit: () =>
       secret ? { ok: true, trace: {} } : { ok: false, refusal: 'not_configured', reason: 'MONO_WEBHOOK_SECRET is not set' },
-    verification: secret
-      ? {
-          scheme: 'mono-webhook-secret',
-          secrets: [secret],
-          header: 'mono-webhook-secret',
-          prefix: '',
-          encoding: 'hex',
-          toleranceSeconds: null,
-        }
-      : null,
+    // The catalog's Mono entry: the same scheme a configuration naming `source: "mono"` gets.
+    verification: secret ? sourceVerification(sourceCatalog.mono, [secret]) : null,
     parse: parseMonoEvent,
   };
 }

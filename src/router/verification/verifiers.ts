@@ -3,7 +3,7 @@ import { apiKey } from './api-key.js';
 import { basicAuth } from './basic-auth.js';
 import { hmacSignature } from './hmac-signature.js';
 import { secretOrHmacSha512 } from './secret-or-hmac-sha512.js';
-import { standardWebhooks } from './standard-webhooks.js';
+import { standardWebhooks, standardWebhooksWith } from './standard-webhooks.js';
 import { stripeSignature } from './stripe-signature.js';
 import { failed, type VerificationInput, type VerificationOutcome, type Verifier } from './verifier.js';
 
@@ -17,9 +17,13 @@ const configurableVerifiers = {
   'api-key': apiKey,
 } as const satisfies Record<string, Verifier>;
 
-/** A source's own convention, used by its provider preset (src/providers/) and not offered to configurations. */
+/**
+ * A source's own convention, named by its entry in the source catalog (src/sources/source-catalog.ts)
+ * or its provider preset (src/providers/), and not offered to configurations on its own.
+ */
 const presetVerifiers = {
   'mono-webhook-secret': secretOrHmacSha512,
+  svix: standardWebhooksWith('svix-'),
 } as const satisfies Record<string, Verifier>;
 
 /** Every verification scheme by name, for configurations and provider presets alike. Adding a scheme is adding a line here. */

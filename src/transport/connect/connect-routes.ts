@@ -3,6 +3,7 @@ import type { ConnectRouter, HandlerContext, Interceptor, ServiceImpl } from '@c
 import { AuditService } from '../../../gen/bpm/webhooks/v1/audit_service_pb.js';
 import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
 import { ProcessService } from '../../../gen/bpm/webhooks/v1/process_service_pb.js';
+import { SourceCatalogService } from '../../../gen/bpm/webhooks/v1/source_catalog_service_pb.js';
 import { BpmService } from '../../../gen/bpm/webhooks/v1/bpm_service_pb.js';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
@@ -25,6 +26,7 @@ const commandServices: readonly DescService[] = [
   CommandService,
   WebhookEventService,
   ProcessService,
+  SourceCatalogService,
 ];
 
 /** Every management service these routes serve (for health and reflection). */
