@@ -1,4 +1,10 @@
 import type { Db } from './open-database.js';
+import {
+  type CommandChainStep,
+  type ExecutionTarget,
+  targetFromLegacyFields,
+  toLegacyTargetFields,
+} from '../domain/execution-target.js';
 import type { WebhookConfig, WebhookConfigFields } from '../domain/webhook-config.js';
 import { normalizePath } from '../router/normalize-path.js';
 import { escapeLike } from './escape-like.js';
@@ -17,7 +23,7 @@ interface WebhookConfigRow {
   action: string;
   execution_type: number;
   command_name: string | null;
-  command_chain: WebhookConfig['commandChain'];
+  command_chain: readonly CommandChainStep[] | null;
   execution_code: string | null;
   process_definition_id: string | number | null;
   process_action: string | null;
@@ -178,6 +184,24 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     path: text(fields.path),
     normalized_path: fields.path === undefined ? undefined : text(normalizePath(fields.path)),
     action: text(fields.action),
+    ...(fields.target && targetColumns(fields.target)),
+    allowable_ips: text(fields.allowableIps),
+    response_mode: text(fields.responseMode),
+    timeout_ms: fields.timeoutMs,
+    max_attempts: fields.maxAttempts,
+    idempotency_key: text(fields.idempotencyKey),
+    ordering_key: text(fields.orderingKey),
+    verification: jsonColumn(fields.verification),
+  };
+}
+
+/**
+ * A target in its columns: the legacy flat shape, one column per type's field, null when another
+ * type's (rows kept the form they always had; this and toWebhookConfig are its only translators).
+ */
+function targetColumns(target: ExecutionTarget) {
+  const fields = toLegacyTargetFields(target);
+  return {
     execution_type: fields.executionType,
     command_name: text(fields.commandName),
     command_chain: jsonColumn(fields.commandChain),
@@ -186,13 +210,6 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     process_action: fields.processAction,
     message_name: text(fields.messageName),
     correlation_key: text(fields.correlationKey),
-    allowable_ips: text(fields.allowableIps),
-    response_mode: text(fields.responseMode),
-    timeout_ms: fields.timeoutMs,
-    max_attempts: fields.maxAttempts,
-    idempotency_key: text(fields.idempotencyKey),
-    ordering_key: text(fields.orderingKey),
-    verification: jsonColumn(fields.verification),
   };
 }
 
@@ -220,14 +237,16 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     path: unescapeStoredText(row.path),
     normalizedPath: unescapeStoredText(row.normalized_path),
     action: unescapeStoredText(row.action),
-    executionType: row.execution_type,
-    commandName: row.command_name === null ? null : unescapeStoredText(row.command_name),
-    commandChain: fromJsonbColumn(row.command_chain),
-    executionCode: row.execution_code === null ? null : unescapeStoredText(row.execution_code),
-    processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
-    processAction: row.process_action,
-    messageName: row.message_name === null ? null : unescapeStoredText(row.message_name),
-    correlationKey: row.correlation_key === null ? null : unescapeStoredText(row.correlation_key),
+    target: targetFromLegacyFields({
+      executionType: row.execution_type,
+      commandName: row.command_name === null ? null : unescapeStoredText(row.command_name),
+      commandChain: fromJsonbColumn(row.command_chain),
+      executionCode: row.execution_code === null ? null : unescapeStoredText(row.execution_code),
+      processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
+      processAction: row.process_action,
+      messageName: row.message_name === null ? null : unescapeStoredText(row.message_name),
+      correlationKey: row.correlation_key === null ? null : unescapeStoredText(row.correlation_key),
+    }),
     allowableIps: unescapeStoredText(row.allowable_ips),
     responseMode: unescapeStoredText(row.response_mode),
     timeoutMs: row.timeout_ms,

@@ -7,28 +7,25 @@ import type {
   CreateWebHookConfigCommand,
   UpdateWebHookConfigCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import type { OptionField, TargetField } from '../../executors/types/execution-type-descriptor.js';
-import { executionTypes } from '../../executors/types/execution-types.js';
-import {
-  ExecutionType,
-  type CommandChainStep,
-  type VerificationSettings,
-  type WebhookConfig,
-  type WebhookConfigFields,
-} from '../../domain/webhook-config.js';
+import { type CommandChainStep, type ExecutionTarget, toLegacyTargetFields } from '../../domain/execution-target.js';
+import type { VerificationSettings, WebhookConfig, WebhookConfigFields } from '../../domain/webhook-config.js';
 import { tidyPath } from '../../router/normalize-path.js';
 import { keepMaskedSecrets } from './chain-step-secrets.js';
+import { type LegacyTargetDraft, translateLegacyTarget } from './legacy-target.js';
 
-/** Configuration fields as requested, before validation: the execution type may still be missing. */
-export type WebhookConfigDraft = Omit<WebhookConfigFields, 'executionType'> & { executionType: number | undefined };
+/** Configuration fields as requested, before validation: the target may be missing or malformed. */
+export type WebhookConfigDraft = Omit<WebhookConfigFields, 'target'> & {
+  /** The target requested, when the request names one of a known kind with its field. */
+  readonly target: ExecutionTarget | null;
+  /** What is wrong with the shape the target was requested in (a missing type, another type's field). */
+  readonly targetShapeProblems: readonly string[];
+};
+
+/** The configuration fields besides the target, as a draft holds them. */
+type OtherFields = Omit<WebhookConfigDraft, 'target' | 'targetShapeProblems'>;
 
 export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfigDraft {
-  return withChainFromCommandName({
-    key: input.key.trim(),
-    description: input.description,
-    isEnabled: input.isEnabled ?? true,
-    path: tidyPath(input.path),
-    action: input.action.trim().toUpperCase(),
+  const legacy: LegacyTargetDraft = {
     executionType: input.executionType,
     commandName: emptyToNull(input.commandName),
     commandChain: toChain(input.commandChain, null),
@@ -37,6 +34,13 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     processAction: emptyToNull(input.processAction.trim()),
     messageName: emptyToNull(input.messageName.trim()),
     correlationKey: emptyToNull(input.correlationKey.trim()),
+  };
+  return withTarget(translateLegacyTarget(legacy), {
+    key: input.key.trim(),
+    description: input.description,
+    isEnabled: input.isEnabled ?? true,
+    path: tidyPath(input.path),
+    action: input.action.trim().toUpperCase(),
     allowableIps: input.allowableIps.trim(),
     responseMode: input.responseMode.trim() || 'sync',
     timeoutMs: input.timeoutMs ?? null,
@@ -52,47 +56,51 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
  * changes, the stored fields of the old type are dropped so that only the new type's field remains.
  */
 export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookConfigCommand): WebhookConfigDraft {
-  const typeChanges = input.executionType !== undefined && input.executionType !== existing.executionType;
-  const base: WebhookConfigDraft = typeChanges ? { ...existing, ...withoutTypeFields } : existing;
-  return withChainFromCommandName({
-    ...base,
-    description: input.description ?? base.description,
-    isEnabled: input.isEnabled ?? base.isEnabled,
-    path: input.path === undefined ? base.path : tidyPath(input.path),
-    action: input.action?.trim().toUpperCase() ?? base.action,
-    executionType: input.executionType ?? base.executionType,
-    commandName: input.commandName === undefined ? base.commandName : emptyToNull(input.commandName),
-    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, existing.commandChain) : base.commandChain,
-    executionCode: input.executionCode === undefined ? base.executionCode : emptyToNull(input.executionCode),
-    processDefinitionId: input.processDefinitionId === undefined ? base.processDefinitionId : Number(input.processDefinitionId),
-    processAction: input.processAction === undefined ? base.processAction : emptyToNull(input.processAction.trim()),
-    messageName: input.messageName === undefined ? base.messageName : emptyToNull(input.messageName.trim()),
-    correlationKey: input.correlationKey === undefined ? base.correlationKey : emptyToNull(input.correlationKey.trim()),
-    allowableIps: input.allowableIps?.trim() ?? base.allowableIps,
-    responseMode: input.responseMode?.trim() || base.responseMode,
-    timeoutMs: input.timeoutMs ?? base.timeoutMs,
-    maxAttempts: input.maxAttempts ?? base.maxAttempts,
-    idempotencyKey: input.idempotencyKey === undefined ? base.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
-    orderingKey: input.orderingKey === undefined ? base.orderingKey : emptyToNull(input.orderingKey.trim()),
-    verification: input.verification ? toVerificationSettings(input.verification, base.verification) : base.verification,
+  const stored = toLegacyTargetFields(existing.target);
+  const typeChanges = input.executionType !== undefined && input.executionType !== stored.executionType;
+  const target = typeChanges ? { ...stored, ...withoutTargetFields } : stored;
+  const legacy: LegacyTargetDraft = {
+    executionType: input.executionType ?? target.executionType,
+    commandName: input.commandName === undefined ? target.commandName : emptyToNull(input.commandName),
+    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, stored.commandChain) : target.commandChain,
+    executionCode: input.executionCode === undefined ? target.executionCode : emptyToNull(input.executionCode),
+    processDefinitionId: input.processDefinitionId === undefined ? target.processDefinitionId : Number(input.processDefinitionId),
+    processAction: input.processAction === undefined ? target.processAction : emptyToNull(input.processAction.trim()),
+    messageName: input.messageName === undefined ? target.messageName : emptyToNull(input.messageName.trim()),
+    correlationKey: input.correlationKey === undefined ? target.correlationKey : emptyToNull(input.correlationKey.trim()),
+  };
+  return withTarget(translateLegacyTarget(legacy), {
+    key: existing.key,
+    description: input.description ?? existing.description,
+    isEnabled: input.isEnabled ?? existing.isEnabled,
+    path: input.path === undefined ? existing.path : tidyPath(input.path),
+    action: input.action?.trim().toUpperCase() ?? existing.action,
+    allowableIps: input.allowableIps?.trim() ?? existing.allowableIps,
+    responseMode: input.responseMode?.trim() || existing.responseMode,
+    timeoutMs: input.timeoutMs ?? existing.timeoutMs,
+    maxAttempts: input.maxAttempts ?? existing.maxAttempts,
+    idempotencyKey: input.idempotencyKey === undefined ? existing.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
+    orderingKey: input.orderingKey === undefined ? existing.orderingKey : emptyToNull(input.orderingKey.trim()),
+    verification: input.verification ? toVerificationSettings(input.verification, existing.verification) : existing.verification,
   });
 }
 
-/** Every type's target field and options, cleared when the type changes. */
-const withoutTypeFields = Object.fromEntries(
-  Object.values(executionTypes).flatMap((type) => [type.targetField, ...type.optionFields].map((field) => [field, null])),
-) as Record<TargetField | OptionField, null>;
+/** Every type's field and option, cleared when the type changes so that only the new type's remain. */
+const withoutTargetFields = {
+  commandName: null,
+  commandChain: null,
+  executionCode: null,
+  processDefinitionId: null,
+  processAction: null,
+  messageName: null,
+  correlationKey: null,
+} as const;
 
-/** A chain may be given as `commandName: "A,B,C"`; it is stored as steps. */
-function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft {
-  if (draft.executionType !== ExecutionType.ExecuteCommandChain || !draft.commandName || draft.commandChain) {
-    return draft;
-  }
-  const steps = draft.commandName
-    .split(',')
-    .map((name) => name.trim())
-    .map((commandName) => ({ commandName, parameters: {} }));
-  return { ...draft, commandName: null, commandChain: steps };
+function withTarget(
+  translated: { target: ExecutionTarget | null; problems: readonly string[] },
+  fields: OtherFields,
+): WebhookConfigDraft {
+  return { ...fields, target: translated.target, targetShapeProblems: translated.problems };
 }
 
 /** Steps as sent, where a secret sent back as the mask keeps its stored value (see chain-step-secrets.ts). */

@@ -3,7 +3,8 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
 import type { RefusedRequests } from '../../store/refused-requests.js';
 import { maskChainSecrets } from './chain-step-secrets.js';
-import { executionTargetFields, type WebhookConfig } from '../../domain/webhook-config.js';
+import { toLegacyTargetFields } from '../../domain/execution-target.js';
+import type { WebhookConfig } from '../../domain/webhook-config.js';
 
 /**
  * The API form of a stored configuration. Secrets are never copied out: verification secrets only
@@ -23,11 +24,7 @@ export function toWebHookConfigMessage(
     isEnabled: config.isEnabled,
     path: config.path,
     action: config.action,
-    ...executionTargetFields(config),
-    commandChain: maskChainSecrets(config.commandChain ?? []).map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters as never,
-    })),
+    ...legacyTargetMessage(config),
     allowableIps: config.allowableIps,
     responseMode: config.responseMode,
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
@@ -60,5 +57,28 @@ export function toWebHookConfigMessage(
         lastAt: timestampFromDate(refused.lastAt),
       },
     }),
+  };
+}
+
+/**
+ * The target in the legacy flat fields (the type's number, one field per type, empty when another
+ * type's), chain-step secrets masked, and the config's time limit: what WebHookConfig and
+ * ExecutionRequest share.
+ */
+function legacyTargetMessage(config: WebhookConfig) {
+  const fields = toLegacyTargetFields(config.target);
+  return {
+    executionType: fields.executionType,
+    commandName: fields.commandName ?? '',
+    commandChain: maskChainSecrets(fields.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as never,
+    })),
+    executionCode: fields.executionCode ?? '',
+    ...(fields.processDefinitionId !== null && { processDefinitionId: BigInt(fields.processDefinitionId) }),
+    processAction: fields.processAction ?? '',
+    messageName: fields.messageName ?? '',
+    correlationKey: fields.correlationKey ?? '',
+    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
   };
 }
