@@ -67,6 +67,8 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   authority: ['webhooks:write'],
   deliveryPausedAt: null,
   orderingKey: null,
+  maxConcurrency: null,
+  maxPerSecond: null,
   allowableIps: '',
   timeoutMs: null,
   maxAttempts: null,

@@ -18,16 +18,16 @@ import { createLeaseKeepers } from './delivery/lease-keeper.js';
 import { runAttempt } from './delivery/run-attempt.js';
 import { createSettleBatches } from './delivery/settle-batches.js';
 import { createWorker, type Worker } from './delivery/worker.js';
+import { createLimitAdmission } from './delivery/limit-admission.js';
 import type { ExecutionRunner } from './executors/execution-job.js';
 import { createExecutionRunner } from './executors/execution-service.js';
 import { createRemoteExecutionRunner } from './executors/remote-execution-runner.js';
-import { createProviderInbox } from './providers/provider-inbox.js';
 import { createProviders } from './providers/providers.js';
 import { logScriptHostEvent } from './executors/script/log-script-host-event.js';
 import { parseTrustedProxies } from './router/client-ip.js';
 import { countScriptHostEvent } from './metrics/count-script-host-event.js';
 import { createMetrics } from './metrics/create-metrics.js';
-import { countAttempt, instrumentInbox, instrumentProviderInbox } from './metrics/instrument-inbox.js';
+import { countAttempt, instrumentInbox } from './metrics/instrument-inbox.js';
 import { instrumentExecution } from './metrics/instrument-execution.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createMetricsRoute } from './metrics/metrics-route.js';
@@ -43,6 +43,8 @@ import { listenToChannel, type ChannelListener } from './store/listen-to-channel
 import { createProviderRoute } from './transport/webhooks/provider-route.js';
 import { createWebhookIngressRoute } from './transport/webhooks/webhook-ingress-route.js';
 
+/** How often a worker looks for events waiting for their configurations' limits when it knows of none. */
+const limitIdleLookMs = 200;
 export interface ServiceOptions {
   readonly config: Pick<Config, 'maxBodyBytes' | 'executors'> &
     Partial<
@@ -167,6 +169,7 @@ export function composeService(options: ServiceOptions): Service {
     concurrency: delivery.workerConcurrency,
     pollMs: delivery.workerPollMs,
     claim: (limit, sent) => claimAttempts({ ...attemptDeps, leaseMs: delivery.leaseMs, configs }, limit, sent),
+    admission: createLimitAdmission(options.db, attemptDeps.log, Math.min(delivery.workerPollMs, limitIdleLookMs)),
     run: async (event, start) => {
       // Every log line of an attempt carries the request id the event came in with.
       const log = event.requestId ? attemptDeps.log.child({ requestId: event.requestId }) : attemptDeps.log;
@@ -187,8 +190,7 @@ export function composeService(options: ServiceOptions): Service {
     insertEvent: createInsertBatches(options.db),
     onQueued: () => worker.wake(),
   };
-  const inbox = instrumentInbox(createInbox(inboxDeps), metrics, 'router');
-  const providerInbox = instrumentProviderInbox(createProviderInbox(inboxDeps), metrics);
+  const inbox = instrumentInbox(createInbox(inboxDeps), metrics);
   const providers = createProviders(options.config.providers ?? defaultProvidersConfig);
   const server = createServer({
     bus,
@@ -212,10 +214,7 @@ export function composeService(options: ServiceOptions): Service {
         options.tracing,
       ),
       ...Object.values(providers).map((provider) =>
-        traceHttpRoute(
-          createProviderRoute(provider, { inbox: providerInbox, maxBodyBytes: options.config.maxBodyBytes }),
-          options.tracing,
-        ),
+        traceHttpRoute(createProviderRoute(provider, { inbox, maxBodyBytes: options.config.maxBodyBytes }), options.tracing),
       ),
       createMetricsRoute(metrics, operations.metricsToken),
       ...(options.routes ?? []),

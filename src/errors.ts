@@ -24,10 +24,13 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly errors: readonly string[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
+  /** A remote party asked to be called again no sooner than this (Retry-After of a 429 or 503). */
+  readonly retryAfterMs?: number;
 }
 
 export function isAppError(value: unknown): value is AppError {

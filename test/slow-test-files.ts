@@ -12,6 +12,7 @@ export const slowTestFiles = [
   'test/e2e/shared-postgres.test.ts',
   'test/e2e/delivery-pause-processes.test.ts',
   'test/e2e/ordering-keys-processes.test.ts',
+  'test/e2e/delivery-limits-processes.test.ts',
   'test/e2e/provider-concurrency.test.ts',
   'test/notify/notifications-two-processes.test.ts',
 ] as const;

@@ -35,6 +35,11 @@ export async function runWebhookCommand(
     if (failure.code === 'internal') {
       return { success: false, message: failure.message, errors: [`${name} failed unexpectedly: ${describeCause(failure)}`] };
     }
-    return { success: false, message: failure.message, errors: failure.errors.length > 0 ? failure.errors : [failure.message] };
+    return {
+      success: false,
+      message: failure.message,
+      errors: failure.errors.length > 0 ? failure.errors : [failure.message],
+      ...(failure.retryAfterMs !== undefined && { retryAfterMs: failure.retryAfterMs }),
+    };
   }
 }

@@ -10,10 +10,11 @@ import type { EventSettlement } from '../store/webhook-events.js';
 import { inProcessSpan, inSettleSpan } from '../tracing/messaging-spans.js';
 import { describeAttempt } from '../tracing/describe-attempt.js';
 import type { Tracing } from '../tracing/tracing.js';
+import { backOffConfiguration } from '../store/admit-limited-events.js';
 import { buildExecutionJob } from './build-execution-job.js';
 import { outwardOutcome } from './outward-outcome.js';
 import { leaseMarginMs, type LeaseKeeper, type LeaseKeepers } from './lease-keeper.js';
-import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
+import { judgeAttempt, type RetryPolicy } from './retry-policy.js';
 import type { SettleAttempt } from './settle-batches.js';
 import { settleWithRetries, syncSettleWaitMs } from './settle-with-retries.js';
 
@@ -113,8 +114,22 @@ async function attempt(
   const result = outwardOutcome(executed, config);
   const errors = result.success ? null : result.errors.length > 0 ? [...result.errors] : ['Execution failed'];
   const now = deps.clock();
+  if (config && !result.success && result.retryAfterMs !== undefined) await noteBackOff(deps, config, result.retryAfterMs);
+  const verdict = judgeAttempt(
+    {
+      mode,
+      attempt: event.attempts,
+      maxAttempts: event.maxAttempts,
+      configured: config !== undefined,
+      errors,
+      retryAfterMs: result.success ? undefined : result.retryAfterMs,
+    },
+    now,
+    deps.policy,
+    deps.random,
+  );
   const finish: AttemptFinish = {
-    outcome: result.success ? 'succeeded' : 'failed',
+    outcome: verdict.outcome,
     finishedAt: now,
     durationMs: performance.now() - started,
     errors,
@@ -123,13 +138,8 @@ async function attempt(
   };
   const data = result.success ? result.data : null;
   const httpResponse = directResponse(result.httpResponse);
-  const settlement: EventSettlement = errors
-    ? mode === 'sync'
-      ? { status: 'failed', errors, at: now }
-      : event.attempts >= event.maxAttempts || !config
-        ? { status: 'dead', errors, at: now }
-        : { status: 'queued', errors, retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, deps.policy, deps.random)) }
-    : { status: 'succeeded', result: data, httpResponse, at: now };
+  const settlement: EventSettlement =
+    verdict.outcome === 'succeeded' ? { status: 'succeeded', result: data, httpResponse, at: now } : verdict.settlement;
   // A failed attempt is worth an operator's look: warn, with what went wrong.
   deps.log[errors ? 'warn' : 'info'](
     {
@@ -161,11 +171,18 @@ async function attempt(
   return { result: attemptResult, settling };
 }
 
+/** The configuration's next runs wait too (on the database clock, every process): a failure to note it only costs that. */
+async function noteBackOff(deps: AttemptDeps, config: WebhookConfig, retryAfterMs: number): Promise<void> {
+  await backOffConfiguration(deps.db, config.id, retryAfterMs).catch((error: unknown) =>
+    deps.log.warn({ err: error, configId: config.id }, 'cannot note the back-off a target asked for'),
+  );
+}
+
 function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
-type NotRun = Pick<ExecutionOutcome, 'success' | 'data' | 'errors' | 'httpResponse' | 'logs' | 'steps'>;
+type NotRun = Pick<ExecutionOutcome, 'success' | 'data' | 'errors' | 'httpResponse' | 'logs' | 'steps' | 'retryAfterMs'>;
 
 function notRun(error: string): NotRun {
   return { success: false, data: null, errors: [error], httpResponse: null, logs: [], steps: [] };

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { WebhookEvent } from '../domain/webhook-event.js';
 import { type LeaseClock, releaseWebhookEvents } from '../store/event-leases.js';
 import type { ClaimedRun } from './claim-attempts.js';
+import type { LimitAdmissionPass } from './limit-admission.js';
 import type { AttemptStart } from './run-attempt.js';
 
 export interface WorkerOptions {
@@ -20,6 +21,8 @@ export interface WorkerOptions {
    * claimAttempts); `sent` is told when that statement went out (the leases start then).
    */
   readonly claim: (limit: number, sent: LeaseClock) => Promise<readonly ClaimedRun[]>;
+  /** Lets events of limited configurations through their limits before each claim (see limit-admission.ts). */
+  readonly admission?: LimitAdmissionPass;
   /** Runs one opened attempt to its event's next state; never throws for a failed execution. */
   readonly run: (event: WebhookEvent, start: AttemptStart) => Promise<unknown>;
 }
@@ -87,8 +90,9 @@ export function createWorker(options: WorkerOptions): Worker {
     const free = options.concurrency - inFlight.size;
     if (free < refillAt && inFlight.size > 0) return options.pollMs;
     try {
+      const admission = await options.admission?.run(free);
       for (const { event, start } of await claimBatch(free)) void track(event, start);
-      return options.pollMs;
+      return admission ? Math.min(options.pollMs, admission.lookAgainInMs) : options.pollMs;
     } catch (error) {
       options.log.warn({ err: error }, 'cannot claim events; retrying');
       return Math.max(options.pollMs, failureBackoffMs);
@@ -124,6 +128,7 @@ export function createWorker(options: WorkerOptions): Worker {
     async drain() {
       let count = 0;
       for (;;) {
+        await options.admission?.run(Math.max(1, options.concurrency), true);
         const batch = await claimBatch(Math.max(1, options.concurrency));
         if (batch.length === 0) return count;
         count += batch.length;

@@ -30,6 +30,10 @@ export interface WebhookConfigFields {
   readonly idempotencyKey: string | null;
   /** `header:<name>` or `body:<json-pointer>`: events with the same key run one at a time, in order. */
   readonly orderingKey: string | null;
+  /** At most this many of its events run at once, across every process; null: no limit. */
+  readonly maxConcurrency: number | null;
+  /** At most this many of its events start per second, across every process; null: no limit. */
+  readonly maxPerSecond: number | null;
   readonly verification: VerificationSettings | null;
 }
 

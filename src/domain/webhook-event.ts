@@ -80,7 +80,8 @@ export interface ListedWebhookEvent extends Omit<WebhookEvent, 'rawBody'> {
   readonly bodyBytes: number;
 }
 
-export const attemptOutcomes = ['running', 'succeeded', 'failed', 'interrupted'] as const;
+/** `deferred`: the target answered 429 or 503 with Retry-After; the attempt is not counted against maxAttempts. */
+export const attemptOutcomes = ['running', 'succeeded', 'failed', 'interrupted', 'deferred'] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 
 /** One execution of an event. */

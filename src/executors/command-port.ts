@@ -3,7 +3,18 @@ import type { JsonValue } from '@bufbuild/protobuf';
 /** How a command run for a webhook ended: its data, or the sentences of its failure. */
 export type WebhookCommandOutcome =
   | { readonly success: true; readonly message: string; readonly data: JsonValue }
-  | { readonly success: false; readonly message: string; readonly errors: readonly string[] };
+  | {
+      readonly success: false;
+      readonly message: string;
+      readonly errors: readonly string[];
+      /** The command's target asked to be called again no sooner than this (see retry-after.ts). */
+      readonly retryAfterMs?: number;
+    };
+
+/** A failed command's Retry-After, as a field to spread into an executor's result. */
+export function retryAfterOf(outcome: WebhookCommandOutcome): { retryAfterMs?: number } {
+  return !outcome.success && outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {};
+}
 
 /** Which webhook runs the command, for which request, and the execution's cancellation. */
 export interface WebhookCaller {

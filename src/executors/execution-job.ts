@@ -74,6 +74,8 @@ export interface ExecutorResult {
   readonly httpResponse?: DirectHttpResponse | undefined;
   readonly logs?: readonly ExecutionLogLine[];
   readonly steps?: readonly StepOutcome[];
+  /** On failure: the target asked to be called again no sooner than this (a 429 or 503 with Retry-After). */
+  readonly retryAfterMs?: number;
 }
 
 /** An execution's outcome as the delivery code receives it: every field present, JSON as JSON. */
@@ -87,6 +89,8 @@ export interface ExecutionOutcome {
   /** Every step with both fields, as stored: data null on failure, error empty on success. */
   readonly steps: readonly Required<StepOutcome>[];
   readonly durationMs: number;
+  /** On failure: the target asked to be called again no sooner than this (a 429 or 503 with Retry-After). */
+  readonly retryAfterMs?: number;
 }
 
 /**
@@ -108,5 +112,6 @@ export function outcomeOf(result: ExecutorResult, durationMs: number): Execution
     logs: result.logs ?? [],
     steps: (result.steps ?? []).map((step) => ({ ...step, data: step.data ?? null, error: step.error ?? '' })),
     durationMs,
+    ...(!result.success && result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }),
   };
 }

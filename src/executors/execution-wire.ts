@@ -134,6 +134,7 @@ export function toExecutionResult(outcome: ExecutionOutcome): ExecutionResult {
       durationMs: step.durationMs,
     })),
     durationMs: outcome.durationMs,
+    ...(outcome.retryAfterMs !== undefined && { retryAfterMs: BigInt(Math.round(outcome.retryAfterMs)) }),
   });
 }
 
@@ -160,6 +161,7 @@ export function outcomeFromResult(result: ExecutionResult): ExecutionOutcome {
       durationMs: step.durationMs,
     })),
     durationMs: result.durationMs,
+    ...(!result.success && result.retryAfterMs !== undefined && { retryAfterMs: Number(result.retryAfterMs) }),
   };
 }
 

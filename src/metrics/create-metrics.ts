@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { countProcessInstancesByStatus } from '../store/count-process-instances.js';
-import { countDeliveryWaits } from '../store/delivery-waits.js';
+import { countDeliveryWaits, findDeliveryBackOffs } from '../store/delivery-waits.js';
 import { countInboxBySource } from '../store/inbox-depth.js';
 import type { Metrics } from './metrics.js';
 import { registerFreshnessGauges } from './register-freshness-gauges.js';
@@ -83,7 +83,12 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
   registerFreshnessGauges(registry, {
     db: options.db,
     log: options.log,
-    isReady: options.isReady ?? (async () => (await options.db.raw('SELECT 1'), true)),
+    isReady:
+      options.isReady ??
+      (async () => {
+        await options.db.raw('SELECT 1');
+        return true;
+      }),
   });
 
   const onQueryError = () => storeErrors.inc({ kind: 'query' });
@@ -147,7 +152,7 @@ function registerDeliveryWaitGauges(registry: Registry, options: MetricsOptions)
   };
   new Gauge({
     name: 'bpm_delivery_waiting_events',
-    help: 'Queued events held back from the workers, per configuration: reason pause (delivery paused) or order (behind an earlier event of their ordering key)',
+    help: 'Queued events held back from the workers, per configuration: reason pause (delivery paused), order (behind an earlier event of their ordering key) or limit (waiting for maxConcurrency, maxPerSecond or a Retry-After back-off)',
     labelNames: ['config_key', 'reason'],
     registers: [registry],
     async collect() {
@@ -164,6 +169,20 @@ function registerDeliveryWaitGauges(registry: Registry, options: MetricsOptions)
     async collect() {
       this.reset();
       for (const wait of await waits()) if (wait.reason === 'parked') this.set({ config_key: wait.configKey }, wait.events);
+    },
+  });
+  new Gauge({
+    name: 'bpm_delivery_backoff_seconds',
+    help: 'Seconds a configuration still waits because its forward target answered 429 or 503 with Retry-After; absent when not backed off',
+    labelNames: ['config_key'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const backOffs = await findDeliveryBackOffs(options.db).catch((error: unknown) => {
+        options.log.warn({ err: error }, 'cannot read the delivery back-offs for /metrics');
+        return [];
+      });
+      for (const backOff of backOffs) this.set({ config_key: backOff.configKey }, backOff.secondsLeft);
     },
   });
 }

@@ -1,20 +1,42 @@
-import type { Inbox, InboxResult } from '../delivery/inbox.js';
+import type { AcceptResult } from '../delivery/accept-result.js';
+import type { Inbox } from '../delivery/inbox.js';
+import type { InboxResult } from '../delivery/inbox-result.js';
 import type { AttemptResult } from '../delivery/run-attempt.js';
-import type { NotificationResult, ProviderInbox } from '../providers/provider-inbox.js';
 import type { Metrics } from './metrics.js';
 
-/** Counts every inbox outcome: accepted (and a sync execution's attempt) or refused with its reason. */
-export function instrumentInbox(inbox: Inbox, metrics: Metrics, source: string): Inbox {
+/** Counts every inbox outcome under its source: each accepted event (and a sync execution's attempt), or the refusal with its reason. */
+export function instrumentInbox(inbox: Inbox, metrics: Metrics): Inbox {
   return {
-    async receive(webhook) {
-      const result = await inbox.receive(webhook);
-      countInboxResult(metrics, source, result);
+    async receive(source, webhook) {
+      const result = await inbox.receive(source, webhook);
+      countInboxResult(metrics, source.name, result);
       return result;
     },
   };
 }
 
 function countInboxResult(metrics: Metrics, source: string, result: InboxResult): void {
+  switch (result.kind) {
+    case 'received':
+      for (const outcome of result.outcomes) countAccepted(metrics, source, outcome);
+      return;
+    case 'not_found':
+    case 'method_not_allowed':
+    case 'not_configured':
+    case 'forbidden':
+    case 'unsupported_media_type':
+    case 'too_large':
+    case 'aborted':
+    case 'unauthorized':
+    case 'invalid_body':
+    case 'unavailable':
+      return void metrics.webhooksRefused.inc({ source, reason: result.kind });
+    default:
+      return result satisfies never;
+  }
+}
+
+function countAccepted(metrics: Metrics, source: string, result: AcceptResult): void {
   switch (result.kind) {
     case 'accepted':
       if (result.repeated) return void metrics.webhooksRefused.inc({ source, reason: 'repeated' });
@@ -24,15 +46,6 @@ function countInboxResult(metrics: Metrics, source: string, result: InboxResult)
       if (result.repeated) return void metrics.webhooksRefused.inc({ source, reason: 'repeated' });
       metrics.webhooksAccepted.inc({ source, mode: 'sync' });
       return void metrics.attempts.inc({ source, mode: 'sync', outcome: result.kind });
-    case 'not_found':
-    case 'method_not_allowed':
-    case 'forbidden':
-    case 'unsupported_media_type':
-    case 'too_large':
-    case 'aborted':
-    case 'unauthorized':
-    case 'invalid_body':
-    case 'unavailable':
     case 'in_progress':
       return void metrics.webhooksRefused.inc({ source, reason: result.kind });
     case 'unsettled':
@@ -41,23 +54,6 @@ function countInboxResult(metrics: Metrics, source: string, result: InboxResult)
     default:
       return result satisfies never;
   }
-}
-
-/** Counts the fixed endpoints' outcomes under each provider's source: accepted (one per event) or refused. */
-export function instrumentProviderInbox(inbox: ProviderInbox, metrics: Metrics): ProviderInbox {
-  return {
-    async receive(provider, notification) {
-      const result = await inbox.receive(provider, notification);
-      countNotificationResult(metrics, provider.source, result);
-      return result;
-    },
-  };
-}
-
-function countNotificationResult(metrics: Metrics, source: string, result: NotificationResult): void {
-  if (result.kind !== 'received') return void metrics.webhooksRefused.inc({ source, reason: result.kind });
-  if (result.repeated) metrics.webhooksRefused.inc({ source, reason: 'repeated' });
-  else metrics.webhooksAccepted.inc({ source, mode: 'async' }, result.eventIds.length);
 }
 
 /** Counts a background attempt by how it settled its event: succeeded, retry, dead (or failed). */

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../domain/constant-time-equal.js';
 import type { HttpRoute } from '../transport/http/http-types.js';
 import { sendFailure } from '../transport/http/send-json.js';
 import type { Metrics } from './metrics.js';
@@ -23,7 +23,5 @@ export function createMetricsRoute(metrics: Metrics, token: string | undefined):
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return constantTimeEqual(header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '', token);
 }

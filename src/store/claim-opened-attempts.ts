@@ -57,14 +57,18 @@ export async function claimOpenedAttempts(
      events AS MATERIALIZED (
        SELECT * FROM webhook_events WHERE id = ANY((SELECT array_agg(event_id) FROM picked)::bigint[])
          AND received_at BETWEEN (SELECT min(received_at) FROM picked) AND (SELECT max(received_at) FROM picked)),
+     -- A configuration with limits, or backed off (Retry-After), runs its events through its
+     -- admission (admit-limited-events.ts); the back-offs are read once per statement.
      configured AS MATERIALIZED (
        SELECT e.id AS event_id, coalesce(by_id.id, by_key.id) AS config_id,
          coalesce(by_id.version, by_key.version) AS config_version,
-         coalesce(by_id.delivery_paused_at, by_key.delivery_paused_at) IS NOT NULL AS paused
+         coalesce(by_id.delivery_paused_at, by_key.delivery_paused_at) IS NOT NULL AS paused,
+         coalesce(coalesce(by_id.max_concurrency, by_key.max_concurrency, by_id.max_per_second, by_key.max_per_second) IS NOT NULL
+           OR coalesce(by_id.id, by_key.id) IN (SELECT config_id FROM delivery_limits WHERE backoff_until > now()), false) AS limited
        FROM events e
        LEFT JOIN webhook_configs by_id ON by_id.id = e.config_id
        LEFT JOIN LATERAL (
-         SELECT w.id, w.version, w.delivery_paused_at FROM webhook_configs w
+         SELECT w.id, w.version, w.delivery_paused_at, w.max_concurrency, w.max_per_second FROM webhook_configs w
          WHERE e.config_id IS NULL AND e.source <> 'router' AND w.is_enabled AND lower(w.key) = lower(e.config_key)
          ORDER BY w.id LIMIT 1) by_key ON true),
      -- An event of a paused configuration is held instead (delivery-pause.ts): out of the due order,
@@ -74,10 +78,23 @@ export async function claimOpenedAttempts(
          due_at = 'infinity', lease_owner = NULL, held_for_config = c.config_id
        FROM configured c
        WHERE q.event_id = c.event_id AND c.paused AND ${due}),
-     claimed AS (
-       UPDATE webhook_event_queue q SET lease_owner = :owner, due_at = :leaseEnd, attempts = q.attempts + 1
+     -- An event of a limited configuration that its admission has not let through waits for it
+     -- instead: out of the due order too, its due time kept; not an attempt.
+     limit_waits AS (
+       UPDATE webhook_event_queue q SET limit_due_at = CASE WHEN q.lease_owner IS NULL THEN q.due_at ELSE now() END,
+         due_at = 'infinity', lease_owner = NULL, limited_config = c.config_id
        FROM configured c
-       WHERE q.event_id = c.event_id AND NOT c.paused AND ${due}
+       WHERE q.event_id = c.event_id AND NOT c.paused AND c.limited AND q.limited_config IS NULL AND ${due}
+       RETURNING c.config_id),
+     limit_rows AS (
+       INSERT INTO delivery_limits (config_id) SELECT DISTINCT config_id FROM limit_waits ON CONFLICT DO NOTHING),
+     -- An admitted event keeps its configuration in limited_config while it runs: the admission
+     -- counts it as running.
+     claimed AS (
+       UPDATE webhook_event_queue q SET lease_owner = :owner, due_at = :leaseEnd, attempts = q.attempts + 1,
+         limited_config = CASE WHEN c.limited THEN q.limited_config END
+       FROM configured c
+       WHERE q.event_id = c.event_id AND NOT c.paused AND (NOT c.limited OR q.limited_config IS NOT NULL) AND ${due}
        RETURNING q.*),
      runs AS MATERIALIZED (
        SELECT c.event_id, q.attempts AS attempt, c.config_id, c.config_version

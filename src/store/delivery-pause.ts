@@ -7,7 +7,8 @@ import { findWebhookConfigById } from './webhook-configs.js';
  * A paused configuration's queued events are *held*: moved out of the claim's due order
  * (`due_at` infinity, so the claim's walk never meets them again) with their due time kept in
  * `held_due_at` and the configuration in `held_for_config` (migration 20261208000000). Pausing
- * holds what is queued at once; the claim holds any event of a paused configuration it meets later
+ * holds what is queued at once (not what waits for its limits: the admission lets nothing of a paused
+ * configuration through); the claim holds any event of a paused configuration it meets later
  * (accepted meanwhile, a retry coming due, a replay); resuming gives every held event its due time
  * back, so they drain in the order they were due.
  */
@@ -51,7 +52,8 @@ export async function resumeWebhookDelivery(db: Db, id: number): Promise<Webhook
 async function holdQueuedEvents(db: Db, config: WebhookConfig): Promise<void> {
   await db.raw(
     `UPDATE webhook_event_queue q SET held_due_at = q.due_at, due_at = 'infinity', held_for_config = :id
-     WHERE q.lease_owner IS NULL AND q.held_for_config IS NULL AND NOT q.parked AND q.waiting_due_at IS NULL AND EXISTS (
+     WHERE q.lease_owner IS NULL AND q.held_for_config IS NULL AND NOT q.parked AND q.waiting_due_at IS NULL
+       AND q.limit_due_at IS NULL AND EXISTS (
        SELECT 1 FROM webhook_events e WHERE e.id = q.event_id AND (e.config_id = :id
          OR (e.config_id IS NULL AND e.source <> 'router' AND lower(e.config_key) = lower(:key))))`,
     { id: config.id, key: config.key },

@@ -17,24 +17,30 @@ interface RefusedRequestsRow {
   last_refused_at: Date | string;
 }
 
+/** Whom refused requests are counted for: a configuration (the router), or a provider of the fixed endpoints. */
+export type RefusalScope = { readonly configId: number } | { readonly source: string };
+
 /**
- * Counts one refused request for a configuration and says whether it may be stored as an event: at
- * most `storedPerMinute` per configuration per minute of `at`, whichever process asks. One upsert,
+ * Counts one refused request for its scope and says whether it may be stored as an event: at most
+ * `storedPerMinute` per configuration (or provider) per minute of `at`, whichever process asks. One upsert,
  * so the row lock decides between processes; a minute only moves forward, so a process whose clock
  * lags counts against the newer minute instead of reopening an old one. The SET expressions read the
  * row as it was before this request.
  */
 export async function countRefusedRequest(
   db: Db,
-  refused: { configId: number; at: Date; storedPerMinute: number },
+  refused: { scope: RefusalScope; at: Date; storedPerMinute: number },
 ): Promise<boolean> {
+  const { scope } = refused;
+  // Router rows are unique per configuration; a provider's single row has no configuration.
+  const conflict = 'configId' in scope ? '(config_id)' : '(source) WHERE config_id IS NULL';
   const minute = new Date(Math.floor(refused.at.getTime() / 60_000) * 60_000);
   const limit = refused.storedPerMinute;
   const storedBefore = 'CASE WHEN excluded.window_start > r.window_start THEN 0 ELSE r.window_stored END';
   const { rows } = await db.raw<{ rows: { last_stored: boolean }[] }>(
-    `INSERT INTO ${table} AS r (config_id, refused_total, not_stored_total, window_start, window_stored, last_stored, last_refused_at)
-     VALUES (:configId, 1, :firstNotStored, :minute, :firstStored, :firstMayStore, :at)
-     ON CONFLICT (config_id) DO UPDATE SET
+    `INSERT INTO ${table} AS r (config_id, source, refused_total, not_stored_total, window_start, window_stored, last_stored, last_refused_at)
+     VALUES (:configId, :source, 1, :firstNotStored, :minute, :firstStored, :firstMayStore, :at)
+     ON CONFLICT ${conflict} DO UPDATE SET
        refused_total = r.refused_total + 1,
        not_stored_total = r.not_stored_total + CASE WHEN ${storedBefore} < :limit THEN 0 ELSE 1 END,
        window_stored = ${storedBefore} + CASE WHEN ${storedBefore} < :limit THEN 1 ELSE 0 END,
@@ -43,7 +49,8 @@ export async function countRefusedRequest(
        last_refused_at = greatest(r.last_refused_at, excluded.last_refused_at)
      RETURNING last_stored`,
     {
-      configId: refused.configId,
+      configId: 'configId' in scope ? scope.configId : null,
+      source: 'configId' in scope ? 'router' : scope.source,
       minute,
       at: refused.at,
       limit,

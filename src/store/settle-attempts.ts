@@ -64,12 +64,16 @@ export async function settleAttempts(db: Db, settlements: readonly AttemptSettle
      -- A dead event with an ordering key keeps its row, parked: its key's later events wait for an
      -- operator (ordering-keys.ts).
      parked AS (
-       UPDATE webhook_event_queue q SET parked = true, lease_owner = NULL, due_at = 'infinity' FROM s
+       UPDATE webhook_event_queue q SET parked = true, lease_owner = NULL, due_at = 'infinity', limited_config = NULL FROM s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
          AND s.status = 'dead' AND q.ordering_key IS NOT NULL
        RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts, q.ordering_key),
+     -- A retry no longer counts as running for its configuration's limits (limited_config): when it
+     -- comes due, the claim sends it through the admission again. A deferred attempt (Retry-After)
+     -- gives its event one more attempt (its number stays taken by the attempt that got the answer).
      retried AS (
-       UPDATE webhook_event_queue q SET lease_owner = NULL, due_at = s.available_at FROM s
+       UPDATE webhook_event_queue q SET lease_owner = NULL, due_at = s.available_at, limited_config = NULL,
+         max_attempts = q.max_attempts + CASE WHEN s.outcome = 'deferred' THEN 1 ELSE 0 END FROM s
        WHERE q.event_id = ANY(?::bigint[]) AND q.event_id = s.event_id AND q.lease_owner = s.owner AND q.attempts = s.attempt
          AND s.status = 'queued'
        RETURNING q.event_id, q.received_at, q.attempts, q.max_attempts, q.ordering_key),

@@ -35,6 +35,8 @@ interface WebhookConfigRow {
   max_attempts: number | null;
   idempotency_key: string | null;
   ordering_key: string | null;
+  max_concurrency: number | null;
+  max_per_second: number | null;
   verification: WebhookConfig['verification'];
   version: number;
   created_at: Date;
@@ -191,6 +193,8 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     max_attempts: fields.maxAttempts,
     idempotency_key: text(fields.idempotencyKey),
     ordering_key: text(fields.orderingKey),
+    max_concurrency: fields.maxConcurrency,
+    max_per_second: fields.maxPerSecond,
     verification: jsonColumn(fields.verification),
   };
 }
@@ -253,6 +257,8 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     maxAttempts: row.max_attempts,
     idempotencyKey: row.idempotency_key === null ? null : unescapeStoredText(row.idempotency_key),
     orderingKey: row.ordering_key === null ? null : unescapeStoredText(row.ordering_key),
+    maxConcurrency: row.max_concurrency,
+    maxPerSecond: row.max_per_second,
     verification: fromJsonbColumn(row.verification),
     version: row.version,
     createdAt: new Date(row.created_at),

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { IncomingWebhook } from '../../src/delivery/inbox.js';
+import type { Inbox } from '../../src/delivery/inbox.js';
+import type { IncomingWebhook } from '../../src/delivery/incoming-webhook.js';
+import { routerSource } from '../../src/delivery/router-source.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, createConfig, eventually } from '../helpers/webhook-calls.js';
@@ -28,6 +30,12 @@ function webhook(body: string, idempotencyKey?: string, path = 'grouped'): Incom
   };
 }
 
+/** The router's answer for one request: its event's accept outcome, or its refusal. */
+async function receive(inbox: Inbox, request: IncomingWebhook) {
+  const result = await inbox.receive(routerSource, request);
+  return result.kind === 'received' ? result.outcomes[0] : result;
+}
+
 describe.each(engines)('group commit of accepted webhooks on %s', (engine) => {
   let database: TestDatabase;
   let service: RunningService | undefined;
@@ -52,7 +60,7 @@ describe.each(engines)('group commit of accepted webhooks on %s', (engine) => {
 
   it('answers every other caller of a batch of sync and async accepts that holds rows the database refuses and repeated idempotency keys', async () => {
     const { inbox } = await start();
-    const earlier = await inbox.receive(webhook('{"n":"earlier"}', 'earlier'));
+    const earlier = await receive(inbox, webhook('{"n":"earlier"}', 'earlier'));
     expect(earlier).toMatchObject({ kind: 'accepted', repeated: false });
     // A value the database refuses: any body that contains "poison".
     await database.db.raw(
@@ -76,18 +84,18 @@ describe.each(engines)('group commit of accepted webhooks on %s', (engine) => {
       );
     // Started in one tick: they reach the store within the same batch window.
     const [normalResults, syncResults, poisonResults, dupResults, syncDupResults, earlierAgain] = await Promise.all([
-      Promise.all(normal.map((body) => inbox.receive(webhook(body)))),
-      Promise.all(normalSync.map((body) => inbox.receive(webhook(body, undefined, 'grouped-sync')))),
+      Promise.all(normal.map((body) => receive(inbox, webhook(body)))),
+      Promise.all(normalSync.map((body) => receive(inbox, webhook(body, undefined, 'grouped-sync')))),
       Promise.all([
-        refusal(inbox.receive(webhook(poison))),
-        refusal(inbox.receive(webhook(poisonSync, undefined, 'grouped-sync'))),
+        refusal(receive(inbox, webhook(poison))),
+        refusal(receive(inbox, webhook(poisonSync, undefined, 'grouped-sync'))),
       ]),
-      Promise.all([inbox.receive(webhook('{"dup":1}', 'dup')), inbox.receive(webhook('{"dup":2}', 'dup'))]),
+      Promise.all([receive(inbox, webhook('{"dup":1}', 'dup')), receive(inbox, webhook('{"dup":2}', 'dup'))]),
       Promise.all([
-        inbox.receive(webhook('{"dup":"sync 1"}', 'dup', 'grouped-sync')),
-        inbox.receive(webhook('{"dup":"sync 2"}', 'dup', 'grouped-sync')),
+        receive(inbox, webhook('{"dup":"sync 1"}', 'dup', 'grouped-sync')),
+        receive(inbox, webhook('{"dup":"sync 2"}', 'dup', 'grouped-sync')),
       ]),
-      inbox.receive(webhook('{"n":"earlier again"}', 'earlier')),
+      receive(inbox, webhook('{"n":"earlier again"}', 'earlier')),
     ]);
     database.db.off('query', noteBatch);
 

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { JsonObject } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findWebhookEventById, listWebhookEvents } from '../../src/store/webhook-events.js';
 import {
@@ -11,7 +12,7 @@ import { remitaCollectionCamel, remitaCollectionLower, remitaPayments } from '..
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { postProvider } from '../helpers/provider-calls.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
-import { command, createConfig } from '../helpers/webhook-calls.js';
+import { callWebhook, command, createConfig } from '../helpers/webhook-calls.js';
 
 const monoSecret = 'sec_live_7f3a9c2e1b8d4f6a';
 const remitaToken = 'rmt-notify-2b7e91d0c4';
@@ -125,7 +126,7 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     expect((byAmount.data as { totalCount: number }).totalCount).toBe(1);
   });
 
-  it('accepts the HMAC-SHA512 of the body as the Mono secret; refuses a wrong or missing one and malformed JSON, storing nothing', async () => {
+  it('accepts the HMAC-SHA512 of the body as the Mono secret; refuses a wrong or missing one (stored as rejected) and malformed JSON (not stored)', async () => {
     const raw = JSON.stringify(monoMandateDebitSuccessful);
     const hmac = createHmac('sha512', monoSecret).update(raw).digest('hex');
     expect((await postProvider(service.baseUrl, mono, raw, { 'mono-webhook-secret': hmac })).status).toBe(200);
@@ -139,7 +140,19 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     expect(malformed.status).toBe(400);
     expect(malformed.json.errors).toEqual(['The body is not valid JSON']);
     expect((await postMono({ data: {} })).status).toBe(400);
-    expect(await events()).toEqual([]);
+    expect(await events()).toMatchObject([
+      {
+        source: 'mono',
+        status: 'rejected',
+        idempotencyKey: null,
+        trace: { verification: { scheme: 'mono-webhook-secret', passed: false, reason: 'mono-webhook-secret does not match' } },
+      },
+      {
+        source: 'mono',
+        status: 'rejected',
+        trace: { verification: { scheme: 'mono-webhook-secret', passed: false, reason: 'mono-webhook-secret is missing' } },
+      },
+    ]);
   });
 
   it('stores one event per Remita payment of an array, deduplicated on rrr, with the token redacted', async () => {
@@ -169,7 +182,18 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     expect(outsider.status).toBe(403);
     const insider = await postProvider(service.baseUrl, collection, remitaCollectionCamel, { 'x-forwarded-for': '10.20.3.4' });
     expect(insider.status).toBe(200);
-    expect(await events()).toMatchObject([{ source: 'remita-collection', clientIp: '10.20.3.4' }]);
+    const [wrong, missing, outside, accepted, ...others] = await events();
+    expect(others).toEqual([]);
+    expect(accepted).toMatchObject({ source: 'remita-collection', status: 'stored', clientIp: '10.20.3.4' });
+    // The refusals are kept as rejected events, the token redacted, with why they were refused.
+    expect(wrong).toMatchObject({
+      source: 'remita-payment',
+      status: 'rejected',
+      query: { token: '[redacted]' },
+      trace: { verification: { scheme: 'token', passed: false, reason: 'token does not match' } },
+    });
+    expect(missing).toMatchObject({ status: 'rejected', trace: { verification: { reason: 'token is missing' } } });
+    expect(outside).toMatchObject({ status: 'rejected', clientIp: '203.0.113.9', trace: { ip: { allowed: false } } });
   });
 
   it('reads collection notifications in either spelling, dedups on the transaction reference else mandate, date and amount', async () => {
@@ -273,6 +297,76 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     });
   });
 
+  it('stores a Mono refusal as a rejected event with its request id, listed beside a router refusal as the same kind of event', async () => {
+    await createConfig(service.baseUrl, {
+      key: 'signed-router',
+      path: '/signed-router',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+      verification: { scheme: 'hmac-sha512', secret: 'router-secret', header: 'x-signature' },
+    });
+    service.configs.invalidate();
+    const forged = await postProvider(service.baseUrl, mono, monoDebitSuccessful, {
+      'mono-webhook-secret': createHmac('sha512', 'sec_live_guess').update(JSON.stringify(monoDebitSuccessful)).digest('hex'),
+      'x-request-id': 'mono-forged-1',
+    });
+    expect(forged.status).toBe(401);
+    const routerForged = await callWebhook(service.baseUrl, 'signed-router', {
+      body: '{"event":"charge.success"}',
+      headers: { 'x-signature': 'forged', 'x-request-id': 'router-forged-1' },
+    });
+    expect(routerForged.status).toBe(401);
+
+    const list = await command(service.baseUrl, 'GetWebhookEventListQuery', { status: 'rejected' });
+    const items = (list.data as { items: JsonObject[]; totalCount: number }).items;
+    expect(items.map((item) => [item.source, item.status, item.requestId]).sort()).toEqual([
+      ['mono', 'rejected', 'mono-forged-1'],
+      ['router', 'rejected', 'router-forged-1'],
+    ]);
+    const monoItem = items.find((item) => item.source === 'mono')!;
+    const monoEvent = await command(service.baseUrl, 'GetWebhookEventByIdQuery', { id: monoItem.id as number });
+    expect(monoEvent.data).toMatchObject({
+      source: 'mono',
+      status: 'rejected',
+      key: 'mono-callback',
+      path: '/api/webhooks/mono/callback',
+      requestId: 'mono-forged-1',
+      headers: { 'mono-webhook-secret': '[redacted]' },
+      trace: {
+        match: { source: 'mono', key: 'mono-callback', by: 'reserved-key' },
+        verification: { scheme: 'mono-webhook-secret', passed: false, reason: 'mono-webhook-secret does not match' },
+      },
+    });
+    // Neither refusal holds an idempotency key: the real notification with the same event_id is still taken.
+    expect((await postMono(monoDebitSuccessful)).json.data).toEqual({ eventIds: [expect.any(Number)] });
+    expect((await events('mono')).map((event) => event.status)).toEqual(['rejected', 'stored']);
+  });
+
+  it('stores at most REFUSED_STORED_PER_MINUTE refusals of a provider a minute, with or without its configuration', async () => {
+    const bounded = await startTestService(database.db, {
+      clock: () => start,
+      startWorker: false,
+      delivery: { refusedStoredPerMinute: 2 },
+      providers: { monoWebhookSecret: monoSecret },
+    });
+    try {
+      for (let n = 0; n < 4; n++) {
+        expect((await postProvider(bounded.baseUrl, mono, monoDebitSuccessful, { 'mono-webhook-secret': 'guess' })).status).toBe(
+          401,
+        );
+      }
+    } finally {
+      await bounded.stop();
+    }
+    expect((await events('mono')).map((event) => event.status)).toEqual(['rejected', 'rejected']);
+    expect(await database.db('refused_requests').select('source', 'config_id', 'refused_total', 'not_stored_total')).toEqual([
+      { source: 'mono', config_id: null, refused_total: expect.anything(), not_stored_total: expect.anything() },
+    ]);
+    const [row] = await database.db('refused_requests').select('refused_total', 'not_stored_total');
+    expect([Number(row.refused_total), Number(row.not_stored_total)]).toEqual([4, 2]);
+  });
+
   it('answers 503 for Mono while its secret is unset, and refuses every Remita caller while REMITA_ALLOWED_IPS is unset', async () => {
     const bare = await startTestService(database.db, { startWorker: false });
     try {
@@ -283,6 +377,7 @@ describe.each(engines)('fixed provider endpoints on %s', (engine) => {
     } finally {
       await bare.stop();
     }
-    expect(await events()).toEqual([]);
+    // An unconfigured Mono is the service's own gap, not the caller's fault: logged and counted, not stored.
+    expect(await events()).toMatchObject([{ source: 'remita-payment', status: 'rejected' }]);
   });
 });

@@ -16,6 +16,8 @@ export function echoConfigFields(key: string, fields: Partial<WebhookConfigField
     maxAttempts: null,
     idempotencyKey: null,
     orderingKey: null,
+    maxConcurrency: null,
+    maxPerSecond: null,
     verification: null,
     ...fields,
   };

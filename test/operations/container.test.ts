@@ -48,7 +48,9 @@ describe('the container files', () => {
     const ci = await read('.ci/run');
     const ltsVersion = /lts_version=(\S+)/.exec(ci)![1];
     const isolatedVmForLts = /isolated_vm_for_lts=(\S+)/.exec(ci)![1];
-    const bases = steps.filter((step) => step.instruction === 'FROM').map((step) => /^node:(\d+\.\d+\.\d+)-/.exec(step.args)?.[1]);
+    const bases = steps
+      .filter((step) => step.instruction === 'FROM')
+      .map((step) => /^node:(\d+\.\d+\.\d+)-/.exec(step.args)?.[1]);
     for (const base of bases) expect(base).toBe(ltsVersion);
     expect(runs.filter((run) => run.includes('isolated-vm@'))).toEqual([
       expect.stringContaining(`npm install --no-save --omit=dev isolated-vm@${isolatedVmForLts}`),

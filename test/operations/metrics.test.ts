@@ -186,7 +186,7 @@ describe.each(engines)('metrics and request ids on %s', (engine) => {
       401,
     );
     expect((await post('/api/webhooks/remita', 'remita-refused', '[]')).status).toBe(403);
-    const refusals = logLines.filter((line) => /^(authentication|provider notification) refused$/.test(String(line.msg)));
+    const refusals = logLines.filter((line) => /^(authentication|webhook) refused$/.test(String(line.msg)));
     expect(refusals.map((line) => line.requestId)).toEqual(
       expect.arrayContaining(['gateway-refused', 'rpc-refused', 'remita-refused']),
     );

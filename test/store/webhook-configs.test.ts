@@ -28,6 +28,8 @@ const fields: WebhookConfigFields = {
   maxAttempts: 3,
   idempotencyKey: 'body:/event_id',
   orderingKey: 'body:/data/mandateRef',
+  maxConcurrency: 5,
+  maxPerSecond: 50,
   verification: {
     scheme: 'hmac-sha512',
     secrets: ['s1', 's2'],

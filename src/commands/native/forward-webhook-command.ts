@@ -5,6 +5,7 @@ import { defineCommand } from '../command.js';
 import { parseForwardAllowList } from '../../router/forward-allow-list.js';
 import { forwardHeaderProblems, splitForwardHeaders } from './forward/forward-headers.js';
 import { forwardRequest } from './forward/forward-request.js';
+import { parseRetryAfter } from './forward/retry-after.js';
 import { signingSecretProblems, standardWebhookHeaders } from './forward/standard-webhook-headers.js';
 import { inForwardSpan } from '../../tracing/work-spans.js';
 
@@ -20,7 +21,9 @@ export interface ForwardWebhookOptions {
  * is a failure, so a chain stops there. `parameters.headers` may add headers, but not hop-by-hop or
  * framing ones (refused when a config is saved, dropped with a warning when a script passes them), and
  * none of them follows a redirect to another origin. Every forward carries the Standard Webhooks
- * headers (see standard-webhook-headers.ts), signed when `parameters.signingSecret` is set.
+ * headers (see standard-webhook-headers.ts), signed when `parameters.signingSecret` is set. A 429 or
+ * 503 with Retry-After fails carrying the delay asked for (see retry-after.ts): the delivery then backs
+ * the configuration off instead of counting the attempt.
  */
 export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
   const allowList = parseForwardAllowList(options.allowedHosts);
@@ -58,9 +61,14 @@ export function createForwardWebhookCommand(options: ForwardWebhookOptions) {
       const response = URL.canParse(url) ? await inForwardSpan(new URL(url), send) : await send({});
       const answer = parseBody(response.contentType, response.body);
       if (response.status < 200 || response.status > 299) {
-        throw new AppError('execution_failed', 'Forward failed', [
-          `${new URL(url).host} answered ${response.status}: ${response.body.slice(0, 200)}`,
-        ]);
+        const retryAfterMs = parseRetryAfter(response.status, response.retryAfter, ctx.clock());
+        const asked = retryAfterMs === undefined ? '' : ` (Retry-After: ${retryAfterMs / 1_000} s)`;
+        throw new AppError(
+          'execution_failed',
+          'Forward failed',
+          [`${new URL(url).host} answered ${response.status}${asked}: ${response.body.slice(0, 200)}`],
+          retryAfterMs === undefined ? undefined : { retryAfterMs },
+        );
       }
       return fromJson(ValueSchema, { status: response.status, body: answer });
     },

@@ -18,6 +18,8 @@ export const limits = {
   allowableIpsLength: 4_000,
   timeoutMs: 300_000,
   maxAttempts: 100,
+  maxConcurrency: 10_000,
+  maxPerSecond: 10_000,
 } as const;
 
 /** What validation needs to know beyond the fields themselves. */
@@ -123,6 +125,12 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   if (draft.maxAttempts !== null && (draft.maxAttempts < 1 || draft.maxAttempts > limits.maxAttempts)) {
     problems.push(`Max attempts must be between 1 and ${limits.maxAttempts}`);
   }
+  if (draft.maxConcurrency !== null && !isWithin(draft.maxConcurrency, limits.maxConcurrency)) {
+    problems.push(`Max concurrency must be a whole number between 1 and ${limits.maxConcurrency}`);
+  }
+  if (draft.maxPerSecond !== null && !isWithin(draft.maxPerSecond, limits.maxPerSecond)) {
+    problems.push(`Max per second must be a whole number between 1 and ${limits.maxPerSecond}`);
+  }
   if (draft.idempotencyKey !== null && !/^(header:[A-Za-z0-9-]+|body:(\/[^/]*)+)$/.test(draft.idempotencyKey)) {
     problems.push('Idempotency key must be "header:<name>" or "body:<json-pointer>"');
   }
@@ -153,4 +161,8 @@ function standardWebhooksSecretProblems(secrets: readonly string[]): string[] {
       `${name} must be base64 (optionally after "whsec_") of at least ${minStandardWebhooksKeyBytes} bytes for standard-webhooks`,
     ];
   });
+}
+
+function isWithin(value: number, max: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= max;
 }

@@ -47,6 +47,8 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     maxAttempts: input.maxAttempts ?? null,
     idempotencyKey: emptyToNull(input.idempotencyKey.trim()),
     orderingKey: emptyToNull(input.orderingKey.trim()),
+    maxConcurrency: input.maxConcurrency ?? null,
+    maxPerSecond: input.maxPerSecond ?? null,
     verification: toVerificationSettings(input.verification, null),
   });
 }
@@ -81,6 +83,8 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     maxAttempts: input.maxAttempts ?? existing.maxAttempts,
     idempotencyKey: input.idempotencyKey === undefined ? existing.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
     orderingKey: input.orderingKey === undefined ? existing.orderingKey : emptyToNull(input.orderingKey.trim()),
+    maxConcurrency: limitFromUpdate(input.maxConcurrency, existing.maxConcurrency),
+    maxPerSecond: limitFromUpdate(input.maxPerSecond, existing.maxPerSecond),
     verification: input.verification ? toVerificationSettings(input.verification, existing.verification) : existing.verification,
   });
 }
@@ -131,6 +135,12 @@ function toVerificationSettings(
     encoding: input.encoding.trim().toLowerCase(),
     toleranceSeconds: input.toleranceSeconds ?? null,
   };
+}
+
+/** An update's limit: absent keeps the stored one, 0 removes it, anything else is validated as given. */
+function limitFromUpdate(input: number | undefined, stored: number | null): number | null {
+  if (input === undefined) return stored;
+  return input === 0 ? null : input;
 }
 
 function emptyToNull(value: string): string | null {

@@ -30,6 +30,8 @@ export function toWebHookConfigMessage(
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
     idempotencyKey: config.idempotencyKey ?? '',
     orderingKey: config.orderingKey ?? '',
+    ...(config.maxConcurrency !== null && { maxConcurrency: config.maxConcurrency }),
+    ...(config.maxPerSecond !== null && { maxPerSecond: config.maxPerSecond }),
     ...(config.verification && {
       verification: {
         scheme: config.verification.scheme,

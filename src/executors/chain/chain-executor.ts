@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
 import type { StepOutcome } from '../execution-job.js';
-import type { CommandPort } from '../command-port.js';
+import { type CommandPort, retryAfterOf } from '../command-port.js';
 import { inChainStepSpan } from '../../tracing/work-spans.js';
 
 /**
@@ -53,7 +53,7 @@ export function createChainExecutor(commands: CommandPort): Executor<'chain'> {
           if (!outcome.success) {
             steps.push({ commandName: step.commandName, success: false, error: outcome.errors.join('; '), durationMs });
             const errors = [`Step ${index + 1} (${step.commandName}) failed: ${outcome.errors.join('; ')}`];
-            return { success: false, errors, steps };
+            return { success: false, errors, steps, ...retryAfterOf(outcome) };
           }
           steps.push({ commandName: step.commandName, success: true, data: outcome.data, durationMs });
           previous = outcome.data;

@@ -1,6 +1,6 @@
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
-import type { RunCommand } from '../command-port.js';
+import { type RunCommand, retryAfterOf } from '../command-port.js';
 
 /**
  * Type 0: runs the registered command `commandName` with the webhook context as its input, within
@@ -16,7 +16,7 @@ export function createNativeExecutor(runCommand: RunCommand): Executor<'native'>
         if (outcome === 'aborted' || (!outcome.success && bounded.aborted)) {
           return failedResult(signal.aborted ? 'Execution was cancelled' : `Command timed out after ${configTimeoutMs(job)} ms`);
         }
-        if (!outcome.success) return failedResult(...outcome.errors);
+        if (!outcome.success) return { ...failedResult(...outcome.errors), ...retryAfterOf(outcome) };
         return { success: true, data: outcome.data };
       });
     },

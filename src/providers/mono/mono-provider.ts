@@ -1,28 +1,28 @@
-import type { Provider } from '../provider.js';
+import type { ProviderPreset } from '../provider-preset.js';
 import { parseMonoEvent } from './parse-mono-event.js';
-import { verifyMonoSecret } from './verify-mono-secret.js';
 
-/** `POST /api/webhooks/mono/callback`, trusted through `MONO_WEBHOOK_SECRET`. */
-export function createMonoProvider(settings: { readonly webhookSecret: string | undefined }): Provider {
+/**
+ * `POST /api/webhooks/mono/callback`: the `mono-webhook-secret` scheme of the verifier catalog with
+ * `MONO_WEBHOOK_SECRET` (unset: every call is answered 503 before its body is read).
+ */
+export function createMonoProvider(settings: { readonly webhookSecret: string | undefined }): ProviderPreset {
   const secret = settings.webhookSecret;
   return {
     source: 'mono',
     path: '/api/webhooks/mono/callback',
     reservedKey: 'mono-callback',
-    secretQuery: [],
     admit: () =>
       secret ? { ok: true, trace: {} } : { ok: false, refusal: 'not_configured', reason: 'MONO_WEBHOOK_SECRET is not set' },
-    verify(request, rawBody) {
-      if (!secret) return { ok: false, refusal: 'not_configured', reason: 'MONO_WEBHOOK_SECRET is not set' };
-      const header = request.headers['mono-webhook-secret'];
-      const form = verifyMonoSecret(header, secret, rawBody);
-      if (form) return { ok: true, trace: { verification: { scheme: 'mono-webhook-secret', form, passed: true } } };
-      return {
-        ok: false,
-        refusal: 'unauthorized',
-        reason: header ? 'mono-webhook-secret does not match' : 'mono-webhook-secret is missing',
-      };
-    },
+    verification: secret
+      ? {
+          scheme: 'mono-webhook-secret',
+          secrets: [secret],
+          header: 'mono-webhook-secret',
+          prefix: '',
+          encoding: 'hex',
+          toleranceSeconds: null,
+        }
+      : null,
     parse: parseMonoEvent,
   };
 }

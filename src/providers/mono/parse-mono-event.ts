@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import { koboOf } from '../to-kobo.js';
-import type { ProviderItem } from '../provider.js';
+import type { ProviderItem } from '../provider-preset.js';
 
 /** The event families Mono sends, by event-name prefix; the first that matches wins. */
 const families = [

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
-import type { ProviderItem } from '../provider.js';
+import type { ProviderItem } from '../provider-preset.js';
 import { nairaToKobo } from '../to-kobo.js';
 import { itemBytes, readField, remitaItems } from './remita-items.js';
 

@@ -1,12 +1,14 @@
-import { trusted, type Provider } from '../provider.js';
+import type { ProviderPreset } from '../provider-preset.js';
 import { parseRemitaCollection } from './parse-remita-collection.js';
 import { parseRemitaPayments } from './parse-remita-payments.js';
 import { createRemitaTrust, type RemitaTrustSettings } from './remita-trust.js';
 
-/** Remita's two fixed endpoints, sharing one trust model: payment and collection notifications. */
-export function createRemitaProviders(settings: RemitaTrustSettings): { payment: Provider; collection: Provider } {
-  const admit = createRemitaTrust(settings);
-  const common = { secretQuery: ['token'], admit, verify: () => trusted };
+/**
+ * Remita's two fixed endpoints, sharing one trust model: the caller's address and the URL token,
+ * both checked before the body is read (Remita signs nothing, so there is no verification scheme).
+ */
+export function createRemitaProviders(settings: RemitaTrustSettings): { payment: ProviderPreset; collection: ProviderPreset } {
+  const common = { admit: createRemitaTrust(settings), verification: null };
   return {
     payment: {
       ...common,

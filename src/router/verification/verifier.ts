@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../domain/constant-time-equal.js';
 import type { VerificationSettings } from '../../domain/webhook-config.js';
 
 /** What a verifier sees of a request: the exact bytes, the headers (lower-case names) and the time. */
@@ -9,8 +9,11 @@ export interface VerificationInput {
   readonly now: Date;
 }
 
-/** Passed, or failed with a reason that goes to the event trace only, never to the caller. */
-export type VerificationOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * Passed (with the form of credential that passed, where a scheme accepts several), or failed with a
+ * reason that goes to the event trace only, never to the caller.
+ */
+export type VerificationOutcome = { readonly ok: true; readonly form?: string } | { readonly ok: false; readonly reason: string };
 
 /** One verification scheme. */
 export type Verifier = (input: VerificationInput) => VerificationOutcome;
@@ -18,15 +21,9 @@ export type Verifier = (input: VerificationInput) => VerificationOutcome;
 export const passed: VerificationOutcome = { ok: true };
 export const failed = (reason: string): VerificationOutcome => ({ ok: false, reason });
 
-/** Compares two secrets in constant time, whatever their lengths (both are hashed first). */
-export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
-  const digest = (value: string | Buffer) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
-
 /** True when `candidate` equals any of `expected`; every comparison runs, so timing does not tell which. */
 export function matchesAny(candidate: string | Buffer, expected: readonly (string | Buffer)[]): boolean {
-  return expected.map((value) => safeEqual(candidate, value)).includes(true);
+  return expected.map((value) => constantTimeEqual(candidate, value)).includes(true);
 }
 
 export const defaultToleranceSeconds = 300;

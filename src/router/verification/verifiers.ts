@@ -2,12 +2,13 @@ import type { VerificationSettings } from '../../domain/webhook-config.js';
 import { apiKey } from './api-key.js';
 import { basicAuth } from './basic-auth.js';
 import { hmacSignature } from './hmac-signature.js';
+import { secretOrHmacSha512 } from './secret-or-hmac-sha512.js';
 import { standardWebhooks } from './standard-webhooks.js';
 import { stripeSignature } from './stripe-signature.js';
 import { failed, type VerificationInput, type VerificationOutcome, type Verifier } from './verifier.js';
 
-/** Every verification scheme by its configuration name. Adding a scheme is adding a line here. */
-export const verifiers = {
+/** The schemes a configuration may name in its `verification`. */
+const configurableVerifiers = {
   'hmac-sha256': hmacSignature('sha256'),
   'hmac-sha512': hmacSignature('sha512'),
   'standard-webhooks': standardWebhooks,
@@ -16,8 +17,17 @@ export const verifiers = {
   'api-key': apiKey,
 } as const satisfies Record<string, Verifier>;
 
+/** A source's own convention, used by its provider preset (src/providers/) and not offered to configurations. */
+const presetVerifiers = {
+  'mono-webhook-secret': secretOrHmacSha512,
+} as const satisfies Record<string, Verifier>;
+
+/** Every verification scheme by name, for configurations and provider presets alike. Adding a scheme is adding a line here. */
+export const verifiers = { ...configurableVerifiers, ...presetVerifiers } as const satisfies Record<string, Verifier>;
+
 export type VerificationScheme = keyof typeof verifiers;
-export const verificationSchemes = Object.keys(verifiers) as VerificationScheme[];
+/** The schemes a configuration may name (validated when it is created or updated). */
+export const verificationSchemes = Object.keys(configurableVerifiers) as (keyof typeof configurableVerifiers)[];
 
 /** The headers a scheme reads its credential from: redacted before the event is stored. */
 export function secretHeadersOf(settings: VerificationSettings | null): string[] {

@@ -17,6 +17,8 @@ import * as addDeliveryPause from './20261208000000-add-delivery-pause.js';
 import * as addOrderingKeys from './20261208002000-add-ordering-keys.js';
 import * as createNotificationConditions from './20261208010000-create-notification-conditions.js';
 import * as addCallTreeSize from './20261208030000-add-call-tree-size.js';
+import * as addDeliveryLimits from './20261209100000-add-delivery-limits.js';
+import * as addRefusedRequestSources from './20261209300000-add-refused-request-sources.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -38,6 +40,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261208002000-add-ordering-keys': addOrderingKeys,
   '20261208010000-create-notification-conditions': createNotificationConditions,
   '20261208030000-add-call-tree-size': addCallTreeSize,
+  '20261209100000-add-delivery-limits': addDeliveryLimits,
+  '20261209300000-add-refused-request-sources': addRefusedRequestSources,
 };
 
 /**

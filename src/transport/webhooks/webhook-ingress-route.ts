@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
-import type { Inbox, InboxResult } from '../../delivery/inbox.js';
+import type { AcceptResult } from '../../delivery/accept-result.js';
+import type { Inbox } from '../../delivery/inbox.js';
+import type { InboxResult } from '../../delivery/inbox-result.js';
+import { routerSource } from '../../delivery/router-source.js';
 import { mediaType } from '../http/content-type.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-types.js';
 import { sendFailure, sendJson } from '../http/send-json.js';
@@ -20,7 +23,7 @@ export function createWebhookIngressRoute(deps: WebhookIngressDeps): HttpRoute {
   return {
     path: '/api/webhook/*',
     async handle(request, response, url) {
-      const result = await deps.inbox.receive({
+      const result = await deps.inbox.receive(routerSource, {
         method: request.method ?? 'GET',
         path: safeDecode(url.pathname.slice(prefix.length)),
         mediaType: mediaType(request),
@@ -33,23 +36,28 @@ export function createWebhookIngressRoute(deps: WebhookIngressDeps): HttpRoute {
 
 function respond(request: HttpRequest, response: HttpResponse, result: InboxResult, maxBodyBytes: number): void {
   switch (result.kind) {
+    // A router request carries one event.
+    case 'received':
+      return answerEvent(request, response, result.outcomes[0]);
     case 'not_found':
-      return sendFailure(response, 404, {
-        message: 'Webhook not found',
-        errors: ['No enabled webhook configuration matches this path'],
-      });
     case 'method_not_allowed':
-      return sendFailure(
-        response,
-        405,
-        { message: 'Method not allowed', errors: [`This webhook accepts ${result.allow.join(', ')}`] },
-        { allow: result.allow.join(', ') },
-      );
+    case 'not_configured':
     case 'unsupported_media_type':
-      return sendFailure(response, 415, {
-        message: 'Unsupported media type',
-        errors: [`Send JSON, form-urlencoded, text or XML, not "${result.mediaType.slice(0, 100)}"`],
-      });
+    case 'forbidden':
+    case 'unauthorized':
+    case 'invalid_body':
+    case 'too_large':
+    case 'aborted':
+    case 'unavailable':
+      return sendRefusal(response, result, { maxBodyBytes, accepts: 'This webhook' });
+    default:
+      return result satisfies never;
+  }
+}
+
+/** A stored event's outcome as its caller sees it: 202 queued, 200 or 500 after running now, 409 or 503 while it is unsettled. */
+function answerEvent(request: HttpRequest, response: HttpResponse, result: AcceptResult): void {
+  switch (result.kind) {
     case 'accepted':
       return sendJson(
         response,
@@ -87,13 +95,6 @@ function respond(request: HttpRequest, response: HttpResponse, result: InboxResu
     }
     case 'failed':
       return sendExecutionFailure(request, response, result);
-    case 'forbidden':
-    case 'unauthorized':
-    case 'invalid_body':
-    case 'too_large':
-    case 'aborted':
-    case 'unavailable':
-      return sendRefusal(response, result, maxBodyBytes);
     default:
       return result satisfies never;
   }

@@ -238,7 +238,8 @@ export type WebhookEventAttempt = Message<"bpm.webhooks.v1.WebhookEventAttempt">
   durationMs: number;
 
   /**
-   * running, succeeded, failed, or interrupted (its process died or let it go).
+   * running, succeeded, failed, interrupted (its process died or let it go), or deferred (the target
+   * answered 429 or 503 with Retry-After: not counted against max_attempts, see WebHookConfig).
    *
    * @generated from field: string outcome = 7;
    */

@@ -17,6 +17,8 @@ export interface ForwardResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** The Retry-After header as answered, if any. */
+  readonly retryAfter?: string;
 }
 
 export interface ForwardOptions {
@@ -158,6 +160,7 @@ async function readResponse(response: http.IncomingMessage, maxBytes: number, ta
     status: response.statusCode ?? 0,
     contentType: String(response.headers['content-type'] ?? ''),
     body: Buffer.concat(chunks).toString('utf8'),
+    ...(typeof response.headers['retry-after'] === 'string' && { retryAfter: response.headers['retry-after'] }),
   };
 }
 
