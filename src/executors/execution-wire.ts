@@ -14,6 +14,7 @@ import {
   toLegacyTargetFields,
 } from '../domain/execution-target.js';
 import type { ExecutionJob, ExecutionOutcome } from './execution-job.js';
+import { targetFromMessage, toTargetMessage } from './execution-target-message.js';
 
 // The ExecutionService's messages, used only between this service and an executor process
 // (EXECUTOR_URL). JSON goes as JSON text in the `*_json` fields; the google.protobuf.Value fields
@@ -26,6 +27,7 @@ export function toExecutionRequest(job: ExecutionJob): ExecutionRequest {
     configId: BigInt(job.configId),
     configVersion: job.configVersion,
     ...legacyTargetRequest(job.target),
+    target: toTargetMessage(job.target),
     ...(job.timeoutMs !== undefined && { timeoutMs: job.timeoutMs }),
     responseMode: job.responseMode,
     permissions: [...job.permissions],
@@ -73,7 +75,7 @@ export function jobFromRequest(request: ExecutionRequest): ExecutionJob {
   };
 }
 
-/** A target in the request's legacy flat fields (the only form an executor process reads so far). */
+/** A target in the request's legacy flat fields, for an executor process that predates the oneof. */
 function legacyTargetRequest(target: ExecutionTarget) {
   const fields = toLegacyTargetFields(target);
   return {
@@ -91,8 +93,9 @@ function legacyTargetRequest(target: ExecutionTarget) {
   };
 }
 
-/** The target a request's legacy flat fields name; a type no kind has is refused. */
+/** The target a request's oneof names, else (a sender that predates it) its legacy flat fields; a type no kind has is refused. */
 function targetOfRequest(request: ExecutionRequest): ExecutionTarget {
+  if (request.target.case !== undefined) return targetFromMessage(request.target);
   if (caseOfExecutionType(request.executionType) === undefined) {
     throw new ConnectError(`Unknown execution type ${request.executionType}`, Code.InvalidArgument);
   }

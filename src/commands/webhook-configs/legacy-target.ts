@@ -20,27 +20,33 @@ export interface TranslatedTarget {
 
 type FlatField = Exclude<keyof LegacyTargetFields, 'executionType'>;
 
+/** Each legacy field as messages name it. */
+export const legacyFieldLabels: Record<keyof LegacyTargetFields, string> = {
+  executionType: 'Execution type',
+  commandName: 'Command name',
+  commandChain: 'Command chain',
+  executionCode: 'Execution code',
+  processDefinitionId: 'Process definition id',
+  processAction: 'Process action',
+  messageName: 'Message name',
+  correlationKey: 'Correlation key',
+};
+
 /** Each kind's flat field, the option fields only it reads, and how messages name them, in the types' order. */
 const flatFields: readonly {
   readonly kind: ExecutionTargetCase;
   readonly name: string;
   readonly field: FlatField;
-  readonly label: string;
-  readonly options: readonly { readonly field: FlatField; readonly label: string }[];
+  readonly options: readonly FlatField[];
 }[] = [
-  { kind: 'native', name: 'ExecuteNativeCommand', field: 'commandName', label: 'Command name', options: [] },
-  { kind: 'chain', name: 'ExecuteCommandChain', field: 'commandChain', label: 'Command chain', options: [] },
-  { kind: 'script', name: 'ExecuteCode', field: 'executionCode', label: 'Execution code', options: [] },
+  { kind: 'native', name: 'ExecuteNativeCommand', field: 'commandName', options: [] },
+  { kind: 'chain', name: 'ExecuteCommandChain', field: 'commandChain', options: [] },
+  { kind: 'script', name: 'ExecuteCode', field: 'executionCode', options: [] },
   {
     kind: 'process',
     name: 'StartProcess',
     field: 'processDefinitionId',
-    label: 'Process definition id',
-    options: [
-      { field: 'processAction', label: 'Process action' },
-      { field: 'messageName', label: 'Message name' },
-      { field: 'correlationKey', label: 'Correlation key' },
-    ],
+    options: ['processAction', 'messageName', 'correlationKey'],
   },
 ];
 
@@ -60,13 +66,10 @@ export function translateLegacyTarget(draft: LegacyTargetDraft): TranslatedTarge
   const own = flatFields.find((entry) => entry.kind === kind)!;
   const problems = flatFields.flatMap((other) => {
     const present = fields[other.field] !== null;
-    if (other.kind === kind) return present ? [] : [`${other.label} is required for ${own.name}`];
-    return [
-      ...(present ? [`${other.label} is only used by ${other.name}`] : []),
-      ...other.options
-        .filter((option) => fields[option.field] !== null)
-        .map((option) => `${option.label} is only used by ${other.name}`),
-    ];
+    if (other.kind === kind) return present ? [] : [`${legacyFieldLabels[other.field]} is required for ${own.name}`];
+    return [other.field, ...other.options]
+      .filter((field) => fields[field] !== null)
+      .map((field) => `${legacyFieldLabels[field]} is only used by ${other.name}`);
   });
   return { target: fields[own.field] === null ? null : targetFromLegacyFields(fields), problems };
 }

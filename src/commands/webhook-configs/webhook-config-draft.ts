@@ -7,11 +7,17 @@ import type {
   CreateWebHookConfigCommand,
   UpdateWebHookConfigCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import { type CommandChainStep, type ExecutionTarget, toLegacyTargetFields } from '../../domain/execution-target.js';
+import {
+  type CommandChainStep,
+  type ExecutionTarget,
+  type LegacyTargetFields,
+  toLegacyTargetFields,
+} from '../../domain/execution-target.js';
 import type { VerificationSettings, WebhookConfig, WebhookConfigFields } from '../../domain/webhook-config.js';
 import { tidyPath } from '../../router/normalize-path.js';
 import { keepMaskedSecrets } from './chain-step-secrets.js';
-import { type LegacyTargetDraft, translateLegacyTarget } from './legacy-target.js';
+import { type LegacyTargetDraft, type TranslatedTarget, translateLegacyTarget } from './legacy-target.js';
+import { translateTargetOneof } from './oneof-target.js';
 
 /** Configuration fields as requested, before validation: the target may be missing or malformed. */
 export type WebhookConfigDraft = Omit<WebhookConfigFields, 'target'> & {
@@ -35,7 +41,11 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     messageName: emptyToNull(input.messageName.trim()),
     correlationKey: emptyToNull(input.correlationKey.trim()),
   };
-  return withTarget(translateLegacyTarget(legacy), {
+  const requested =
+    input.target.case === undefined
+      ? translateLegacyTarget(legacy)
+      : withStoredSecrets(translateTargetOneof(input.target, legacy), null);
+  return withTarget(requested, {
     key: input.key.trim(),
     description: input.description,
     isEnabled: input.isEnabled ?? true,
@@ -54,8 +64,9 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
 }
 
 /**
- * Applies the fields present in an update to the stored configuration. When the execution type
- * changes, the stored fields of the old type are dropped so that only the new type's field remains.
+ * Applies the fields present in an update to the stored configuration. A `target` oneof replaces
+ * the stored target whole; in the legacy fields, when the execution type changes, the stored fields
+ * of the old type are dropped so that only the new type's field remains.
  */
 export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookConfigCommand): WebhookConfigDraft {
   const stored = toLegacyTargetFields(existing.target);
@@ -71,7 +82,11 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
     messageName: input.messageName === undefined ? target.messageName : emptyToNull(input.messageName.trim()),
     correlationKey: input.correlationKey === undefined ? target.correlationKey : emptyToNull(input.correlationKey.trim()),
   };
-  return withTarget(translateLegacyTarget(legacy), {
+  const requested =
+    input.target.case === undefined
+      ? translateLegacyTarget(legacy)
+      : withStoredSecrets(translateTargetOneof(input.target, sentInUpdate(input, stored)), stored.commandChain);
+  return withTarget(requested, {
     key: existing.key,
     description: input.description ?? existing.description,
     isEnabled: input.isEnabled ?? existing.isEnabled,
@@ -99,6 +114,27 @@ const withoutTargetFields = {
   messageName: null,
   correlationKey: null,
 } as const;
+
+/** The legacy target fields an update carries (an empty string clears, so it sends nothing to agree with). */
+function sentInUpdate(input: UpdateWebHookConfigCommand, stored: LegacyTargetFields): Partial<LegacyTargetDraft> {
+  return {
+    executionType: input.executionType,
+    commandName: input.commandName === undefined ? null : emptyToNull(input.commandName),
+    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, stored.commandChain) : null,
+    executionCode: input.executionCode === undefined ? null : emptyToNull(input.executionCode),
+    processDefinitionId: input.processDefinitionId === undefined ? null : Number(input.processDefinitionId),
+    processAction: input.processAction === undefined ? null : emptyToNull(input.processAction.trim()),
+    messageName: input.messageName === undefined ? null : emptyToNull(input.messageName.trim()),
+    correlationKey: input.correlationKey === undefined ? null : emptyToNull(input.correlationKey.trim()),
+  };
+}
+
+/** A chain given as the oneof keeps stored secrets sent back as the mask, as the legacy chain does (see chain-step-secrets.ts). */
+function withStoredSecrets(requested: TranslatedTarget, stored: readonly CommandChainStep[] | null): TranslatedTarget {
+  const { target } = requested;
+  if (target?.case !== 'chain') return requested;
+  return { ...requested, target: { case: 'chain', steps: keepMaskedSecrets(target.steps, stored) } };
+}
 
 function withTarget(
   translated: { target: ExecutionTarget | null; problems: readonly string[] },

@@ -4,6 +4,7 @@ import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_c
 import type { RefusedRequests } from '../../store/refused-requests.js';
 import { maskChainSecrets } from './chain-step-secrets.js';
 import { toLegacyTargetFields } from '../../domain/execution-target.js';
+import { toTargetMessage } from '../../executors/execution-target-message.js';
 import type { WebhookConfig } from '../../domain/webhook-config.js';
 
 /**
@@ -63,9 +64,8 @@ export function toWebHookConfigMessage(
 }
 
 /**
- * The target in the legacy flat fields (the type's number, one field per type, empty when another
- * type's), chain-step secrets masked, and the config's time limit: what WebHookConfig and
- * ExecutionRequest share.
+ * The target twice, chain-step secrets masked: in the legacy flat fields (the type's number, one
+ * field per type, empty when another type's) and as the `target` oneof; and the config's time limit.
  */
 function legacyTargetMessage(config: WebhookConfig) {
   const fields = toLegacyTargetFields(config.target);
@@ -82,5 +82,8 @@ function legacyTargetMessage(config: WebhookConfig) {
     messageName: fields.messageName ?? '',
     correlationKey: fields.correlationKey ?? '',
     ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
+    target: toTargetMessage(
+      config.target.case === 'chain' ? { case: 'chain', steps: maskChainSecrets(config.target.steps) } : config.target,
+    ),
   };
 }
