@@ -14,5 +14,3 @@ export function formatDuration(ms: number): string {
 export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? '';
 }
-
-export const executionTypeNames = ['Native command', 'Command chain', 'Script', 'BPMN process'] as const;
