@@ -14,6 +14,7 @@ import { migrateToLatest } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { paymentNotification, scenarioConfigs } from './lib/scenario-configs.js';
 import { runExecutionStep } from './lib/execution-step.js';
+import { targetFromLegacyFields } from '../src/domain/execution-target.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 // A generous script timeout: on a loaded machine a queued script must not count as a failure.
@@ -68,19 +69,23 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   orderingKey: null,
   maxConcurrency: null,
   maxPerSecond: null,
-  commandName: null,
-  commandChain: null,
-  executionCode: null,
-  processDefinitionId: null,
-  processAction: null,
-  messageName: null,
-  correlationKey: null,
   allowableIps: '',
   timeoutMs: null,
   maxAttempts: null,
   idempotencyKey: null,
   verification: null,
-  ...fields,
+  path: fields.path,
+  responseMode: fields.responseMode,
+  target: targetFromLegacyFields({
+    executionType: fields.executionType,
+    commandName: 'commandName' in fields ? fields.commandName : null,
+    commandChain: null,
+    executionCode: 'executionCode' in fields ? fields.executionCode : null,
+    processDefinitionId: null,
+    processAction: null,
+    messageName: null,
+    correlationKey: null,
+  }),
 });
 
 async function measure(name: string, webhook: WebhookConfig, concurrency: number): Promise<void> {

@@ -96,17 +96,10 @@ const bus = createCommandBus({
   log: pino({ level: 'silent' }),
 });
 const executor = createScriptExecutor({ sandbox, runCommand: createWebhookCommandPort(bus).run, timeoutMs: limits.timeoutMs });
-const requestFor = (executionCode: string, configId: number): ExecutionJob => ({
-  executionType: 2,
-  executionCode,
+const requestFor = (code: string, configId: number): ExecutionJob<'script'> => ({
+  target: { case: 'script', code },
   configId,
   configVersion: 1,
-  commandName: '',
-  commandChain: [],
-  processDefinitionId: undefined,
-  processAction: '',
-  messageName: '',
-  correlationKey: '',
   timeoutMs: undefined,
   responseMode: 'sync',
   permissions: ['webhooks:write'],

@@ -15,7 +15,7 @@ import {
   UpdateWebHookConfigResponseSchema,
   WebHookConfigService,
 } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import { findExecutionType, listExecutionTypes } from '../executors/types/execution-types.js';
+import { ExecutionType, executionTypeName } from '../domain/execution-target.js';
 import { cliContext, printJson } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
@@ -188,11 +188,11 @@ function parse<T>(build: () => T): T {
 }
 
 function executionType(value: string): number {
-  const types = listExecutionTypes();
-  const type = /^\d$/.test(value) ? findExecutionType(Number(value)) : types.find((t) => t.name === value);
+  const types = Object.entries(ExecutionType);
+  const type = types.find(([name, code]) => (/^\d$/.test(value) ? String(code) === value : name === value));
   if (!type)
-    throw new UsageError(`Unknown execution type ${value}: use ${types.map((t) => `${t.code} or ${t.name}`).join(', ')}`);
-  return type.code;
+    throw new UsageError(`Unknown execution type ${value}: use ${types.map(([name, code]) => `${code} or ${name}`).join(', ')}`);
+  return type[1];
 }
 
 function configTable(items: readonly WebHookConfig[]): string {
@@ -204,7 +204,7 @@ function configTable(items: readonly WebHookConfig[]): string {
       item.isEnabled ? 'yes' : 'no',
       item.action,
       item.path,
-      findExecutionType(item.executionType)?.name ?? String(item.executionType),
+      executionTypeName(item.executionType) ?? String(item.executionType),
       item.responseMode || 'sync',
       String(item.version),
       formatTimestamp(item.updatedAt),
@@ -223,7 +223,7 @@ function configDetails(config: WebHookConfig | undefined): string {
     ['description', config.description],
     ['enabled', config.isEnabled ? 'yes' : 'no'],
     ['route', `${config.action} /api/webhook/${config.path}`],
-    ['execution', `${findExecutionType(config.executionType)?.name ?? config.executionType}${target ? ` (${target})` : ''}`],
+    ['execution', `${executionTypeName(config.executionType) ?? config.executionType}${target ? ` (${target})` : ''}`],
     ['response mode', config.responseMode || 'sync'],
     ['allowable IPs', config.allowableIps || 'any'],
     ['verification', config.verification?.scheme || 'none'],

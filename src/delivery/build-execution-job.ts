@@ -13,15 +13,7 @@ export function buildExecutionJob(event: WebhookEvent, config: WebhookConfig, bo
   return {
     configId: config.id,
     configVersion: config.version,
-    executionType: config.executionType,
-    commandName: config.commandName ?? '',
-    // Stored as JSON, so every parameter is a JSON value.
-    commandChain: (config.commandChain ?? []) as ExecutionJob['commandChain'],
-    executionCode: config.executionCode ?? '',
-    processDefinitionId: config.processDefinitionId ?? undefined,
-    processAction: config.processAction ?? '',
-    messageName: config.messageName ?? '',
-    correlationKey: config.correlationKey ?? '',
+    target: config.target,
     timeoutMs: config.timeoutMs ?? undefined,
     responseMode: event.responseMode === 'async' ? 'async' : 'sync',
     permissions: config.authority,

@@ -14,9 +14,10 @@ export function isSecretParameter(parent: string, child: string): boolean {
  * values of secret chain-step parameters (a `Bearer x` header also as `x`), and credentials in the
  * query strings of URLs among its parameters. What leaves the service is redacted of these.
  */
-export function secretValuesOf(config: Pick<WebhookConfig, 'verification' | 'commandChain'>): string[] {
+export function secretValuesOf(config: Pick<WebhookConfig, 'verification' | 'target'>): string[] {
   const found = new Set<string>(config.verification?.secrets ?? []);
-  for (const step of config.commandChain ?? []) collect(step.parameters, false, '', found);
+  const steps = config.target.case === 'chain' ? config.target.steps : [];
+  for (const step of steps) collect(step.parameters, false, '', found);
   return [...found].filter((value) => value !== '');
 }
 

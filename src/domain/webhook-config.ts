@@ -1,24 +1,8 @@
-/** The four kinds of work a webhook can run, by their documented numbers. */
-export const ExecutionType = {
-  ExecuteNativeCommand: 0,
-  ExecuteCommandChain: 1,
-  ExecuteCode: 2,
-  StartProcess: 3,
-} as const;
-export type ExecutionType = (typeof ExecutionType)[keyof typeof ExecutionType];
-export type ExecutionTypeName = keyof typeof ExecutionType;
+import type { ExecutionTarget } from './execution-target.js';
 
 export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export const responseModes = ['sync', 'async'] as const;
-
-/** What a StartProcess configuration does with a webhook: start an instance, or reach a waiting one. */
-export const processActions = ['start', 'correlate'] as const;
-
-export interface CommandChainStep {
-  readonly commandName: string;
-  readonly parameters: Readonly<Record<string, unknown>>;
-}
 
 /** A signature scheme and its secrets, as stored. Secrets never leave the service. */
 export interface VerificationSettings {
@@ -37,17 +21,8 @@ export interface WebhookConfigFields {
   readonly isEnabled: boolean;
   readonly path: string;
   readonly action: string;
-  readonly executionType: number;
-  readonly commandName: string | null;
-  readonly commandChain: readonly CommandChainStep[] | null;
-  readonly executionCode: string | null;
-  readonly processDefinitionId: number | null;
-  /** StartProcess: "start" (null means start too) or "correlate". */
-  readonly processAction: string | null;
-  /** StartProcess correlate: the BPMN message (name, else id) delivered to the waiting instance. */
-  readonly messageName: string | null;
-  /** StartProcess correlate: a JSON pointer into the body to the correlation key. */
-  readonly correlationKey: string | null;
+  /** What it runs: one kind of work and exactly that kind's fields. */
+  readonly target: ExecutionTarget;
   readonly allowableIps: string;
   readonly responseMode: string;
   readonly timeoutMs: number | null;
@@ -83,25 +58,4 @@ export interface WebhookConfig extends WebhookConfigFields {
   readonly authority: readonly string[];
   /** When its delivery was paused: its events are accepted and stored but none runs. Null while it runs. */
   readonly deliveryPausedAt: Date | null;
-}
-
-/**
- * The work a configuration names, in the fields WebHookConfig and ExecutionRequest share: its type,
- * command, chain, code or process (and what to do with it), and its time limit.
- */
-export function executionTargetFields(config: WebhookConfig) {
-  return {
-    executionType: config.executionType,
-    commandName: config.commandName ?? '',
-    commandChain: (config.commandChain ?? []).map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters as never,
-    })),
-    executionCode: config.executionCode ?? '',
-    ...(config.processDefinitionId !== null && { processDefinitionId: BigInt(config.processDefinitionId) }),
-    processAction: config.processAction ?? '',
-    messageName: config.messageName ?? '',
-    correlationKey: config.correlationKey ?? '',
-    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
-  };
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import type { ExecutionTargetCase, TargetOf } from '../domain/execution-target.js';
 import type { DirectHttpResponse } from '../domain/webhook-event.js';
 
 /**
@@ -25,23 +26,15 @@ export type ExecutionContextJson = {
 
 /**
  * What to run and the webhook it runs for: the ExecutionService's ExecutionRequest as plain data.
- * Self-contained, so an executor process needs no lookup to run it.
+ * Self-contained, so an executor process needs no lookup to run it. `C` narrows the target to one
+ * kind (what that kind's executor is given).
  */
-export interface ExecutionJob {
+export interface ExecutionJob<C extends ExecutionTargetCase = ExecutionTargetCase> {
   /** 0 for ad-hoc code (cached by its hash). */
   readonly configId: number;
   readonly configVersion: number;
-  /** 0 ExecuteNativeCommand, 1 ExecuteCommandChain, 2 ExecuteCode, 3 StartProcess. */
-  readonly executionType: number;
-  readonly commandName: string;
-  readonly commandChain: readonly { readonly commandName: string; readonly parameters: JsonObject }[];
-  readonly executionCode: string;
-  readonly processDefinitionId: number | undefined;
-  /** StartProcess only: "start" (or empty) starts the definition, "correlate" delivers a message. */
-  readonly processAction: string;
-  /** With "correlate": the message name, and the JSON pointer into the body that holds the key. */
-  readonly messageName: string;
-  readonly correlationKey: string;
+  /** The work: its kind and exactly that kind's fields (chain parameters are JSON, as stored). */
+  readonly target: TargetOf<C>;
   /** The config's own limit; the executor never exceeds the service-wide one. */
   readonly timeoutMs: number | undefined;
   /** How the caller waits: a StartProcess webhook runs Supervised in sync mode, FireAndForget in async. */

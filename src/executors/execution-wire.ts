@@ -1,4 +1,5 @@
-import { create, toJson, type JsonValue } from '@bufbuild/protobuf';
+import { create, toJson, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { ValueSchema, timestampDate, timestampFromDate, type Value } from '@bufbuild/protobuf/wkt';
 import {
   ExecutionRequestSchema,
@@ -6,7 +7,14 @@ import {
   type ExecutionRequest,
   type ExecutionResult,
 } from '../../gen/bpm/webhooks/v1/execution_pb.js';
+import {
+  caseOfExecutionType,
+  type ExecutionTarget,
+  targetFromLegacyFields,
+  toLegacyTargetFields,
+} from '../domain/execution-target.js';
 import type { ExecutionJob, ExecutionOutcome } from './execution-job.js';
+import { targetFromMessage, toTargetMessage } from './execution-target-message.js';
 
 // The ExecutionService's messages, used only between this service and an executor process
 // (EXECUTOR_URL). JSON goes as JSON text in the `*_json` fields; the google.protobuf.Value fields
@@ -18,14 +26,8 @@ export function toExecutionRequest(job: ExecutionJob): ExecutionRequest {
   return create(ExecutionRequestSchema, {
     configId: BigInt(job.configId),
     configVersion: job.configVersion,
-    executionType: job.executionType,
-    commandName: job.commandName,
-    commandChain: job.commandChain.map((step) => ({ commandName: step.commandName, parameters: step.parameters })),
-    executionCode: job.executionCode,
-    ...(job.processDefinitionId !== undefined && { processDefinitionId: BigInt(job.processDefinitionId) }),
-    processAction: job.processAction,
-    messageName: job.messageName,
-    correlationKey: job.correlationKey,
+    ...legacyTargetRequest(job.target),
+    target: toTargetMessage(job.target),
     ...(job.timeoutMs !== undefined && { timeoutMs: job.timeoutMs }),
     responseMode: job.responseMode,
     permissions: [...job.permissions],
@@ -52,14 +54,7 @@ export function jobFromRequest(request: ExecutionRequest): ExecutionJob {
   return {
     configId: Number(request.configId),
     configVersion: request.configVersion,
-    executionType: request.executionType,
-    commandName: request.commandName,
-    commandChain: request.commandChain.map((step) => ({ commandName: step.commandName, parameters: step.parameters ?? {} })),
-    executionCode: request.executionCode,
-    processDefinitionId: request.processDefinitionId === undefined ? undefined : Number(request.processDefinitionId),
-    processAction: request.processAction,
-    messageName: request.messageName,
-    correlationKey: request.correlationKey,
+    target: targetOfRequest(request),
     timeoutMs: request.timeoutMs,
     responseMode: request.responseMode === 'async' ? 'async' : 'sync',
     permissions: request.permissions,
@@ -78,6 +73,49 @@ export function jobFromRequest(request: ExecutionRequest): ExecutionJob {
       fields: context?.fields ?? {},
     },
   };
+}
+
+/** A target in the request's legacy flat fields, for an executor process that predates the oneof. */
+function legacyTargetRequest(target: ExecutionTarget) {
+  const fields = toLegacyTargetFields(target);
+  return {
+    executionType: fields.executionType,
+    commandName: fields.commandName ?? '',
+    commandChain: (fields.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as JsonObject,
+    })),
+    executionCode: fields.executionCode ?? '',
+    ...(fields.processDefinitionId !== null && { processDefinitionId: BigInt(fields.processDefinitionId) }),
+    processAction: fields.processAction ?? '',
+    messageName: fields.messageName ?? '',
+    correlationKey: fields.correlationKey ?? '',
+  };
+}
+
+/** The target a request's oneof names, else (a sender that predates it) its legacy flat fields; a type no kind has is refused. */
+function targetOfRequest(request: ExecutionRequest): ExecutionTarget {
+  if (request.target.case !== undefined) return targetFromMessage(request.target);
+  if (caseOfExecutionType(request.executionType) === undefined) {
+    throw new ConnectError(`Unknown execution type ${request.executionType}`, Code.InvalidArgument);
+  }
+  return targetFromLegacyFields({
+    executionType: request.executionType,
+    commandName: emptyToNull(request.commandName),
+    commandChain:
+      request.commandChain.length > 0
+        ? request.commandChain.map((step) => ({ commandName: step.commandName, parameters: step.parameters ?? {} }))
+        : null,
+    executionCode: emptyToNull(request.executionCode),
+    processDefinitionId: request.processDefinitionId === undefined ? null : Number(request.processDefinitionId),
+    processAction: emptyToNull(request.processAction),
+    messageName: emptyToNull(request.messageName),
+    correlationKey: emptyToNull(request.correlationKey),
+  });
+}
+
+function emptyToNull(value: string): string | null {
+  return value === '' ? null : value;
 }
 
 /** An outcome as the ExecutionResult an executor process answers with. */

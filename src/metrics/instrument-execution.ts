@@ -1,5 +1,5 @@
+import { executionTargetKinds } from '../domain/execution-target.js';
 import type { ExecutionRunner } from '../executors/execution-job.js';
-import { findExecutionType } from '../executors/types/execution-types.js';
 import type { Metrics } from './metrics.js';
 
 /** Counts and times every execution, by config key, execution type and outcome. */
@@ -8,7 +8,7 @@ export function instrumentExecution(execution: ExecutionRunner, metrics: Metrics
     async execute(job, options) {
       const labels = {
         config_key: job.context.key,
-        execution_type: findExecutionType(job.executionType)?.name ?? 'unknown',
+        execution_type: executionTargetKinds[job.target.case].name,
       };
       const stop = metrics.executionDuration.startTimer(labels);
       try {

@@ -1,4 +1,10 @@
 import type { Db } from './open-database.js';
+import {
+  type CommandChainStep,
+  type ExecutionTarget,
+  targetFromLegacyFields,
+  toLegacyTargetFields,
+} from '../domain/execution-target.js';
 import type { WebhookConfig, WebhookConfigFields } from '../domain/webhook-config.js';
 import { normalizePath } from '../router/normalize-path.js';
 import { escapeLike } from './escape-like.js';
@@ -17,7 +23,7 @@ interface WebhookConfigRow {
   action: string;
   execution_type: number;
   command_name: string | null;
-  command_chain: WebhookConfig['commandChain'];
+  command_chain: readonly CommandChainStep[] | null;
   execution_code: string | null;
   process_definition_id: string | number | null;
   process_action: string | null;
@@ -181,14 +187,7 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     path: text(fields.path),
     normalized_path: fields.path === undefined ? undefined : text(normalizePath(fields.path)),
     action: text(fields.action),
-    execution_type: fields.executionType,
-    command_name: text(fields.commandName),
-    command_chain: jsonColumn(fields.commandChain),
-    execution_code: text(fields.executionCode),
-    process_definition_id: fields.processDefinitionId,
-    process_action: fields.processAction,
-    message_name: text(fields.messageName),
-    correlation_key: text(fields.correlationKey),
+    ...(fields.target && targetColumns(fields.target)),
     allowable_ips: text(fields.allowableIps),
     response_mode: text(fields.responseMode),
     timeout_ms: fields.timeoutMs,
@@ -199,6 +198,24 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     max_per_second: fields.maxPerSecond,
     verification: jsonColumn(fields.verification),
     source: fields.source ?? null,
+  };
+}
+
+/**
+ * A target in its columns: the legacy flat shape, one column per type's field, null when another
+ * type's (rows kept the form they always had; this and toWebhookConfig are its only translators).
+ */
+function targetColumns(target: ExecutionTarget) {
+  const fields = toLegacyTargetFields(target);
+  return {
+    execution_type: fields.executionType,
+    command_name: text(fields.commandName),
+    command_chain: jsonColumn(fields.commandChain),
+    execution_code: text(fields.executionCode),
+    process_definition_id: fields.processDefinitionId,
+    process_action: fields.processAction,
+    message_name: text(fields.messageName),
+    correlation_key: text(fields.correlationKey),
   };
 }
 
@@ -226,14 +243,16 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     path: unescapeStoredText(row.path),
     normalizedPath: unescapeStoredText(row.normalized_path),
     action: unescapeStoredText(row.action),
-    executionType: row.execution_type,
-    commandName: row.command_name === null ? null : unescapeStoredText(row.command_name),
-    commandChain: fromJsonbColumn(row.command_chain),
-    executionCode: row.execution_code === null ? null : unescapeStoredText(row.execution_code),
-    processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
-    processAction: row.process_action,
-    messageName: row.message_name === null ? null : unescapeStoredText(row.message_name),
-    correlationKey: row.correlation_key === null ? null : unescapeStoredText(row.correlation_key),
+    target: targetFromLegacyFields({
+      executionType: row.execution_type,
+      commandName: row.command_name === null ? null : unescapeStoredText(row.command_name),
+      commandChain: fromJsonbColumn(row.command_chain),
+      executionCode: row.execution_code === null ? null : unescapeStoredText(row.execution_code),
+      processDefinitionId: row.process_definition_id === null ? null : Number(row.process_definition_id),
+      processAction: row.process_action,
+      messageName: row.message_name === null ? null : unescapeStoredText(row.message_name),
+      correlationKey: row.correlation_key === null ? null : unescapeStoredText(row.correlation_key),
+    }),
     allowableIps: unescapeStoredText(row.allowable_ips),
     responseMode: unescapeStoredText(row.response_mode),
     timeoutMs: row.timeout_ms,

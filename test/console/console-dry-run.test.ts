@@ -1,5 +1,9 @@
+import { createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ProcessAction } from '../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { mandateLoanProcess } from '../fixtures/bpmn/definitions.js';
 import { type Chromium, launchChromium } from '../helpers/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -81,6 +85,29 @@ describe('the console sets up every execution type and tries a draft before it g
     // Nothing was delivered: the instance still waits.
     const instance = await admin.call('GetProcessInstanceByIdQuery', { id: instanceId });
     expect(instance.data).toMatchObject({ status: 'WAITING' });
+
+    // The form sent the target as the oneof: read back over Connect, it is the correlating process.
+    const configs = createClient(WebHookConfigService, createConnectTransport({ baseUrl: service.baseUrl, httpVersion: '1.1' }));
+    const headers = { authorization: `Bearer ${service.adminToken}` };
+    const id = BigInt((stored.data as { id: number }[])[0]!.id);
+    const correlating = { definitionId: BigInt(definitionId), action: ProcessAction.CORRELATE, messageName: 'MandateApproved' };
+    expect((await configs.getWebHookConfigById({ id }, { headers })).data?.target).toMatchObject({
+      case: 'process',
+      value: { ...correlating, correlationKey: '/data/mandateRef' },
+    });
+
+    // Edited back to starting an instance: the message and key go with the correlation.
+    await page.getByLabel('Process action', { exact: true }).selectOption('start');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(async () => (await configs.getWebHookConfigById({ id }, { headers })).data?.target.value)
+      .toMatchObject({ action: ProcessAction.START, messageName: '', correlationKey: '' });
+    expect((await admin.call('GetWebHookConfigByIdQuery', { id: Number(id) })).data).toMatchObject({
+      executionType: 3,
+      processAction: 'start',
+      messageName: '',
+      correlationKey: '',
+    });
   });
 
   it('tries a script beside it with a pasted body, then with a stored event', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { dataOf, executionRequest } from '../helpers/execution-requests.js';
+import { dataOf, executionRequest, jobOf } from '../helpers/execution-requests.js';
 import { createChainExecutor } from '../../src/executors/chain/chain-executor.js';
 import { createCancellableCommand, createCountingCommand } from '../helpers/test-commands.js';
 import { startTestService, type RunningService } from '../helpers/test-service.js';
@@ -92,10 +92,13 @@ describe('ExecuteCommandChain through the ExecutionService (in process)', () => 
     const chain = createChainExecutor(createWebhookCommandPort(service.bus));
     const controller = new AbortController();
     const running = chain.execute(
-      executionRequest({
-        executionType: 1,
-        commandChain: [{ commandName: 'CancellableTestCommand' }, { commandName: 'CountingTestCommand' }],
-      }),
+      jobOf(
+        'chain',
+        executionRequest({
+          executionType: 1,
+          commandChain: [{ commandName: 'CancellableTestCommand' }, { commandName: 'CountingTestCommand' }],
+        }),
+      ),
       { signal: controller.signal },
     );
     await cancellable.started;

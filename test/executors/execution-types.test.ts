@@ -1,41 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { ExecutionType, type ExecutionTypeName, type WebhookConfigFields } from '../../src/domain/webhook-config.js';
-import { targetProblems } from '../../src/commands/webhook-configs/target-problems.js';
-import { executionTypes, findExecutionType, listExecutionTypes } from '../../src/executors/types/execution-types.js';
+import {
+  caseOfExecutionType,
+  ExecutionType,
+  type ExecutionTarget,
+  executionTargetKinds,
+  targetFromLegacyFields,
+  toLegacyTargetFields,
+} from '../../src/domain/execution-target.js';
+import { executionTypes } from '../../src/executors/types/execution-types.js';
 
-const configFieldNames: readonly (keyof WebhookConfigFields)[] = [
-  'commandName',
-  'commandChain',
-  'executionCode',
-  'processDefinitionId',
+const oneOfEach: readonly ExecutionTarget[] = [
+  { case: 'native', commandName: 'EchoCommand' },
+  { case: 'chain', steps: [{ commandName: 'EchoCommand', parameters: { a: 1 } }] },
+  { case: 'script', code: 'return 1;' },
+  { case: 'process', definitionId: 4, action: 'correlate', messageName: 'Paid', correlationKey: '/ref' },
 ];
 
-describe('the execution type catalog', () => {
-  it('has a complete descriptor for every documented type', () => {
-    for (const [name, code] of Object.entries(ExecutionType) as [ExecutionTypeName, number][]) {
-      const descriptor = executionTypes[name];
-      expect(descriptor, name).toBeDefined();
-      expect(descriptor.code, name).toBe(code);
-      expect(configFieldNames, name).toContain(descriptor.targetField);
-      expect(descriptor.fieldLabel, name).toMatch(/^[A-Z]/);
-      expect(typeof targetProblems[name], name).toBe('function');
-      expect(typeof descriptor.createExecutor, name).toBe('function');
-      expect(Array.isArray(descriptor.optionFields), name).toBe(true);
+describe('the kinds of execution target', () => {
+  it('gives every kind a documented number, its name and an executor descriptor', () => {
+    const kinds = Object.keys(executionTargetKinds).sort();
+    expect(Object.keys(executionTypes).sort()).toEqual(kinds);
+    expect(Object.values(executionTargetKinds).map((kind) => kind.code)).toEqual([0, 1, 2, 3]);
+    for (const [name, code] of Object.entries(ExecutionType)) {
+      expect(executionTargetKinds[caseOfExecutionType(code)!].name).toBe(name);
     }
-    expect(Object.keys(executionTypes).sort()).toEqual(Object.keys(ExecutionType).sort());
   });
 
-  it('gives each type its own target field and number', () => {
-    const types = listExecutionTypes();
-    expect(new Set(types.map((type) => type.targetField)).size).toBe(types.length);
-    const options = types.flatMap((type) => type.optionFields);
-    expect(new Set(options).size).toBe(options.length);
-    expect(types.map((type) => type.code)).toEqual(types.map((_, index) => index));
+  it('finds a kind by its number and nothing for other numbers', () => {
+    expect(caseOfExecutionType(2)).toBe('script');
+    expect(caseOfExecutionType(4)).toBeUndefined();
+    expect(caseOfExecutionType(-1)).toBeUndefined();
   });
 
-  it('finds a type by its number and nothing for other numbers', () => {
-    expect(findExecutionType(2)?.name).toBe('ExecuteCode');
-    expect(findExecutionType(4)).toBeUndefined();
-    expect(findExecutionType(-1)).toBeUndefined();
+  it('writes each kind in the legacy flat fields with only its own set, and reads it back unchanged', () => {
+    for (const target of oneOfEach) {
+      const fields = toLegacyTargetFields(target);
+      expect(fields.executionType).toBe(executionTargetKinds[target.case].code);
+      const set = Object.entries(fields).filter(([name, value]) => name !== 'executionType' && value !== null);
+      expect(set.length, target.case).toBe(target.case === 'process' ? 4 : 1);
+      expect(targetFromLegacyFields(fields)).toEqual(target);
+    }
+  });
+
+  it('reads a stored chain kept as "A,B" as its steps, and refuses a number no kind has', () => {
+    const legacy = { ...toLegacyTargetFields({ case: 'chain', steps: [] }), commandChain: null, commandName: 'A, B' };
+    expect(targetFromLegacyFields(legacy)).toEqual({
+      case: 'chain',
+      steps: [
+        { commandName: 'A', parameters: {} },
+        { commandName: 'B', parameters: {} },
+      ],
+    });
+    expect(() => targetFromLegacyFields({ ...legacy, executionType: 9 })).toThrow('Execution type 9 is unknown');
   });
 });

@@ -28,11 +28,23 @@ describe('the ExecutionService wire form (executor process only)', () => {
       ),
       configId: 12,
       configVersion: 3,
-      processDefinitionId: 4,
       responseMode: 'async' as const,
     };
     const request = toExecutionRequest(job);
     expect(request.context?.body).toBeUndefined();
+    expect(jobFromRequest(fromBinary(ExecutionRequestSchema, toBinary(ExecutionRequestSchema, request)))).toEqual(job);
+  });
+
+  it('carries a correlating process target through binary encoding unchanged', () => {
+    const target = {
+      case: 'process',
+      definitionId: 4,
+      action: 'correlate',
+      messageName: 'Paid',
+      correlationKey: '/ref',
+    } as const;
+    const job = { ...executionRequest({ executionType: 2, executionCode: 'return 1;' }), target };
+    const request = toExecutionRequest(job);
     expect(jobFromRequest(fromBinary(ExecutionRequestSchema, toBinary(ExecutionRequestSchema, request)))).toEqual(job);
   });
 

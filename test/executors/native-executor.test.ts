@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, executionRequest } from '../helpers/execution-requests.js';
+import { dataOf, executionRequest, jobOf } from '../helpers/execution-requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createNativeExecutor } from '../../src/executors/native/native-executor.js';
 import { createCancellableCommand, createCountingCommand } from '../helpers/test-commands.js';
@@ -68,9 +68,12 @@ describe('ExecutionService, in process, type 0', () => {
   });
 
   it('never starts a command once the execution is cancelled', async () => {
-    const result = await createNativeExecutor(createWebhookCommandPort(service.bus).run).execute(request('CountingTestCommand'), {
-      signal: AbortSignal.abort(),
-    });
+    const result = await createNativeExecutor(createWebhookCommandPort(service.bus).run).execute(
+      jobOf('native', request('CountingTestCommand')),
+      {
+        signal: AbortSignal.abort(),
+      },
+    );
     expect(result).toMatchObject({ success: false, errors: ['Execution was cancelled'] });
     expect(counting.runs.size).toBe(0);
   });

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import { type ExecutionTargetCase, targetFromLegacyFields } from '../../src/domain/execution-target.js';
 import { permissions } from '../../src/domain/permissions.js';
 import type { ExecutionJob, ExecutionOutcome } from '../../src/executors/execution-job.js';
 
@@ -20,17 +21,18 @@ export function executionRequest(
   return {
     configId: fields.configId ?? 0,
     configVersion: fields.configVersion ?? 0,
-    executionType: fields.executionType,
-    commandName: fields.commandName ?? '',
-    commandChain: (fields.commandChain ?? []).map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters ?? {},
-    })),
-    executionCode: fields.executionCode ?? '',
-    processDefinitionId: undefined,
-    processAction: '',
-    messageName: '',
-    correlationKey: '',
+    // The legacy flat fields read as a stored row is read, so a chain may be "A,B,C".
+    target: targetFromLegacyFields({
+      executionType: fields.executionType,
+      commandName: fields.commandName ?? null,
+      commandChain:
+        fields.commandChain?.map((step) => ({ commandName: step.commandName, parameters: step.parameters ?? {} })) ?? null,
+      executionCode: fields.executionCode ?? null,
+      processDefinitionId: null,
+      processAction: null,
+      messageName: null,
+      correlationKey: null,
+    }),
     timeoutMs: fields.timeoutMs,
     responseMode: 'sync',
     permissions: fields.permissions ?? permissions,
@@ -49,6 +51,12 @@ export function executionRequest(
       fields: {},
     },
   };
+}
+
+/** A job of one kind, for calling that kind's executor itself; throws when the job is of another kind. */
+export function jobOf<C extends ExecutionTargetCase>(kind: C, job: ExecutionJob): ExecutionJob<C> {
+  if (job.target.case !== kind) throw new Error(`a ${job.target.case} job, not ${kind}`);
+  return job as ExecutionJob<C>;
 }
 
 /** A script job; `configId` defaults to 0 (cached by the hash of its code). */

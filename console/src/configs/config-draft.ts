@@ -1,5 +1,16 @@
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { WebHookConfig } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+import { ProcessAction, type WebHookConfig } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
+
+/** The kinds of work a configuration runs: the cases of the `target` oneof. */
+export type TargetKind = Exclude<WebHookConfig['target']['case'], undefined>;
+
+/** Each kind as the form names it, in the order of its legacy number (0..3). */
+export const targetKinds = {
+  native: 'Native command',
+  chain: 'Command chain',
+  script: 'Script',
+  process: 'BPMN process',
+} as const satisfies Record<TargetKind, string>;
 
 /** The form's fields, as text, as the reader typed them. */
 export interface ConfigDraft {
@@ -7,7 +18,8 @@ export interface ConfigDraft {
   readonly description: string;
   readonly path: string;
   readonly action: string;
-  readonly executionType: number;
+  /** Which of the target's fields below are sent: only those of this kind. */
+  readonly kind: TargetKind;
   readonly commandName: string;
   /** JSON: `[{"commandName": ..., "parameters": {...}}]`. */
   readonly commandChain: string;
@@ -32,12 +44,18 @@ export interface ConfigDraft {
   readonly verificationToleranceSeconds: string;
 }
 
+/** An input's change handler for one field of the draft, its text parsed when the field is not text. */
+export type SetField = <K extends keyof ConfigDraft>(
+  field: K,
+  parse?: (value: string) => ConfigDraft[K],
+) => (event: { target: { value: string } }) => void;
+
 export const emptyDraft: ConfigDraft = {
   key: '',
   description: '',
   path: '',
   action: 'POST',
-  executionType: 0,
+  kind: 'native',
   commandName: 'EchoCommand',
   commandChain: '[\n  { "commandName": "EchoCommand", "parameters": {} }\n]',
   executionCode: 'console.log("received", body);\nreturn { ok: true };',
@@ -65,20 +83,7 @@ export function draftOf(config: WebHookConfig): ConfigDraft {
     description: config.description,
     path: config.path,
     action: config.action,
-    executionType: config.executionType,
-    commandName: config.commandName,
-    commandChain: config.commandChain.length
-      ? JSON.stringify(
-          config.commandChain.map((step) => ({ commandName: step.commandName, parameters: step.parameters ?? {} })),
-          null,
-          2,
-        )
-      : emptyDraft.commandChain,
-    executionCode: config.executionCode || emptyDraft.executionCode,
-    processDefinitionId: config.processDefinitionId === undefined ? '' : String(config.processDefinitionId),
-    processAction: config.processAction || 'start',
-    messageName: config.messageName,
-    correlationKey: config.correlationKey,
+    ...targetDraft(config.target),
     allowableIps: config.allowableIps,
     responseMode: config.responseMode || 'sync',
     timeoutMs: config.timeoutMs === undefined ? '' : String(config.timeoutMs),
@@ -93,14 +98,36 @@ export function draftOf(config: WebHookConfig): ConfigDraft {
   };
 }
 
+/** A stored target in the form's fields: its kind and that kind's fields; the others keep their defaults. */
+function targetDraft(target: WebHookConfig['target']): Partial<ConfigDraft> {
+  switch (target.case) {
+    case 'native':
+      return { kind: 'native', commandName: target.value.commandName };
+    case 'chain': {
+      const steps = target.value.steps.map((step) => ({ commandName: step.commandName, parameters: step.parameters ?? {} }));
+      return { kind: 'chain', commandChain: JSON.stringify(steps, null, 2) };
+    }
+    case 'script':
+      return { kind: 'script', executionCode: target.value.code };
+    case 'process': {
+      const { definitionId, action, messageName, correlationKey } = target.value;
+      const processAction = action === ProcessAction.CORRELATE ? 'correlate' : 'start';
+      return { kind: 'process', processDefinitionId: String(definitionId), processAction, messageName, correlationKey };
+    }
+    case undefined:
+      return {};
+    default:
+      return target satisfies never;
+  }
+}
+
 /** The route and what it runs, as a dry run of the draft takes them (and a save, with the rest). */
 export function draftExecution(draft: ConfigDraft) {
   const timeoutMs = number(draft.timeoutMs);
   return {
     path: draft.path,
     action: draft.action,
-    executionType: draft.executionType,
-    ...executionField(draft),
+    target: targetOf(draft),
     ...(timeoutMs !== undefined && { timeoutMs }),
   };
 }
@@ -111,8 +138,8 @@ const number = (text: string) => (text.trim() === '' ? undefined : Number(text))
 export class DraftProblem extends Error {}
 
 /**
- * The fields of a create or update: every common one, and only the one field the execution type
- * uses (the service refuses a field of another type). Verification only when `withVerification`,
+ * The fields of a create or update: every common one, and the target as the oneof, holding only its
+ * own kind's fields (an update replaces the stored target whole). Verification only when `withVerification`,
  * so an edit that does not touch it keeps the stored secrets.
  */
 export function draftFields(draft: ConfigDraft, withVerification: boolean) {
@@ -138,26 +165,30 @@ export function draftFields(draft: ConfigDraft, withVerification: boolean) {
   };
 }
 
-function executionField(draft: ConfigDraft) {
-  switch (draft.executionType) {
-    case 0:
-      return { commandName: draft.commandName };
-    case 1:
-      return { commandChain: parseChain(draft.commandChain) };
-    case 2:
-      return { executionCode: draft.executionCode };
-    default: {
+/** The form's target as the `target` oneof: one case per kind, the others' fields left out. */
+function targetOf(draft: ConfigDraft) {
+  switch (draft.kind) {
+    case 'native':
+      return { case: 'native', value: { commandName: draft.commandName } } as const;
+    case 'chain':
+      return { case: 'chain', value: { steps: parseChain(draft.commandChain) } } as const;
+    case 'script':
+      return { case: 'script', value: { code: draft.executionCode } } as const;
+    case 'process': {
       const id = draft.processDefinitionId.trim();
       if (id !== '' && !/^\d+$/.test(id)) throw new DraftProblem('The process definition id must be a number');
       const correlate = draft.processAction === 'correlate';
-      return {
-        ...(id !== '' && { processDefinitionId: BigInt(id) }),
-        processAction: draft.processAction,
-        // Empty clears them on an update: only a correlating configuration keeps a message and key.
+      const value = {
+        definitionId: BigInt(id === '' ? 0 : id),
+        action: correlate ? ProcessAction.CORRELATE : ProcessAction.START,
+        // Only a correlating configuration has a message and key.
         messageName: correlate ? draft.messageName : '',
         correlationKey: correlate ? draft.correlationKey : '',
       };
+      return { case: 'process', value } as const;
     }
+    default:
+      return draft.kind satisfies never;
   }
 }
 

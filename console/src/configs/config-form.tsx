@@ -1,20 +1,18 @@
-import { useQuery } from '@connectrpc/connect-query';
-import {
-  Children,
-  cloneElement,
-  type FormEvent,
-  isValidElement,
-  type ReactElement,
-  type ReactNode,
-  useId,
-  useState,
-} from 'react';
-import { CommandService } from '../../../gen/bpm/webhooks/v1/command_service_pb.js';
+import { type FormEvent, useState } from 'react';
 import { errorWords } from '../api/error-words.js';
 import { ErrorMessage } from '../ui/error-message.js';
-import { executionTypeNames } from '../ui/format.js';
-import { type ConfigDraft, DraftProblem, draftExecution, draftFields } from './config-draft.js';
+import {
+  type ConfigDraft,
+  DraftProblem,
+  draftExecution,
+  draftFields,
+  type SetField,
+  type TargetKind,
+  targetKinds,
+} from './config-draft.js';
 import { DryRunPanel } from './dry-run-panel.js';
+import { Field } from './field.js';
+import { TargetFields } from './target-fields.js';
 
 type Fields = ReturnType<typeof draftFields>;
 
@@ -39,8 +37,7 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
   const [draft, setDraft] = useState(initial);
   const [verificationTouched, setVerificationTouched] = useState(false);
   const [problem, setProblem] = useState<string>();
-  const commands = useQuery(CommandService.method.getCommandList, { runnableFromWebhook: true });
-  const set =
+  const set: SetField =
     <K extends keyof ConfigDraft>(field: K, parse: (value: string) => ConfigDraft[K] = (value) => value as ConfigDraft[K]) =>
     (event: { target: { value: string } }) => {
       if (field.startsWith('verification')) setVerificationTouched(true);
@@ -56,7 +53,7 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
       setProblem(caught.message);
     }
   };
-  const scriptErrors = error && draft.executionType === 2 ? errorWords(error).errors.filter((e) => scriptProblem.test(e)) : [];
+  const scriptErrors = error && draft.kind === 'script' ? errorWords(error).errors.filter((e) => scriptProblem.test(e)) : [];
 
   return (
     <form onSubmit={submit} className="config-form" aria-label="Configuration">
@@ -86,81 +83,16 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
       <fieldset>
         <legend>Execution</legend>
         <Field label="Execution type">
-          <select value={draft.executionType} onChange={set('executionType', Number)}>
-            {executionTypeNames.map((name, code) => (
-              <option key={name} value={code}>
-                {code}: {name}
+          <select value={draft.kind} onChange={set('kind', (value) => value as TargetKind)}>
+            {Object.entries(targetKinds).map(([kind, label], code) => (
+              <option key={kind} value={kind}>
+                {code}: {label}
               </option>
             ))}
           </select>
         </Field>
-        {draft.executionType === 0 && (
-          <Field label="Command name">
-            <input list="webhook-commands" value={draft.commandName} onChange={set('commandName')} required />
-            <datalist id="webhook-commands">
-              {commands.data?.data.map((command) => (
-                <option key={command.name} value={command.name}>
-                  {command.description}
-                </option>
-              ))}
-            </datalist>
-          </Field>
-        )}
-        {draft.executionType === 1 && (
-          <Field label="Command chain" help='JSON: [{"commandName": "...", "parameters": {...}}, ...], run in order.'>
-            <textarea className="code" rows={8} value={draft.commandChain} onChange={set('commandChain')} spellCheck={false} />
-          </Field>
-        )}
-        {draft.executionType === 2 && (
-          <Field
-            label="Script"
-            help="A JavaScript function body: body, context, doCmd(name, data) and console are in scope; return gives the result."
-          >
-            <textarea
-              className="code"
-              rows={14}
-              value={draft.executionCode}
-              onChange={set('executionCode')}
-              spellCheck={false}
-              aria-invalid={scriptErrors.length > 0}
-              aria-errormessage={scriptErrors.length > 0 ? 'script-errors' : undefined}
-            />
-          </Field>
-        )}
-        {draft.executionType === 2 && scriptErrors.length > 0 && (
-          <ul id="script-errors" className="errors" aria-label="Script errors">
-            {scriptErrors.map((scriptError) => (
-              <li key={scriptError}>{scriptError}</li>
-            ))}
-          </ul>
-        )}
-        {draft.executionType === 3 && (
-          <>
-            <Field label="Process definition id">
-              <input inputMode="numeric" value={draft.processDefinitionId} onChange={set('processDefinitionId')} required />
-            </Field>
-            <Field
-              label="Process action"
-              help="start runs a new instance with the body as variables; correlate delivers the body as a message to the instance waiting for it."
-            >
-              <select value={draft.processAction} onChange={set('processAction')}>
-                <option>start</option>
-                <option>correlate</option>
-              </select>
-            </Field>
-            {draft.processAction === 'correlate' && (
-              <>
-                <Field label="Message name" help="The BPMN message (its name, else its id) the instance waits for.">
-                  <input value={draft.messageName} onChange={set('messageName')} required />
-                </Field>
-                <Field label="Correlation key" help='A JSON pointer into the body to the key, e.g. "/data/mandateRef".'>
-                  <input value={draft.correlationKey} onChange={set('correlationKey')} required />
-                </Field>
-              </>
-            )}
-          </>
-        )}
-        {(draft.executionType === 2 || draft.executionType === 3) && <DryRunPanel draft={() => draftExecution(draft)} />}
+        <TargetFields draft={draft} set={set} scriptErrors={scriptErrors} />
+        {(draft.kind === 'script' || draft.kind === 'process') && <DryRunPanel draft={() => draftExecution(draft)} />}
         <Field label="Response mode" help="sync answers with the result; async answers 202 and runs with retries.">
           <select value={draft.responseMode} onChange={set('responseMode')}>
             <option>sync</option>
@@ -234,31 +166,5 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
         {pending ? 'Saving…' : submitLabel}
       </button>
     </form>
-  );
-}
-
-/** A label bound to its control (the first child), with help text that screen readers read after the label. */
-function Field({ label, help, children }: { readonly label: string; readonly help?: string; readonly children: ReactNode }) {
-  const controlId = useId();
-  const helpId = useId();
-  let bound = false;
-  const described = Children.map(children, (child) => {
-    if (bound || !isValidElement(child)) return child;
-    bound = true;
-    return cloneElement(child as ReactElement<{ id?: string; 'aria-describedby'?: string }>, {
-      id: controlId,
-      ...(help && { 'aria-describedby': helpId }),
-    });
-  });
-  return (
-    <div className="field">
-      <label htmlFor={controlId}>{label}</label>
-      {described}
-      {help && (
-        <small id={helpId} className="help">
-          {help}
-        </small>
-      )}
-    </div>
   );
 }

@@ -2,7 +2,8 @@ import { useQuery } from '@connectrpc/connect-query';
 import { useState } from 'react';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { ErrorMessage } from '../ui/error-message.js';
-import { executionTypeNames, formatTime } from '../ui/format.js';
+import { formatTime } from '../ui/format.js';
+import { targetKinds } from './config-draft.js';
 import { DeliveryPauseButton, PausedBadge } from './delivery-pause-button.js';
 
 /** Every configuration (the API's largest page), searchable by key, description and path. */
@@ -52,7 +53,7 @@ export function ConfigsPage() {
                   {config.action} /api/webhook/{config.path}
                 </code>
               </td>
-              <td>{executionTypeNames[config.executionType] ?? config.executionType}</td>
+              <td>{config.target.case ? targetKinds[config.target.case] : config.executionType}</td>
               <td>{config.responseMode || 'sync'}</td>
               <td>
                 <span className={`status status-${config.isEnabled ? 'succeeded' : 'stored'}`}>

@@ -122,7 +122,8 @@ function DryRunResult({ run, draft, bpmnXml }: { readonly run: ConfigDryRun } & 
 /** The draft's process definition, when the form can be read now (it may have changed since the run). */
 function definitionOf(draft: () => Draft): bigint | number | undefined {
   try {
-    return draft().processDefinitionId;
+    const { target } = draft();
+    return target?.case === 'process' ? target.value.definitionId : undefined;
   } catch {
     return undefined;
   }

@@ -22,7 +22,10 @@ export function DefinitionPage({ id }: { readonly id: bigint }) {
             {definition.description}
           </p>
           <BpmnDiagram xml={definition.bpmnXml} label={`Diagram of ${definition.name}`} />
-          <DryRunPanel draft={() => ({ executionType: 3, processDefinitionId: id })} bpmnXml={definition.bpmnXml} />
+          <DryRunPanel
+            draft={() => ({ target: { case: 'process', value: { definitionId: id } } })}
+            bpmnXml={definition.bpmnXml}
+          />
           <details>
             <summary>BPMN XML</summary>
             <pre>{definition.bpmnXml}</pre>

@@ -21,5 +21,3 @@ export function formatAge(seconds: number): string {
 export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? '';
 }
-
-export const executionTypeNames = ['Native command', 'Command chain', 'Script', 'BPMN process'] as const;

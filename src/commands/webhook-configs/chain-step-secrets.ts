@@ -1,7 +1,7 @@
 import { isSecretParameter } from '../../domain/config-secrets.js';
 import { secretMask } from '../../domain/secret-mask.js';
 import { replaceUrlCredentials, urlCredentials } from '../../domain/url-credentials.js';
-import type { CommandChainStep } from '../../domain/webhook-config.js';
+import type { CommandChainStep } from '../../domain/execution-target.js';
 import { invalidArgument } from '../../errors.js';
 
 /*

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { findExecutionType } from '../../executors/types/execution-types.js';
 import { listAllWebhookConfigs } from '../../store/webhook-configs.js';
 import type { CommandCatalog } from '../command.js';
 import { targetProblems, type TargetValidationContext } from './target-problems.js';
@@ -20,12 +19,9 @@ export interface UnrunnableConfig {
 export async function findUnrunnableConfigs(context: { db: Knex; commands: CommandCatalog }): Promise<UnrunnableConfig[]> {
   const unrunnable: UnrunnableConfig[] = [];
   for (const config of await listAllWebhookConfigs(context.db)) {
-    const type = findExecutionType(config.executionType);
-    if (!config.isEnabled || type?.targetField === 'executionCode') continue;
+    if (!config.isEnabled || config.target.case === 'script') continue;
     const asSaved: TargetValidationContext = { ...context, authority: new Set(config.authority) };
-    const problems = type
-      ? await targetProblems[type.name](config, asSaved)
-      : [`Execution type ${config.executionType} is unknown`];
+    const problems = await targetProblems(config.target, asSaved);
     if (problems.length > 0) unrunnable.push({ id: config.id, key: config.key, problems });
   }
   return unrunnable;

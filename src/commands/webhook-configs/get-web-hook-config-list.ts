@@ -4,7 +4,7 @@ import {
   type GetWebHookConfigListQuery,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { invalidArgument } from '../../errors.js';
-import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
+import { ExecutionType, executionTypeName } from '../../domain/execution-target.js';
 import { countWaitingEvents } from '../../store/delivery-pause.js';
 import { listWebhookConfigs } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
@@ -51,8 +51,8 @@ function validateQuery(input: GetWebHookConfigListQuery): Page {
   const problems = [
     ...pageProblems,
     ...(input.searchText.length > maxSearchLength ? [`Search text must be at most ${maxSearchLength} characters`] : []),
-    ...(input.executionType !== undefined && !findExecutionType(input.executionType)
-      ? [`Execution type must be between 0 and ${listExecutionTypes().length - 1}`]
+    ...(input.executionType !== undefined && !executionTypeName(input.executionType)
+      ? [`Execution type must be between 0 and ${Object.keys(ExecutionType).length - 1}`]
       : []),
   ];
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);

@@ -1,14 +1,14 @@
-import { processActions } from '../../domain/webhook-config.js';
+import { processActions } from '../../domain/execution-target.js';
 
 const maxMessageNameLength = 200;
 
 /** A StartProcess configuration's options: "correlate" needs a message name and a JSON pointer to the key; "start" takes neither. */
 export function processActionProblems(draft: {
-  processAction: string | null;
+  action: string | null;
   messageName: string | null;
   correlationKey: string | null;
 }): string[] {
-  const action = draft.processAction ?? 'start';
+  const action = draft.action ?? 'start';
   if (!(processActions as readonly string[]).includes(action)) return ['Process action must be "start" or "correlate"'];
   if (action === 'start') {
     const extra = [draft.messageName !== null && 'Message name', draft.correlationKey !== null && 'Correlation key'];

@@ -3,7 +3,8 @@ import {
   TestWebHookConfigResponseSchema,
   type TestWebHookConfigCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import { ExecutionType, type WebhookConfigFields } from '../../domain/webhook-config.js';
+import type { WebhookConfigFields } from '../../domain/webhook-config.js';
+import { unknownTarget } from '../../domain/execution-target.js';
 import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
 import type { ConfigDryRun } from '../../executors/dry-run.js';
 import type { ExecutionContextJson } from '../../executors/execution-job.js';
@@ -65,7 +66,8 @@ async function configToTry(input: TestWebHookConfigCommand, ctx: CommandContext)
   // Checked as a save by this caller would check it: with the caller's permissions as its authority.
   const problems = await findExecutionProblems(draft, { ...ctx, authority: ctx.actor.permissions });
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);
-  return draft as WebhookConfigFields;
+  const { targetShapeProblems: _shape, target, ...fields } = draft;
+  return { ...fields, target: target! };
 }
 
 async function runDry(
@@ -75,17 +77,18 @@ async function runDry(
   options: DryRunOptions,
 ): Promise<ConfigDryRun> {
   const timeoutMs = Math.min(options.scriptTimeoutMs, config.timeoutMs ?? Number.POSITIVE_INFINITY);
-  switch (config.executionType) {
-    case ExecutionType.ExecuteCode:
-      return dryRunScript(options.sandbox, { code: config.executionCode ?? '', context, timeoutMs });
-    case ExecutionType.StartProcess: {
-      const id = config.processDefinitionId ?? 0;
+  const { target } = config;
+  switch (target.case) {
+    case 'script':
+      return dryRunScript(options.sandbox, { code: target.code, context, timeoutMs });
+    case 'process': {
+      const id = target.definitionId;
       const definition = await findProcessDefinitionById(ctx.db, id);
       if (!definition) throw notFound('Dry run failed', [`Process definition ${id} does not exist`]);
-      if (config.processAction === 'correlate') {
+      if (target.action === 'correlate') {
         const correlate = {
-          messageName: config.messageName ?? '',
-          correlationKey: config.correlationKey ?? '',
+          messageName: target.messageName ?? '',
+          correlationKey: target.correlationKey ?? '',
           body: context.body,
         };
         return dryRunCorrelation(ctx.db, definition, correlate);
@@ -99,9 +102,12 @@ async function runDry(
       };
       return dryRunProcess(definition, startVariables(context), limits);
     }
-    default:
+    case 'native':
+    case 'chain':
       throw failedPrecondition('Dry run failed', [
         'A dry run runs scripts (type 2) and processes (type 3); native commands and chains act outside the service, so they are not run',
       ]);
+    default:
+      return unknownTarget(target);
   }
 }

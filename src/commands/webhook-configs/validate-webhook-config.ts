@@ -2,8 +2,6 @@ import type { Knex } from 'knex';
 import { httpMethods, responseModes, type VerificationSettings, type WebhookConfigFields } from '../../domain/webhook-config.js';
 import { AppError, alreadyExists } from '../../errors.js';
 import { clip } from '../../domain/clip.js';
-import { optionFieldLabels } from '../../executors/types/execution-type-descriptor.js';
-import { findExecutionType, listExecutionTypes } from '../../executors/types/execution-types.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
 import { decodeStandardWebhooksKey, minStandardWebhooksKeyBytes } from '../../router/verification/standard-webhooks-key.js';
@@ -44,7 +42,9 @@ export async function validateWebhookConfig(draft: WebhookConfigDraft, context: 
   const conflicts = await findConflicts(draft, context);
   if (problems.length > 0) throw new AppError('invalid_argument', 'Validation failed', [...problems, ...conflicts]);
   if (conflicts.length > 0) throw alreadyExists('Validation failed', conflicts);
-  return draft as WebhookConfigFields;
+  const { targetShapeProblems: _shape, target, ...fields } = draft;
+  // No problem means the request named a target of a known kind with its field.
+  return { ...fields, target: target! };
 }
 
 export function routeConflictMessage(action: string, path: string): string {
@@ -109,25 +109,10 @@ function actionProblems(action: string): string[] {
   return [];
 }
 
-/** The field the execution type needs, present and sound, and no field of another type: the type's descriptor and its check decide. */
+/** The target as requested in a sound shape, and its own kind's checks (target-problems.ts) once there is one. */
 export async function findExecutionProblems(draft: WebhookConfigDraft, context: ValidationContext): Promise<string[]> {
-  if (draft.executionType === undefined) return ['Execution type is required'];
-  const type = findExecutionType(draft.executionType);
-  if (!type) {
-    const choices = listExecutionTypes().map((t) => `${t.code} (${t.name})`);
-    return [`Execution type must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`];
-  }
-  const problems = listExecutionTypes().flatMap((other) => {
-    const present = draft[other.targetField] !== null;
-    if (other.code === type.code) return present ? [] : [`${other.fieldLabel} is required for ${type.name}`];
-    const options = other.optionFields.filter((field) => draft[field] !== null);
-    return [
-      ...(present ? [`${other.fieldLabel} is only used by ${other.name}`] : []),
-      ...options.map((field) => `${optionFieldLabels[field]} is only used by ${other.name}`),
-    ];
-  });
-  if (draft[type.targetField] === null) return problems;
-  return [...problems, ...(await targetProblems[type.name](draft, context))];
+  const ownProblems = draft.target ? await targetProblems(draft.target, context) : [];
+  return [...draft.targetShapeProblems, ...ownProblems];
 }
 
 function deliveryProblems(draft: WebhookConfigDraft): string[] {

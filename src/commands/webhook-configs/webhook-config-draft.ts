@@ -7,31 +7,33 @@ import type {
   CreateWebHookConfigCommand,
   UpdateWebHookConfigCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import type { OptionField, TargetField } from '../../executors/types/execution-type-descriptor.js';
-import { executionTypes } from '../../executors/types/execution-types.js';
 import {
-  ExecutionType,
   type CommandChainStep,
-  type VerificationSettings,
-  type WebhookConfig,
-  type WebhookConfigFields,
-} from '../../domain/webhook-config.js';
+  type ExecutionTarget,
+  type LegacyTargetFields,
+  toLegacyTargetFields,
+} from '../../domain/execution-target.js';
+import type { VerificationSettings, WebhookConfig, WebhookConfigFields } from '../../domain/webhook-config.js';
 import { tidyPath } from '../../router/normalize-path.js';
 import { sourceEntryOf } from '../../sources/source-catalog.js';
 import { sourceVerification } from '../../sources/source-verification.js';
 import { keepMaskedSecrets } from './chain-step-secrets.js';
+import { type LegacyTargetDraft, type TranslatedTarget, translateLegacyTarget } from './legacy-target.js';
+import { translateTargetOneof } from './oneof-target.js';
 
-/** Configuration fields as requested, before validation: the execution type may still be missing. */
-export type WebhookConfigDraft = Omit<WebhookConfigFields, 'executionType'> & { executionType: number | undefined };
+/** Configuration fields as requested, before validation: the target may be missing or malformed. */
+export type WebhookConfigDraft = Omit<WebhookConfigFields, 'target'> & {
+  /** The target requested, when the request names one of a known kind with its field. */
+  readonly target: ExecutionTarget | null;
+  /** What is wrong with the shape the target was requested in (a missing type, another type's field). */
+  readonly targetShapeProblems: readonly string[];
+};
+
+/** The configuration fields besides the target, as a draft holds them. */
+type OtherFields = Omit<WebhookConfigDraft, 'target' | 'targetShapeProblems'>;
 
 export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfigDraft {
-  const source = emptyToNull(input.source.trim());
-  return withSourceVerification({
-    key: input.key.trim(),
-    description: input.description,
-    isEnabled: input.isEnabled ?? true,
-    path: tidyPath(input.path),
-    action: input.action.trim().toUpperCase(),
+  const legacy: LegacyTargetDraft = {
     executionType: input.executionType,
     commandName: emptyToNull(input.commandName),
     commandChain: toChain(input.commandChain, null),
@@ -40,6 +42,18 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     processAction: emptyToNull(input.processAction.trim()),
     messageName: emptyToNull(input.messageName.trim()),
     correlationKey: emptyToNull(input.correlationKey.trim()),
+  };
+  const requested =
+    input.target.case === undefined
+      ? translateLegacyTarget(legacy)
+      : withStoredSecrets(translateTargetOneof(input.target, legacy), null);
+  const source = emptyToNull(input.source.trim());
+  return withTarget(requested, {
+    key: input.key.trim(),
+    description: input.description,
+    isEnabled: input.isEnabled ?? true,
+    path: tidyPath(input.path),
+    action: input.action.trim().toUpperCase(),
     allowableIps: input.allowableIps.trim(),
     responseMode: input.responseMode.trim() || 'sync',
     timeoutMs: input.timeoutMs ?? null,
@@ -54,68 +68,97 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
 }
 
 /**
- * Applies the fields present in an update to the stored configuration. When the execution type
- * changes, the stored fields of the old type are dropped so that only the new type's field remains.
+ * Applies the fields present in an update to the stored configuration. A `target` oneof replaces
+ * the stored target whole; in the legacy fields, when the execution type changes, the stored fields
+ * of the old type are dropped so that only the new type's field remains.
  */
 export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookConfigCommand): WebhookConfigDraft {
-  const typeChanges = input.executionType !== undefined && input.executionType !== existing.executionType;
-  const base: WebhookConfigDraft = typeChanges ? { ...existing, ...withoutTypeFields } : existing;
-  const source = input.source === undefined ? (base.source ?? null) : emptyToNull(input.source.trim());
-  return withSourceVerification({
-    ...base,
-    description: input.description ?? base.description,
-    isEnabled: input.isEnabled ?? base.isEnabled,
-    path: input.path === undefined ? base.path : tidyPath(input.path),
-    action: input.action?.trim().toUpperCase() ?? base.action,
-    executionType: input.executionType ?? base.executionType,
-    commandName: input.commandName === undefined ? base.commandName : emptyToNull(input.commandName),
-    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, existing.commandChain) : base.commandChain,
-    executionCode: input.executionCode === undefined ? base.executionCode : emptyToNull(input.executionCode),
-    processDefinitionId: input.processDefinitionId === undefined ? base.processDefinitionId : Number(input.processDefinitionId),
-    processAction: input.processAction === undefined ? base.processAction : emptyToNull(input.processAction.trim()),
-    messageName: input.messageName === undefined ? base.messageName : emptyToNull(input.messageName.trim()),
-    correlationKey: input.correlationKey === undefined ? base.correlationKey : emptyToNull(input.correlationKey.trim()),
-    allowableIps: input.allowableIps?.trim() ?? base.allowableIps,
-    responseMode: input.responseMode?.trim() || base.responseMode,
-    timeoutMs: input.timeoutMs ?? base.timeoutMs,
-    maxAttempts: input.maxAttempts ?? base.maxAttempts,
-    idempotencyKey: input.idempotencyKey === undefined ? base.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
-    orderingKey: input.orderingKey === undefined ? base.orderingKey : emptyToNull(input.orderingKey.trim()),
-    maxConcurrency: limitFromUpdate(input.maxConcurrency, base.maxConcurrency),
-    maxPerSecond: limitFromUpdate(input.maxPerSecond, base.maxPerSecond),
+  const stored = toLegacyTargetFields(existing.target);
+  const typeChanges = input.executionType !== undefined && input.executionType !== stored.executionType;
+  const target = typeChanges ? { ...stored, ...withoutTargetFields } : stored;
+  const legacy: LegacyTargetDraft = {
+    executionType: input.executionType ?? target.executionType,
+    commandName: input.commandName === undefined ? target.commandName : emptyToNull(input.commandName),
+    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, stored.commandChain) : target.commandChain,
+    executionCode: input.executionCode === undefined ? target.executionCode : emptyToNull(input.executionCode),
+    processDefinitionId: input.processDefinitionId === undefined ? target.processDefinitionId : Number(input.processDefinitionId),
+    processAction: input.processAction === undefined ? target.processAction : emptyToNull(input.processAction.trim()),
+    messageName: input.messageName === undefined ? target.messageName : emptyToNull(input.messageName.trim()),
+    correlationKey: input.correlationKey === undefined ? target.correlationKey : emptyToNull(input.correlationKey.trim()),
+  };
+  const requested =
+    input.target.case === undefined
+      ? translateLegacyTarget(legacy)
+      : withStoredSecrets(translateTargetOneof(input.target, sentInUpdate(input, stored)), stored.commandChain);
+  const source = input.source === undefined ? (existing.source ?? null) : emptyToNull(input.source.trim());
+  return withTarget(requested, {
+    key: existing.key,
+    description: input.description ?? existing.description,
+    isEnabled: input.isEnabled ?? existing.isEnabled,
+    path: input.path === undefined ? existing.path : tidyPath(input.path),
+    action: input.action?.trim().toUpperCase() ?? existing.action,
+    allowableIps: input.allowableIps?.trim() ?? existing.allowableIps,
+    responseMode: input.responseMode?.trim() || existing.responseMode,
+    timeoutMs: input.timeoutMs ?? existing.timeoutMs,
+    maxAttempts: input.maxAttempts ?? existing.maxAttempts,
+    idempotencyKey: input.idempotencyKey === undefined ? existing.idempotencyKey : emptyToNull(input.idempotencyKey.trim()),
+    orderingKey: input.orderingKey === undefined ? existing.orderingKey : emptyToNull(input.orderingKey.trim()),
+    maxConcurrency: limitFromUpdate(input.maxConcurrency, existing.maxConcurrency),
+    maxPerSecond: limitFromUpdate(input.maxPerSecond, existing.maxPerSecond),
     verification: input.verification
-      ? toVerificationSettings(input.verification, base.verification, source !== null)
-      : base.verification,
+      ? toVerificationSettings(input.verification, existing.verification, source !== null)
+      : existing.verification,
     source,
   });
 }
 
-/** Every type's target field and options, cleared when the type changes. */
-const withoutTypeFields = Object.fromEntries(
-  Object.values(executionTypes).flatMap((type) => [type.targetField, ...type.optionFields].map((field) => [field, null])),
-) as Record<TargetField | OptionField, null>;
+/** Every type's field and option, cleared when the type changes so that only the new type's remain. */
+const withoutTargetFields = {
+  commandName: null,
+  commandChain: null,
+  executionCode: null,
+  processDefinitionId: null,
+  processAction: null,
+  messageName: null,
+  correlationKey: null,
+} as const;
+
+/** The legacy target fields an update carries (an empty string clears, so it sends nothing to agree with). */
+function sentInUpdate(input: UpdateWebHookConfigCommand, stored: LegacyTargetFields): Partial<LegacyTargetDraft> {
+  return {
+    executionType: input.executionType,
+    commandName: input.commandName === undefined ? null : emptyToNull(input.commandName),
+    commandChain: input.commandChain.length > 0 ? toChain(input.commandChain, stored.commandChain) : null,
+    executionCode: input.executionCode === undefined ? null : emptyToNull(input.executionCode),
+    processDefinitionId: input.processDefinitionId === undefined ? null : Number(input.processDefinitionId),
+    processAction: input.processAction === undefined ? null : emptyToNull(input.processAction.trim()),
+    messageName: input.messageName === undefined ? null : emptyToNull(input.messageName.trim()),
+    correlationKey: input.correlationKey === undefined ? null : emptyToNull(input.correlationKey.trim()),
+  };
+}
+
+/** A chain given as the oneof keeps stored secrets sent back as the mask, as the legacy chain does (see chain-step-secrets.ts). */
+function withStoredSecrets(requested: TranslatedTarget, stored: readonly CommandChainStep[] | null): TranslatedTarget {
+  const { target } = requested;
+  if (target?.case !== 'chain') return requested;
+  return { ...requested, target: { case: 'chain', steps: keepMaskedSecrets(target.steps, stored) } };
+}
+
+function withTarget(
+  translated: { target: ExecutionTarget | null; problems: readonly string[] },
+  fields: OtherFields,
+): WebhookConfigDraft {
+  return { ...withSourceVerification(fields), target: translated.target, targetShapeProblems: translated.problems };
+}
 
 /**
  * A configuration naming a catalog source keeps only the secrets of its verification; the rest is the
  * source's, saved alongside so reads show it (the inbox still takes it from the catalog).
  */
-function withSourceVerification(draft: WebhookConfigDraft): WebhookConfigDraft {
-  const entry = draft.source ? sourceEntryOf(draft.source) : undefined;
-  const chained = withChainFromCommandName(draft);
-  if (!entry) return chained;
-  return { ...chained, verification: sourceVerification(entry, draft.verification?.secrets ?? []) };
-}
-
-/** A chain may be given as `commandName: "A,B,C"`; it is stored as steps. */
-function withChainFromCommandName(draft: WebhookConfigDraft): WebhookConfigDraft {
-  if (draft.executionType !== ExecutionType.ExecuteCommandChain || !draft.commandName || draft.commandChain) {
-    return draft;
-  }
-  const steps = draft.commandName
-    .split(',')
-    .map((name) => name.trim())
-    .map((commandName) => ({ commandName, parameters: {} }));
-  return { ...draft, commandName: null, commandChain: steps };
+function withSourceVerification(fields: OtherFields): OtherFields {
+  const entry = fields.source ? sourceEntryOf(fields.source) : undefined;
+  if (!entry) return fields;
+  return { ...fields, verification: sourceVerification(entry, fields.verification?.secrets ?? []) };
 }
 
 /** Steps as sent, where a secret sent back as the mask keeps its stored value (see chain-step-secrets.ts). */

@@ -3,7 +3,9 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { WebHookConfigSchema } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
 import type { RefusedRequests } from '../../store/refused-requests.js';
 import { maskChainSecrets } from './chain-step-secrets.js';
-import { executionTargetFields, type WebhookConfig } from '../../domain/webhook-config.js';
+import { toLegacyTargetFields } from '../../domain/execution-target.js';
+import { toTargetMessage } from '../../executors/execution-target-message.js';
+import type { WebhookConfig } from '../../domain/webhook-config.js';
 
 /**
  * The API form of a stored configuration. Secrets are never copied out: verification secrets only
@@ -23,11 +25,7 @@ export function toWebHookConfigMessage(
     isEnabled: config.isEnabled,
     path: config.path,
     action: config.action,
-    ...executionTargetFields(config),
-    commandChain: maskChainSecrets(config.commandChain ?? []).map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters as never,
-    })),
+    ...legacyTargetMessage(config),
     allowableIps: config.allowableIps,
     responseMode: config.responseMode,
     ...(config.maxAttempts !== null && { maxAttempts: config.maxAttempts }),
@@ -63,5 +61,30 @@ export function toWebHookConfigMessage(
         lastAt: timestampFromDate(refused.lastAt),
       },
     }),
+  };
+}
+
+/**
+ * The target twice, chain-step secrets masked: in the legacy flat fields (the type's number, one
+ * field per type, empty when another type's) and as the `target` oneof; and the config's time limit.
+ */
+function legacyTargetMessage(config: WebhookConfig) {
+  const fields = toLegacyTargetFields(config.target);
+  return {
+    executionType: fields.executionType,
+    commandName: fields.commandName ?? '',
+    commandChain: maskChainSecrets(fields.commandChain ?? []).map((step) => ({
+      commandName: step.commandName,
+      parameters: step.parameters as never,
+    })),
+    executionCode: fields.executionCode ?? '',
+    ...(fields.processDefinitionId !== null && { processDefinitionId: BigInt(fields.processDefinitionId) }),
+    processAction: fields.processAction ?? '',
+    messageName: fields.messageName ?? '',
+    correlationKey: fields.correlationKey ?? '',
+    ...(config.timeoutMs !== null && { timeoutMs: config.timeoutMs }),
+    target: toTargetMessage(
+      config.target.case === 'chain' ? { case: 'chain', steps: maskChainSecrets(config.target.steps) } : config.target,
+    ),
   };
 }

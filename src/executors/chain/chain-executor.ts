@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import { configTimeoutMs, untilAborted, withConfigTimeout } from '../execution-bounds.js';
 import { failedResult, type Executor } from '../executor.js';
-import type { ExecutionJob, StepOutcome } from '../execution-job.js';
+import type { StepOutcome } from '../execution-job.js';
 import { type CommandPort, retryAfterOf } from '../command-port.js';
 import { inChainStepSpan } from '../../tracing/work-spans.js';
 
@@ -13,10 +13,11 @@ import { inChainStepSpan } from '../../tracing/work-spans.js';
  * Every step gets one signal (the caller's cancellation or the chain's timeout), so a step cut off
  * stops its own work (a forward's request) instead of finishing after the chain has answered.
  */
-export function createChainExecutor(commands: CommandPort): Executor {
+export function createChainExecutor(commands: CommandPort): Executor<'chain'> {
   return {
     async execute(job, { signal }) {
-      const chain = stepsOf(job);
+      // Stored and sent as JSON, so every parameter is a JSON value.
+      const chain = job.target.steps as readonly { commandName: string; parameters: JsonObject }[];
       if (chain.length === 0) return failedResult('The command chain is empty');
       const { context } = job;
       return withConfigTimeout(signal, job, async (chainSignal) => {
@@ -62,14 +63,4 @@ export function createChainExecutor(commands: CommandPort): Executor {
     },
     dispose: async () => {},
   };
-}
-
-/** The stored steps, or `commandName: "A,B,C"` when a request carries no steps. */
-function stepsOf(job: ExecutionJob): readonly { commandName: string; parameters: JsonObject }[] {
-  if (job.commandChain.length > 0) return job.commandChain;
-  return job.commandName
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '')
-    .map((commandName) => ({ commandName, parameters: {} }));
 }

@@ -18,26 +18,25 @@ import type { ProcessRuntime } from '../../processes/process-runtime.js';
  * instance that waits for it under the key the body holds at the config's JSON pointer, type included. No match or several fail
  * the attempt with the reason, so the event follows its retry policy (the instance may not wait yet).
  */
-export function createStartProcessExecutor(processes: ProcessRuntime): Executor {
+export function createStartProcessExecutor(processes: ProcessRuntime): Executor<'process'> {
   return {
     async execute(job) {
-      if (job.processDefinitionId === undefined) return failedResult('Process definition id is required for StartProcess');
-      const { context } = job;
+      const { context, target } = job;
       const variables = startVariables(context);
-      const definitionId = job.processDefinitionId;
+      const { definitionId } = target;
       const origin = { ...(context.eventId > 0 && { eventId: context.eventId }) };
       const mode = job.responseMode === 'async' ? 'FireAndForget' : 'Supervised';
       try {
-        if (job.processAction !== 'correlate') {
+        if (target.action !== 'correlate') {
           return instanceResult(await processes.start(definitionId, variables, mode, origin), mode === 'Supervised');
         }
-        const key = correlationKeyOf(resolvePointer(context.body, job.correlationKey));
+        const key = correlationKeyOf(resolvePointer(context.body, target.correlationKey ?? ''));
         if (key === undefined) {
-          return failedResult(`The body has no correlation key (a string or number) at "${job.correlationKey}"`);
+          return failedResult(`The body has no correlation key (a string or number) at "${target.correlationKey ?? ''}"`);
         }
         const message = {
           definitionId,
-          messageName: job.messageName,
+          messageName: target.messageName ?? '',
           correlationKey: key.text,
           correlationKeyType: key.type,
           variables,

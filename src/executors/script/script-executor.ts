@@ -15,7 +15,7 @@ export interface ScriptExecutorOptions {
 }
 
 /** Type 2: runs the config's function body in the sandbox; `doCmd` runs commands with the webhook's rights. */
-export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
+export function createScriptExecutor(options: ScriptExecutorOptions): Executor<'script'> {
   return {
     async execute(job, { signal }) {
       const { context } = job;
@@ -23,7 +23,7 @@ export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
       const steps: StepOutcome[] = [];
       const outcome = await options.sandbox.run({
         cacheKey: cacheKeyOf(job),
-        code: job.executionCode,
+        code: job.target.code,
         context,
         timeoutMs: Math.min(options.timeoutMs, configTimeoutMs(job) ?? Infinity),
         signal,
@@ -50,9 +50,9 @@ export function createScriptExecutor(options: ScriptExecutorOptions): Executor {
 }
 
 /** Stored configs are compiled once per version; ad-hoc requests (no config) by the hash of their code. */
-function cacheKeyOf(job: ExecutionJob): string {
+function cacheKeyOf(job: ExecutionJob<'script'>): string {
   if (job.configId > 0) return `config:${job.configId}:${job.configVersion}`;
-  return `code:${createHash('sha256').update(job.executionCode).digest('base64url')}`;
+  return `code:${createHash('sha256').update(job.target.code).digest('base64url')}`;
 }
 
 /** A command's outcome as `doCmd` returns it inside a script. */

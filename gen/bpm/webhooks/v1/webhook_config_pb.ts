@@ -2,8 +2,8 @@
 // @generated from file bpm/webhooks/v1/webhook_config.proto (package bpm.webhooks.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/webhook_config.proto.
  */
 export const file_bpm_webhooks_v1_webhook_config: GenFile = /*@__PURE__*/
-  fileDesc("CiRicG0vd2ViaG9va3MvdjEvd2ViaG9va19jb25maWcucHJvdG8SD2JwbS53ZWJob29rcy52MSKkCQoNV2ViSG9va0NvbmZpZxIKCgJpZBgBIAEoAxILCgNrZXkYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEgoKaXNfZW5hYmxlZBgEIAEoCBIMCgRwYXRoGAUgASgJEg4KBmFjdGlvbhgGIAEoCRIWCg5leGVjdXRpb25fdHlwZRgHIAEoBRIUCgxjb21tYW5kX25hbWUYCCABKAkSOAoNY29tbWFuZF9jaGFpbhgJIAMoCzIhLmJwbS53ZWJob29rcy52MS5Db21tYW5kQ2hhaW5TdGVwEhYKDmV4ZWN1dGlvbl9jb2RlGAogASgJEiIKFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgLIAEoA0gAiAEBEiMKDWFsbG93YWJsZV9pcHMYDCABKAlSDGFsbG93YWJsZUlQcxIVCg1yZXNwb25zZV9tb2RlGA0gASgJEhcKCnRpbWVvdXRfbXMYDiABKAVIAYgBARIZCgxtYXhfYXR0ZW1wdHMYDyABKAVIAogBARIXCg9pZGVtcG90ZW5jeV9rZXkYECABKAkSMwoMdmVyaWZpY2F0aW9uGBEgASgLMh0uYnBtLndlYmhvb2tzLnYxLlZlcmlmaWNhdGlvbhIPCgd2ZXJzaW9uGBIgASgFEi4KCmNyZWF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGFjdGl2YXRlZF9hdBgVIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOZGVhY3RpdmF0ZWRfYXQYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnByb2Nlc3NfYWN0aW9uGBcgASgJEhQKDG1lc3NhZ2VfbmFtZRgYIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYGSABKAkSEQoJYXV0aG9yaXR5GBwgAygJEjYKEmRlbGl2ZXJ5X3BhdXNlZF9hdBgdIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGwoOd2FpdGluZ19ldmVudHMYHiABKANIA4gBARIUCgxvcmRlcmluZ19rZXkYHyABKAkSHAoPbWF4X2NvbmN1cnJlbmN5GCAgASgFSASIAQESGwoObWF4X3Blcl9zZWNvbmQYISABKAVIBYgBARI6ChZkZWxpdmVyeV9iYWNrb2ZmX3VudGlsGCIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6ChByZWZ1c2VkX3JlcXVlc3RzGCggASgLMiAuYnBtLndlYmhvb2tzLnYxLlJlZnVzZWRSZXF1ZXN0cxIOCgZzb3VyY2UYMiABKAlCGAoWX3Byb2Nlc3NfZGVmaW5pdGlvbl9pZEINCgtfdGltZW91dF9tc0IPCg1fbWF4X2F0dGVtcHRzQhEKD193YWl0aW5nX2V2ZW50c0ISChBfbWF4X2NvbmN1cnJlbmN5QhEKD19tYXhfcGVyX3NlY29uZCJhCg9SZWZ1c2VkUmVxdWVzdHMSDQoFdG90YWwYASABKAMSEgoKbm90X3N0b3JlZBgCIAEoAxIrCgdsYXN0X2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJVChBDb21tYW5kQ2hhaW5TdGVwEhQKDGNvbW1hbmRfbmFtZRgBIAEoCRIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCK9AQoMVmVyaWZpY2F0aW9uEg4KBnNjaGVtZRgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2VjcmV0cxgDIAMoCRIOCgZoZWFkZXIYBCABKAkSDgoGcHJlZml4GAUgASgJEhAKCGVuY29kaW5nGAYgASgJEh4KEXRvbGVyYW5jZV9zZWNvbmRzGAcgASgFSACIAQESFAoMc2VjcmV0X2NvdW50GAggASgFQhQKEl90b2xlcmFuY2Vfc2Vjb25kc2IGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiRicG0vd2ViaG9va3MvdjEvd2ViaG9va19jb25maWcucHJvdG8SD2JwbS53ZWJob29rcy52MSLtCgoNV2ViSG9va0NvbmZpZxIKCgJpZBgBIAEoAxILCgNrZXkYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEgoKaXNfZW5hYmxlZBgEIAEoCBIMCgRwYXRoGAUgASgJEg4KBmFjdGlvbhgGIAEoCRIWCg5leGVjdXRpb25fdHlwZRgHIAEoBRIUCgxjb21tYW5kX25hbWUYCCABKAkSOAoNY29tbWFuZF9jaGFpbhgJIAMoCzIhLmJwbS53ZWJob29rcy52MS5Db21tYW5kQ2hhaW5TdGVwEhYKDmV4ZWN1dGlvbl9jb2RlGAogASgJEiIKFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgLIAEoA0gBiAEBEiMKDWFsbG93YWJsZV9pcHMYDCABKAlSDGFsbG93YWJsZUlQcxIVCg1yZXNwb25zZV9tb2RlGA0gASgJEhcKCnRpbWVvdXRfbXMYDiABKAVIAogBARIZCgxtYXhfYXR0ZW1wdHMYDyABKAVIA4gBARIXCg9pZGVtcG90ZW5jeV9rZXkYECABKAkSMwoMdmVyaWZpY2F0aW9uGBEgASgLMh0uYnBtLndlYmhvb2tzLnYxLlZlcmlmaWNhdGlvbhIPCgd2ZXJzaW9uGBIgASgFEi4KCmNyZWF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGFjdGl2YXRlZF9hdBgVIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOZGVhY3RpdmF0ZWRfYXQYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnByb2Nlc3NfYWN0aW9uGBcgASgJEhQKDG1lc3NhZ2VfbmFtZRgYIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYGSABKAkSEQoJYXV0aG9yaXR5GBwgAygJEjYKEmRlbGl2ZXJ5X3BhdXNlZF9hdBgdIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGwoOd2FpdGluZ19ldmVudHMYHiABKANIBIgBARIUCgxvcmRlcmluZ19rZXkYHyABKAkSHAoPbWF4X2NvbmN1cnJlbmN5GCAgASgFSAWIAQESGwoObWF4X3Blcl9zZWNvbmQYISABKAVIBogBARI6ChZkZWxpdmVyeV9iYWNrb2ZmX3VudGlsGCIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6ChByZWZ1c2VkX3JlcXVlc3RzGCggASgLMiAuYnBtLndlYmhvb2tzLnYxLlJlZnVzZWRSZXF1ZXN0cxIwCgZuYXRpdmUYKSABKAsyHi5icG0ud2ViaG9va3MudjEuTmF0aXZlQ29tbWFuZEgAEi4KBWNoYWluGCogASgLMh0uYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpbkgAEikKBnNjcmlwdBgrIAEoCzIXLmJwbS53ZWJob29rcy52MS5TY3JpcHRIABIwCgdwcm9jZXNzGCwgASgLMh0uYnBtLndlYmhvb2tzLnYxLlN0YXJ0UHJvY2Vzc0gAEg4KBnNvdXJjZRgyIAEoCUIICgZ0YXJnZXRCGAoWX3Byb2Nlc3NfZGVmaW5pdGlvbl9pZEINCgtfdGltZW91dF9tc0IPCg1fbWF4X2F0dGVtcHRzQhEKD193YWl0aW5nX2V2ZW50c0ISChBfbWF4X2NvbmN1cnJlbmN5QhEKD19tYXhfcGVyX3NlY29uZCJhCg9SZWZ1c2VkUmVxdWVzdHMSDQoFdG90YWwYASABKAMSEgoKbm90X3N0b3JlZBgCIAEoAxIrCgdsYXN0X2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJVChBDb21tYW5kQ2hhaW5TdGVwEhQKDGNvbW1hbmRfbmFtZRgBIAEoCRIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCK9AQoMVmVyaWZpY2F0aW9uEg4KBnNjaGVtZRgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2VjcmV0cxgDIAMoCRIOCgZoZWFkZXIYBCABKAkSDgoGcHJlZml4GAUgASgJEhAKCGVuY29kaW5nGAYgASgJEh4KEXRvbGVyYW5jZV9zZWNvbmRzGAcgASgFSACIAQESFAoMc2VjcmV0X2NvdW50GAggASgFQhQKEl90b2xlcmFuY2Vfc2Vjb25kcyIlCg1OYXRpdmVDb21tYW5kEhQKDGNvbW1hbmRfbmFtZRgBIAEoCSJACgxDb21tYW5kQ2hhaW4SMAoFc3RlcHMYASADKAsyIS5icG0ud2ViaG9va3MudjEuQ29tbWFuZENoYWluU3RlcCIWCgZTY3JpcHQSDAoEY29kZRgBIAEoCSKEAQoMU3RhcnRQcm9jZXNzEhUKDWRlZmluaXRpb25faWQYASABKAMSLgoGYWN0aW9uGAIgASgOMh4uYnBtLndlYmhvb2tzLnYxLlByb2Nlc3NBY3Rpb24SFAoMbWVzc2FnZV9uYW1lGAMgASgJEhcKD2NvcnJlbGF0aW9uX2tleRgEIAEoCSpnCg1Qcm9jZXNzQWN0aW9uEh4KGlBST0NFU1NfQUNUSU9OX1VOU1BFQ0lGSUVEEAASGAoUUFJPQ0VTU19BQ1RJT05fU1RBUlQQARIcChhQUk9DRVNTX0FDVElPTl9DT1JSRUxBVEUQAmIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * A webhook configuration: which incoming call it matches, who may make it, and what it runs.
@@ -247,6 +247,38 @@ export type WebHookConfig = Message<"bpm.webhooks.v1.WebHookConfig"> & {
   refusedRequests?: RefusedRequests | undefined;
 
   /**
+   * What it runs, as one of its kinds (answers carry it and the flat fields above alike). A request may
+   * give it instead of the flat fields; given both, they must agree, and a disagreement is refused.
+   *
+   * @generated from oneof bpm.webhooks.v1.WebHookConfig.target
+   */
+  target: {
+    /**
+     * @generated from field: bpm.webhooks.v1.NativeCommand native = 41;
+     */
+    value: NativeCommand;
+    case: "native";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.CommandChain chain = 42;
+     */
+    value: CommandChain;
+    case: "chain";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.Script script = 43;
+     */
+    value: Script;
+    case: "script";
+  } | {
+    /**
+     * @generated from field: bpm.webhooks.v1.StartProcess process = 44;
+     */
+    value: StartProcess;
+    case: "process";
+  } | { case: undefined; value?: undefined };
+
+  /**
    * A source catalog entry (GetSourceCatalogQuery: paystack, stripe, ...): its verification scheme,
    * dedup key, event type and default caller allow-list apply, and `verification` carries only the
    * secrets. Empty: the verification is as configured.
@@ -388,4 +420,133 @@ export type Verification = Message<"bpm.webhooks.v1.Verification"> & {
  */
 export const VerificationSchema: GenMessage<Verification> = /*@__PURE__*/
   messageDesc(file_bpm_webhooks_v1_webhook_config, 3);
+
+/**
+ * Type 0: one registered command, run with the webhook context as its input.
+ *
+ * @generated from message bpm.webhooks.v1.NativeCommand
+ */
+export type NativeCommand = Message<"bpm.webhooks.v1.NativeCommand"> & {
+  /**
+   * @generated from field: string command_name = 1;
+   */
+  commandName: string;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.NativeCommand.
+ * Use `create(NativeCommandSchema)` to create a new message.
+ */
+export const NativeCommandSchema: GenMessage<NativeCommand> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 4);
+
+/**
+ * Type 1: registered commands run in order, each with its parameters and the previous step's data.
+ *
+ * @generated from message bpm.webhooks.v1.CommandChain
+ */
+export type CommandChain = Message<"bpm.webhooks.v1.CommandChain"> & {
+  /**
+   * @generated from field: repeated bpm.webhooks.v1.CommandChainStep steps = 1;
+   */
+  steps: CommandChainStep[];
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.CommandChain.
+ * Use `create(CommandChainSchema)` to create a new message.
+ */
+export const CommandChainSchema: GenMessage<CommandChain> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 5);
+
+/**
+ * Type 2: a JavaScript function body run in the sandbox.
+ *
+ * @generated from message bpm.webhooks.v1.Script
+ */
+export type Script = Message<"bpm.webhooks.v1.Script"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.Script.
+ * Use `create(ScriptSchema)` to create a new message.
+ */
+export const ScriptSchema: GenMessage<Script> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 6);
+
+/**
+ * Type 3: a deployed BPMN process definition, started by the webhook or reached by it as a message.
+ *
+ * @generated from message bpm.webhooks.v1.StartProcess
+ */
+export type StartProcess = Message<"bpm.webhooks.v1.StartProcess"> & {
+  /**
+   * @generated from field: int64 definition_id = 1;
+   */
+  definitionId: bigint;
+
+  /**
+   * @generated from field: bpm.webhooks.v1.ProcessAction action = 2;
+   */
+  action: ProcessAction;
+
+  /**
+   * With PROCESS_ACTION_CORRELATE: the BPMN message (its `name`, else its id) the instance waits for.
+   *
+   * @generated from field: string message_name = 3;
+   */
+  messageName: string;
+
+  /**
+   * With PROCESS_ACTION_CORRELATE: a JSON pointer into the body to the correlation key, e.g. "/data/mandateRef".
+   *
+   * @generated from field: string correlation_key = 4;
+   */
+  correlationKey: string;
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.StartProcess.
+ * Use `create(StartProcessSchema)` to create a new message.
+ */
+export const StartProcessSchema: GenMessage<StartProcess> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 7);
+
+/**
+ * What a StartProcess webhook does with its definition.
+ *
+ * @generated from enum bpm.webhooks.v1.ProcessAction
+ */
+export enum ProcessAction {
+  /**
+   * Not given: start, as PROCESS_ACTION_START.
+   *
+   * @generated from enum value: PROCESS_ACTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Starts an instance with the body as its variables.
+   *
+   * @generated from enum value: PROCESS_ACTION_START = 1;
+   */
+  START = 1,
+
+  /**
+   * Delivers the webhook as a message to the waiting instance the body's correlation key names.
+   *
+   * @generated from enum value: PROCESS_ACTION_CORRELATE = 2;
+   */
+  CORRELATE = 2,
+}
+
+/**
+ * Describes the enum bpm.webhooks.v1.ProcessAction.
+ */
+export const ProcessActionSchema: GenEnum<ProcessAction> = /*@__PURE__*/
+  enumDesc(file_bpm_webhooks_v1_webhook_config, 0);
 
