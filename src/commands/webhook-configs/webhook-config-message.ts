@@ -33,7 +33,7 @@ export function toWebHookConfigMessage(
     orderingKey: config.orderingKey ?? '',
     ...(config.maxConcurrency !== null && { maxConcurrency: config.maxConcurrency }),
     ...(config.maxPerSecond !== null && { maxPerSecond: config.maxPerSecond }),
-    source: config.source ?? '',
+    ...(config.source && { source: config.source }),
     ...(config.verification && {
       verification: {
         scheme: config.verification.scheme,
