@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { executionTypeNames, formatTime } from '../ui/format.js';
-import { DeliveryPauseButton, PausedBadge } from './delivery-pause-button.js';
+import { DeliveryPauseButton, LimitsBadge, PausedBadge } from './delivery-pause-button.js';
+import { ParkedKeysPanel } from './parked-keys-panel.js';
 
 /** Every configuration (the API's largest page), searchable by key, description and path. */
 export function ConfigsPage() {
@@ -63,6 +64,9 @@ export function ConfigsPage() {
                     <PausedBadge config={config} /> <DeliveryPauseButton config={config} />
                   </div>
                 )}
+                <div>
+                  <LimitsBadge config={config} />
+                </div>
               </td>
               <td>{config.version}</td>
               <td>{formatTime(config.updatedAt)}</td>
@@ -70,6 +74,7 @@ export function ConfigsPage() {
           ))}
         </tbody>
       </table>
+      <ParkedKeysPanel />
     </>
   );
 }
