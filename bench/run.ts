@@ -14,11 +14,15 @@
  * ingest, its drain, sync echo and sync script, twice on one database without VACUUM).
  * `sync-echo-traced` (not run unless named): sync echo with OpenTelemetry traces on, exported over
  * OTLP/HTTP; `-json` and `-proto` name the export's encoding, `-unsampled` records nothing (context
- * propagation alone); every other scenario runs with traces off.
+ * propagation alone); every other scenario runs with traces off. Delivery control (not run unless named):
+ * `ordered-drain` (`--ordered-events` over `--ordered-keys` ordering keys, queued, then drained) and
+ * `limited` (PostgreSQL only: two service processes forward `--limited-events` to a target in this
+ * process through a configuration limited to 50/s and 10 at once; the most the target saw).
  *
  *   npm run bench -- [--engines postgres,pglite] [--connections 16,64,256] [--seconds 10] [--warmup 3]
  *                    [--scenarios async-echo,sync-echo,...] [--drain-events 10000] [--soak 300]
  *                    [--history 1000000] [--history-days 90] [--backlog 100000]
+ *                    [--ordered-events 100000] [--ordered-keys 1000] [--limited-events 1000]
  *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
 import http from 'node:http';
@@ -31,7 +35,7 @@ import { runHttpLoad, type LoadResult } from './lib/http-load.js';
 import { sampleCpu } from './lib/cpu-meter.js';
 import { markdownTable, machineLine, saveResults, type Row } from './lib/report.js';
 import { runGrpcLoad } from './lib/rpc-load.js';
-import { paymentNotification, scenarioConfigs } from './lib/scenario-configs.js';
+import { limitedForwardConfig, orderedNotification, paymentNotification, scenarioConfigs } from './lib/scenario-configs.js';
 import { startTarget, type TargetProcess } from './lib/target-process.js';
 
 const { values: args } = parseArgs({
@@ -46,6 +50,9 @@ const { values: args } = parseArgs({
     'history-days': { type: 'string', default: '90' },
     backlog: { type: 'string', default: '100000' },
     soak: { type: 'string' },
+    'ordered-events': { type: 'string', default: '100000' },
+    'ordered-keys': { type: 'string', default: '1000' },
+    'limited-events': { type: 'string', default: '1000' },
   },
 });
 const list = (text: string) =>
@@ -259,6 +266,14 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
     await runChurn(engine);
     return;
   }
+  if (scenario === 'ordered-drain') {
+    await runOrderedDrain(engine);
+    return;
+  }
+  if (scenario === 'limited') {
+    if (engine === 'postgres') await runLimited();
+    return;
+  }
   throw new Error(`unknown scenario ${scenario}`);
 }
 
@@ -282,7 +297,7 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void
           () => {},
         )
       : undefined;
-    const drainOnce = () => drainQueued(target, 'drain-echo');
+    const drainOnce = () => drainQueued(target, 'drain-echo', pace !== undefined);
     // The CPU per event is only the drain's own when nothing else runs.
     const { events, ...result } = pace ? await drainOnce() : await withCpu(target, drainOnce);
     background?.stop();
@@ -293,9 +308,12 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void
   });
 }
 
-/** Starts the target's workers and waits until no event of `key` is left queued or running. */
-async function drainQueued(target: TargetProcess, key: string): Promise<LoadResult & { events: number }> {
-  const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({ kind: 'drain', key });
+/**
+ * Starts the target's workers and waits until no event of `key` is left queued or running (`beside`:
+ * while other events are accepted, so only `key`'s are counted).
+ */
+async function drainQueued(target: TargetProcess, key: string, beside = false): Promise<LoadResult & { events: number }> {
+  const drained = await target.ask<{ events: number; seconds: number; perSecond: number }>({ kind: 'drain', key, beside });
   return { rps: drained.perSecond, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: drained.events, events: drained.events };
 }
 
@@ -378,8 +396,107 @@ async function runChurn(engine: Engine): Promise<void> {
   });
 }
 
+/** `ordered-drain`: `--ordered-events` over `--ordered-keys` keys queued with the workers stopped, then drained. */
+async function runOrderedDrain(engine: Engine): Promise<void> {
+  const count = Number(args['ordered-events']);
+  const keys = Number(args['ordered-keys']);
+  await withTarget('service', { ...engineEnv(engine), BENCH_START_WORKER: 'false' }, async (target) => {
+    let n = 0;
+    const requests = [{ setupRequest: (request: object) => ({ ...request, body: orderedNotification(n++, keys) }) }];
+    await fill(`${target.url}/api/webhook/${scenarioConfigs['ordered-echo'].path}`, count, requests);
+    const { events, ...result } = await withCpu(target, () => drainQueued(target, 'ordered-echo'));
+    record(engine, 'ordered-drain', null, result, await target.ask({ kind: 'rss' }), `${events} events over ${keys} keys`);
+  });
+}
+
+/**
+ * `limited`: two service processes on one PostgreSQL schema forward `--limited-events` events (half
+ * accepted by each) to a target in this process, through a configuration limited to 50 a second and
+ * 10 at once; the target notes each arrival and how many it holds (100 ms each) at once.
+ */
+async function runLimited(): Promise<void> {
+  const count = Number(args['limited-events']);
+  const forward = await startRecordingTarget(100);
+  const schema = `bench_limited_${Date.now().toString(36)}`;
+  const env = {
+    ...engineEnv('postgres'),
+    BENCH_SCHEMA: schema,
+    BENCH_FORWARD_URL: `${forward.url}/core`,
+    FORWARD_ALLOWED_HOSTS: '127.0.0.1',
+  };
+  try {
+    await withTarget('service', env, (a) =>
+      withTarget('service', { ...env, BENCH_FIRST_OF_SCHEMA: 'false' }, async (b) => {
+        const path = `/api/webhook/${limitedForwardConfig('').path}`;
+        const started = performance.now();
+        await Promise.all([fill(`${a.url}${path}`, count / 2), fill(`${b.url}${path}`, count / 2)]);
+        while ((await a.ask<number>({ kind: 'queued' })) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        const seconds = (performance.now() - started) / 1000;
+        const arrivals = forward.arrivals;
+        const note =
+          `${arrivals.length} arrivals for ${count} events, 2 processes; the target saw at most ` +
+          `${maxWithin(arrivals, 1_000)} in any 1 s window (sliding), ${maxPerCalendarSecond(arrivals)} in any wall-clock second, ` +
+          `${forward.maxInFlight()} at once`;
+        const result = { rps: count / seconds, p50: NaN, p99: NaN, max: NaN, errors: 0, requests: count };
+        record('postgres', 'limited (50/s, 10 at once)', null, result, await a.ask({ kind: 'rss' }), note);
+      }),
+    );
+  } finally {
+    await forward.close();
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+}
+
+/** A forward target: notes when each request arrives (wall clock, ms) and how many it holds at once. */
+async function startRecordingTarget(holdMs: number) {
+  const arrivals: number[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      arrivals.push(Date.now());
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      }, holdMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrivals,
+    maxInFlight: () => most,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The most of `times` (ms) within any window of `windowMs`. */
+function maxWithin(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((x, y) => x - y);
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= windowMs) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+/** The most of `times` (ms) in any one wall-clock second. */
+function maxPerCalendarSecond(times: readonly number[]): number {
+  const perSecond = new Map<number, number>();
+  for (const time of times) perSecond.set(Math.floor(time / 1000), (perSecond.get(Math.floor(time / 1000)) ?? 0) + 1);
+  return Math.max(0, ...perSecond.values());
+}
+
 /** Sends exactly `count` async webhooks (64 at a time) and checks every one was accepted. */
-async function fill(url: string, count: number): Promise<void> {
+async function fill(url: string, count: number, requests?: autocannon.Request[]): Promise<void> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -387,6 +504,7 @@ async function fill(url: string, count: number): Promise<void> {
     headers: { 'content-type': 'application/json' },
     connections: 64,
     amount: count,
+    ...(requests && { requests }),
     // Seconds: a loaded shared machine answers some requests late, never wrongly.
     timeout: 60,
   });

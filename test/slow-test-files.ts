@@ -13,6 +13,7 @@ export const slowTestFiles = [
   'test/e2e/delivery-pause-processes.test.ts',
   'test/e2e/ordering-keys-processes.test.ts',
   'test/e2e/delivery-limits-processes.test.ts',
+  'test/e2e/delivery-limits-crash.test.ts',
   'test/e2e/provider-concurrency.test.ts',
   'test/notify/notifications-two-processes.test.ts',
 ] as const;

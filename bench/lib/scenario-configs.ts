@@ -15,7 +15,33 @@ export const scenarioConfigs = {
   },
   // Drained by the workers: queued with the worker stopped, then timed to all final.
   'drain-echo': { path: 'bench/drain', executionType: 0, commandName: 'EchoCommand', responseMode: 'async' },
+  // ordered-drain: the same with an ordering key, the body's `key` (see orderedNotification).
+  'ordered-echo': {
+    path: 'bench/ordered',
+    executionType: 0,
+    commandName: 'EchoCommand',
+    responseMode: 'async',
+    orderingKey: 'body:/key',
+  },
 } as const;
+
+/** `limited`: forwards to BENCH_FORWARD_URL at no more than 50 a second and 10 at once. */
+export function limitedForwardConfig(url: string) {
+  return {
+    path: 'bench/limited',
+    executionType: 1,
+    commandChain: [{ commandName: 'ForwardWebhookCommand', parameters: { url } }],
+    responseMode: 'async',
+    maxAttempts: 3,
+    maxConcurrency: 10,
+    maxPerSecond: 50,
+  };
+}
+
+/** The payment notification with an ordering key (one of `keys`, by `n`) and its place `n`. */
+export function orderedNotification(n: number, keys: number): string {
+  return `{"key":"mandate-${n % keys}","n":${n},${paymentNotification().slice(1)}`;
+}
 
 export type ScenarioConfigName = keyof typeof scenarioConfigs;
 

@@ -19,10 +19,13 @@ import { openDatabase } from '../../src/store/open-database.js';
 import { createTracing } from '../../src/tracing/create-tracing.js';
 import { seedEventHistory, timeClaims } from '../lib/event-history.js';
 import { rssMiB, serveBench } from '../lib/target-process.js';
-import { scenarioConfigs } from '../lib/scenario-configs.js';
+import { limitedForwardConfig, scenarioConfigs } from '../lib/scenario-configs.js';
 
 const url = process.env.BENCH_DATABASE_URL;
-const schema = `bench_service_${randomBytes(4).toString('hex')}`;
+// BENCH_SCHEMA: several service processes on one schema (the first makes it and its configurations).
+const sharedSchema = process.env.BENCH_SCHEMA;
+const firstOfSchema = process.env.BENCH_FIRST_OF_SCHEMA !== 'false';
+const schema = sharedSchema ?? `bench_service_${randomBytes(4).toString('hex')}`;
 const config = loadConfig({ ...process.env, DATABASE_URL: url ?? 'memory://', LOG_LEVEL: 'silent' });
 const log = pino({ level: 'silent' });
 const db = url
@@ -31,7 +34,7 @@ const db = url
       { searchPath: schema },
     )
   : await openDatabase({ engine: 'pglite', dataDir: undefined });
-if (url) await db.raw(`CREATE SCHEMA ${schema}`);
+if (url && firstOfSchema) await db.raw(`CREATE SCHEMA ${schema}`);
 await migrateToLatest(db);
 const claims = timeClaims(db);
 
@@ -50,7 +53,12 @@ const service = composeService({
   startWorker: process.env.BENCH_START_WORKER !== 'false',
 });
 const configIds: Record<string, number> = {};
-for (const [key, fields] of Object.entries(scenarioConfigs)) {
+const forwardUrl = process.env.BENCH_FORWARD_URL;
+const configsToMake = {
+  ...scenarioConfigs,
+  ...(forwardUrl && { 'limited-forward': limitedForwardConfig(forwardUrl) }),
+} as Record<string, object>;
+for (const [key, fields] of Object.entries(firstOfSchema ? configsToMake : {})) {
   const created = await service.bus.execute(
     'CreateWebHookConfigCommand',
     fromJson(CreateWebHookConfigCommandSchema, { key, action: 'POST', ...fields }),
@@ -59,11 +67,21 @@ for (const [key, fields] of Object.entries(scenarioConfigs)) {
   configIds[key] = Number((created.output as unknown as { data: { id: bigint } }).data.id);
 }
 
-/** Starts the workers and waits until no event of `key` is queued or processing; events per second. */
-async function drain(): Promise<{ events: number; seconds: number; perSecond: number }> {
-  // The queue rows alone: while the bench drains, the only events queued are the drained key's. Joined to the
-  // log and polled every 20 ms, this count was most of PostgreSQL's CPU beside a history of 1,000,000.
-  const count = async () => Number((await db('webhook_event_queue').count({ n: '*' }))[0]?.n);
+/**
+ * Starts the workers and waits until no event of `key` is queued or processing; events per second.
+ * `beside`: other events are accepted meanwhile (the drain under ingest), so only the key's count.
+ */
+async function drain(key: string, beside: boolean): Promise<{ events: number; seconds: number; perSecond: number }> {
+  // The queue rows alone when the only events queued are the drained key's. Joined to the log and
+  // polled every 20 ms, this count was most of PostgreSQL's CPU beside a history of 1,000,000.
+  const ofKey = () =>
+    db('webhook_event_queue as q')
+      .join('webhook_events as e', function () {
+        this.on('e.id', 'q.event_id').andOn('e.received_at', 'q.received_at');
+      })
+      .where('e.config_id', configIds[key]!)
+      .count({ n: '*' });
+  const count = async () => Number((await (beside ? ofKey() : db('webhook_event_queue').count({ n: '*' })))[0]?.n);
   const events = count();
   const started = performance.now();
   service.worker.start();
@@ -81,7 +99,7 @@ serveBench(port, async (request) => {
     case 'configId':
       return configIds[String(request.key)];
     case 'drain':
-      return drain();
+      return drain(String(request.key), request.beside === true);
     case 'history': {
       const key = String(request.key);
       const path = scenarioConfigs[key as keyof typeof scenarioConfigs].path;
@@ -90,13 +108,15 @@ serveBench(port, async (request) => {
     }
     case 'claimTimes':
       return claims.take();
+    case 'queued':
+      return Number((await db('webhook_event_queue').count({ n: '*' }))[0]?.n);
     default:
       throw new Error(`unknown request ${request.kind}`);
   }
 });
 process.once('SIGTERM', async () => {
   await service.close(1_000);
-  if (url) await db.raw(`DROP SCHEMA ${schema} CASCADE`);
+  if (url && !sharedSchema) await db.raw(`DROP SCHEMA ${schema} CASCADE`);
   await db.destroy();
   process.exit(0);
 });

@@ -79,12 +79,15 @@ export async function claimOpenedAttempts(
        FROM configured c
        WHERE q.event_id = c.event_id AND c.paused AND ${due}),
      -- An event of a limited configuration that its admission has not let through waits for it
-     -- instead: out of the due order too, its due time kept; not an attempt.
+     -- instead: out of the due order too, its due time kept; not an attempt. So does an admitted one
+     -- whose lease ran out (its worker died): its slot came free when the lease ended, and the
+     -- admission may have given it to another event since, so its rerun is admitted again.
      limit_waits AS (
        UPDATE webhook_event_queue q SET limit_due_at = CASE WHEN q.lease_owner IS NULL THEN q.due_at ELSE now() END,
          due_at = 'infinity', lease_owner = NULL, limited_config = c.config_id
        FROM configured c
-       WHERE q.event_id = c.event_id AND NOT c.paused AND c.limited AND q.limited_config IS NULL AND ${due}
+       WHERE q.event_id = c.event_id AND NOT c.paused AND c.limited
+         AND (q.limited_config IS NULL OR q.lease_owner IS NOT NULL) AND ${due}
        RETURNING c.config_id),
      limit_rows AS (
        INSERT INTO delivery_limits (config_id) SELECT DISTINCT config_id FROM limit_waits ON CONFLICT DO NOTHING),
@@ -94,7 +97,8 @@ export async function claimOpenedAttempts(
        UPDATE webhook_event_queue q SET lease_owner = :owner, due_at = :leaseEnd, attempts = q.attempts + 1,
          limited_config = CASE WHEN c.limited THEN q.limited_config END
        FROM configured c
-       WHERE q.event_id = c.event_id AND NOT c.paused AND (NOT c.limited OR q.limited_config IS NOT NULL) AND ${due}
+       WHERE q.event_id = c.event_id AND NOT c.paused
+         AND (NOT c.limited OR (q.limited_config IS NOT NULL AND q.lease_owner IS NULL)) AND ${due}
        RETURNING q.*),
      runs AS MATERIALIZED (
        SELECT c.event_id, q.attempts AS attempt, c.config_id, c.config_version

@@ -52,3 +52,14 @@ export async function findDeliveryBackOffs(db: Db): Promise<DeliveryBackOff[]> {
   );
   return rows.map((row) => ({ configKey: row.config_key, secondsLeft: Number(row.seconds_left) }));
 }
+
+/** Until when each of these configurations is backed off (database clock); those not backed off now are absent. */
+export async function findBackOffEnds(db: Db, configIds: readonly number[]): Promise<Map<number, Date>> {
+  if (configIds.length === 0) return new Map();
+  const { rows } = await db.raw<{ rows: { config_id: string | number; backoff_until: Date | string }[] }>(
+    `SELECT config_id, backoff_until FROM delivery_limits
+     WHERE config_id = ANY(?::bigint[]) AND backoff_until > now()`,
+    [`{${configIds.join(',')}}`],
+  );
+  return new Map(rows.map((row) => [Number(row.config_id), new Date(row.backoff_until)]));
+}

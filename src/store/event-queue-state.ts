@@ -19,9 +19,10 @@ export const currentStateColumns = [
   `${currentStatus} AS status`,
   'coalesce(q.attempts, e.attempts) AS attempts',
   'coalesce(q.max_attempts, e.max_attempts) AS max_attempts',
-  // A held event (its configuration paused, see delivery-pause.ts) shows the due time it keeps aside.
-  // A parked event is dead (ordering-keys.ts): its row only holds its key.
-  'CASE WHEN q.event_id IS NULL OR q.parked THEN e.available_at ELSE coalesce(q.held_due_at, q.waiting_due_at, q.due_at) END AS available_at',
+  // An event out of the due order (due_at infinity) shows the due time it keeps aside: held for a
+  // paused configuration (delivery-pause.ts), behind its key (ordering-keys.ts), waiting for its
+  // configuration's limits (admit-limited-events.ts). A parked event is dead: its row only holds its key.
+  'CASE WHEN q.event_id IS NULL OR q.parked THEN e.available_at ELSE coalesce(q.held_due_at, q.waiting_due_at, q.limit_due_at, q.due_at) END AS available_at',
   'q.lease_owner AS lease_owner',
 ].join(', ');
 

@@ -285,6 +285,65 @@ describe('the web console, in Debian chromium, against the real service', () => 
     await row.getByRole('button', { name: 'Resume core-window' }).click();
     await expect.poll(() => row.locator('.status-queued').count()).toBe(0);
   });
+
+  it('releases a parked ordering key and resumes the paused configuration from the list, and both events then run', async () => {
+    const operator = createManagementClient(
+      'gateway',
+      service.baseUrl,
+      await mintToken({ sub: 'setup', scope: 'webhooks:write events:read' }),
+    );
+    const created = await operator.call('CreateWebHookConfigCommand', {
+      key: 'core-mandates',
+      path: 'core/mandates',
+      action: 'POST',
+      executionType: 2,
+      executionCode: "throw new Error('core banking is down');",
+      responseMode: 'async',
+      orderingKey: 'body:/mandate',
+      maxAttempts: 1,
+      maxConcurrency: 2,
+      maxPerSecond: 5,
+    });
+    const id = (created.data as { id: number }).id;
+    const post = async (n: number) => {
+      const response = await fetch(`${service.baseUrl}/api/webhook/core/mandates`, {
+        method: 'POST',
+        body: JSON.stringify({ mandate: 'MDT-7', n }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { data: { eventId: number } }).data.eventId;
+    };
+    const eventStatus = async (eventId: number) =>
+      ((await operator.call('GetWebhookEventByIdQuery', { id: eventId })).data as { status: string }).status;
+    // The first dies (one attempt) and parks its key; the second waits behind it.
+    const first = await post(1);
+    await expect.poll(() => eventStatus(first)).toBe('dead');
+    await operator.call('PauseWebHookDeliveryCommand', { id });
+    const second = await post(2);
+    await operator.call('UpdateWebHookConfigCommand', { id, executionCode: 'return body;' });
+
+    await signIn('webhooks:read webhooks:write events:read events:write');
+    await page.getByRole('link', { name: 'Configurations', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: 'core-mandates' });
+    await expect.poll(() => row.locator('.muted').last().textContent()).toBe('at most 2 at once, 5/s');
+    const parked = page.getByRole('region', { name: 'Parked ordering keys' }).getByRole('row').filter({ hasText: 'MDT-7' });
+    await expect.poll(() => parked.getByRole('cell').nth(3).textContent()).toBe('1');
+    await parked.getByRole('button', { name: 'Release MDT-7' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Parked ordering keys' }).locator('output.notice').textContent())
+      .toBe('Ordering key released successfully');
+    await expect.poll(() => parked.count()).toBe(0);
+    // Released while paused: nothing runs until the resume.
+    expect(await eventStatus(first)).toBe('queued');
+    await expect.poll(() => row.locator('.status-queued').textContent()).toBe('paused, 2 waiting');
+
+    await row.getByRole('button', { name: 'Resume core-mandates' }).click();
+    await expect.poll(() => row.locator('.status-queued').count()).toBe(0);
+    await expect.poll(() => eventStatus(second), { timeout: appearMs }).toBe('succeeded');
+    expect(await eventStatus(first)).toBe('succeeded');
+    operator.close();
+  });
 });
 
 /**

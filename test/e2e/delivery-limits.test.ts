@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCountingTarget } from '../helpers/counting-target.js';
+import { createManagementClient } from '../helpers/management-clients.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { sampleValue } from '../helpers/prometheus-text.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
@@ -102,6 +103,38 @@ describe.each(engines)('delivery limits and Retry-After on %s', (engine) => {
     // Neither event reached the target before the back-off ended.
     const busyAt = target.state.answeredBusy[0]!;
     expect(Math.min(...target.arrivals) - busyAt).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it('shows until when a Retry-After backs a configuration off, over the gateway and gRPC, and nothing once it ends', async () => {
+    const config = await forwarding('core-backed-off', {});
+    target.state.busyAnswers = 1;
+    target.state.retryAfterSeconds = 3;
+    const id = await post('core-backed-off', 1);
+    await eventually(async () => (target.state.answeredBusy.length === 1 ? true : undefined));
+    // The target notes times on performance.now(); the back-off's end is a wall-clock time.
+    const busyAt = performance.timeOrigin + target.state.answeredBusy[0]!;
+
+    const grpc = createManagementClient('grpc', service.baseUrl, service.adminToken);
+    try {
+      const [byId, list, overGrpc] = await Promise.all([
+        command(service.baseUrl, 'GetWebHookConfigByIdQuery', { id: config.id }),
+        command(service.baseUrl, 'GetWebHookConfigListQuery', { searchText: 'core-backed-off' }),
+        grpc.call('GetWebHookConfigByIdQuery', { id: String(config.id) }),
+      ]);
+      const until = (byId.data as { deliveryBackoffUntil?: string }).deliveryBackoffUntil;
+      expect(until).toMatch(/Z$/);
+      // The database clock and the target's may differ by a few ms; the back-off is about 3 s after the 429.
+      expect(Date.parse(until!) - busyAt).toBeGreaterThan(2_500);
+      expect(Date.parse(until!) - busyAt).toBeLessThan(3_500);
+      expect((list.data as { items: { deliveryBackoffUntil?: string }[] }).items[0]?.deliveryBackoffUntil).toBe(until);
+      expect((overGrpc.data as { deliveryBackoffUntil?: string }).deliveryBackoffUntil).toBe(until);
+    } finally {
+      grpc.close();
+    }
+
+    await allSucceeded([id], 15_000);
+    const after = await command(service.baseUrl, 'GetWebHookConfigByIdQuery', { id: config.id });
+    expect((after.data as { deliveryBackoffUntil?: string }).deliveryBackoffUntil).toBeUndefined();
   });
 
   it('drains a paused configuration within its limits once resumed', async () => {

@@ -8,9 +8,12 @@ import type { AddressInfo } from 'node:net';
  */
 export async function startCountingTarget(options: { holdMs: number }) {
   const arrivals: number[] = [];
+  /** The bodies of the requests answered 200, in arrival order. */
+  const bodies: string[] = [];
   const state = { inFlight: 0, maxInFlight: 0, busyAnswers: 0, retryAfterSeconds: 1, answeredBusy: [] as number[] };
   const server = http.createServer((request, response) => {
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const at = performance.now();
       if (state.busyAnswers > 0) {
@@ -20,6 +23,7 @@ export async function startCountingTarget(options: { holdMs: number }) {
         return;
       }
       arrivals.push(at);
+      bodies.push(Buffer.concat(chunks).toString());
       state.inFlight += 1;
       state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
       setTimeout(() => {
@@ -33,6 +37,7 @@ export async function startCountingTarget(options: { holdMs: number }) {
     port: (server.address() as AddressInfo).port,
     state,
     arrivals,
+    bodies,
     /** The most requests answered 200 that arrived within any one second. */
     maxInAnySecond: () => maxWithin(arrivals, 1_000),
     close: () =>

@@ -4,7 +4,7 @@ import { admitLimitedEvents, backOffConfiguration, findLimitWaits, rateWindowMs 
 import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { pauseWebhookDelivery, resumeWebhookDelivery } from '../../src/store/delivery-pause.js';
 import { insertWebhookConfig, updateWebhookConfig } from '../../src/store/webhook-configs.js';
-import { insertWebhookEvent } from '../../src/store/webhook-events.js';
+import { findWebhookEventById, insertWebhookEvent } from '../../src/store/webhook-events.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { echoConfigFields, queuedEvent } from '../helpers/store-fixtures.js';
 
@@ -45,6 +45,8 @@ describe.each(engines)('delivery limits on %s', (engine) => {
       });
     }
     expect(await database.db('webhook_event_attempts').whereIn('event_id', limited)).toEqual([]);
+    // Read while it waits, an event shows the due time it keeps aside, not the queue's "infinity".
+    expect((await findWebhookEventById(database.db, limited[2]!))?.availableAt).toEqual(at(3));
 
     expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 2, stillWaiting: true });
     expect(await claimedIds(10, 'w2')).toEqual(limited.slice(0, 2));
@@ -59,6 +61,14 @@ describe.each(engines)('delivery limits on %s', (engine) => {
       .where({ event_id: limited[0] })
       .update({ due_at: database.db.raw(`now() - interval '1 second'`) });
     expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 1 });
+    // The slot went to the waiting event: the cut-off one is not rerun beside it (three at once),
+    // it waits for the admission again, behind it.
+    expect(await claimedIds(10, 'w4')).toEqual([limited[2]]);
+    expect(await queueRow(limited[0]!)).toMatchObject({ lease_owner: null, attempts: 1 });
+    expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 0, stillWaiting: true });
+    await database.db('webhook_event_queue').where({ event_id: limited[1] }).delete();
+    expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 1 });
+    expect(await claimedIds(10, 'w5')).toEqual([limited[0]]);
   });
 
   it('starts no more than maxPerSecond of a configuration within the rate window', async () => {

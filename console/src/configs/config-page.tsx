@@ -8,7 +8,8 @@ import { formatTime } from '../ui/format.js';
 import { navigate } from '../ui/use-hash-route.js';
 import { draftOf } from './config-draft.js';
 import { ConfigForm } from './config-form.js';
-import { DeliveryPauseButton, PausedBadge } from './delivery-pause-button.js';
+import { DeliveryPauseButton, LimitsBadge, PausedBadge } from './delivery-pause-button.js';
+import { ParkedKeysPanel } from './parked-keys-panel.js';
 import { TestWebhookPanel } from './test-webhook-panel.js';
 
 /** One configuration: its state, a test webhook, and its form. */
@@ -52,6 +53,9 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
               </span>{' '}
               <PausedBadge config={config} /> version {config.version}, updated {formatTime(config.updatedAt)}
               {config.refusedRequests && `; ${config.refusedRequests.total} requests refused`}
+            </p>
+            <p>
+              <LimitsBadge config={config} />
             </p>
             <div className="actions">
               <button
@@ -97,6 +101,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
               </p>
             </ConfirmDialog>
           </section>
+          {config.orderingKey && <ParkedKeysPanel configId={id} />}
           <TestWebhookPanel config={config} />
           <section aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit</h2>

@@ -4,7 +4,8 @@ import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_confi
 import { ErrorMessage } from '../ui/error-message.js';
 import { formatTime } from '../ui/format.js';
 import { targetKinds } from './config-draft.js';
-import { DeliveryPauseButton, PausedBadge } from './delivery-pause-button.js';
+import { DeliveryPauseButton, LimitsBadge, PausedBadge } from './delivery-pause-button.js';
+import { ParkedKeysPanel } from './parked-keys-panel.js';
 
 /** Every configuration (the API's largest page), searchable by key, description and path. */
 export function ConfigsPage() {
@@ -64,6 +65,9 @@ export function ConfigsPage() {
                     <PausedBadge config={config} /> <DeliveryPauseButton config={config} />
                   </div>
                 )}
+                <div>
+                  <LimitsBadge config={config} />
+                </div>
               </td>
               <td>{config.version}</td>
               <td>{formatTime(config.updatedAt)}</td>
@@ -71,6 +75,7 @@ export function ConfigsPage() {
           ))}
         </tbody>
       </table>
+      <ParkedKeysPanel />
     </>
   );
 }

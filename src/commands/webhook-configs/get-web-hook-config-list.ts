@@ -6,6 +6,7 @@ import {
 import { invalidArgument } from '../../errors.js';
 import { ExecutionType, executionTypeName } from '../../domain/execution-target.js';
 import { countWaitingEvents } from '../../store/delivery-pause.js';
+import { findBackOffEnds } from '../../store/delivery-waits.js';
 import { listWebhookConfigs } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
 import { parsePage, type Page } from '../paging.js';
@@ -13,7 +14,7 @@ import { toWebHookConfigMessage } from './webhook-config-message.js';
 
 const maxSearchLength = 200;
 
-/** One page of configurations, ordered by id, with the total that matches the filters; a paused one with its events waiting. */
+/** One page of configurations, ordered by id, with the total that matches the filters; a paused one with its events waiting, a backed-off one with until when. */
 export const getWebHookConfigList = defineCommand({
   name: GetWebHookConfigListQuerySchema.name,
   input: GetWebHookConfigListQuerySchema,
@@ -32,11 +33,18 @@ export const getWebHookConfigList = defineCommand({
     const found = await listWebhookConfigs(ctx.db, filter, page);
     const paused = found.items.filter((config) => config.deliveryPausedAt).map((config) => config.id);
     const waiting = await countWaitingEvents(ctx.db, paused);
+    const backOffs = await findBackOffEnds(
+      ctx.db,
+      found.items.map((config) => config.id),
+    );
     const { pageNumber, pageSize } = page;
     return {
       data: {
         items: found.items.map((config) =>
-          toWebHookConfigMessage(config, undefined, config.deliveryPausedAt ? (waiting.get(config.id) ?? 0) : undefined),
+          toWebHookConfigMessage(config, {
+            waitingEvents: config.deliveryPausedAt ? (waiting.get(config.id) ?? 0) : undefined,
+            backOffUntil: backOffs.get(config.id),
+          }),
         ),
         totalCount: found.totalCount,
         pageNumber,

@@ -29,6 +29,6 @@ export const pauseWebHookDelivery = defineCommand({
     const paused = await pauseWebhookDelivery(ctx.db, existing.id, ctx.clock());
     if (!paused) throw failedPrecondition(failure, ['Delivery is already paused']);
     const waiting = (await countWaitingEvents(ctx.db, [paused.id])).get(paused.id) ?? 0;
-    return { data: toWebHookConfigMessage(paused, undefined, waiting) };
+    return { data: toWebHookConfigMessage(paused, { waitingEvents: waiting }) };
   },
 });

@@ -7,17 +7,26 @@ import { toLegacyTargetFields } from '../../domain/execution-target.js';
 import { toTargetMessage } from '../../executors/execution-target-message.js';
 import type { WebhookConfig } from '../../domain/webhook-config.js';
 
+/** What a read adds to a stored configuration, each only when that read looked it up. */
+export interface ConfigReadExtras {
+  /** Requests refused for it (reading one configuration). */
+  readonly refused?: RefusedRequests | undefined;
+  /** Its events waiting to run (a paused configuration). */
+  readonly waitingEvents?: number | undefined;
+  /** Until when a target's Retry-After holds its delivery back (a configuration backed off now). */
+  readonly backOffUntil?: Date | undefined;
+}
+
 /**
  * The API form of a stored configuration. Secrets are never copied out: verification secrets only
  * as how many there are, chain-step secrets (headers, credential-named parameters) as the mask.
- * Refused-request counts only when given (reading one configuration); the events waiting only when
- * given (a paused configuration).
+ * The read-only state beside the row comes in `extras`, only from the reads that look it up.
  */
 export function toWebHookConfigMessage(
   config: WebhookConfig,
-  refused?: RefusedRequests,
-  waitingEvents?: number,
+  extras: ConfigReadExtras = {},
 ): MessageInitShape<typeof WebHookConfigSchema> {
+  const { refused, waitingEvents, backOffUntil } = extras;
   return {
     id: BigInt(config.id),
     key: config.key,
@@ -54,6 +63,7 @@ export function toWebHookConfigMessage(
     ...(config.deactivatedAt && { deactivatedAt: timestampFromDate(config.deactivatedAt) }),
     ...(config.deliveryPausedAt && { deliveryPausedAt: timestampFromDate(config.deliveryPausedAt) }),
     ...(waitingEvents !== undefined && { waitingEvents: BigInt(waitingEvents) }),
+    ...(backOffUntil && { deliveryBackoffUntil: timestampFromDate(backOffUntil) }),
     ...(refused && {
       refusedRequests: {
         total: BigInt(refused.total),
