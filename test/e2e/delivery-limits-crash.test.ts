@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { startCountingTarget } from '../helpers/counting-target.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
 
@@ -18,27 +17,20 @@ interface StoredEvent {
 
 describe.skipIf(!url)('delivery limits when a process holding admitted events is killed with SIGKILL', () => {
   const children: ChildService[] = [];
-  const database = `bpm_limits_crash_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   let target: Awaited<ReturnType<typeof startCountingTarget>> | undefined;
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop('SIGKILL')));
     await target?.close();
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('gives the dead process its slots back when its leases end, and runs every event once more within the limits', async () => {
     target = await startCountingTarget({ holdMs: 300 });
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
-    const databaseUrl = new URL(url!);
-    databaseUrl.pathname = `/${database}`;
+    database = await createScratchDatabase(url!, 'bpm_limits_crash');
     const env = {
       AUTH_HS256_SECRET: testSecret,
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: database.url,
       FORWARD_ALLOWED_HOSTS: '127.0.0.1',
       LEASE_MS: '1000',
       WORKER_CONCURRENCY: '8',

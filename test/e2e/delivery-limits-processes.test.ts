@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { startCountingTarget } from '../helpers/counting-target.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
 
@@ -11,27 +10,20 @@ const events = 40;
 
 describe.skipIf(!url)('delivery limits across two service processes', () => {
   const children: ChildService[] = [];
-  const database = `bpm_limits_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   let target: Awaited<ReturnType<typeof startCountingTarget>> | undefined;
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop('SIGKILL')));
     await target?.close();
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('holds maxConcurrency and maxPerSecond over both processes together, and waiting fails no attempt', async () => {
     target = await startCountingTarget({ holdMs: 200 });
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
-    const databaseUrl = new URL(url!);
-    databaseUrl.pathname = `/${database}`;
+    database = await createScratchDatabase(url!, 'bpm_limits');
     const env = {
       AUTH_HS256_SECRET: testSecret,
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: database.url,
       FORWARD_ALLOWED_HOSTS: '127.0.0.1',
       WORKER_CONCURRENCY: '8',
       WORKER_POLL_MS: '50',
