@@ -22,8 +22,9 @@ import { createManagementClient } from './management-client.js';
 import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { formatTable, type Output } from './output.js';
 import { readInputFile } from './read-input-file.js';
+import { rotateSecretCommand } from './rotate-secret-command.js';
 
-/** `configs list|show|create|update|activate|deactivate|delete`: webhook configurations of a running server. */
+/** `configs list|show|create|update|activate|deactivate|pause|resume|rotate-secret|delete`: webhook configurations of a running server. */
 export function configsCommand(output: Output): Command {
   const configs = new Command('configs').description('manage webhook configurations');
   const client = (command: Command) => {
@@ -135,6 +136,7 @@ export function configsCommand(output: Output): Command {
         output.out(`${(response as { message: string }).message}: id ${id}`);
       });
   }
+  configs.addCommand(rotateSecretCommand(output));
   return configs;
 }
 

@@ -25,6 +25,7 @@ import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list
 import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
 import { pauseWebHookDelivery } from './webhook-configs/pause-web-hook-delivery.js';
 import { resumeWebHookDelivery } from './webhook-configs/resume-web-hook-delivery.js';
+import { rotateWebHookSecret } from './webhook-configs/rotate-web-hook-secret.js';
 import { createTestWebHookConfig, type DryRunOptions } from './webhook-configs/test-web-hook-config.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
@@ -45,6 +46,7 @@ export const builtInCommands = {
   LookupWebHookByKeyCommand: lookupWebHookByKey,
   PauseWebHookDeliveryCommand: pauseWebHookDelivery,
   ResumeWebHookDeliveryCommand: resumeWebHookDelivery,
+  RotateWebHookSecretCommand: rotateWebHookSecret,
   GetAuditLogQuery: getAuditLog,
   GetCommandListQuery: getCommandList,
   GetWebhookEventListQuery: getWebhookEventList,

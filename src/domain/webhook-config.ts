@@ -14,6 +14,12 @@ export interface VerificationSettings {
   readonly toleranceSeconds: number | null;
 }
 
+/** An old secret kept after a rotation (RotateWebHookSecretCommand): accepted until `expiresAt`, on the database clock. */
+export interface RetiringSecret {
+  readonly secret: string;
+  readonly expiresAt: Date;
+}
+
 /** What an operator sets on a configuration. */
 export interface WebhookConfigFields {
   readonly key: string;
@@ -58,4 +64,9 @@ export interface WebhookConfig extends WebhookConfigFields {
   readonly authority: readonly string[];
   /** When its delivery was paused: its events are accepted and stored but none runs. Null while it runs. */
   readonly deliveryPausedAt: Date | null;
+  /**
+   * The old secrets a rotation kept, soonest expiry first: those not yet expired (database clock) when
+   * it was read. Verified beside `verification.secrets` until they expire; never leave the service.
+   */
+  readonly retiringSecrets: readonly RetiringSecret[];
 }

@@ -19,7 +19,8 @@ export interface ConfigReadExtras {
 
 /**
  * The API form of a stored configuration. Secrets are never copied out: verification secrets only
- * as how many there are, chain-step secrets (headers, credential-named parameters) as the mask.
+ * as how many there are (a rotation's old ones with when each expires), chain-step secrets
+ * (headers, credential-named parameters) as the mask.
  * The read-only state beside the row comes in `extras`, only from the reads that look it up.
  */
 export function toWebHookConfigMessage(
@@ -52,8 +53,11 @@ export function toWebHookConfigMessage(
         ...(config.verification.toleranceSeconds !== null && {
           toleranceSeconds: config.verification.toleranceSeconds,
         }),
-        secretCount: config.verification.secrets.length,
+        secretCount: config.verification.secrets.length + config.retiringSecrets.length,
       },
+    }),
+    ...(config.retiringSecrets.length > 0 && {
+      oldSecrets: { expiresAt: config.retiringSecrets.map((old) => timestampFromDate(old.expiresAt)) },
     }),
     version: config.version,
     authority: [...config.authority],
