@@ -67,6 +67,14 @@ describe.each(engines)('a configuration that expects webhooks and falls silent, 
     text = await metrics();
     expect(sampleValue(text, 'bpm_webhook_seconds_since_last_accepted', labels)).toBe(14 * 60);
     expect(sampleValue(text, 'bpm_webhook_silent', labels)).toBe(0);
+    // Another service process on the database, which accepted nothing itself, reports the same.
+    const other = await startTestService(database.db, { clock: () => now, startWorker: false });
+    try {
+      const otherText = await (await fetch(`${other.baseUrl}/metrics`)).text();
+      expect(sampleValue(otherText, 'bpm_webhook_seconds_since_last_accepted', labels)).toBe(14 * 60);
+    } finally {
+      await other.stop();
+    }
     const list = await command(service.baseUrl, 'GetWebHookConfigListQuery', { searchText: 'paystack-in' });
     expect((list.data as { items: unknown[] }).items[0]).toMatchObject({
       expectedEvery: 'PT15M',
