@@ -35,6 +35,6 @@ function encodingOf(encoding: string): 'hex' | 'base64' {
 }
 
 /** The HMAC both sides compute. */
-export function hmacOf(algorithm: 'sha256' | 'sha512', secret: string, rawBody: Buffer, encoding: 'hex' | 'base64'): string {
+function hmacOf(algorithm: 'sha256' | 'sha512', secret: string, rawBody: Buffer, encoding: 'hex' | 'base64'): string {
   return createHmac(algorithm, secret).update(rawBody).digest(encoding);
 }
