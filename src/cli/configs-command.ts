@@ -15,7 +15,8 @@ import {
   UpdateWebHookConfigResponseSchema,
   WebHookConfigService,
 } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import { ExecutionType, executionTypeName } from '../domain/execution-target.js';
+import { executionTypeName } from '../domain/execution-target.js';
+import { executionTypeList } from '../domain/proto-lists.js';
 import { cliContext, printJson } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
@@ -188,11 +189,12 @@ function parse<T>(build: () => T): T {
 }
 
 function executionType(value: string): number {
-  const types = Object.entries(ExecutionType);
-  const type = types.find(([name, code]) => (/^\d$/.test(value) ? String(code) === value : name === value));
+  const type = executionTypeList.find(({ name, code }) => (/^\d$/.test(value) ? String(code) === value : name === value));
   if (!type)
-    throw new UsageError(`Unknown execution type ${value}: use ${types.map(([name, code]) => `${code} or ${name}`).join(', ')}`);
-  return type[1];
+    throw new UsageError(
+      `Unknown execution type ${value}: use ${executionTypeList.map(({ name, code }) => `${code} or ${name}`).join(', ')}`,
+    );
+  return type.code;
 }
 
 function configTable(items: readonly WebHookConfig[]): string {
