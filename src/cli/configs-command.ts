@@ -24,6 +24,9 @@ import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { formatTable, type Output } from './output.js';
 import { readInputFile } from './read-input-file.js';
 
+/** The execution types as `--type` takes them: a number or its name. */
+const typeChoices = executionTypeList.map(({ name, code }) => `${code} or ${name}`).join(', ');
+
 /** `configs list|show|create|update|activate|deactivate|delete`: webhook configurations of a running server. */
 export function configsCommand(output: Output): Command {
   const configs = new Command('configs').description('manage webhook configurations');
@@ -37,7 +40,7 @@ export function configsCommand(output: Output): Command {
     .description('list configurations, oldest first (by id)')
     .option('--search <text>', 'in key, description and path')
     .addOption(new Option('--enabled <bool>', 'only enabled (true) or disabled (false) ones').choices(['true', 'false']))
-    .option('--type <type>', 'execution type: 0-3 or its name')
+    .option('--type <type>', `execution type: ${typeChoices}`)
     .option('--page <n>', 'page number', '1')
     .option('--page-size <n>', 'items per page (max 100)', '20')
     .action(async (options: Record<string, string | undefined>, command: Command) => {
@@ -145,7 +148,7 @@ function withConfigFields(command: Command): Command {
     .option('--description <text>')
     .option('--path <path>', 'below /api/webhook/')
     .option('--action <method>', 'GET, POST, PUT, PATCH or DELETE')
-    .option('--type <type>', 'execution type: 0-3 or its name (ExecuteNativeCommand, ...)')
+    .option('--type <type>', `execution type: ${typeChoices}`)
     .option('--command <name>', 'commandName (type 0)')
     .option('--code <js>', 'executionCode (type 2)')
     .option('--process-definition-id <id>', 'processDefinitionId (type 3)')
@@ -190,10 +193,7 @@ function parse<T>(build: () => T): T {
 
 function executionType(value: string): number {
   const type = executionTypeList.find(({ name, code }) => (/^\d$/.test(value) ? String(code) === value : name === value));
-  if (!type)
-    throw new UsageError(
-      `Unknown execution type ${value}: use ${executionTypeList.map(({ name, code }) => `${code} or ${name}`).join(', ')}`,
-    );
+  if (!type) throw new UsageError(`Unknown execution type ${value}: use ${typeChoices}`);
   return type.code;
 }
 
