@@ -46,6 +46,11 @@ export interface WebhookConfigFields {
    * and caller allow-list apply; `verification` then holds only its secrets. Null or absent: none.
    */
   readonly source?: string | null;
+  /**
+   * Longer than this without an accepted webhook, the configuration is silent (bpm_webhook_silent on
+   * /metrics, a badge in the console). Given as `PT15M` or `900` (expected-every.ts); null or absent: none.
+   */
+  readonly expectedEverySeconds?: number | null;
 }
 
 /** A stored configuration. */

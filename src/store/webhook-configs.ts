@@ -39,6 +39,7 @@ interface WebhookConfigRow {
   max_per_second: number | null;
   verification: WebhookConfig['verification'];
   source: string | null;
+  expected_every_seconds: number | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -207,6 +208,7 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     max_per_second: fields.maxPerSecond,
     verification: jsonColumn(fields.verification),
     source: fields.source ?? null,
+    expected_every_seconds: fields.expectedEverySeconds ?? null,
   };
 }
 
@@ -272,6 +274,7 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     maxPerSecond: row.max_per_second,
     verification: fromJsonbColumn(row.verification),
     source: row.source ?? null,
+    expectedEverySeconds: row.expected_every_seconds ?? null,
     version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),

@@ -87,6 +87,7 @@ describe('the shipped alert rules and dashboard', () => {
       'BpmStoreConnectionFailures',
       'BpmStoreQueryErrors',
       'BpmWebhookDeadLetters',
+      'BpmWebhookSilent',
     ]);
     for (const rule of rules) {
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels.severity);
@@ -114,7 +115,7 @@ describe('the shipped alert rules and dashboard', () => {
 
   it.skipIf(!hasPromtool())('pass promtool check rules', async () => {
     const { stdout } = await promisify(execFile)('promtool', ['check', 'rules', alertsFile.pathname]);
-    expect(stdout).toContain('SUCCESS: 11 rules found');
+    expect(stdout).toContain('SUCCESS: 12 rules found');
   });
 
   it.skipIf(!hasPromtool())('fire at their documented thresholds (promtool test rules alerts.test.yml)', async () => {

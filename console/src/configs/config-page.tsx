@@ -11,6 +11,7 @@ import { ConfigForm } from './config-form.js';
 import { DeliveryPauseButton, LimitsBadge, PausedBadge } from './delivery-pause-button.js';
 import { ParkedKeysPanel } from './parked-keys-panel.js';
 import { SecretRotationPanel } from './secret-rotation-panel.js';
+import { SilenceBadge } from './silence-badge.js';
 import { TestWebhookPanel } from './test-webhook-panel.js';
 
 /** One configuration: its state, a test webhook, and its form. */
@@ -56,7 +57,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
               {config.refusedRequests && `; ${config.refusedRequests.total} requests refused`}
             </p>
             <p>
-              <LimitsBadge config={config} />
+              <LimitsBadge config={config} /> <SilenceBadge config={config} />
             </p>
             <div className="actions">
               <button

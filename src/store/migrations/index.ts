@@ -22,6 +22,7 @@ import * as addRefusedRequestSources from './20261209300000-add-refused-request-
 import * as addProcessTraceContext from './20261209500000-add-process-trace-context.js';
 import * as addWebhookConfigSource from './20261209600000-add-webhook-config-source.js';
 import * as addRetiringSecrets from './20261213000000-add-retiring-secrets.js';
+import * as addWebhookConfigExpectedEvery from './20261214000000-add-webhook-config-expected-every.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261209500000-add-process-trace-context': addProcessTraceContext,
   '20261209600000-add-webhook-config-source': addWebhookConfigSource,
   '20261213000000-add-retiring-secrets': addRetiringSecrets,
+  '20261214000000-add-webhook-config-expected-every': addWebhookConfigExpectedEvery,
 };
 
 /**
