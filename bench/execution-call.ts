@@ -66,6 +66,7 @@ const configOf = (fields: (typeof scenarioConfigs)['sync-echo' | 'sync-script'])
   deactivatedAt: null,
   authority: ['webhooks:write'],
   deliveryPausedAt: null,
+  retiringSecrets: [],
   orderingKey: null,
   maxConcurrency: null,
   maxPerSecond: null,

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { builtInCommands, createConfiguredCommands } from './commands/catalog.js';
 import type { CommandDefinition } from './commands/command.js';
+import type { SendToSelf } from './commands/webhook-configs/send-to-self.js';
 import { permissions } from './domain/permissions.js';
 import { createCommandBus, type CommandBus } from './commands/command-bus.js';
 import { createWebhookCommandPort } from './commands/webhook-command-port.js';
@@ -39,6 +40,8 @@ export interface ExecutorsOptions {
   readonly onHostEvent?: (event: ScriptHostEvent) => void;
   /** The process's tracer, for the spans of instances the poller advances; absent when tracing is off. */
   readonly tracing?: Tracing | undefined;
+  /** This process's own webhook ingress, for the test sender (SendTestWebhookCommand); absent in the executor process. */
+  readonly sendToSelf?: SendToSelf;
 }
 
 /** The command bus and everything webhook executions run on: the script sandbox, the process runtime and one executor per type. */
@@ -99,6 +102,7 @@ export function composeExecutors(options: ExecutorsOptions): Executors {
           forward: { allowedHosts: executorsConfig.forwardAllowedHosts, timeoutMs: executorsConfig.forwardTimeoutMs },
           replay: { defaultMaxAttempts: (options.config.delivery ?? defaultDeliverySettings).defaultMaxAttempts },
           processes,
+          sendToSelf: options.sendToSelf,
           dryRun: {
             sandbox,
             scriptTimeoutMs: executorsConfig.script.timeoutMs,

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { findUnrunnableConfigs } from './commands/webhook-configs/find-unrunnable-configs.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -32,6 +33,7 @@ import { instrumentExecution } from './metrics/instrument-execution.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createMetricsRoute } from './metrics/metrics-route.js';
 import { createServer, type AppServer } from './server.js';
+import { createSelfSender } from './transport/webhooks/self-sender.js';
 import { traceHttpRoute } from './transport/http/trace-http-route.js';
 import type { Tracing } from './tracing/tracing.js';
 import { createNotifier, type Notifier } from './notify/notifier.js';
@@ -118,7 +120,10 @@ export function composeService(options: ServiceOptions): Service {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const logHostEvent = logScriptHostEvent(options.log);
   const countHostEvent = countScriptHostEvent(metrics);
+  // Known once the server listens: the test sender (SendTestWebhookCommand) sends to it.
+  let listening: AddressInfo | undefined;
   const { bus, processes, executors, ...ownExecutors } = composeExecutors({
+    sendToSelf: createSelfSender(() => listening),
     config: options.config,
     db: options.db,
     log: options.log,
@@ -221,6 +226,7 @@ export function composeService(options: ServiceOptions): Service {
       ...(options.routes ?? []),
     ],
   });
+  const listeningServer = rememberAddress(server, (address) => (listening = address));
   const retention = createRetentionJob({ db: options.db, log: options.log, clock, retentionDays: delivery.eventRetentionDays });
   // Not tied to startWorker: a process that only accepts still fills the queue others drain.
   const upkeep = createQueueUpkeep({ db: options.db, log: options.log });
@@ -240,7 +246,7 @@ export function composeService(options: ServiceOptions): Service {
   return {
     bus,
     execution,
-    server,
+    server: listeningServer,
     inbox,
     worker,
     configs,
@@ -257,6 +263,18 @@ export function composeService(options: ServiceOptions): Service {
       await configs.close();
       await ownExecutors.close();
       metrics.close();
+    },
+  };
+}
+
+/** The same server, telling `onListening` the address it listens on. */
+function rememberAddress(server: AppServer, onListening: (address: AddressInfo) => void): AppServer {
+  return {
+    ...server,
+    async listen(port, host) {
+      const address = await server.listen(port, host);
+      onListening(address);
+      return address;
     },
   };
 }

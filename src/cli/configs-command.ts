@@ -23,11 +23,12 @@ import { createManagementClient } from './management-client.js';
 import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { formatTable, type Output } from './output.js';
 import { readInputFile } from './read-input-file.js';
+import { rotateSecretCommand } from './rotate-secret-command.js';
 
 /** The execution types as `--type` takes them: a number or its name. */
 const typeChoices = executionTypeList.map(({ name, code }) => `${code} or ${name}`).join(', ');
 
-/** `configs list|show|create|update|activate|deactivate|delete`: webhook configurations of a running server. */
+/** `configs list|show|create|update|activate|deactivate|pause|resume|rotate-secret|delete`: webhook configurations of a running server. */
 export function configsCommand(output: Output): Command {
   const configs = new Command('configs').description('manage webhook configurations');
   const client = (command: Command) => {
@@ -139,6 +140,7 @@ export function configsCommand(output: Output): Command {
         output.out(`${(response as { message: string }).message}: id ${id}`);
       });
   }
+  configs.addCommand(rotateSecretCommand(output));
   return configs;
 }
 

@@ -25,7 +25,10 @@ import { getWebHookConfigList } from './webhook-configs/get-web-hook-config-list
 import { lookupWebHookByKey } from './webhook-configs/lookup-web-hook-by-key.js';
 import { pauseWebHookDelivery } from './webhook-configs/pause-web-hook-delivery.js';
 import { resumeWebHookDelivery } from './webhook-configs/resume-web-hook-delivery.js';
+import { rotateWebHookSecret } from './webhook-configs/rotate-web-hook-secret.js';
 import { createTestWebHookConfig, type DryRunOptions } from './webhook-configs/test-web-hook-config.js';
+import { createSendTestWebhook } from './webhook-configs/send-test-webhook.js';
+import type { SendToSelf } from './webhook-configs/send-to-self.js';
 import { updateWebHookConfig } from './webhook-configs/update-web-hook-config.js';
 import { getWebhookEventById } from './webhook-events/get-webhook-event-by-id.js';
 import { getDeliveryOverview } from './webhook-events/get-delivery-overview.js';
@@ -45,6 +48,7 @@ export const builtInCommands = {
   LookupWebHookByKeyCommand: lookupWebHookByKey,
   PauseWebHookDeliveryCommand: pauseWebHookDelivery,
   ResumeWebHookDeliveryCommand: resumeWebHookDelivery,
+  RotateWebHookSecretCommand: rotateWebHookSecret,
   GetAuditLogQuery: getAuditLog,
   GetCommandListQuery: getCommandList,
   GetWebhookEventListQuery: getWebhookEventList,
@@ -67,6 +71,8 @@ export function createConfiguredCommands(options: {
   replay: ReplayOptions;
   processes: ProcessRuntime;
   dryRun: DryRunOptions;
+  /** This process's own webhook ingress; absent in a process that serves no webhooks (the executor process). */
+  sendToSelf?: SendToSelf | undefined;
 }) {
   return {
     StartProcessInstanceCommand: createStartProcessInstance(options.processes),
@@ -77,5 +83,6 @@ export function createConfiguredCommands(options: {
     ReleaseOrderingKeyCommand: createReleaseOrderingKey(options.replay),
     ForwardWebhookCommand: createForwardWebhookCommand(options.forward),
     TestWebHookConfigCommand: createTestWebHookConfig(options.dryRun),
+    SendTestWebhookCommand: createSendTestWebhook(options.sendToSelf),
   } satisfies Record<string, CommandDefinition>;
 }

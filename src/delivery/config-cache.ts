@@ -6,6 +6,7 @@ import { createRouteTable, type RouteTable } from '../router/route-table.js';
 import { listenToChannel } from '../store/listen-to-channel.js';
 import { configChangesChannel } from '../store/migrations/20261128020000-create-webhook-events.js';
 import { listAllWebhookConfigs } from '../store/webhook-configs.js';
+import { readDatabaseNow } from '../store/webhook-secrets.js';
 
 /** The enabled configurations in memory, reloaded whenever any process changes one. */
 export interface ConfigCache {
@@ -62,10 +63,14 @@ export function createConfigCache(
     if (!loading) {
       const startedGeneration = generation;
       const startedAt = now();
-      loading = listAllWebhookConfigs(db)
-        .then((configs) => {
+      // The database's clock goes on from its now() by this process's monotonic time: as both are read
+      // after startedAt, the estimate runs ahead of the database by at most one round trip, never behind,
+      // so an old secret is dropped at its expiry or a moment before, never after.
+      loading = Promise.all([readDatabaseNow(db), listAllWebhookConfigs(db)])
+        .then(([databaseNow, configs]) => {
+          const databaseClock = () => new Date(databaseNow.getTime() + (now() - startedAt));
           const loaded: Table = {
-            routes: createRouteTable(configs),
+            routes: createRouteTable(configs, databaseClock),
             byId: new Map(configs.map((config) => [config.id, config])),
             generation: startedGeneration,
             loadedAt: startedAt,

@@ -6,6 +6,7 @@ import {
   listEventLogPartitions,
   type EventLogPartition,
 } from '../store/event-log-partitions.js';
+import { dropExpiredSecrets } from '../store/webhook-secrets.js';
 
 const dayMs = 86_400_000;
 /** Weeks of the log made ahead of the clock, so no accept waits for one to be made. */
@@ -29,7 +30,8 @@ export interface RetentionRun {
 }
 
 /**
- * The event log's upkeep, run by every process: weeks of the log made ahead of the clock, and with
+ * The store's upkeep, run by every process: a rotation's old secrets removed once expired (they are
+ * not used from their expiry on; this takes them out of storage), weeks of the log made ahead of the clock, and with
  * EVENT_RETENTION_DAYS, the weeks wholly older than it dropped (see dropEventLogPartition). Events
  * are kept at least that many days, and at most a week longer. Processes running it at once take
  * turns: making weeks takes an advisory lock, and a week dropped by one is gone for the other.
@@ -53,6 +55,13 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
 
   async function runOnce(): Promise<RetentionRun> {
     await makeWeeksAhead();
+    const configsWithExpiredSecrets = await dropExpiredSecrets(options.db);
+    if (configsWithExpiredSecrets > 0) {
+      options.log.info(
+        { configs: configsWithExpiredSecrets },
+        'retention: removed expired old secrets of rotated configurations',
+      );
+    }
     if (options.retentionDays === 0) return { dropped: [], kept: [] };
     const before = new Date(options.clock().getTime() - options.retentionDays * dayMs);
     const expired = (await listEventLogPartitions(options.db)).filter((partition) => partition.to <= before);

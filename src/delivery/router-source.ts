@@ -20,13 +20,13 @@ export const routerSource: WebhookSource = {
   resolve(webhook, routes) {
     const match = routes.match(webhook.path, webhook.method);
     if (match.kind !== 'matched') return match;
-    return configIntake(match.config, match.by);
+    return configIntake(match.config, match.by, routes.databaseNow());
   },
 };
 
-function configIntake(config: WebhookConfig, by: 'path' | 'key'): Intake {
+function configIntake(config: WebhookConfig, by: 'path' | 'key', databaseNow: Date): Intake {
   const source = sourceOf(config);
-  const verification = verificationOf(config);
+  const verification = verificationOf(config, databaseNow);
   return {
     kind: 'matched',
     source: 'router',

@@ -10,12 +10,14 @@ export function isSecretParameter(parent: string, child: string): boolean {
 }
 
 /**
- * Every secret a configuration holds, as the text it could show up as: verification secrets, the
+ * Every secret a configuration holds, as the text it could show up as: verification secrets (a
+ * rotation's old ones too), the
  * values of secret chain-step parameters (a `Bearer x` header also as `x`), and credentials in the
  * query strings of URLs among its parameters. What leaves the service is redacted of these.
  */
-export function secretValuesOf(config: Pick<WebhookConfig, 'verification' | 'target'>): string[] {
+export function secretValuesOf(config: Pick<WebhookConfig, 'verification' | 'target' | 'retiringSecrets'>): string[] {
   const found = new Set<string>(config.verification?.secrets ?? []);
+  for (const { secret } of config.retiringSecrets) found.add(secret);
   const steps = config.target.case === 'chain' ? config.target.steps : [];
   for (const step of steps) collect(step.parameters, false, '', found);
   return [...found].filter((value) => value !== '');

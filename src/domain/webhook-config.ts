@@ -14,6 +14,12 @@ export interface VerificationSettings {
   readonly toleranceSeconds: number | null;
 }
 
+/** An old secret kept after a rotation (RotateWebHookSecretCommand): accepted until `expiresAt`, on the database clock. */
+export interface RetiringSecret {
+  readonly secret: string;
+  readonly expiresAt: Date;
+}
+
 /** What an operator sets on a configuration. */
 export interface WebhookConfigFields {
   readonly key: string;
@@ -40,6 +46,11 @@ export interface WebhookConfigFields {
    * and caller allow-list apply; `verification` then holds only its secrets. Null or absent: none.
    */
   readonly source?: string | null;
+  /**
+   * Longer than this without an accepted webhook, the configuration is silent (bpm_webhook_silent on
+   * /metrics, a badge in the console). Given as `PT15M` or `900` (expected-every.ts); null or absent: none.
+   */
+  readonly expectedEverySeconds?: number | null;
 }
 
 /** A stored configuration. */
@@ -58,4 +69,9 @@ export interface WebhookConfig extends WebhookConfigFields {
   readonly authority: readonly string[];
   /** When its delivery was paused: its events are accepted and stored but none runs. Null while it runs. */
   readonly deliveryPausedAt: Date | null;
+  /**
+   * The old secrets a rotation kept, soonest expiry first: those not yet expired (database clock) when
+   * it was read. Verified beside `verification.secrets` until they expire; never leave the service.
+   */
+  readonly retiringSecrets: readonly RetiringSecret[];
 }

@@ -6,6 +6,7 @@ import { countDeliveryWaits, findDeliveryBackOffs } from '../store/delivery-wait
 import { countInboxBySource } from '../store/inbox-depth.js';
 import type { Metrics } from './metrics.js';
 import { registerFreshnessGauges } from './register-freshness-gauges.js';
+import { registerSilenceGauges } from './register-silence-gauges.js';
 
 export interface MetricsOptions {
   readonly db: Knex;
@@ -80,6 +81,7 @@ export function createMetrics(options: MetricsOptions): Metrics & { close(): voi
   registerInboxGauges(registry, options);
   registerDeliveryWaitGauges(registry, options);
   registerPoolGauges(registry, options.db);
+  registerSilenceGauges(registry, options);
   registerFreshnessGauges(registry, {
     db: options.db,
     log: options.log,

@@ -12,13 +12,18 @@ export interface RouteTable {
   match(path: string, method: string): RouteMatch;
   /** The enabled configuration with this key (case-insensitive), whatever its path and method: a provider's reserved key. */
   byKey(key: string): WebhookConfig | undefined;
+  /**
+   * The database's clock now, as estimated from its `now()` when the table was loaded plus the
+   * monotonic time since: what a rotation's old secrets expire on, so no process clock decides it.
+   */
+  databaseNow(): Date;
 }
 
 /**
  * Builds the table from the enabled configurations. A path is matched first; only when no
  * configuration serves that path does the key fallback apply (`/api/webhook/<key>`).
  */
-export function createRouteTable(configs: readonly WebhookConfig[]): RouteTable {
+export function createRouteTable(configs: readonly WebhookConfig[], databaseNow: () => Date): RouteTable {
   const byPath = new Map<string, Map<string, WebhookConfig>>();
   const byKey = new Map<string, WebhookConfig[]>();
   const enabled = configs.filter((config) => config.isEnabled);
@@ -50,5 +55,6 @@ export function createRouteTable(configs: readonly WebhookConfig[]): RouteTable 
         : { kind: 'method_not_allowed', allow: keyed.map((c) => c.action).sort() };
     },
     byKey: (key) => byKey.get(key.toLowerCase())?.[0],
+    databaseNow,
   };
 }

@@ -5,7 +5,7 @@ import {
   targetFromLegacyFields,
   toLegacyTargetFields,
 } from '../domain/execution-target.js';
-import type { WebhookConfig, WebhookConfigFields } from '../domain/webhook-config.js';
+import type { RetiringSecret, WebhookConfig, WebhookConfigFields } from '../domain/webhook-config.js';
 import { normalizePath } from '../router/normalize-path.js';
 import { escapeLike } from './escape-like.js';
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
@@ -39,6 +39,7 @@ interface WebhookConfigRow {
   max_per_second: number | null;
   verification: WebhookConfig['verification'];
   source: string | null;
+  expected_every_seconds: number | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -46,10 +47,18 @@ interface WebhookConfigRow {
   deactivated_at: Date | null;
   authority: string[];
   delivery_paused_at: Date | null;
+  retiring_secrets: readonly { secret: string; expiresAt: string }[];
+  /** `now()` of the statement that read the row: old secrets are judged expired on the database's clock. */
+  database_now: Date | string;
 }
 
 export const routeUniqueIndex = 'webhook_configs_route_unique';
 export const keyUniqueIndex = 'webhook_configs_key_unique';
+
+/** Every column and the database's `now()`, which judges the old secrets' expiry (see toWebhookConfig). */
+function columns(db: Db): string[] {
+  return [`${table}.*`, db.raw('now() AS database_now') as unknown as string];
+}
 
 export interface WebhookConfigFilter {
   readonly searchText?: string;
@@ -72,19 +81,19 @@ export async function insertWebhookConfig(
       updated_at: now,
       activated_at: fields.isEnabled ? now : null,
     })
-    .returning('*');
+    .returning(columns(db));
   return toWebhookConfig(row as WebhookConfigRow);
 }
 
 export async function findWebhookConfigById(db: Db, id: number): Promise<WebhookConfig | undefined> {
-  const row = await db<WebhookConfigRow>(table).where({ id }).first();
+  const row = (await db(table).where({ id }).first(columns(db))) as WebhookConfigRow | undefined;
   return row && toWebhookConfig(row);
 }
 
 export async function findWebhookConfigByKey(db: Db, key: string): Promise<WebhookConfig | undefined> {
-  const row = await db<WebhookConfigRow>(table)
+  const row = (await db(table)
     .whereRaw('lower(key) = lower(?)', [escapeStoredText(key)])
-    .first();
+    .first(columns(db))) as WebhookConfigRow | undefined;
   return row && toWebhookConfig(row);
 }
 
@@ -99,7 +108,8 @@ export async function findWebhookConfigsByIdsOrKeys(
 ): Promise<WebhookConfig[]> {
   if (ids.length === 0 && keys.length === 0) return [];
   const lowered = keys.map((key) => key.toLowerCase());
-  const rows = await db<WebhookConfigRow>(table)
+  const rows: WebhookConfigRow[] = await db(table)
+    .select(columns(db))
     .whereIn('id', ids)
     .modify((q) => lowered.length > 0 && q.orWhereRaw(`lower(key) in (${lowered.map(() => '?').join(', ')})`, lowered));
   return rows.map(toWebhookConfig);
@@ -110,10 +120,10 @@ export async function findEnabledRouteOwner(
   db: Db,
   route: { normalizedPath: string; action: string; exceptId?: number },
 ): Promise<WebhookConfig | undefined> {
-  const row = await db<WebhookConfigRow>(table)
+  const row = (await db(table)
     .where({ normalized_path: escapeStoredText(route.normalizedPath), action: route.action, is_enabled: true })
     .whereNot({ id: route.exceptId ?? 0 })
-    .first();
+    .first(columns(db))) as WebhookConfigRow | undefined;
   return row && toWebhookConfig(row);
 }
 
@@ -131,12 +141,12 @@ export async function listWebhookConfigs(
     }
   });
   const [counted] = await query.clone().count<{ count: string | number }[]>({ count: '*' });
-  const rows = await query.orderBy('id').offset(page.offset).limit(page.limit);
+  const rows = (await query.select(columns(db)).orderBy('id').offset(page.offset).limit(page.limit)) as WebhookConfigRow[];
   return { items: rows.map(toWebhookConfig), totalCount: Number(counted?.count ?? 0) };
 }
 
 export async function listAllWebhookConfigs(db: Db): Promise<WebhookConfig[]> {
-  const rows = await db<WebhookConfigRow>(table).orderBy('id');
+  const rows = (await db(table).select(columns(db)).orderBy('id')) as WebhookConfigRow[];
   return rows.map(toWebhookConfig);
 }
 
@@ -151,7 +161,7 @@ export async function updateWebhookConfig(
   const [row] = await db(table)
     .where({ id })
     .update({ ...toColumns(fields), authority: authorityColumn(authority), version: db.raw('version + 1'), updated_at: now })
-    .returning('*');
+    .returning(columns(db));
   return row && toWebhookConfig(row as WebhookConfigRow);
 }
 
@@ -170,13 +180,13 @@ export async function setWebhookConfigEnabled(
       version: db.raw('version + 1'),
       updated_at: now,
     })
-    .returning('*');
-  return row && toWebhookConfig(row);
+    .returning(columns(db));
+  return row && toWebhookConfig(row as WebhookConfigRow);
 }
 
 export async function deleteWebhookConfig(db: Db, id: number): Promise<WebhookConfig | undefined> {
-  const [row] = await db<WebhookConfigRow>(table).where({ id }).delete().returning('*');
-  return row && toWebhookConfig(row);
+  const [row] = await db(table).where({ id }).delete().returning(columns(db));
+  return row && toWebhookConfig(row as WebhookConfigRow);
 }
 
 function toColumns(fields: Partial<WebhookConfigFields>) {
@@ -198,6 +208,7 @@ function toColumns(fields: Partial<WebhookConfigFields>) {
     max_per_second: fields.maxPerSecond,
     verification: jsonColumn(fields.verification),
     source: fields.source ?? null,
+    expected_every_seconds: fields.expectedEverySeconds ?? null,
   };
 }
 
@@ -263,6 +274,7 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     maxPerSecond: row.max_per_second,
     verification: fromJsonbColumn(row.verification),
     source: row.source ?? null,
+    expectedEverySeconds: row.expected_every_seconds ?? null,
     version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
@@ -270,5 +282,14 @@ function toWebhookConfig(row: WebhookConfigRow): WebhookConfig {
     deactivatedAt: row.deactivated_at && new Date(row.deactivated_at),
     authority: fromJsonbColumn(row.authority) ?? [],
     deliveryPausedAt: row.delivery_paused_at && new Date(row.delivery_paused_at),
+    retiringSecrets: unexpired(fromJsonbColumn(row.retiring_secrets) ?? [], new Date(row.database_now)),
   };
+}
+
+/** The old secrets not yet expired when the row was read, on the database's clock, soonest expiry first. */
+function unexpired(stored: WebhookConfigRow['retiring_secrets'], databaseNow: Date): RetiringSecret[] {
+  return stored
+    .map((entry) => ({ secret: entry.secret, expiresAt: new Date(entry.expiresAt) }))
+    .filter((entry) => entry.expiresAt > databaseNow)
+    .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
 }

@@ -47,6 +47,8 @@ describe.skipIf(!url)('delivery limits when a process holding admitted events is
       responseMode: 'async',
       // A cut-off attempt counts as one (the target may have acted on it): room for the rerun.
       maxAttempts: 3,
+      // The target holds requests while the test picks its moment: the runs may wait that long.
+      timeoutMs: 30_000,
       maxConcurrency,
       maxPerSecond,
     });
@@ -61,6 +63,9 @@ describe.skipIf(!url)('delivery limits when a process holding admitted events is
     target.bodies.length = 0;
     target.state.maxInFlight = 0;
 
+    // The target holds every run until the test lets it go, so a run of A seen under way is
+    // surely cut off by the kill.
+    target.closeGate();
     const posts = await Promise.all(
       Array.from({ length: events }, (_, n) => callWebhook(a!.baseUrl, 'core/postings', { body: JSON.stringify({ n: n + 1 }) })),
     );
@@ -74,13 +79,19 @@ describe.skipIf(!url)('delivery limits when a process holding admitted events is
       if (!read.data) throw new Error(`event ${id}: ${JSON.stringify(read)}`);
       return read.data as StoredEvent;
     };
-    await eventually(async () => {
-      const stored = await Promise.all(ids.slice(0, 12).map(eventOf));
-      return stored.some((event) => event.attempts.some((at) => at.outcome === 'running' && at.worker.includes(aWorker)))
-        ? true
-        : undefined;
-    }, 20_000);
+    const aIsRunningOne = async () => {
+      const stored = await Promise.all(ids.map(eventOf));
+      return stored.some((event) => event.attempts.some((at) => at.outcome === 'running' && at.worker.includes(aWorker)));
+    };
+    // Every slot taken and held: if B holds them all, one of its runs ends and the slot is taken again.
+    await eventually(async () => (target!.heldCount() === maxConcurrency ? true : undefined), 20_000);
+    while (!(await aIsRunningOne())) {
+      const heldBefore = target.heldCount();
+      target.releaseOldest();
+      await eventually(async () => (target!.heldCount() === heldBefore ? true : undefined), 20_000);
+    }
     await a!.stop('SIGKILL');
+    target.openGate();
 
     const final = await eventually(async () => {
       const stored = await Promise.all(ids.map(eventOf));

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
 
@@ -10,22 +10,15 @@ const eventCount = 40;
 
 describe.skipIf(!url)('a pause across two service processes on one PostgreSQL', () => {
   const children: ChildService[] = [];
-  const database = `bpm_pause_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop('SIGTERM')));
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('holds every process: both accept (a sync configuration with 202), neither runs, and a resume through the other drains once', async () => {
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
-    const target = new URL(url!);
-    target.pathname = `/${database}`;
-    const env = { AUTH_HS256_SECRET: testSecret, DATABASE_URL: target.toString(), WORKER_CONCURRENCY: '4', WORKER_POLL_MS: '20' };
+    database = await createScratchDatabase(url!, 'bpm_pause');
+    const env = { AUTH_HS256_SECRET: testSecret, DATABASE_URL: database.url, WORKER_CONCURRENCY: '4', WORKER_POLL_MS: '20' };
     const [a, b] = await Promise.all([startChildService(env), startChildService(env)]);
     children.push(a!, b!);
 
@@ -55,7 +48,7 @@ describe.skipIf(!url)('a pause across two service processes on one PostgreSQL', 
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([202]));
     // Both workers poll every 20 ms; a second of polls runs none of them.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const check = await openDatabase({ engine: 'postgres', url: target.toString(), poolMax: 1 });
+    const check = await openDatabase({ engine: 'postgres', url: database.url, poolMax: 1 });
     try {
       const started = await check('webhook_event_attempts').where(
         'started_at',

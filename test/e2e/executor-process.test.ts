@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionService } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import { toExecutionRequest } from '../../src/executors/execution-wire.js';
-import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { executionRequest } from '../helpers/execution-requests.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { type OtlpSpan, startOtlpReceiver } from '../helpers/test-tracing.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventErrors, eventually } from '../helpers/webhook-calls.js';
@@ -16,21 +15,16 @@ const executorToken = 'executor-token-for-tests-0123456789abcdef';
 
 // The executor process shares the service's database (processes, audit), so this mode is PostgreSQL's.
 describe.skipIf(!url)('a service whose executors run in a process of their own (EXECUTOR_URL)', () => {
-  const database = `bpm_executors_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   let executors: ChildService;
   let service: ChildService;
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 
   beforeAll(async () => {
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
-    const target = new URL(url!);
-    target.pathname = `/${database}`;
+    database = await createScratchDatabase(url!, 'bpm_executors');
     receiver = await startOtlpReceiver();
     const shared = {
-      DATABASE_URL: target.toString(),
+      DATABASE_URL: database.url,
       EXECUTOR_TOKEN: executorToken,
       // Both processes trace with the same settings, to one collector (JSON, which the receiver reads), soon after each span.
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -49,9 +43,7 @@ describe.skipIf(!url)('a service whose executors run in a process of their own (
     await service?.stop();
     await executors?.stop();
     await receiver?.close();
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('runs a sync command chain there and answers with its data', async () => {

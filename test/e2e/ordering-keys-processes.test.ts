@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
 
@@ -36,27 +35,20 @@ async function startCore() {
 
 describe.skipIf(!url)('order per key across two service processes, one killed with SIGKILL', () => {
   const children: ChildService[] = [];
-  const database = `bpm_order_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   let core: Awaited<ReturnType<typeof startCore>> | undefined;
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop('SIGKILL')));
     core?.close();
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('delivers each key one at a time in accepted order, across processes and a crash', async () => {
     core = await startCore();
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
-    const target = new URL(url!);
-    target.pathname = `/${database}`;
+    database = await createScratchDatabase(url!, 'bpm_order');
     const env = {
       AUTH_HS256_SECRET: testSecret,
-      DATABASE_URL: target.toString(),
+      DATABASE_URL: database.url,
       FORWARD_ALLOWED_HOSTS: '127.0.0.1',
       LEASE_MS: '1000',
       WORKER_CONCURRENCY: '4',

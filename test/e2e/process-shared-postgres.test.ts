@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/open-database.js';
 import { timedForwardProcess } from '../fixtures/bpmn/definitions.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { startForwardTarget } from '../helpers/forward-target.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { command, eventually } from '../helpers/webhook-calls.js';
 
@@ -12,27 +11,20 @@ const instanceCount = 12;
 
 describe.skipIf(!url)('process timers with two service processes on one PostgreSQL', () => {
   const children: ChildService[] = [];
-  const database = `bpm_timers_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   let target: Awaited<ReturnType<typeof startForwardTarget>> | undefined;
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop('SIGTERM')));
     await target?.close();
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('fires each timer exactly once, whichever process polls first', async () => {
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
-    const location = new URL(url!);
-    location.pathname = `/${database}`;
+    database = await createScratchDatabase(url!, 'bpm_timers');
     target = await startForwardTarget();
     const env = {
       AUTH_HS256_SECRET: testSecret,
-      DATABASE_URL: location.toString(),
+      DATABASE_URL: database.url,
       PROCESS_TIMER_POLL_MS: '20',
       FORWARD_ALLOWED_HOSTS: '127.0.0.1',
     };

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/open-database.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
@@ -10,22 +10,15 @@ const eventCount = 200;
 
 describe.skipIf(!url)('two service processes on one PostgreSQL', () => {
   const children: ChildService[] = [];
-  const database = `bpm_shared_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop('SIGTERM')));
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('share the async work without running any event twice, and see config changes within a second', async () => {
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
-    const target = new URL(url!);
-    target.pathname = `/${database}`;
-    const env = { AUTH_HS256_SECRET: testSecret, DATABASE_URL: target.toString(), WORKER_CONCURRENCY: '4', WORKER_POLL_MS: '20' };
+    database = await createScratchDatabase(url!, 'bpm_shared');
+    const env = { AUTH_HS256_SECRET: testSecret, DATABASE_URL: database.url, WORKER_CONCURRENCY: '4', WORKER_POLL_MS: '20' };
     const [a, b] = await Promise.all([startChildService(env), startChildService(env)]);
     children.push(a!, b!);
 
@@ -56,7 +49,7 @@ describe.skipIf(!url)('two service processes on one PostgreSQL', () => {
       return (list.data as { totalCount: number }).totalCount === eventCount + 1 ? true : undefined;
     }, 30_000);
 
-    const check = await openDatabase({ engine: 'postgres', url: target.toString(), poolMax: 1 });
+    const check = await openDatabase({ engine: 'postgres', url: database.url, poolMax: 1 });
     const perEvent = await check('webhook_event_attempts').select('event_id').count({ n: '*' }).groupBy('event_id');
     const byWorker: { worker: string }[] = await check('webhook_event_attempts').distinct('worker');
     await check.destroy();

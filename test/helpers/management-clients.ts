@@ -17,6 +17,7 @@ import { AuditService } from '../../gen/bpm/webhooks/v1/audit_service_pb.js';
 import { CommandService } from '../../gen/bpm/webhooks/v1/command_service_pb.js';
 import { ProcessService } from '../../gen/bpm/webhooks/v1/process_service_pb.js';
 import { SourceCatalogService } from '../../gen/bpm/webhooks/v1/source_catalog_service_pb.js';
+import { TestWebhookService } from '../../gen/bpm/webhooks/v1/test_webhook_service_pb.js';
 import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { WebhookEventService } from '../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import { messageToJson } from '../../src/commands/message-json.js';
@@ -49,6 +50,7 @@ const services: readonly DescService[] = [
   WebhookEventService,
   ProcessService,
   SourceCatalogService,
+  TestWebhookService,
 ];
 
 /**

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { startForwardTarget } from '../helpers/forward-target.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
 
@@ -10,27 +9,20 @@ const url = process.env.TEST_DATABASE_URL;
 
 describe.skipIf(!url)('notifications from two service processes on one PostgreSQL', () => {
   const children: ChildService[] = [];
-  const database = `bpm_notify_${randomBytes(4).toString('hex')}`;
-  const admin = () => openDatabase({ engine: 'postgres', url: url!, poolMax: 1 });
+  let database: ScratchDatabase | undefined;
   let receiver: Awaited<ReturnType<typeof startForwardTarget>> | undefined;
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop('SIGTERM')));
     await receiver?.close();
-    const db = await admin();
-    await db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await db.destroy();
+    await database?.drop();
   });
 
   it('send one message per condition while both evaluate every 200 ms, and one per clearing', async () => {
-    const db = await admin();
-    await db.raw(`CREATE DATABASE ${database}`);
-    await db.destroy();
+    database = await createScratchDatabase(url!, 'bpm_notify');
     receiver = await startForwardTarget();
-    const target = new URL(url!);
-    target.pathname = `/${database}`;
     const env = {
       AUTH_HS256_SECRET: testSecret,
-      DATABASE_URL: target.toString(),
+      DATABASE_URL: database.url,
       WORKER_POLL_MS: '20',
       FORWARD_ALLOWED_HOSTS: '127.0.0.1',
       NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${receiver.port}/hooks/secret-path`,

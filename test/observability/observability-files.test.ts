@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { openDatabase } from '../../src/store/open-database.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { engines, type EngineName } from '../helpers/database.js';
 import { sampleValue } from '../helpers/prometheus-text.js';
 import { promqlMetricNames } from '../helpers/promql-metric-names.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { testSecret } from '../helpers/tokens.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
 
@@ -88,6 +87,7 @@ describe('the shipped alert rules and dashboard', () => {
       'BpmStoreConnectionFailures',
       'BpmStoreQueryErrors',
       'BpmWebhookDeadLetters',
+      'BpmWebhookSilent',
     ]);
     for (const rule of rules) {
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels.severity);
@@ -115,7 +115,7 @@ describe('the shipped alert rules and dashboard', () => {
 
   it.skipIf(!hasPromtool())('pass promtool check rules', async () => {
     const { stdout } = await promisify(execFile)('promtool', ['check', 'rules', alertsFile.pathname]);
-    expect(stdout).toContain('SUCCESS: 11 rules found');
+    expect(stdout).toContain('SUCCESS: 12 rules found');
   });
 
   it.skipIf(!hasPromtool())('fire at their documented thresholds (promtool test rules alerts.test.yml)', async () => {
@@ -194,17 +194,7 @@ describe.each(engines)('every metric the alert rules and the dashboard name is o
 });
 
 /** A database of its own for the child service: PGlite in memory, or a new database on the test server. */
-async function databaseFor(engine: EngineName): Promise<{ url: string; drop: () => Promise<void> }> {
+async function databaseFor(engine: EngineName): Promise<ScratchDatabase> {
   if (engine === 'pglite') return { url: 'memory://', drop: async () => {} };
-  const server = process.env.TEST_DATABASE_URL!;
-  const name = `bpm_observability_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const db = await openDatabase({ engine: 'postgres', url: server, poolMax: 1 });
-    await db.raw(sql);
-    await db.destroy();
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return createScratchDatabase(process.env.TEST_DATABASE_URL!, 'bpm_observability');
 }

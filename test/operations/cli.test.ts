@@ -268,6 +268,45 @@ describe('the bpm-webhooks CLI against a running server', { timeout: 180_000 }, 
     expect(listed.stdout).toMatch(/^2 in all$/m);
   });
 
+  it('rotates a secret: a generated one printed once, a given one read from a file, the old one valid until --expires-in', async () => {
+    const config = await createConfig(service.baseUrl, {
+      key: 'cli-rotated',
+      path: '/cli-rotated',
+      action: 'POST',
+      executionType: 0,
+      commandName: 'EchoCommand',
+      verification: { scheme: 'api-key', secret: 'first-key-0123456789' },
+    });
+    const generated = await remote(['configs', 'rotate-secret', String(config.id)]);
+    expect(generated.code).toBe(0);
+    const [summary, shown] = generated.stdout.trimEnd().split('\n');
+    expect(summary).toMatch(new RegExp(`^Webhook secret rotated successfully: id ${config.id}, old secrets valid until \\d{4}-`));
+    const secret = /^new secret \(shown once\): ([0-9a-f]{64})$/.exec(shown ?? '')?.[1];
+    expect(secret).toBeDefined();
+    const keyStatus = async (key: string) =>
+      (await callWebhook(service.baseUrl, 'cli-rotated', { body: '{}', headers: { 'x-api-key': key } })).status;
+    expect([await keyStatus(secret!), await keyStatus('first-key-0123456789')]).toEqual([200, 200]);
+
+    const file = join(folder, 'new-secret.txt');
+    await writeFile(file, 'issued-by-sender-0123456789\n');
+    const given = await remote([
+      'configs',
+      'rotate-secret',
+      String(config.id),
+      '--secret-file',
+      file,
+      '--expires-in',
+      '0',
+      '--json',
+    ]);
+    expect(given.code).toBe(0);
+    const answer = JSON.parse(given.stdout) as { data: { secret?: string; config: { verification: { secretCount: number } } } };
+    expect(answer.data.secret).toBeUndefined();
+    expect(answer.data.config.verification.secretCount).toBe(1);
+    expect([await keyStatus('issued-by-sender-0123456789'), await keyStatus(secret!)]).toEqual([200, 401]);
+    expect((await remote(['configs', 'rotate-secret', String(config.id), '--expires-in', '-5'])).code).toBe(2);
+  });
+
   it('exits 1 when the server refuses, 2 on a usage mistake, 3 without a valid token, 4 when it cannot connect', async () => {
     const [missing, usage, badFile, unauthorized, unreachable] = await Promise.all([
       remote(['configs', 'get', '424242']),

@@ -25,6 +25,7 @@ const allServices = [
   'bpm.webhooks.v1.CommandService',
   'bpm.webhooks.v1.ProcessService',
   'bpm.webhooks.v1.SourceCatalogService',
+  'bpm.webhooks.v1.TestWebhookService',
   'bpm.webhooks.v1.WebHookConfigService',
   'bpm.webhooks.v1.WebhookEventService',
   'grpc.health.v1.Health',

@@ -35,6 +35,10 @@ export interface ConfigDraft {
   readonly timeoutMs: string;
   readonly maxAttempts: string;
   readonly idempotencyKey: string;
+  /** ISO-8601 (`PT15M`) or seconds; empty: no expectation. */
+  readonly expectedEvery: string;
+  /** A source catalog entry; empty: the verification below is spelled out. */
+  readonly source: string;
   readonly verificationScheme: string;
   /** Write-only: empty on edit keeps the stored secrets. */
   readonly verificationSecret: string;
@@ -68,6 +72,8 @@ export const emptyDraft: ConfigDraft = {
   timeoutMs: '',
   maxAttempts: '',
   idempotencyKey: '',
+  expectedEvery: '',
+  source: '',
   verificationScheme: '',
   verificationSecret: '',
   verificationHeader: '',
@@ -89,6 +95,8 @@ export function draftOf(config: WebHookConfig): ConfigDraft {
     timeoutMs: config.timeoutMs === undefined ? '' : String(config.timeoutMs),
     maxAttempts: config.maxAttempts === undefined ? '' : String(config.maxAttempts),
     idempotencyKey: config.idempotencyKey,
+    expectedEvery: config.expectedEvery ?? '',
+    source: config.source ?? '',
     verificationScheme: config.verification?.scheme ?? '',
     verificationHeader: config.verification?.header ?? '',
     verificationPrefix: config.verification?.prefix ?? '',
@@ -150,9 +158,12 @@ export function draftFields(draft: ConfigDraft, withVerification: boolean) {
     responseMode: draft.responseMode,
     ...(number(draft.maxAttempts) !== undefined && { maxAttempts: number(draft.maxAttempts) }),
     idempotencyKey: draft.idempotencyKey,
+    expectedEvery: draft.expectedEvery,
+    source: draft.source,
     ...(withVerification && {
       verification: {
-        scheme: draft.verificationScheme,
+        // A source brings its own scheme: only its secret is sent.
+        scheme: draft.source ? '' : draft.verificationScheme,
         ...(draft.verificationSecret && { secret: draft.verificationSecret }),
         header: draft.verificationHeader,
         prefix: draft.verificationPrefix,

@@ -14,6 +14,7 @@ import {
 import { executionTargetKinds } from '../../../src/domain/execution-target.js';
 import { DryRunPanel } from './dry-run-panel.js';
 import { Field } from './field.js';
+import { SourceFields } from './source-fields.js';
 import { TargetFields } from './target-fields.js';
 
 type Fields = ReturnType<typeof draftFields>;
@@ -48,12 +49,17 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
     event.preventDefault();
     setProblem(undefined);
     try {
-      onSubmit(draft.key, draftFields(draft, mode === 'create' ? draft.verificationScheme !== '' : verificationTouched));
+      const verifies = draft.verificationScheme !== '' || draft.source !== '';
+      onSubmit(draft.key, draftFields(draft, mode === 'create' ? verifies : verificationTouched));
     } catch (caught) {
       if (!(caught instanceof DraftProblem)) throw caught;
       setProblem(caught.message);
     }
   };
+  const secretHelp =
+    mode === 'edit' && storedSecretCount
+      ? `${storedSecretCount} secret(s) stored; never shown. Type one to replace them.`
+      : 'Write-only: never shown again.';
   const scriptErrors = error && draft.kind === 'script' ? errorWords(error).errors.filter((e) => scriptProblem.test(e)) : [];
 
   return (
@@ -109,28 +115,30 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
         <Field label="Idempotency key" help='"header:<name>" or "body:<json-pointer>"; empty: Idempotency-Key or webhook-id.'>
           <input value={draft.idempotencyKey} onChange={set('idempotencyKey')} />
         </Field>
+        <Field
+          label="Expected every"
+          help='How often a webhook must arrive, e.g. "PT15M" or seconds; longer without one, the configuration is flagged silent. Empty: no expectation.'
+        >
+          <input value={draft.expectedEvery} onChange={set('expectedEvery')} />
+        </Field>
       </fieldset>
 
       <fieldset>
         <legend>Verification</legend>
-        <Field label="Scheme">
-          <select value={draft.verificationScheme} onChange={set('verificationScheme')}>
-            <option value="">none</option>
-            {configurableSchemes.map((scheme) => (
-              <option key={scheme}>{scheme}</option>
-            ))}
-          </select>
-        </Field>
-        {draft.verificationScheme && (
+        <SourceFields draft={draft} set={set} secretHelp={secretHelp} />
+        {!draft.source && (
+          <Field label="Scheme">
+            <select value={draft.verificationScheme} onChange={set('verificationScheme')}>
+              <option value="">none</option>
+              {configurableSchemes.map((scheme) => (
+                <option key={scheme}>{scheme}</option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {draft.verificationScheme && !draft.source && (
           <>
-            <Field
-              label="Secret"
-              help={
-                mode === 'edit' && storedSecretCount
-                  ? `${storedSecretCount} secret(s) stored; never shown. Type one to replace them.`
-                  : 'Write-only: never shown again.'
-              }
-            >
+            <Field label="Secret" help={secretHelp}>
               <input type="password" autoComplete="off" value={draft.verificationSecret} onChange={set('verificationSecret')} />
             </Field>
             <Field label="Header" help="The header carrying the signature or credential (empty: the scheme's default).">

@@ -10,6 +10,8 @@ import { draftOf } from './config-draft.js';
 import { ConfigForm } from './config-form.js';
 import { DeliveryPauseButton, LimitsBadge, PausedBadge } from './delivery-pause-button.js';
 import { ParkedKeysPanel } from './parked-keys-panel.js';
+import { SecretRotationPanel } from './secret-rotation-panel.js';
+import { SilenceBadge } from './silence-badge.js';
 import { TestWebhookPanel } from './test-webhook-panel.js';
 
 /** One configuration: its state, a test webhook, and its form. */
@@ -55,7 +57,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
               {config.refusedRequests && `; ${config.refusedRequests.total} requests refused`}
             </p>
             <p>
-              <LimitsBadge config={config} />
+              <LimitsBadge config={config} /> <SilenceBadge config={config} />
             </p>
             <div className="actions">
               <button
@@ -102,6 +104,7 @@ export function ConfigPage({ id }: { readonly id: bigint }) {
             </ConfirmDialog>
           </section>
           {config.orderingKey && <ParkedKeysPanel configId={id} />}
+          {config.verification && <SecretRotationPanel config={config} />}
           <TestWebhookPanel config={config} />
           <section aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit</h2>

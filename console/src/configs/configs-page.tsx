@@ -6,6 +6,7 @@ import { formatTime } from '../ui/format.js';
 import { targetKinds } from './config-draft.js';
 import { DeliveryPauseButton, LimitsBadge, PausedBadge } from './delivery-pause-button.js';
 import { ParkedKeysPanel } from './parked-keys-panel.js';
+import { SilenceBadge } from './silence-badge.js';
 
 /** Every configuration (the API's largest page), searchable by key, description and path. */
 export function ConfigsPage() {
@@ -67,6 +68,9 @@ export function ConfigsPage() {
                 )}
                 <div>
                   <LimitsBadge config={config} />
+                </div>
+                <div>
+                  <SilenceBadge config={config} />
                 </div>
               </td>
               <td>{config.version}</td>

@@ -1,9 +1,11 @@
-import { useQuery } from '@connectrpc/connect-query';
+import { useMutation, useQuery } from '@connectrpc/connect-query';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { TestWebhookService } from '../../../gen/bpm/webhooks/v1/test_webhook_service_pb.js';
 import type { WebHookConfig } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import { prettyBody } from '../events/pretty-body.js';
+import { ErrorMessage } from '../ui/error-message.js';
 
 const samples: Record<string, string> = {
   'application/json': '{\n  "event": "payment.succeeded",\n  "data": { "reference": "T-1001", "amount": 2500 }\n}',
@@ -11,53 +13,25 @@ const samples: Record<string, string> = {
   'application/xml': '<notification><event>payment.succeeded</event><reference>T-1001</reference></notification>',
 };
 
-interface Answer {
-  readonly status: number;
-  readonly statusText: string;
-  readonly contentType: string;
-  readonly body: string;
-  readonly requestId: string;
-}
-
 /**
- * Posts a sample body to the configuration's own webhook URL, as a provider would (no token: ingress
- * is guarded by the configuration's IP list and verification), then shows the answer and the event
- * the service stored for it.
+ * Sends a sample body to the configuration's own webhook URL through the service
+ * (SendTestWebhookCommand), which signs it with the configuration's source or scheme where the secret
+ * is, so a verified configuration's test passes its verification; then shows the answer, the headers
+ * it was signed in, and the event the service stored for it.
  */
 export function TestWebhookPanel({ config }: { readonly config: WebHookConfig }) {
   const [contentType, setContentType] = useState('application/json');
   const [body, setBody] = useState(samples['application/json']!);
-  const [answer, setAnswer] = useState<Answer>();
-  const [failure, setFailure] = useState<string>();
-  const [sending, setSending] = useState(false);
   const queryClient = useQueryClient();
+  const sender = useMutation(TestWebhookService.method.sendTestWebhook, { onSuccess: () => queryClient.invalidateQueries() });
+  const answer = sender.data?.data;
+  const sending = sender.isPending;
   const url = `/api/webhook/${config.path.replace(/^\/+/, '')}`;
   const withBody = config.action !== 'GET' && config.action !== 'DELETE';
 
-  const send = async (event: FormEvent) => {
+  const send = (event: FormEvent) => {
     event.preventDefault();
-    setSending(true);
-    setFailure(undefined);
-    try {
-      const response = await fetch(url, {
-        method: config.action,
-        headers: withBody ? { 'content-type': contentType } : {},
-        ...(withBody && { body }),
-      });
-      setAnswer({
-        status: response.status,
-        statusText: response.statusText,
-        contentType: response.headers.get('content-type') ?? '',
-        body: await response.text(),
-        requestId: response.headers.get('x-request-id') ?? '',
-      });
-      await queryClient.invalidateQueries();
-    } catch (error) {
-      setAnswer(undefined);
-      setFailure(`The request did not get an answer: ${(error as Error).message}`);
-    } finally {
-      setSending(false);
-    }
+    sender.mutate({ configId: config.id, contentType, body: withBody ? body : '' });
   };
 
   return (
@@ -102,16 +76,17 @@ export function TestWebhookPanel({ config }: { readonly config: WebHookConfig })
           {sending ? 'Sending…' : 'Send test webhook'}
         </button>
       </form>
-      {failure && (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
+      <ErrorMessage error={sender.error} action="The test was not sent" />
       {answer && (
         <div aria-live="polite" className="answer">
           <h3>
-            Answer: <span data-testid="test-status">{answer.status}</span> {answer.statusText}
+            Answer: <span data-testid="test-status">{answer.status}</span>
           </h3>
+          <p className="muted" data-testid="signed-headers">
+            {answer.signedHeaders.length > 0
+              ? `Signed by the service in ${answer.signedHeaders.join(', ')} (the secret stays there).`
+              : 'Sent unsigned: the configuration verifies nothing.'}
+          </p>
           <pre>{prettyBody(answer.body, answer.contentType)}</pre>
           <StoredEvent configId={config.id} requestId={answer.requestId} />
         </div>

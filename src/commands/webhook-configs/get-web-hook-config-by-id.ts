@@ -6,12 +6,13 @@ import { notFound } from '../../errors.js';
 import { countWaitingEvents } from '../../store/delivery-pause.js';
 import { findBackOffEnds } from '../../store/delivery-waits.js';
 import { findRefusedRequests } from '../../store/refused-requests.js';
+import { findLastAcceptedByConfig } from '../../store/last-accepted-by-config.js';
 import { findWebhookConfigById } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
 import { isStoredId } from './stored-config.js';
 import { toWebHookConfigMessage } from './webhook-config-message.js';
 
-/** One configuration, with the counts of the requests refused for it (and, paused, of its events waiting; backed off, until when). */
+/** One configuration, with the counts of the requests refused for it (and, paused, of its events waiting; backed off, until when; expecting webhooks, its last accepted one). */
 export const getWebHookConfigById = defineCommand({
   name: GetWebHookConfigByIdQuerySchema.name,
   input: GetWebHookConfigByIdQuerySchema,
@@ -28,6 +29,8 @@ export const getWebHookConfigById = defineCommand({
       ? ((await countWaitingEvents(ctx.db, [config.id])).get(config.id) ?? 0)
       : undefined;
     const backOffUntil = (await findBackOffEnds(ctx.db, [config.id])).get(config.id);
-    return { data: toWebHookConfigMessage(config, { refused, waitingEvents, backOffUntil }) };
+    const [lastAccepted] = config.expectedEverySeconds != null ? await findLastAcceptedByConfig(ctx.db, [config.id]) : [];
+    const accepted = lastAccepted && { lastAt: lastAccepted.lastAcceptedAt, now: ctx.clock() };
+    return { data: toWebHookConfigMessage(config, { refused, waitingEvents, backOffUntil, accepted }) };
   },
 });

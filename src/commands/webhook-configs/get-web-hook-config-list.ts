@@ -8,6 +8,7 @@ import { executionTypeName } from '../../domain/execution-target.js';
 import { executionTypeList } from '../../domain/proto-lists.js';
 import { countWaitingEvents } from '../../store/delivery-pause.js';
 import { findBackOffEnds } from '../../store/delivery-waits.js';
+import { findLastAcceptedByConfig } from '../../store/last-accepted-by-config.js';
 import { listWebhookConfigs } from '../../store/webhook-configs.js';
 import { defineCommand } from '../command.js';
 import { parsePage, type Page } from '../paging.js';
@@ -15,7 +16,7 @@ import { toWebHookConfigMessage } from './webhook-config-message.js';
 
 const maxSearchLength = 200;
 
-/** One page of configurations, ordered by id, with the total that matches the filters; a paused one with its events waiting, a backed-off one with until when. */
+/** One page of configurations, ordered by id, with the total that matches the filters; a paused one with its events waiting, a backed-off one with until when, one that expects webhooks with its last accepted one. */
 export const getWebHookConfigList = defineCommand({
   name: GetWebHookConfigListQuerySchema.name,
   input: GetWebHookConfigListQuerySchema,
@@ -38,6 +39,11 @@ export const getWebHookConfigList = defineCommand({
       ctx.db,
       found.items.map((config) => config.id),
     );
+    const expecting = found.items.filter((config) => config.expectedEverySeconds != null).map((config) => config.id);
+    const lastAccepted = new Map(
+      (await findLastAcceptedByConfig(ctx.db, expecting)).map((row) => [row.configId, row.lastAcceptedAt]),
+    );
+    const now = ctx.clock();
     const { pageNumber, pageSize } = page;
     return {
       data: {
@@ -45,6 +51,7 @@ export const getWebHookConfigList = defineCommand({
           toWebHookConfigMessage(config, {
             waitingEvents: config.deliveryPausedAt ? (waiting.get(config.id) ?? 0) : undefined,
             backOffUntil: backOffs.get(config.id),
+            accepted: lastAccepted.has(config.id) ? { lastAt: lastAccepted.get(config.id) ?? null, now } : undefined,
           }),
         ),
         totalCount: found.totalCount,

@@ -3,7 +3,9 @@ import {
   UpdateWebHookConfigResponseSchema,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { notFound } from '../../errors.js';
+import type { Verification } from '../../../gen/bpm/webhooks/v1/webhook_config_pb.js';
 import { updateWebhookConfig } from '../../store/webhook-configs.js';
+import { clearRetiringSecrets } from '../../store/webhook-secrets.js';
 import { defineCommand } from '../command.js';
 import { webhookConfigAudit } from './webhook-config-audit.js';
 import { asConflict, requireWebhookConfig } from './stored-config.js';
@@ -28,6 +30,10 @@ export const updateWebHookConfig = defineCommand({
       authority,
       exceptId: existing.id,
     });
+    // New secrets, or no verification, replace every secret: a rotation's old ones too.
+    if (input.verification && (fields.verification === null || givesSecrets(input.verification))) {
+      await clearRetiringSecrets(ctx.db, existing.id);
+    }
     // The configuration now runs with the permissions of the token that saved it last.
     const updated = await updateWebhookConfig(ctx.db, existing.id, fields, ctx.clock(), [...authority]).catch(
       asConflict('Update failed', fields),
@@ -36,3 +42,7 @@ export const updateWebHookConfig = defineCommand({
     return { data: toWebHookConfigMessage(updated) };
   },
 });
+
+function givesSecrets(verification: Verification): boolean {
+  return verification.secret !== '' || verification.secrets.some((secret) => secret !== '');
+}

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { httpMethods, responseModes, type VerificationSettings, type WebhookConfigFields } from '../../domain/webhook-config.js';
+import { expectedEveryRule, isExpectedEveryWithin } from '../../domain/expected-every.js';
 import { AppError, alreadyExists } from '../../errors.js';
 import { clip } from '../../domain/clip.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
@@ -137,6 +138,9 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   }
   if (draft.orderingKey !== null && !/^(header:[A-Za-z0-9-]+|body:(\/[^/]*)+)$/.test(draft.orderingKey)) {
     problems.push('Ordering key must be "header:<name>" or "body:<json-pointer>"');
+  }
+  if (draft.expectedEverySeconds != null && !isExpectedEveryWithin(draft.expectedEverySeconds)) {
+    problems.push(expectedEveryRule);
   }
   if (draft.source) return [...problems, ...sourceProblems(draft.source, draft.verification, draft.allowableIps)];
   const verification = draft.verification;

@@ -17,6 +17,7 @@ import type { VerificationSettings, WebhookConfig, WebhookConfigFields } from '.
 import { tidyPath } from '../../router/normalize-path.js';
 import { sourceEntryOf } from '../../sources/source-catalog.js';
 import { sourceVerification } from '../../sources/source-verification.js';
+import { parseExpectedEvery } from '../../domain/expected-every.js';
 import { keepMaskedSecrets } from './chain-step-secrets.js';
 import { type LegacyTargetDraft, type TranslatedTarget, translateLegacyTarget } from './legacy-target.js';
 import { translateTargetOneof } from './oneof-target.js';
@@ -64,6 +65,7 @@ export function draftFromCreate(input: CreateWebHookConfigCommand): WebhookConfi
     maxPerSecond: input.maxPerSecond ?? null,
     verification: toVerificationSettings(input.verification, null, source !== null),
     source,
+    expectedEverySeconds: expectedEveryFrom(input.expectedEvery),
   });
 }
 
@@ -109,7 +111,15 @@ export function draftFromUpdate(existing: WebhookConfig, input: UpdateWebHookCon
       ? toVerificationSettings(input.verification, existing.verification, source !== null)
       : existing.verification,
     source,
+    expectedEverySeconds:
+      input.expectedEvery === undefined ? (existing.expectedEverySeconds ?? null) : expectedEveryFrom(input.expectedEvery),
   });
+}
+
+/** Seconds, null when empty, NaN when it does not parse (validation refuses it with the rule). */
+function expectedEveryFrom(text: string): number | null {
+  if (text.trim() === '') return null;
+  return parseExpectedEvery(text) ?? Number.NaN;
 }
 
 /** Every type's field and option, cleared when the type changes so that only the new type's remain. */

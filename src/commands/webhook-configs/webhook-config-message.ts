@@ -6,6 +6,8 @@ import { maskChainSecrets } from './chain-step-secrets.js';
 import { toLegacyTargetFields } from '../../domain/execution-target.js';
 import { toTargetMessage } from '../../executors/execution-target-message.js';
 import type { WebhookConfig } from '../../domain/webhook-config.js';
+import { formatExpectedEvery } from '../../domain/expected-every.js';
+import { silenceOf } from '../../domain/silence.js';
 
 /** What a read adds to a stored configuration, each only when that read looked it up. */
 export interface ConfigReadExtras {
@@ -15,18 +17,21 @@ export interface ConfigReadExtras {
   readonly waitingEvents?: number | undefined;
   /** Until when a target's Retry-After holds its delivery back (a configuration backed off now). */
   readonly backOffUntil?: Date | undefined;
+  /** Its last accepted webhook (null: none) and the time of the read (a configuration with expectedEvery). */
+  readonly accepted?: { readonly lastAt: Date | null; readonly now: Date } | undefined;
 }
 
 /**
  * The API form of a stored configuration. Secrets are never copied out: verification secrets only
- * as how many there are, chain-step secrets (headers, credential-named parameters) as the mask.
+ * as how many there are (a rotation's old ones with when each expires), chain-step secrets
+ * (headers, credential-named parameters) as the mask.
  * The read-only state beside the row comes in `extras`, only from the reads that look it up.
  */
 export function toWebHookConfigMessage(
   config: WebhookConfig,
   extras: ConfigReadExtras = {},
 ): MessageInitShape<typeof WebHookConfigSchema> {
-  const { refused, waitingEvents, backOffUntil } = extras;
+  const { refused, waitingEvents, backOffUntil, accepted } = extras;
   return {
     id: BigInt(config.id),
     key: config.key,
@@ -43,6 +48,7 @@ export function toWebHookConfigMessage(
     ...(config.maxConcurrency !== null && { maxConcurrency: config.maxConcurrency }),
     ...(config.maxPerSecond !== null && { maxPerSecond: config.maxPerSecond }),
     ...(config.source && { source: config.source }),
+    ...(config.expectedEverySeconds != null && expectedEveryMessage(config, config.expectedEverySeconds, accepted)),
     ...(config.verification && {
       verification: {
         scheme: config.verification.scheme,
@@ -52,8 +58,11 @@ export function toWebHookConfigMessage(
         ...(config.verification.toleranceSeconds !== null && {
           toleranceSeconds: config.verification.toleranceSeconds,
         }),
-        secretCount: config.verification.secrets.length,
+        secretCount: config.verification.secrets.length + config.retiringSecrets.length,
       },
+    }),
+    ...(config.retiringSecrets.length > 0 && {
+      oldSecrets: { expiresAt: config.retiringSecrets.map((old) => timestampFromDate(old.expiresAt)) },
     }),
     version: config.version,
     authority: [...config.authority],
@@ -71,6 +80,15 @@ export function toWebHookConfigMessage(
         lastAt: timestampFromDate(refused.lastAt),
       },
     }),
+  };
+}
+
+/** The expectation as ISO-8601 and, when the read looked it up, the last accepted webhook and whether it is overdue. */
+function expectedEveryMessage(config: WebhookConfig, seconds: number, accepted: ConfigReadExtras['accepted']) {
+  return {
+    expectedEvery: formatExpectedEvery(seconds),
+    ...(accepted?.lastAt && { lastAcceptedAt: timestampFromDate(accepted.lastAt) }),
+    ...(accepted && { silent: silenceOf(config, accepted.lastAt, accepted.now).silent }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { failed, matchesAny, passed, type Verifier } from './verifier.js';
+import { failed, matchesAny, passed, type Signer, type Verifier } from './verifier.js';
 
 /** HTTP Basic: `Authorization: Basic base64(user:password)`; each secret is a `user:password` pair. */
 export const basicAuth: Verifier = ({ headers, settings }) => {
@@ -8,3 +8,9 @@ export const basicAuth: Verifier = ({ headers, settings }) => {
   const credentials = Buffer.from(match[1]!, 'base64').toString('utf8');
   return matchesAny(credentials, settings.secrets) ? passed : failed('credentials do not match');
 };
+
+/** The sender's side: the first `user:password` secret as Basic credentials. */
+export const basicAuthSigner: Signer = ({ settings }) => ({
+  [settings.header.toLowerCase() || 'authorization']:
+    `Basic ${Buffer.from(settings.secrets[0] ?? '', 'utf8').toString('base64')}`,
+});

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { decodeStandardWebhooksKey } from './standard-webhooks-key.js';
-import { failed, matchesAny, passed, timestampProblem, type Verifier } from './verifier.js';
+import { failed, matchesAny, passed, type Signer, timestampProblem, type Verifier } from './verifier.js';
 
 /**
  * Standard Webhooks (standardwebhooks.com): HMAC-SHA256 of `${id}.${timestamp}.${body}` with the
@@ -37,4 +37,17 @@ export const standardWebhooks: Verifier = standardWebhooksWith('webhook-');
 /** The base64 HMAC-SHA256 of `${id}.${timestamp}.${body}`: what a `v1,` entry of `webhook-signature` carries. */
 export function signStandardWebhook(key: Buffer, id: string, timestamp: string, body: Buffer | string): string {
   return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+}
+
+/** The sender's side under `<prefix>id`, `<prefix>timestamp` and `<prefix>signature`, keyed with the first secret. */
+export function standardWebhooksSignerWith(headerPrefix: 'webhook-' | 'svix-'): Signer {
+  return ({ rawBody, settings, now, messageId }) => {
+    const timestamp = String(Math.floor(now.getTime() / 1000));
+    const key = decodeStandardWebhooksKey(settings.secrets[0] ?? '') ?? Buffer.alloc(0);
+    return {
+      [`${headerPrefix}id`]: messageId,
+      [`${headerPrefix}timestamp`]: timestamp,
+      [`${headerPrefix}signature`]: `v1,${signStandardWebhook(key, messageId, timestamp, rawBody)}`,
+    };
+  };
 }

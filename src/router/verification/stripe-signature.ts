@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { failed, matchesAny, passed, timestampProblem, type Verifier } from './verifier.js';
+import { failed, matchesAny, passed, type Signer, timestampProblem, type Verifier } from './verifier.js';
 
 /**
  * Stripe-style: header (default `stripe-signature`) `t=<unix>,v1=<hex>[,v1=<hex>...]`, where each v1 is
@@ -15,7 +15,18 @@ export const stripeSignature: Verifier = ({ rawBody, headers, settings, now }) =
   if (problem) return failed(problem);
   const given = pairs.filter(([name, v]) => name === 'v1' && v).map(([, v]) => v!.toLowerCase());
   if (given.length === 0) return failed('no v1 signature');
-  const signed = Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]);
-  const expected = settings.secrets.map((secret) => createHmac('sha256', secret).update(signed).digest('hex'));
+  const expected = settings.secrets.map((secret) => stripeV1(secret, timestamp!, rawBody));
   return given.map((signature) => matchesAny(signature, expected)).includes(true) ? passed : failed('signature does not match');
 };
+
+/** The sender's side: `t=<now>,v1=<signature>` with the first secret. */
+export const stripeSigner: Signer = ({ rawBody, settings, now }) => {
+  const header = settings.header.toLowerCase() || 'stripe-signature';
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  return { [header]: `t=${timestamp},v1=${stripeV1(settings.secrets[0] ?? '', timestamp, rawBody)}` };
+};
+
+/** HMAC-SHA256 of `${t}.${body}`, hex: what a `v1=` entry carries. */
+function stripeV1(secret: string, timestamp: string, rawBody: Buffer): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
+}

@@ -18,6 +18,18 @@ export type VerificationOutcome = { readonly ok: true; readonly form?: string } 
 /** One verification scheme. */
 export type Verifier = (input: VerificationInput) => VerificationOutcome;
 
+/** What a signer is given: the bytes to send, the settings with the secret to sign with first, the time and an id for schemes that sign one. */
+export interface SigningInput {
+  readonly rawBody: Buffer;
+  readonly settings: VerificationSettings;
+  readonly now: Date;
+  /** A message id, for the schemes whose signature covers one (Standard Webhooks, Svix). */
+  readonly messageId: string;
+}
+
+/** A scheme's counterpart to its verifier: the headers (lower-case names) a sender adds so that its verifier passes. */
+export type Signer = (input: SigningInput) => Record<string, string>;
+
 export const passed: VerificationOutcome = { ok: true };
 export const failed = (reason: string): VerificationOutcome => ({ ok: false, reason });
 

@@ -21,6 +21,8 @@ import * as addDeliveryLimits from './20261209100000-add-delivery-limits.js';
 import * as addRefusedRequestSources from './20261209300000-add-refused-request-sources.js';
 import * as addProcessTraceContext from './20261209500000-add-process-trace-context.js';
 import * as addWebhookConfigSource from './20261209600000-add-webhook-config-source.js';
+import * as addRetiringSecrets from './20261213000000-add-retiring-secrets.js';
+import * as addWebhookConfigExpectedEvery from './20261214000000-add-webhook-config-expected-every.js';
 
 /** Every migration, oldest first. Forward-only in production; `down` exists for local work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -46,6 +48,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261209300000-add-refused-request-sources': addRefusedRequestSources,
   '20261209500000-add-process-trace-context': addProcessTraceContext,
   '20261209600000-add-webhook-config-source': addWebhookConfigSource,
+  '20261213000000-add-retiring-secrets': addRetiringSecrets,
+  '20261214000000-add-webhook-config-expected-every': addWebhookConfigExpectedEvery,
 };
 
 /**

@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/webhook_config.proto.
  */
 export const file_bpm_webhooks_v1_webhook_config: GenFile = /*@__PURE__*/
-  fileDesc("CiRicG0vd2ViaG9va3MvdjEvd2ViaG9va19jb25maWcucHJvdG8SD2JwbS53ZWJob29rcy52MSL9CgoNV2ViSG9va0NvbmZpZxIKCgJpZBgBIAEoAxILCgNrZXkYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEgoKaXNfZW5hYmxlZBgEIAEoCBIMCgRwYXRoGAUgASgJEg4KBmFjdGlvbhgGIAEoCRIWCg5leGVjdXRpb25fdHlwZRgHIAEoBRIUCgxjb21tYW5kX25hbWUYCCABKAkSOAoNY29tbWFuZF9jaGFpbhgJIAMoCzIhLmJwbS53ZWJob29rcy52MS5Db21tYW5kQ2hhaW5TdGVwEhYKDmV4ZWN1dGlvbl9jb2RlGAogASgJEiIKFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgLIAEoA0gBiAEBEiMKDWFsbG93YWJsZV9pcHMYDCABKAlSDGFsbG93YWJsZUlQcxIVCg1yZXNwb25zZV9tb2RlGA0gASgJEhcKCnRpbWVvdXRfbXMYDiABKAVIAogBARIZCgxtYXhfYXR0ZW1wdHMYDyABKAVIA4gBARIXCg9pZGVtcG90ZW5jeV9rZXkYECABKAkSMwoMdmVyaWZpY2F0aW9uGBEgASgLMh0uYnBtLndlYmhvb2tzLnYxLlZlcmlmaWNhdGlvbhIPCgd2ZXJzaW9uGBIgASgFEi4KCmNyZWF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGFjdGl2YXRlZF9hdBgVIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOZGVhY3RpdmF0ZWRfYXQYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnByb2Nlc3NfYWN0aW9uGBcgASgJEhQKDG1lc3NhZ2VfbmFtZRgYIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYGSABKAkSEQoJYXV0aG9yaXR5GBwgAygJEjYKEmRlbGl2ZXJ5X3BhdXNlZF9hdBgdIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGwoOd2FpdGluZ19ldmVudHMYHiABKANIBIgBARIUCgxvcmRlcmluZ19rZXkYHyABKAkSHAoPbWF4X2NvbmN1cnJlbmN5GCAgASgFSAWIAQESGwoObWF4X3Blcl9zZWNvbmQYISABKAVIBogBARI6ChZkZWxpdmVyeV9iYWNrb2ZmX3VudGlsGCIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6ChByZWZ1c2VkX3JlcXVlc3RzGCggASgLMiAuYnBtLndlYmhvb2tzLnYxLlJlZnVzZWRSZXF1ZXN0cxIwCgZuYXRpdmUYKSABKAsyHi5icG0ud2ViaG9va3MudjEuTmF0aXZlQ29tbWFuZEgAEi4KBWNoYWluGCogASgLMh0uYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpbkgAEikKBnNjcmlwdBgrIAEoCzIXLmJwbS53ZWJob29rcy52MS5TY3JpcHRIABIwCgdwcm9jZXNzGCwgASgLMh0uYnBtLndlYmhvb2tzLnYxLlN0YXJ0UHJvY2Vzc0gAEhMKBnNvdXJjZRgyIAEoCUgHiAEBQggKBnRhcmdldEIYChZfcHJvY2Vzc19kZWZpbml0aW9uX2lkQg0KC190aW1lb3V0X21zQg8KDV9tYXhfYXR0ZW1wdHNCEQoPX3dhaXRpbmdfZXZlbnRzQhIKEF9tYXhfY29uY3VycmVuY3lCEQoPX21heF9wZXJfc2Vjb25kQgkKB19zb3VyY2UiYQoPUmVmdXNlZFJlcXVlc3RzEg0KBXRvdGFsGAEgASgDEhIKCm5vdF9zdG9yZWQYAiABKAMSKwoHbGFzdF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiVQoQQ29tbWFuZENoYWluU3RlcBIUCgxjb21tYW5kX25hbWUYASABKAkSKwoKcGFyYW1ldGVycxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QivQEKDFZlcmlmaWNhdGlvbhIOCgZzY2hlbWUYASABKAkSDgoGc2VjcmV0GAIgASgJEg8KB3NlY3JldHMYAyADKAkSDgoGaGVhZGVyGAQgASgJEg4KBnByZWZpeBgFIAEoCRIQCghlbmNvZGluZxgGIAEoCRIeChF0b2xlcmFuY2Vfc2Vjb25kcxgHIAEoBUgAiAEBEhQKDHNlY3JldF9jb3VudBgIIAEoBUIUChJfdG9sZXJhbmNlX3NlY29uZHMiJQoNTmF0aXZlQ29tbWFuZBIUCgxjb21tYW5kX25hbWUYASABKAkiQAoMQ29tbWFuZENoYWluEjAKBXN0ZXBzGAEgAygLMiEuYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpblN0ZXAiFgoGU2NyaXB0EgwKBGNvZGUYASABKAkihAEKDFN0YXJ0UHJvY2VzcxIVCg1kZWZpbml0aW9uX2lkGAEgASgDEi4KBmFjdGlvbhgCIAEoDjIeLmJwbS53ZWJob29rcy52MS5Qcm9jZXNzQWN0aW9uEhQKDG1lc3NhZ2VfbmFtZRgDIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYBCABKAkqZwoNUHJvY2Vzc0FjdGlvbhIeChpQUk9DRVNTX0FDVElPTl9VTlNQRUNJRklFRBAAEhgKFFBST0NFU1NfQUNUSU9OX1NUQVJUEAESHAoYUFJPQ0VTU19BQ1RJT05fQ09SUkVMQVRFEAJiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiRicG0vd2ViaG9va3MvdjEvd2ViaG9va19jb25maWcucHJvdG8SD2JwbS53ZWJob29rcy52MSK1DAoNV2ViSG9va0NvbmZpZxIKCgJpZBgBIAEoAxILCgNrZXkYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEgoKaXNfZW5hYmxlZBgEIAEoCBIMCgRwYXRoGAUgASgJEg4KBmFjdGlvbhgGIAEoCRIWCg5leGVjdXRpb25fdHlwZRgHIAEoBRIUCgxjb21tYW5kX25hbWUYCCABKAkSOAoNY29tbWFuZF9jaGFpbhgJIAMoCzIhLmJwbS53ZWJob29rcy52MS5Db21tYW5kQ2hhaW5TdGVwEhYKDmV4ZWN1dGlvbl9jb2RlGAogASgJEiIKFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgLIAEoA0gBiAEBEiMKDWFsbG93YWJsZV9pcHMYDCABKAlSDGFsbG93YWJsZUlQcxIVCg1yZXNwb25zZV9tb2RlGA0gASgJEhcKCnRpbWVvdXRfbXMYDiABKAVIAogBARIZCgxtYXhfYXR0ZW1wdHMYDyABKAVIA4gBARIXCg9pZGVtcG90ZW5jeV9rZXkYECABKAkSMwoMdmVyaWZpY2F0aW9uGBEgASgLMh0uYnBtLndlYmhvb2tzLnYxLlZlcmlmaWNhdGlvbhIPCgd2ZXJzaW9uGBIgASgFEi4KCmNyZWF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGFjdGl2YXRlZF9hdBgVIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOZGVhY3RpdmF0ZWRfYXQYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnByb2Nlc3NfYWN0aW9uGBcgASgJEhQKDG1lc3NhZ2VfbmFtZRgYIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYGSABKAkSEQoJYXV0aG9yaXR5GBwgAygJEjYKEmRlbGl2ZXJ5X3BhdXNlZF9hdBgdIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGwoOd2FpdGluZ19ldmVudHMYHiABKANIBIgBARIUCgxvcmRlcmluZ19rZXkYHyABKAkSHAoPbWF4X2NvbmN1cnJlbmN5GCAgASgFSAWIAQESGwoObWF4X3Blcl9zZWNvbmQYISABKAVIBogBARI6ChZkZWxpdmVyeV9iYWNrb2ZmX3VudGlsGCIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6ChByZWZ1c2VkX3JlcXVlc3RzGCggASgLMiAuYnBtLndlYmhvb2tzLnYxLlJlZnVzZWRSZXF1ZXN0cxIwCgZuYXRpdmUYKSABKAsyHi5icG0ud2ViaG9va3MudjEuTmF0aXZlQ29tbWFuZEgAEi4KBWNoYWluGCogASgLMh0uYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpbkgAEikKBnNjcmlwdBgrIAEoCzIXLmJwbS53ZWJob29rcy52MS5TY3JpcHRIABIwCgdwcm9jZXNzGCwgASgLMh0uYnBtLndlYmhvb2tzLnYxLlN0YXJ0UHJvY2Vzc0gAEhMKBnNvdXJjZRgyIAEoCUgHiAEBEjAKC29sZF9zZWNyZXRzGEYgASgLMhsuYnBtLndlYmhvb2tzLnYxLk9sZFNlY3JldHMSGwoOZXhwZWN0ZWRfZXZlcnkYUCABKAlICIgBARI0ChBsYXN0X2FjY2VwdGVkX2F0GFEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgZzaWxlbnQYUiABKAhICYgBAUIICgZ0YXJnZXRCGAoWX3Byb2Nlc3NfZGVmaW5pdGlvbl9pZEINCgtfdGltZW91dF9tc0IPCg1fbWF4X2F0dGVtcHRzQhEKD193YWl0aW5nX2V2ZW50c0ISChBfbWF4X2NvbmN1cnJlbmN5QhEKD19tYXhfcGVyX3NlY29uZEIJCgdfc291cmNlQhEKD19leHBlY3RlZF9ldmVyeUIJCgdfc2lsZW50IjwKCk9sZFNlY3JldHMSLgoKZXhwaXJlc19hdBgBIAMoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYQoPUmVmdXNlZFJlcXVlc3RzEg0KBXRvdGFsGAEgASgDEhIKCm5vdF9zdG9yZWQYAiABKAMSKwoHbGFzdF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiVQoQQ29tbWFuZENoYWluU3RlcBIUCgxjb21tYW5kX25hbWUYASABKAkSKwoKcGFyYW1ldGVycxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QivQEKDFZlcmlmaWNhdGlvbhIOCgZzY2hlbWUYASABKAkSDgoGc2VjcmV0GAIgASgJEg8KB3NlY3JldHMYAyADKAkSDgoGaGVhZGVyGAQgASgJEg4KBnByZWZpeBgFIAEoCRIQCghlbmNvZGluZxgGIAEoCRIeChF0b2xlcmFuY2Vfc2Vjb25kcxgHIAEoBUgAiAEBEhQKDHNlY3JldF9jb3VudBgIIAEoBUIUChJfdG9sZXJhbmNlX3NlY29uZHMiJQoNTmF0aXZlQ29tbWFuZBIUCgxjb21tYW5kX25hbWUYASABKAkiQAoMQ29tbWFuZENoYWluEjAKBXN0ZXBzGAEgAygLMiEuYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpblN0ZXAiFgoGU2NyaXB0EgwKBGNvZGUYASABKAkihAEKDFN0YXJ0UHJvY2VzcxIVCg1kZWZpbml0aW9uX2lkGAEgASgDEi4KBmFjdGlvbhgCIAEoDjIeLmJwbS53ZWJob29rcy52MS5Qcm9jZXNzQWN0aW9uEhQKDG1lc3NhZ2VfbmFtZRgDIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYBCABKAkqZwoNUHJvY2Vzc0FjdGlvbhIeChpQUk9DRVNTX0FDVElPTl9VTlNQRUNJRklFRBAAEhgKFFBST0NFU1NfQUNUSU9OX1NUQVJUEAESHAoYUFJPQ0VTU19BQ1RJT05fQ09SUkVMQVRFEAJiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * A webhook configuration: which incoming call it matches, who may make it, and what it runs.
@@ -286,6 +286,40 @@ export type WebHookConfig = Message<"bpm.webhooks.v1.WebHookConfig"> & {
    * @generated from field: optional string source = 50;
    */
   source?: string | undefined;
+
+  /**
+   * Output only: the old secrets a rotation (RotateWebHookSecretCommand) keeps accepting until their
+   * expiry; absent when there is none. `verification.secret_count` counts them with the current ones.
+   *
+   * @generated from field: bpm.webhooks.v1.OldSecrets old_secrets = 70;
+   */
+  oldSecrets?: OldSecrets | undefined;
+
+  /**
+   * How often it is expected to receive an accepted webhook, as given (an ISO-8601 duration of days,
+   * hours, minutes and seconds such as "PT15M", or whole seconds such as "900"), answered in the
+   * ISO-8601 form. Longer without an accepted webhook, it is silent: /metrics sets
+   * bpm_webhook_silent to 1 and the console shows it. Absent: no expectation.
+   *
+   * @generated from field: optional string expected_every = 80;
+   */
+  expectedEvery?: string | undefined;
+
+  /**
+   * Output only, with expected_every: when it last accepted (stored) a webhook; absent when none is
+   * in the event log. Refused requests (401/403) do not count.
+   *
+   * @generated from field: google.protobuf.Timestamp last_accepted_at = 81;
+   */
+  lastAcceptedAt?: Timestamp | undefined;
+
+  /**
+   * Output only, with expected_every: longer than expected_every since its last accepted webhook
+   * (since its creation when none).
+   *
+   * @generated from field: optional bool silent = 82;
+   */
+  silent?: boolean | undefined;
 };
 
 /**
@@ -294,6 +328,27 @@ export type WebHookConfig = Message<"bpm.webhooks.v1.WebHookConfig"> & {
  */
 export const WebHookConfigSchema: GenMessage<WebHookConfig> = /*@__PURE__*/
   messageDesc(file_bpm_webhooks_v1_webhook_config, 0);
+
+/**
+ * A rotation's old secrets that are still accepted (never the secrets themselves).
+ *
+ * @generated from message bpm.webhooks.v1.OldSecrets
+ */
+export type OldSecrets = Message<"bpm.webhooks.v1.OldSecrets"> & {
+  /**
+   * When each stops being accepted, soonest first, on the database's clock.
+   *
+   * @generated from field: repeated google.protobuf.Timestamp expires_at = 1;
+   */
+  expiresAt: Timestamp[];
+};
+
+/**
+ * Describes the message bpm.webhooks.v1.OldSecrets.
+ * Use `create(OldSecretsSchema)` to create a new message.
+ */
+export const OldSecretsSchema: GenMessage<OldSecrets> = /*@__PURE__*/
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 1);
 
 /**
  * A configuration's refused requests: each is counted; at most REFUSED_STORED_PER_MINUTE a minute
@@ -325,7 +380,7 @@ export type RefusedRequests = Message<"bpm.webhooks.v1.RefusedRequests"> & {
  * Use `create(RefusedRequestsSchema)` to create a new message.
  */
 export const RefusedRequestsSchema: GenMessage<RefusedRequests> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 1);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 2);
 
 /**
  * One step of a command chain.
@@ -349,7 +404,7 @@ export type CommandChainStep = Message<"bpm.webhooks.v1.CommandChainStep"> & {
  * Use `create(CommandChainStepSchema)` to create a new message.
  */
 export const CommandChainStepSchema: GenMessage<CommandChainStep> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 2);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 3);
 
 /**
  * How an incoming webhook proves who sent it.
@@ -407,7 +462,7 @@ export type Verification = Message<"bpm.webhooks.v1.Verification"> & {
   toleranceSeconds?: number | undefined;
 
   /**
-   * Output only: how many secrets are stored.
+   * Output only: how many secrets are accepted now: the current ones and a rotation's unexpired old ones.
    *
    * @generated from field: int32 secret_count = 8;
    */
@@ -419,7 +474,7 @@ export type Verification = Message<"bpm.webhooks.v1.Verification"> & {
  * Use `create(VerificationSchema)` to create a new message.
  */
 export const VerificationSchema: GenMessage<Verification> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 3);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 4);
 
 /**
  * Type 0: one registered command, run with the webhook context as its input.
@@ -438,7 +493,7 @@ export type NativeCommand = Message<"bpm.webhooks.v1.NativeCommand"> & {
  * Use `create(NativeCommandSchema)` to create a new message.
  */
 export const NativeCommandSchema: GenMessage<NativeCommand> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 4);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 5);
 
 /**
  * Type 1: registered commands run in order, each with its parameters and the previous step's data.
@@ -457,7 +512,7 @@ export type CommandChain = Message<"bpm.webhooks.v1.CommandChain"> & {
  * Use `create(CommandChainSchema)` to create a new message.
  */
 export const CommandChainSchema: GenMessage<CommandChain> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 5);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 6);
 
 /**
  * Type 2: a JavaScript function body run in the sandbox.
@@ -476,7 +531,7 @@ export type Script = Message<"bpm.webhooks.v1.Script"> & {
  * Use `create(ScriptSchema)` to create a new message.
  */
 export const ScriptSchema: GenMessage<Script> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 6);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 7);
 
 /**
  * Type 3: a deployed BPMN process definition, started by the webhook or reached by it as a message.
@@ -514,7 +569,7 @@ export type StartProcess = Message<"bpm.webhooks.v1.StartProcess"> & {
  * Use `create(StartProcessSchema)` to create a new message.
  */
 export const StartProcessSchema: GenMessage<StartProcess> = /*@__PURE__*/
-  messageDesc(file_bpm_webhooks_v1_webhook_config, 7);
+  messageDesc(file_bpm_webhooks_v1_webhook_config, 8);
 
 /**
  * What a StartProcess webhook does with its definition.
