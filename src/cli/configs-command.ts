@@ -15,7 +15,8 @@ import {
   UpdateWebHookConfigResponseSchema,
   WebHookConfigService,
 } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
-import { ExecutionType, executionTypeName } from '../domain/execution-target.js';
+import { executionTypeName } from '../domain/execution-target.js';
+import { executionTypeList } from '../domain/proto-lists.js';
 import { cliContext, printJson } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { createManagementClient } from './management-client.js';
@@ -23,6 +24,9 @@ import { formatTimestamp, parseId, parsePositive } from './parse-arguments.js';
 import { formatTable, type Output } from './output.js';
 import { readInputFile } from './read-input-file.js';
 import { rotateSecretCommand } from './rotate-secret-command.js';
+
+/** The execution types as `--type` takes them: a number or its name. */
+const typeChoices = executionTypeList.map(({ name, code }) => `${code} or ${name}`).join(', ');
 
 /** `configs list|show|create|update|activate|deactivate|pause|resume|rotate-secret|delete`: webhook configurations of a running server. */
 export function configsCommand(output: Output): Command {
@@ -37,7 +41,7 @@ export function configsCommand(output: Output): Command {
     .description('list configurations, oldest first (by id)')
     .option('--search <text>', 'in key, description and path')
     .addOption(new Option('--enabled <bool>', 'only enabled (true) or disabled (false) ones').choices(['true', 'false']))
-    .option('--type <type>', 'execution type: 0-3 or its name')
+    .option('--type <type>', `execution type: ${typeChoices}`)
     .option('--page <n>', 'page number', '1')
     .option('--page-size <n>', 'items per page (max 100)', '20')
     .action(async (options: Record<string, string | undefined>, command: Command) => {
@@ -146,7 +150,7 @@ function withConfigFields(command: Command): Command {
     .option('--description <text>')
     .option('--path <path>', 'below /api/webhook/')
     .option('--action <method>', 'GET, POST, PUT, PATCH or DELETE')
-    .option('--type <type>', 'execution type: 0-3 or its name (ExecuteNativeCommand, ...)')
+    .option('--type <type>', `execution type: ${typeChoices}`)
     .option('--command <name>', 'commandName (type 0)')
     .option('--code <js>', 'executionCode (type 2)')
     .option('--process-definition-id <id>', 'processDefinitionId (type 3)')
@@ -190,11 +194,9 @@ function parse<T>(build: () => T): T {
 }
 
 function executionType(value: string): number {
-  const types = Object.entries(ExecutionType);
-  const type = types.find(([name, code]) => (/^\d$/.test(value) ? String(code) === value : name === value));
-  if (!type)
-    throw new UsageError(`Unknown execution type ${value}: use ${types.map(([name, code]) => `${code} or ${name}`).join(', ')}`);
-  return type[1];
+  const type = executionTypeList.find(({ name, code }) => (/^\d$/.test(value) ? String(code) === value : name === value));
+  if (!type) throw new UsageError(`Unknown execution type ${value}: use ${typeChoices}`);
+  return type.code;
 }
 
 function configTable(items: readonly WebHookConfig[]): string {

@@ -9,7 +9,7 @@ import {
 } from '../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { GetWebhookEventListQuerySchema } from '../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
-import { eventStatuses } from '../domain/webhook-event.js';
+import { eventStatuses } from '../domain/proto-lists.js';
 import { providerNames } from '../providers/providers.js';
 import { cliContext, printJson } from './cli-context.js';
 import { exitCodeOf, exitCodes, UsageError } from './exit-codes.js';

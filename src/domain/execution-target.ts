@@ -1,12 +1,5 @@
-/** The four kinds of work a webhook can run, by their documented numbers. */
-export const ExecutionType = {
-  ExecuteNativeCommand: 0,
-  ExecuteCommandChain: 1,
-  ExecuteCode: 2,
-  StartProcess: 3,
-} as const;
-export type ExecutionType = (typeof ExecutionType)[keyof typeof ExecutionType];
-export type ExecutionTypeName = keyof typeof ExecutionType;
+import { ExecutionType } from '../../gen/bpm/webhooks/v1/enums_pb.js';
+import { executionTypeList, type ExecutionTypeName } from './proto-lists.js';
 
 /** What a StartProcess configuration does with a webhook: start an instance, or reach a waiting one. */
 export const processActions = ['start', 'correlate'] as const;
@@ -58,13 +51,17 @@ interface TargetsByCase {
   process: StartProcessTarget;
 }
 
-/** Each kind's documented number and name (the legacy `executionType` and the metric label). */
+/** Each kind's value of the ExecutionType enum: its documented number and name (the legacy `executionType` and the metric label). */
 export const executionTargetKinds = {
-  native: { code: ExecutionType.ExecuteNativeCommand, name: 'ExecuteNativeCommand' },
-  chain: { code: ExecutionType.ExecuteCommandChain, name: 'ExecuteCommandChain' },
-  script: { code: ExecutionType.ExecuteCode, name: 'ExecuteCode' },
-  process: { code: ExecutionType.StartProcess, name: 'StartProcess' },
-} as const satisfies Record<ExecutionTargetCase, { code: ExecutionType; name: ExecutionTypeName }>;
+  native: kindOf(ExecutionType.EXECUTE_NATIVE_COMMAND),
+  chain: kindOf(ExecutionType.EXECUTE_COMMAND_CHAIN),
+  script: kindOf(ExecutionType.EXECUTE_CODE),
+  process: kindOf(ExecutionType.START_PROCESS),
+} as const satisfies Record<ExecutionTargetCase, { code: number; name: ExecutionTypeName }>;
+
+function kindOf(code: ExecutionType): { readonly code: number; readonly name: ExecutionTypeName } {
+  return executionTypeList.find((type) => type.code === code)!;
+}
 
 const caseByCode = new Map<number, ExecutionTargetCase>(
   (Object.entries(executionTargetKinds) as [ExecutionTargetCase, { code: number }][]).map(([kind, { code }]) => [code, kind]),

@@ -1,16 +1,5 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
-
-/**
- * Where an event is in its life. queued: due at `availableAt`; processing: leased by a worker until
- * `availableAt`; succeeded; failed: a sync execution that failed (the caller got the error); dead:
- * attempts ran out; rejected: refused by the IP allow-list or verification, kept for the trace only;
- * stored: a provider's notification accepted while no enabled configuration had its reserved key.
- */
-export const eventStatuses = ['queued', 'processing', 'succeeded', 'failed', 'dead', 'rejected', 'stored'] as const;
-export type EventStatus = (typeof eventStatuses)[number];
-
-/** Statuses from which an operator may replay an event (a stored one runs against its reserved key's configuration). */
-export const replayableStatuses = ['succeeded', 'failed', 'dead', 'stored'] as const satisfies readonly EventStatus[];
+import type { EventStatus } from './proto-lists.js';
 
 /** What a provider's notification can be searched by (all optional; the router stores none). */
 export interface SearchableFields {

@@ -1,24 +1,19 @@
-import { create, toJson, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import { create, type JsonValue } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { ValueSchema, timestampDate, timestampFromDate, type Value } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   ExecutionRequestSchema,
   ExecutionResultSchema,
   type ExecutionRequest,
   type ExecutionResult,
 } from '../../gen/bpm/webhooks/v1/execution_pb.js';
-import {
-  caseOfExecutionType,
-  type ExecutionTarget,
-  targetFromLegacyFields,
-  toLegacyTargetFields,
-} from '../domain/execution-target.js';
+import type { ExecutionTarget } from '../domain/execution-target.js';
 import type { ExecutionJob, ExecutionOutcome } from './execution-job.js';
 import { targetFromMessage, toTargetMessage } from './execution-target-message.js';
 
 // The ExecutionService's messages, used only between this service and an executor process
-// (EXECUTOR_URL). JSON goes as JSON text in the `*_json` fields; the google.protobuf.Value fields
-// are read only when those are empty, i.e. from a peer that predates them.
+// (EXECUTOR_URL) of the same release. JSON goes as JSON text in the `*_json` fields and the target
+// as the `target` oneof; the deprecated google.protobuf.Value and flat target fields are never used.
 
 /** A job as the ExecutionRequest sent to an executor process. */
 export function toExecutionRequest(job: ExecutionJob): ExecutionRequest {
@@ -26,7 +21,6 @@ export function toExecutionRequest(job: ExecutionJob): ExecutionRequest {
   return create(ExecutionRequestSchema, {
     configId: BigInt(job.configId),
     configVersion: job.configVersion,
-    ...legacyTargetRequest(job.target),
     target: toTargetMessage(job.target),
     ...(job.timeoutMs !== undefined && { timeoutMs: job.timeoutMs }),
     responseMode: job.responseMode,
@@ -59,7 +53,7 @@ export function jobFromRequest(request: ExecutionRequest): ExecutionJob {
     responseMode: request.responseMode === 'async' ? 'async' : 'sync',
     permissions: request.permissions,
     context: {
-      body: jsonOf(context?.bodyJson, context?.body) ?? null,
+      body: jsonOf(context?.bodyJson),
       rawBody: Buffer.from(context?.rawBody ?? []).toString('utf8'),
       headers: { ...context?.headers },
       query: { ...context?.query },
@@ -75,47 +69,10 @@ export function jobFromRequest(request: ExecutionRequest): ExecutionJob {
   };
 }
 
-/** A target in the request's legacy flat fields, for an executor process that predates the oneof. */
-function legacyTargetRequest(target: ExecutionTarget) {
-  const fields = toLegacyTargetFields(target);
-  return {
-    executionType: fields.executionType,
-    commandName: fields.commandName ?? '',
-    commandChain: (fields.commandChain ?? []).map((step) => ({
-      commandName: step.commandName,
-      parameters: step.parameters as JsonObject,
-    })),
-    executionCode: fields.executionCode ?? '',
-    ...(fields.processDefinitionId !== null && { processDefinitionId: BigInt(fields.processDefinitionId) }),
-    processAction: fields.processAction ?? '',
-    messageName: fields.messageName ?? '',
-    correlationKey: fields.correlationKey ?? '',
-  };
-}
-
-/** The target a request's oneof names, else (a sender that predates it) its legacy flat fields; a type no kind has is refused. */
+/** The target the request's oneof names; a request without one is refused. */
 function targetOfRequest(request: ExecutionRequest): ExecutionTarget {
-  if (request.target.case !== undefined) return targetFromMessage(request.target);
-  if (caseOfExecutionType(request.executionType) === undefined) {
-    throw new ConnectError(`Unknown execution type ${request.executionType}`, Code.InvalidArgument);
-  }
-  return targetFromLegacyFields({
-    executionType: request.executionType,
-    commandName: emptyToNull(request.commandName),
-    commandChain:
-      request.commandChain.length > 0
-        ? request.commandChain.map((step) => ({ commandName: step.commandName, parameters: step.parameters ?? {} }))
-        : null,
-    executionCode: emptyToNull(request.executionCode),
-    processDefinitionId: request.processDefinitionId === undefined ? null : Number(request.processDefinitionId),
-    processAction: emptyToNull(request.processAction),
-    messageName: emptyToNull(request.messageName),
-    correlationKey: emptyToNull(request.correlationKey),
-  });
-}
-
-function emptyToNull(value: string): string | null {
-  return value === '' ? null : value;
+  if (request.target.case === undefined) throw new ConnectError('The request names no target', Code.InvalidArgument);
+  return targetFromMessage(request.target);
 }
 
 /** An outcome as the ExecutionResult an executor process answers with. */
@@ -146,10 +103,10 @@ export function outcomeFromResult(result: ExecutionResult): ExecutionOutcome {
   const response = result.httpResponse;
   return {
     success: result.success,
-    data: result.success ? (jsonOf(result.dataJson, result.data) ?? null) : null,
+    data: result.success ? jsonOf(result.dataJson) : null,
     errors: result.errors,
     httpResponse: response
-      ? { status: response.status, headers: { ...response.headers }, body: jsonOf(response.bodyJson, response.body) ?? null }
+      ? { status: response.status, headers: { ...response.headers }, body: jsonOf(response.bodyJson) }
       : null,
     logs: result.logs.map((line) => ({
       level: line.level,
@@ -159,7 +116,7 @@ export function outcomeFromResult(result: ExecutionResult): ExecutionOutcome {
     steps: result.steps.map((step) => ({
       commandName: step.commandName,
       success: step.success,
-      data: jsonOf(step.dataJson, step.data) ?? null,
+      data: jsonOf(step.dataJson),
       error: step.error,
       durationMs: step.durationMs,
     })),
@@ -168,8 +125,7 @@ export function outcomeFromResult(result: ExecutionResult): ExecutionOutcome {
   };
 }
 
-/** A JSON field's value: its text when set, else the older google.protobuf.Value, else undefined. */
-function jsonOf(text: string | undefined, value: Value | undefined): JsonValue | undefined {
-  if (text) return JSON.parse(text) as JsonValue;
-  return value ? toJson(ValueSchema, value) : undefined;
+/** A `*_json` field's value; null when it is empty (a failed step's data). */
+function jsonOf(text: string | undefined): JsonValue {
+  return text ? (JSON.parse(text) as JsonValue) : null;
 }

@@ -1,5 +1,6 @@
 import { currentStatus, eventWithQueue } from './event-queue-state.js';
 import type { Db } from './open-database.js';
+import type { EventStatus } from '../domain/proto-lists.js';
 
 /** One configuration's events received in a window, by their current status. */
 export interface ConfigEventCounts {
@@ -14,7 +15,8 @@ export interface ConfigEventCounts {
   readonly rejected: number;
 }
 
-const statuses = ['succeeded', 'failed', 'dead', 'queued', 'processing', 'rejected'] as const;
+/** The statuses GetDeliveryOverviewQuery counts: every one but `stored`, which has no configuration. */
+const statuses = ['succeeded', 'failed', 'dead', 'queued', 'processing', 'rejected'] as const satisfies readonly EventStatus[];
 
 /**
  * Every configuration, by key, with its events received since `since` counted by current status

@@ -2,14 +2,14 @@ import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Knex } from 'knex';
 import {
   bodyPreviewBytes,
-  replayableStatuses,
   type DirectHttpResponse,
-  type EventStatus,
   type ListedWebhookEvent,
   type NewWebhookEvent,
   type SearchableFields,
   type WebhookEvent,
 } from '../domain/webhook-event.js';
+import type { EventStatus } from '../domain/proto-lists.js';
+import { replayableStatuses } from '../domain/replayable-statuses.js';
 import { currentStateColumns, currentStatus, eventWithQueue, queueTable, stateColumnNames } from './event-queue-state.js';
 import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from './jsonb-safe.js';
 import type { Db } from './open-database.js';

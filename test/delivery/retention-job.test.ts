@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventStatus, NewWebhookEvent } from '../../src/domain/webhook-event.js';
+import type { EventStatus } from '../../src/domain/proto-lists.js';
+import type { NewWebhookEvent } from '../../src/domain/webhook-event.js';
 import { createRetentionJob } from '../../src/delivery/retention-job.js';
 import { claimOpenedAttempts } from '../../src/store/claim-opened-attempts.js';
 import { listEventLogPartitions, partitionFor } from '../../src/store/event-log-partitions.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   caseOfExecutionType,
-  ExecutionType,
   type ExecutionTarget,
   executionTargetKinds,
   targetFromLegacyFields,
   toLegacyTargetFields,
 } from '../../src/domain/execution-target.js';
+import { executionTypeList } from '../../src/domain/proto-lists.js';
 import { executionTypes } from '../../src/executors/types/execution-types.js';
 
 const oneOfEach: readonly ExecutionTarget[] = [
@@ -21,9 +21,13 @@ describe('the kinds of execution target', () => {
     const kinds = Object.keys(executionTargetKinds).sort();
     expect(Object.keys(executionTypes).sort()).toEqual(kinds);
     expect(Object.values(executionTargetKinds).map((kind) => kind.code)).toEqual([0, 1, 2, 3]);
-    for (const [name, code] of Object.entries(ExecutionType)) {
-      expect(executionTargetKinds[caseOfExecutionType(code)!].name).toBe(name);
-    }
+    expect(executionTypeList.map(({ code }) => caseOfExecutionType(code))).toEqual(['native', 'chain', 'script', 'process']);
+    expect(Object.values(executionTargetKinds).map((kind) => kind.name)).toEqual([
+      'ExecuteNativeCommand',
+      'ExecuteCommandChain',
+      'ExecuteCode',
+      'StartProcess',
+    ]);
   });
 
   it('finds a kind by its number and nothing for other numbers', () => {

@@ -1,5 +1,4 @@
-import { create, fromBinary, fromJson, toBinary } from '@bufbuild/protobuf';
-import { ValueSchema } from '@bufbuild/protobuf/wkt';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { ExecutionRequestSchema, ExecutionResultSchema } from '../../gen/bpm/webhooks/v1/execution_pb.js';
 import type { ExecutionOutcome } from '../../src/executors/execution-job.js';
@@ -31,7 +30,10 @@ describe('the ExecutionService wire form (executor process only)', () => {
       responseMode: 'async' as const,
     };
     const request = toExecutionRequest(job);
+    // The deprecated shapes are not sent: the Value body and the flat copy of the target.
     expect(request.context?.body).toBeUndefined();
+    expect(request.commandChain).toEqual([]);
+    expect(request.target.case).toBe('chain');
     expect(jobFromRequest(fromBinary(ExecutionRequestSchema, toBinary(ExecutionRequestSchema, request)))).toEqual(job);
   });
 
@@ -51,22 +53,17 @@ describe('the ExecutionService wire form (executor process only)', () => {
   it('carries an outcome through binary encoding unchanged, data as JSON text', () => {
     const result = toExecutionResult(outcome);
     expect(result.data).toBeUndefined();
+    expect(result.httpResponse?.body).toBeUndefined();
+    expect(result.steps.map((step) => step.data)).toEqual([undefined, undefined]);
     expect(outcomeFromResult(fromBinary(ExecutionResultSchema, toBinary(ExecutionResultSchema, result)))).toEqual(outcome);
   });
 
-  it('reads the google.protobuf.Value fields of a peer that predates the JSON ones', () => {
-    const older = create(ExecutionResultSchema, {
-      success: true,
-      data: fromJson(ValueSchema, { reference: 'R-9' }),
-      httpResponse: { status: 200, body: fromJson(ValueSchema, 'ok') },
-      steps: [{ commandName: 'EchoCommand', success: true, data: fromJson(ValueSchema, [1]) }],
+  it('refuses a request that names no target, whatever its deprecated flat fields say', () => {
+    const flatOnly = create(ExecutionRequestSchema, {
+      executionType: 0,
+      commandName: 'EchoCommand',
+      context: { bodyJson: '{}' },
     });
-    expect(outcomeFromResult(older)).toMatchObject({
-      data: { reference: 'R-9' },
-      httpResponse: { status: 200, body: 'ok' },
-      steps: [{ data: [1], error: '' }],
-    });
-    const olderRequest = create(ExecutionRequestSchema, { context: { body: fromJson(ValueSchema, { n: 1 }) } });
-    expect(jobFromRequest(olderRequest).context.body).toEqual({ n: 1 });
+    expect(() => jobFromRequest(flatOnly)).toThrow('The request names no target');
   });
 });

@@ -4,7 +4,7 @@ import { ProcessAction, type WebHookConfig } from '../../../gen/bpm/webhooks/v1/
 /** The kinds of work a configuration runs: the cases of the `target` oneof. */
 export type TargetKind = Exclude<WebHookConfig['target']['case'], undefined>;
 
-/** Each kind as the form names it, in the order of its legacy number (0..3). */
+/** Each kind as the form names it, in the order of its legacy number (ExecutionType in enums.proto). */
 export const targetKinds = {
   native: 'Native command',
   chain: 'Command chain',

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { configurableSchemes } from '../../../src/domain/proto-lists.js';
 import { errorWords } from '../api/error-words.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import {
@@ -10,6 +11,7 @@ import {
   type TargetKind,
   targetKinds,
 } from './config-draft.js';
+import { executionTargetKinds } from '../../../src/domain/execution-target.js';
 import { DryRunPanel } from './dry-run-panel.js';
 import { Field } from './field.js';
 import { SourceFields } from './source-fields.js';
@@ -29,7 +31,6 @@ interface ConfigFormProps {
 }
 
 const actions = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const schemes = ['hmac-sha256', 'hmac-sha512', 'standard-webhooks', 'stripe', 'basic', 'api-key'];
 /** Which of the service's validation sentences are about the script, to show them beside it. */
 const scriptProblem = /code|syntax/i;
 
@@ -90,9 +91,9 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
         <legend>Execution</legend>
         <Field label="Execution type">
           <select value={draft.kind} onChange={set('kind', (value) => value as TargetKind)}>
-            {Object.entries(targetKinds).map(([kind, label], code) => (
+            {Object.entries(targetKinds).map(([kind, label]) => (
               <option key={kind} value={kind}>
-                {code}: {label}
+                {executionTargetKinds[kind as TargetKind].code}: {label}
               </option>
             ))}
           </select>
@@ -129,7 +130,7 @@ export function ConfigForm({ initial, mode, storedSecretCount, submitLabel, pend
           <Field label="Scheme">
             <select value={draft.verificationScheme} onChange={set('verificationScheme')}>
               <option value="">none</option>
-              {schemes.map((scheme) => (
+              {configurableSchemes.map((scheme) => (
                 <option key={scheme}>{scheme}</option>
               ))}
             </select>

@@ -3,12 +3,11 @@ import { createClient } from '@connectrpc/connect';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
+import { replayableStatuses } from '../../../src/domain/replayable-statuses.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { type EventFilter, filterFields, noFilter } from './event-filters.js';
 
-/** What a replay may requeue: finished events (ReplayWebhookEventCommand refuses the others). */
-const replayable = ['succeeded', 'failed', 'dead', 'stored'];
 /** The command's own upper bound for one bulk replay. */
 const replayLimit = 1000;
 
@@ -22,6 +21,8 @@ export function BulkReplay({ filter }: { readonly filter: EventFilter }) {
     onSuccess: () => queryClient.invalidateQueries(),
   });
   const unfiltered = JSON.stringify(filter) === JSON.stringify(noFilter);
+  // What a replay may requeue: finished events (ReplayWebhookEventCommand refuses the others).
+  const replayable: readonly string[] = replayableStatuses;
   const statuses = filter.status ? [filter.status].filter((status) => replayable.includes(status)) : replayable;
 
   const ask = async () => {

@@ -1,5 +1,6 @@
 import { useQuery } from '@connectrpc/connect-query';
 import { WebHookConfigService } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
+import { eventStatuses } from '../../../src/domain/proto-lists.js';
 
 export interface EventFilter {
   readonly key: string;
@@ -18,7 +19,6 @@ export const noFilter: EventFilter = { key: '', source: '', status: '', from: ''
 const maxBodyTextChars = 200;
 
 export const sources = ['router', 'mono', 'remita-payment', 'remita-collection'] as const;
-export const statuses = ['queued', 'processing', 'succeeded', 'failed', 'dead', 'rejected', 'stored'] as const;
 
 /** The filter as the list and replay commands take it. */
 export function filterFields(filter: EventFilter) {
@@ -75,7 +75,7 @@ export function EventFilters({
         Status
         <select value={filter.status} onChange={set('status')}>
           <option value="">any</option>
-          {statuses.map((status) => (
+          {eventStatuses.map((status) => (
             <option key={status}>{status}</option>
           ))}
         </select>

@@ -1,11 +1,12 @@
 import { useQuery } from '@connectrpc/connect-query';
 import { WebhookEventService } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
+import type { EventStatus } from '../../../src/domain/proto-lists.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { formatAge } from '../ui/format.js';
 import { EventsPerMinuteChart } from './events-per-minute-chart.js';
 
 /** The per-configuration columns: what a reader checks first. */
-const countedStatuses = ['succeeded', 'failed', 'dead', 'queued'] as const;
+const countedStatuses = ['succeeded', 'failed', 'dead', 'queued'] as const satisfies readonly EventStatus[];
 const refreshMs = 10_000;
 
 /** The inbox's backlog and each configuration's events of the last day, from one call (no scraping of /metrics). */

@@ -4,7 +4,8 @@ import {
   type GetWebHookConfigListQuery,
 } from '../../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { invalidArgument } from '../../errors.js';
-import { ExecutionType, executionTypeName } from '../../domain/execution-target.js';
+import { executionTypeName } from '../../domain/execution-target.js';
+import { executionTypeList } from '../../domain/proto-lists.js';
 import { countWaitingEvents } from '../../store/delivery-pause.js';
 import { findBackOffEnds } from '../../store/delivery-waits.js';
 import { findLastAcceptedByConfig } from '../../store/last-accepted-by-config.js';
@@ -67,7 +68,7 @@ function validateQuery(input: GetWebHookConfigListQuery): Page {
     ...pageProblems,
     ...(input.searchText.length > maxSearchLength ? [`Search text must be at most ${maxSearchLength} characters`] : []),
     ...(input.executionType !== undefined && !executionTypeName(input.executionType)
-      ? [`Execution type must be between 0 and ${Object.keys(ExecutionType).length - 1}`]
+      ? [`Execution type must be between 0 and ${executionTypeList.length - 1}`]
       : []),
   ];
   if (problems.length > 0) throw invalidArgument('Validation failed', problems);

@@ -1,12 +1,13 @@
 import {
   caseOfExecutionType,
   chainFromCommandNames,
-  ExecutionType,
+  executionTargetKinds,
   type ExecutionTarget,
   type ExecutionTargetCase,
   type LegacyTargetFields,
   targetFromLegacyFields,
 } from '../../domain/execution-target.js';
+import { executionTypeList } from '../../domain/proto-lists.js';
 
 /** The legacy flat target as a request sends it: the type may be missing, any field may be set. */
 export type LegacyTargetDraft = Omit<LegacyTargetFields, 'executionType'> & { readonly executionType: number | undefined };
@@ -32,19 +33,17 @@ export const legacyFieldLabels: Record<keyof LegacyTargetFields, string> = {
   correlationKey: 'Correlation key',
 };
 
-/** Each kind's flat field, the option fields only it reads, and how messages name them, in the types' order. */
+/** Each kind's flat field and the option fields only it reads, in the types' order. */
 const flatFields: readonly {
   readonly kind: ExecutionTargetCase;
-  readonly name: string;
   readonly field: FlatField;
   readonly options: readonly FlatField[];
 }[] = [
-  { kind: 'native', name: 'ExecuteNativeCommand', field: 'commandName', options: [] },
-  { kind: 'chain', name: 'ExecuteCommandChain', field: 'commandChain', options: [] },
-  { kind: 'script', name: 'ExecuteCode', field: 'executionCode', options: [] },
+  { kind: 'native', field: 'commandName', options: [] },
+  { kind: 'chain', field: 'commandChain', options: [] },
+  { kind: 'script', field: 'executionCode', options: [] },
   {
     kind: 'process',
-    name: 'StartProcess',
     field: 'processDefinitionId',
     options: ['processAction', 'messageName', 'correlationKey'],
   },
@@ -59,17 +58,18 @@ export function translateLegacyTarget(draft: LegacyTargetDraft): TranslatedTarge
   if (draft.executionType === undefined) return { target: null, problems: ['Execution type is required'] };
   const kind = caseOfExecutionType(draft.executionType);
   if (!kind) {
-    const choices = Object.entries(ExecutionType).map(([name, code]) => `${code} (${name})`);
+    const choices = executionTypeList.map(({ name, code }) => `${code} (${name})`);
     return { target: null, problems: [`Execution type must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`] };
   }
   const fields = withChainFromCommandName({ ...draft, executionType: draft.executionType }, kind);
   const own = flatFields.find((entry) => entry.kind === kind)!;
   const problems = flatFields.flatMap((other) => {
     const present = fields[other.field] !== null;
-    if (other.kind === kind) return present ? [] : [`${legacyFieldLabels[other.field]} is required for ${own.name}`];
+    if (other.kind === kind)
+      return present ? [] : [`${legacyFieldLabels[other.field]} is required for ${executionTargetKinds[kind].name}`];
     return [other.field, ...other.options]
       .filter((field) => fields[field] !== null)
-      .map((field) => `${legacyFieldLabels[field]} is only used by ${other.name}`);
+      .map((field) => `${legacyFieldLabels[field]} is only used by ${executionTargetKinds[other.kind].name}`);
   });
   return { target: fields[own.field] === null ? null : targetFromLegacyFields(fields), problems };
 }

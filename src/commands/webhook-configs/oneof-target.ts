@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   type ExecutionTarget,
+  executionTargetKinds,
   type LegacyTargetFields,
   toLegacyTargetFields,
   unknownTarget,
@@ -47,13 +48,13 @@ function tidied(target: ExecutionTarget): ExecutionTarget {
 function missingFieldProblem(target: ExecutionTarget): string | undefined {
   switch (target.case) {
     case 'native':
-      return target.commandName === '' ? 'Command name is required for ExecuteNativeCommand' : undefined;
+      return target.commandName === '' ? `Command name is required for ${executionTargetKinds.native.name}` : undefined;
     case 'chain':
-      return target.steps.length === 0 ? 'Command chain is required for ExecuteCommandChain' : undefined;
+      return target.steps.length === 0 ? `Command chain is required for ${executionTargetKinds.chain.name}` : undefined;
     case 'script':
-      return target.code === '' ? 'Execution code is required for ExecuteCode' : undefined;
+      return target.code === '' ? `Execution code is required for ${executionTargetKinds.script.name}` : undefined;
     case 'process':
-      return target.definitionId === 0 ? 'Process definition id is required for StartProcess' : undefined;
+      return target.definitionId === 0 ? `Process definition id is required for ${executionTargetKinds.process.name}` : undefined;
     default:
       return unknownTarget(target);
   }

@@ -6,7 +6,7 @@ import { clip } from '../../domain/clip.js';
 import { parseIpAllowList } from '../../router/ip-allow-list.js';
 import { normalizePath } from '../../router/normalize-path.js';
 import { decodeStandardWebhooksKey, minStandardWebhooksKeyBytes } from '../../router/verification/standard-webhooks-key.js';
-import { verificationSchemes } from '../../router/verification/verifiers.js';
+import { configurableSchemes } from '../../domain/proto-lists.js';
 import { sourceEntryOf, sourceNames } from '../../sources/source-catalog.js';
 import { findEnabledRouteOwner, findWebhookConfigByKey } from '../../store/webhook-configs.js';
 import type { CommandCatalog } from '../command.js';
@@ -145,8 +145,8 @@ function deliveryProblems(draft: WebhookConfigDraft): string[] {
   if (draft.source) return [...problems, ...sourceProblems(draft.source, draft.verification, draft.allowableIps)];
   const verification = draft.verification;
   if (verification) {
-    if (!(verificationSchemes as readonly string[]).includes(verification.scheme)) {
-      problems.push(`Verification scheme must be one of ${verificationSchemes.join(', ')}`);
+    if (!(configurableSchemes as readonly string[]).includes(verification.scheme)) {
+      problems.push(`Verification scheme must be one of ${configurableSchemes.join(', ')}`);
     }
     if (verification.secrets.length === 0) problems.push('Verification needs at least one secret');
     if (verification.scheme === 'standard-webhooks') problems.push(...standardWebhooksSecretProblems(verification.secrets));

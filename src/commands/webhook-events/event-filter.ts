@@ -1,5 +1,5 @@
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
-import { eventStatuses, type EventStatus } from '../../domain/webhook-event.js';
+import { eventStatuses, type EventStatus } from '../../domain/proto-lists.js';
 import type { WebhookEventFilter } from '../../store/webhook-events.js';
 import { isStoredId } from '../webhook-configs/stored-config.js';
 import { parseBodyContains } from './body-contains-filter.js';

@@ -3,7 +3,7 @@ import {
   ReplayWebhookEventResponseSchema,
   type ReplayWebhookEventCommand,
 } from '../../../gen/bpm/webhooks/v1/webhook_event_service_pb.js';
-import { replayableStatuses } from '../../domain/webhook-event.js';
+import { replayableStatuses } from '../../domain/replayable-statuses.js';
 import { failedPrecondition, invalidArgument, notFound } from '../../errors.js';
 import { findWebhookEventById, requeueWebhookEvents, type WebhookEventFilter } from '../../store/webhook-events.js';
 import { defineCommand, type CommandContext } from '../command.js';

@@ -1,3 +1,4 @@
+import type { ConfigurableScheme } from '../../domain/proto-lists.js';
 import type { VerificationSettings } from '../../domain/webhook-config.js';
 import { apiKey } from './api-key.js';
 import { basicAuth } from './basic-auth.js';
@@ -7,7 +8,7 @@ import { standardWebhooks, standardWebhooksWith } from './standard-webhooks.js';
 import { stripeSignature } from './stripe-signature.js';
 import { failed, type VerificationInput, type VerificationOutcome, type Verifier } from './verifier.js';
 
-/** The schemes a configuration may name in its `verification`. */
+/** The schemes a configuration may name in its `verification`, one verifier for each value of the VerificationScheme enum. */
 const configurableVerifiers = {
   'hmac-sha256': hmacSignature('sha256'),
   'hmac-sha512': hmacSignature('sha512'),
@@ -15,7 +16,7 @@ const configurableVerifiers = {
   stripe: stripeSignature,
   basic: basicAuth,
   'api-key': apiKey,
-} as const satisfies Record<string, Verifier>;
+} as const satisfies Record<ConfigurableScheme, Verifier>;
 
 /**
  * A source's own convention, named by its entry in the source catalog (src/sources/source-catalog.ts)
@@ -30,9 +31,6 @@ const presetVerifiers = {
 export const verifiers = { ...configurableVerifiers, ...presetVerifiers } as const satisfies Record<string, Verifier>;
 
 export type VerificationScheme = keyof typeof verifiers;
-/** The schemes a configuration may name (validated when it is created or updated). */
-export const verificationSchemes = Object.keys(configurableVerifiers) as (keyof typeof configurableVerifiers)[];
-
 /** The headers a scheme reads its credential from: redacted before the event is stored. */
 export function secretHeadersOf(settings: VerificationSettings | null): string[] {
   return settings?.header ? [settings.header.toLowerCase()] : [];

@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file bpm/webhooks/v1/execution.proto.
  */
 export const file_bpm_webhooks_v1_execution: GenFile = /*@__PURE__*/
-  fileDesc("Ch9icG0vd2ViaG9va3MvdjEvZXhlY3V0aW9uLnByb3RvEg9icG0ud2ViaG9va3MudjEikwUKEEV4ZWN1dGlvblJlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgDEhYKDmNvbmZpZ192ZXJzaW9uGAIgASgFEhYKDmV4ZWN1dGlvbl90eXBlGAMgASgFEhQKDGNvbW1hbmRfbmFtZRgEIAEoCRI4Cg1jb21tYW5kX2NoYWluGAUgAygLMiEuYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpblN0ZXASFgoOZXhlY3V0aW9uX2NvZGUYBiABKAkSIgoVcHJvY2Vzc19kZWZpbml0aW9uX2lkGAcgASgDSAGIAQESFwoKdGltZW91dF9tcxgIIAEoBUgCiAEBEjIKB2NvbnRleHQYCSABKAsyIS5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dBIVCg1yZXNwb25zZV9tb2RlGAogASgJEhYKDnByb2Nlc3NfYWN0aW9uGAsgASgJEhQKDG1lc3NhZ2VfbmFtZRgMIAEoCRIXCg9jb3JyZWxhdGlvbl9rZXkYDSABKAkSEwoLcGVybWlzc2lvbnMYDiADKAkSMAoGbmF0aXZlGBQgASgLMh4uYnBtLndlYmhvb2tzLnYxLk5hdGl2ZUNvbW1hbmRIABIuCgVjaGFpbhgVIAEoCzIdLmJwbS53ZWJob29rcy52MS5Db21tYW5kQ2hhaW5IABIpCgZzY3JpcHQYFiABKAsyFy5icG0ud2ViaG9va3MudjEuU2NyaXB0SAASMAoHcHJvY2VzcxgXIAEoCzIdLmJwbS53ZWJob29rcy52MS5TdGFydFByb2Nlc3NIAEIICgZ0YXJnZXRCGAoWX3Byb2Nlc3NfZGVmaW5pdGlvbl9pZEINCgtfdGltZW91dF9tcyL0AwoQRXhlY3V0aW9uQ29udGV4dBIkCgRib2R5GAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEhAKCHJhd19ib2R5GAIgASgMEj8KB2hlYWRlcnMYAyADKAsyLi5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5IZWFkZXJzRW50cnkSOwoFcXVlcnkYBCADKAsyLC5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5RdWVyeUVudHJ5Eg4KBm1ldGhvZBgFIAEoCRIMCgRwYXRoGAYgASgJEgsKA2tleRgHIAEoCRIRCgljbGllbnRfaXAYCCABKAkSEAoIZXZlbnRfaWQYCSABKAMSLwoLcmVjZWl2ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYCyABKAUSJwoGZmllbGRzGAwgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIRCglib2R5X2pzb24YDSABKAkaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIroCCg9FeGVjdXRpb25SZXN1bHQSDwoHc3VjY2VzcxgBIAEoCBIkCgRkYXRhGAIgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg4KBmVycm9ycxgDIAMoCRI0Cg1odHRwX3Jlc3BvbnNlGAQgASgLMh0uYnBtLndlYmhvb2tzLnYxLkh0dHBSZXNwb25zZRImCgRsb2dzGAUgAygLMhguYnBtLndlYmhvb2tzLnYxLkxvZ0xpbmUSKgoFc3RlcHMYBiADKAsyGy5icG0ud2ViaG9va3MudjEuU3RlcFJlc3VsdBITCgtkdXJhdGlvbl9tcxgHIAEoARIRCglkYXRhX2pzb24YCCABKAkSGwoOcmV0cnlfYWZ0ZXJfbXMYCSABKANIAIgBAUIRCg9fcmV0cnlfYWZ0ZXJfbXMixAEKDEh0dHBSZXNwb25zZRIOCgZzdGF0dXMYASABKAUSOwoHaGVhZGVycxgCIAMoCzIqLmJwbS53ZWJob29rcy52MS5IdHRwUmVzcG9uc2UuSGVhZGVyc0VudHJ5EiQKBGJvZHkYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSEQoJYm9keV9qc29uGAQgASgJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlEKB0xvZ0xpbmUSDQoFbGV2ZWwYASABKAkSDwoHbWVzc2FnZRgCIAEoCRImCgJhdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAikAEKClN0ZXBSZXN1bHQSFAoMY29tbWFuZF9uYW1lGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSJAoEZGF0YRgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRINCgVlcnJvchgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoARIRCglkYXRhX2pzb24YBiABKAkyYgoQRXhlY3V0aW9uU2VydmljZRJOCgdFeGVjdXRlEiEuYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvblJlcXVlc3QaIC5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uUmVzdWx0YgZwcm90bzM", [file_bpm_webhooks_v1_webhook_config, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("Ch9icG0vd2ViaG9va3MvdjEvZXhlY3V0aW9uLnByb3RvEg9icG0ud2ViaG9va3MudjEiswUKEEV4ZWN1dGlvblJlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgDEhYKDmNvbmZpZ192ZXJzaW9uGAIgASgFEhoKDmV4ZWN1dGlvbl90eXBlGAMgASgFQgIYARIYCgxjb21tYW5kX25hbWUYBCABKAlCAhgBEjwKDWNvbW1hbmRfY2hhaW4YBSADKAsyIS5icG0ud2ViaG9va3MudjEuQ29tbWFuZENoYWluU3RlcEICGAESGgoOZXhlY3V0aW9uX2NvZGUYBiABKAlCAhgBEiYKFXByb2Nlc3NfZGVmaW5pdGlvbl9pZBgHIAEoA0ICGAFIAYgBARIXCgp0aW1lb3V0X21zGAggASgFSAKIAQESMgoHY29udGV4dBgJIAEoCzIhLmJwbS53ZWJob29rcy52MS5FeGVjdXRpb25Db250ZXh0EhUKDXJlc3BvbnNlX21vZGUYCiABKAkSGgoOcHJvY2Vzc19hY3Rpb24YCyABKAlCAhgBEhgKDG1lc3NhZ2VfbmFtZRgMIAEoCUICGAESGwoPY29ycmVsYXRpb25fa2V5GA0gASgJQgIYARITCgtwZXJtaXNzaW9ucxgOIAMoCRIwCgZuYXRpdmUYFCABKAsyHi5icG0ud2ViaG9va3MudjEuTmF0aXZlQ29tbWFuZEgAEi4KBWNoYWluGBUgASgLMh0uYnBtLndlYmhvb2tzLnYxLkNvbW1hbmRDaGFpbkgAEikKBnNjcmlwdBgWIAEoCzIXLmJwbS53ZWJob29rcy52MS5TY3JpcHRIABIwCgdwcm9jZXNzGBcgASgLMh0uYnBtLndlYmhvb2tzLnYxLlN0YXJ0UHJvY2Vzc0gAQggKBnRhcmdldEIYChZfcHJvY2Vzc19kZWZpbml0aW9uX2lkQg0KC190aW1lb3V0X21zIvgDChBFeGVjdXRpb25Db250ZXh0EigKBGJvZHkYASABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVCAhgBEhAKCHJhd19ib2R5GAIgASgMEj8KB2hlYWRlcnMYAyADKAsyLi5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5IZWFkZXJzRW50cnkSOwoFcXVlcnkYBCADKAsyLC5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uQ29udGV4dC5RdWVyeUVudHJ5Eg4KBm1ldGhvZBgFIAEoCRIMCgRwYXRoGAYgASgJEgsKA2tleRgHIAEoCRIRCgljbGllbnRfaXAYCCABKAkSEAoIZXZlbnRfaWQYCSABKAMSLwoLcmVjZWl2ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYCyABKAUSJwoGZmllbGRzGAwgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIRCglib2R5X2pzb24YDSABKAkaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIr4CCg9FeGVjdXRpb25SZXN1bHQSDwoHc3VjY2VzcxgBIAEoCBIoCgRkYXRhGAIgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgIYARIOCgZlcnJvcnMYAyADKAkSNAoNaHR0cF9yZXNwb25zZRgEIAEoCzIdLmJwbS53ZWJob29rcy52MS5IdHRwUmVzcG9uc2USJgoEbG9ncxgFIAMoCzIYLmJwbS53ZWJob29rcy52MS5Mb2dMaW5lEioKBXN0ZXBzGAYgAygLMhsuYnBtLndlYmhvb2tzLnYxLlN0ZXBSZXN1bHQSEwoLZHVyYXRpb25fbXMYByABKAESEQoJZGF0YV9qc29uGAggASgJEhsKDnJldHJ5X2FmdGVyX21zGAkgASgDSACIAQFCEQoPX3JldHJ5X2FmdGVyX21zIsgBCgxIdHRwUmVzcG9uc2USDgoGc3RhdHVzGAEgASgFEjsKB2hlYWRlcnMYAiADKAsyKi5icG0ud2ViaG9va3MudjEuSHR0cFJlc3BvbnNlLkhlYWRlcnNFbnRyeRIoCgRib2R5GAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgIYARIRCglib2R5X2pzb24YBCABKAkaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiUQoHTG9nTGluZRINCgVsZXZlbBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEiYKAmF0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKUAQoKU3RlcFJlc3VsdBIUCgxjb21tYW5kX25hbWUYASABKAkSDwoHc3VjY2VzcxgCIAEoCBIoCgRkYXRhGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgIYARINCgVlcnJvchgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoARIRCglkYXRhX2pzb24YBiABKAkyYgoQRXhlY3V0aW9uU2VydmljZRJOCgdFeGVjdXRlEiEuYnBtLndlYmhvb2tzLnYxLkV4ZWN1dGlvblJlcXVlc3QaIC5icG0ud2ViaG9va3MudjEuRXhlY3V0aW9uUmVzdWx0YgZwcm90bzM", [file_bpm_webhooks_v1_webhook_config, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * What to run and the webhook it runs for. Self-contained: a worker needs no store to execute it.
@@ -33,29 +33,34 @@ export type ExecutionRequest = Message<"bpm.webhooks.v1.ExecutionRequest"> & {
   configVersion: number;
 
   /**
-   * 0 ExecuteNativeCommand, 1 ExecuteCommandChain, 2 ExecuteCode, 3 StartProcess.
+   * Deprecated, unused: `target` says what to run.
    *
-   * @generated from field: int32 execution_type = 3;
+   * @generated from field: int32 execution_type = 3 [deprecated = true];
+   * @deprecated
    */
   executionType: number;
 
   /**
-   * @generated from field: string command_name = 4;
+   * @generated from field: string command_name = 4 [deprecated = true];
+   * @deprecated
    */
   commandName: string;
 
   /**
-   * @generated from field: repeated bpm.webhooks.v1.CommandChainStep command_chain = 5;
+   * @generated from field: repeated bpm.webhooks.v1.CommandChainStep command_chain = 5 [deprecated = true];
+   * @deprecated
    */
   commandChain: CommandChainStep[];
 
   /**
-   * @generated from field: string execution_code = 6;
+   * @generated from field: string execution_code = 6 [deprecated = true];
+   * @deprecated
    */
   executionCode: string;
 
   /**
-   * @generated from field: optional int64 process_definition_id = 7;
+   * @generated from field: optional int64 process_definition_id = 7 [deprecated = true];
+   * @deprecated
    */
   processDefinitionId?: bigint | undefined;
 
@@ -80,20 +85,22 @@ export type ExecutionRequest = Message<"bpm.webhooks.v1.ExecutionRequest"> & {
   responseMode: string;
 
   /**
-   * StartProcess: "start" (or empty) or "correlate", with the message name and the JSON pointer to
-   * the body's correlation key.
+   * Deprecated, unused: `target` says what to run.
    *
-   * @generated from field: string process_action = 11;
+   * @generated from field: string process_action = 11 [deprecated = true];
+   * @deprecated
    */
   processAction: string;
 
   /**
-   * @generated from field: string message_name = 12;
+   * @generated from field: string message_name = 12 [deprecated = true];
+   * @deprecated
    */
   messageName: string;
 
   /**
-   * @generated from field: string correlation_key = 13;
+   * @generated from field: string correlation_key = 13 [deprecated = true];
+   * @deprecated
    */
   correlationKey: string;
 
@@ -105,8 +112,7 @@ export type ExecutionRequest = Message<"bpm.webhooks.v1.ExecutionRequest"> & {
   permissions: string[];
 
   /**
-   * What to run, as one of its kinds; when set, a receiver reads it rather than the flat fields
-   * above, which a sender still fills for an executor process that predates it.
+   * What to run, as one of its kinds; a request without it is refused.
    *
    * @generated from oneof bpm.webhooks.v1.ExecutionRequest.target
    */
@@ -145,15 +151,16 @@ export const ExecutionRequestSchema: GenMessage<ExecutionRequest> = /*@__PURE__*
   messageDesc(file_bpm_webhooks_v1_execution, 0);
 
 /**
- * Every executor receives the same context (DESIGN.md section 5).
+ * Every executor receives the same context.
  *
  * @generated from message bpm.webhooks.v1.ExecutionContext
  */
 export type ExecutionContext = Message<"bpm.webhooks.v1.ExecutionContext"> & {
   /**
-   * The parsed body: JSON as is, form fields as an object, text and XML as a string.
+   * Deprecated, unused: see body_json.
    *
-   * @generated from field: google.protobuf.Value body = 1;
+   * @generated from field: google.protobuf.Value body = 1 [deprecated = true];
+   * @deprecated
    */
   body?: Value | undefined;
 
@@ -218,7 +225,7 @@ export type ExecutionContext = Message<"bpm.webhooks.v1.ExecutionContext"> & {
   fields?: JsonObject | undefined;
 
   /**
-   * The parsed body as JSON text; when set, `body` is not.
+   * The parsed body as JSON text: JSON as is, form fields as an object, text and XML as a string.
    *
    * @generated from field: string body_json = 13;
    */
@@ -242,9 +249,10 @@ export type ExecutionResult = Message<"bpm.webhooks.v1.ExecutionResult"> & {
   success: boolean;
 
   /**
-   * The result on success.
+   * Deprecated, unused: see data_json.
    *
-   * @generated from field: google.protobuf.Value data = 2;
+   * @generated from field: google.protobuf.Value data = 2 [deprecated = true];
+   * @deprecated
    */
   data?: Value | undefined;
 
@@ -282,7 +290,7 @@ export type ExecutionResult = Message<"bpm.webhooks.v1.ExecutionResult"> & {
   durationMs: number;
 
   /**
-   * The result on success as JSON text; when set, `data` is not.
+   * The result on success as JSON text.
    *
    * @generated from field: string data_json = 8;
    */
@@ -319,12 +327,15 @@ export type HttpResponse = Message<"bpm.webhooks.v1.HttpResponse"> & {
   headers: { [key: string]: string };
 
   /**
-   * @generated from field: google.protobuf.Value body = 3;
+   * Deprecated, unused: see body_json.
+   *
+   * @generated from field: google.protobuf.Value body = 3 [deprecated = true];
+   * @deprecated
    */
   body?: Value | undefined;
 
   /**
-   * The body as JSON text; when set, `body` is not.
+   * The body as JSON text.
    *
    * @generated from field: string body_json = 4;
    */
@@ -382,7 +393,10 @@ export type StepResult = Message<"bpm.webhooks.v1.StepResult"> & {
   success: boolean;
 
   /**
-   * @generated from field: google.protobuf.Value data = 3;
+   * Deprecated, unused: see data_json.
+   *
+   * @generated from field: google.protobuf.Value data = 3 [deprecated = true];
+   * @deprecated
    */
   data?: Value | undefined;
 
@@ -397,7 +411,7 @@ export type StepResult = Message<"bpm.webhooks.v1.StepResult"> & {
   durationMs: number;
 
   /**
-   * The step's data as JSON text; when set, `data` is not.
+   * The step's data as JSON text.
    *
    * @generated from field: string data_json = 6;
    */
@@ -416,8 +430,10 @@ export const StepResultSchema: GenMessage<StepResult> = /*@__PURE__*/
  * the executors directly with plain JSON (no message at all); this service is the wire form used only
  * when the executors run as a process of their own (EXECUTOR_URL, `bpm-webhooks executors`).
  *
- * JSON travels as JSON text: a sender sets the `*_json` fields and leaves the google.protobuf.Value
- * ones unset, which a receiver reads only when the `*_json` field is empty (an older peer).
+ * JSON travels as JSON text in the `*_json` fields and the target as the `target` oneof. The
+ * deprecated fields are neither sent nor read: no peer ever used them (the executor process came
+ * with the `*_json` fields, and both ends run the same release); they stay only because removing a
+ * field breaks buf's FILE compatibility rules.
  *
  * @generated from service bpm.webhooks.v1.ExecutionService
  */

@@ -103,8 +103,8 @@ export type WebhookEvent = Message<"bpm.webhooks.v1.WebhookEvent"> & {
   responseMode: string;
 
   /**
-   * queued, processing, succeeded, failed, dead, rejected, or stored (a provider's notification
-   * kept while no enabled configuration has its reserved key).
+   * An EventStatus value (enums.proto) in lower case: "queued", "processing", "succeeded", "failed",
+   * "dead", "rejected" or "stored".
    *
    * @generated from field: string status = 15;
    */
