@@ -69,7 +69,13 @@ describe.each(engines)('batched claims on %s', (engine) => {
     const bothHaveRuns = new Promise<void>((resolve) => (bothClaimed = resolve));
     const workerOn = (db: Knex, workerId: string): Worker => {
       const settle = createSettleBatches(db);
-      const deps = { db, clock: () => new Date(), workerId, leaseMs: 60_000, configs: { find: async () => undefined } };
+      const deps = {
+        db,
+        clock: () => new Date(),
+        workerId,
+        leaseMs: 60_000,
+        configs: { find: async () => undefined, limitsInUse: async () => false },
+      };
       return createWorker({
         ...deps,
         log: silentLog,
