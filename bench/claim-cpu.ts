@@ -6,9 +6,8 @@
  *   npx tsx bench/claim-cpu.ts [--backlog 50000] [--ordered] [--batch 32] [--rounds 1500] [--baseline <checkout>]
  *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); PostgreSQL on this machine.
  *
- * Variants: `limits read` (a configuration has limits), `limits skipped` (none has: the claim reads
- * only the back-offs), both with PostgreSQL's own choice of plan (plan_cache_mode auto, as before
- * open-database.ts forced the generic plan), `limits skipped, generic plan` (as the service connects
+ * Variants: the claim with PostgreSQL's own choice of plan (plan_cache_mode auto, as before
+ * open-database.ts kept the generic plan), the same with the generic plan (as the service connects
  * now) and, with --baseline, the claim of another checkout (plan_cache_mode auto). Variants that run
  * the same plan have differed by up to 18% in one run on a loaded machine: compare several runs.
  */
@@ -39,18 +38,11 @@ type Claim = typeof claimOpenedAttempts;
 interface Variant {
   readonly name: string;
   readonly claim: Claim;
-  readonly limitsInUse?: boolean;
   readonly setup?: string;
 }
 const variants: Variant[] = [
-  { name: 'limits read', claim: claimOpenedAttempts, limitsInUse: true, setup: 'SET plan_cache_mode = auto' },
-  { name: 'limits skipped', claim: claimOpenedAttempts, limitsInUse: false, setup: 'SET plan_cache_mode = auto' },
-  {
-    name: 'limits skipped, generic plan',
-    claim: claimOpenedAttempts,
-    limitsInUse: false,
-    setup: 'SET plan_cache_mode = force_generic_plan',
-  },
+  { name: "PostgreSQL's choice of plan", claim: claimOpenedAttempts, setup: 'SET plan_cache_mode = auto' },
+  { name: 'generic plan', claim: claimOpenedAttempts, setup: 'SET plan_cache_mode = force_generic_plan' },
 ];
 if (args.baseline) {
   const baseline = (await import(`${args.baseline}/src/store/claim-opened-attempts.ts`)) as { claimOpenedAttempts: Claim };
@@ -103,7 +95,6 @@ try {
       now: at,
       leaseMs: 60_000,
       limit: batch,
-      ...(run.variant.limitsInUse !== undefined && { limitsInUse: run.variant.limitsInUse }),
     });
     run.cpuMs += cpuMsOf(run.pid) - before;
     run.claims += 1;

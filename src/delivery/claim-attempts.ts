@@ -18,11 +18,8 @@ export interface ClaimAttemptsDeps {
   readonly clock: () => Date;
   readonly workerId: string;
   readonly leaseMs: number;
-  /**
-   * Where configurations are found first: the statement names the version each attempt runs with.
-   * While none has limits, the claim does not read them (a back-off it always reads).
-   */
-  readonly configs: Pick<ConfigCache, 'find' | 'limitsInUse'>;
+  /** Where configurations are found first: the statement names the version each attempt runs with. */
+  readonly configs: Pick<ConfigCache, 'find'>;
 }
 
 /**
@@ -37,7 +34,6 @@ export async function claimAttempts(deps: ClaimAttemptsDeps, limit: number, sent
     now: deps.clock(),
     leaseMs: deps.leaseMs,
     limit,
-    limitsInUse: await deps.configs.limitsInUse(),
     ...(sent && { sent }),
   });
   if (claimed.length === 0) return [];

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { ConfigCacheSettings } from '../config/config.js';
-import { isLimited, type WebhookConfig } from '../domain/webhook-config.js';
+import type { WebhookConfig } from '../domain/webhook-config.js';
 import { createRouteTable, type RouteTable } from '../router/route-table.js';
 import { listenToChannel } from '../store/listen-to-channel.js';
 import { configChangesChannel } from '../store/migrations/20261128020000-create-webhook-events.js';
@@ -16,12 +16,6 @@ export interface ConfigCache {
    * version of it, enabled or not; undefined otherwise (the caller then asks the store).
    */
   find(id: number, version: number): Promise<WebhookConfig | undefined>;
-  /**
-   * Whether any configuration, enabled or not, has maxConcurrency or maxPerSecond, as fresh as
-   * routes(): false lets the claim skip the limits (claim-opened-attempts.ts), so a limit another
-   * process sets takes effect here within `maxStalenessMs` at worst.
-   */
-  limitsInUse(): Promise<boolean>;
   /** Marks the table stale. */
   invalidate(): void;
   close(): Promise<void>;
@@ -50,13 +44,7 @@ export function createConfigCache(
   now: () => number = () => performance.now(),
 ): ConfigCache {
   let generation = 0;
-  type Table = {
-    routes: RouteTable;
-    byId: ReadonlyMap<number, WebhookConfig>;
-    limitsInUse: boolean;
-    generation: number;
-    loadedAt: number;
-  };
+  type Table = { routes: RouteTable; byId: ReadonlyMap<number, WebhookConfig>; generation: number; loadedAt: number };
   let table: Table | undefined;
   let loading: Promise<Table> | undefined;
   const listener = listenToChannel(
@@ -79,7 +67,6 @@ export function createConfigCache(
           const loaded: Table = {
             routes: createRouteTable(configs),
             byId: new Map(configs.map((config) => [config.id, config])),
-            limitsInUse: configs.some(isLimited),
             generation: startedGeneration,
             loadedAt: startedAt,
           };
@@ -109,7 +96,6 @@ export function createConfigCache(
       const config = (await current()).byId.get(id);
       return config?.version === version ? config : undefined;
     },
-    limitsInUse: async () => (await current()).limitsInUse,
     invalidate() {
       generation += 1;
     },

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@bufbuild/protobuf';
-import { isLimited, type WebhookConfig } from '../domain/webhook-config.js';
+import type { WebhookConfig } from '../domain/webhook-config.js';
 import { extractIdempotencyKey } from '../router/idempotency-key.js';
 import { parseIpAllowList, type IpAllowList } from '../router/ip-allow-list.js';
 import { extractOrderingKey } from '../router/ordering-key.js';
@@ -75,6 +75,11 @@ function configIntake(config: WebhookConfig, by: 'path' | 'key'): Intake {
       };
     },
   };
+}
+
+/** Whether the configuration's events start only as its limits allow. */
+function isLimited(config: WebhookConfig): boolean {
+  return config.maxConcurrency !== null || config.maxPerSecond !== null;
 }
 
 /** The searchable fields of a source's event: its type, when the source has one. */

@@ -59,8 +59,3 @@ export interface WebhookConfig extends WebhookConfigFields {
   /** When its delivery was paused: its events are accepted and stored but none runs. Null while it runs. */
   readonly deliveryPausedAt: Date | null;
 }
-
-/** Whether the configuration's events start only as its limits allow (maxConcurrency or maxPerSecond). */
-export function isLimited(config: Pick<WebhookConfigFields, 'maxConcurrency' | 'maxPerSecond'>): boolean {
-  return config.maxConcurrency !== null || config.maxPerSecond !== null;
-}

@@ -35,24 +35,8 @@ type ClaimedRow = WebhookEventRow & {
  */
 export async function claimOpenedAttempts(
   db: Db,
-  claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock; limitsInUse?: boolean },
+  claim: { owner: string; now: Date; leaseMs: number; limit: number; sent?: LeaseClock },
 ): Promise<ClaimedAttempt[]> {
-  // No configuration with maxConcurrency or maxPerSecond (as the caller's configuration cache last
-  // saw them): the limits are not read, and nothing can start a configuration's first wait but a
-  // back-off, whose delivery_limits row exists already. A back-off is always read (another process
-  // notes it without changing a configuration); an event another process admitted keeps its count.
-  const limits = claim.limitsInUse ?? true;
-  const limitColumns = limits ? ', w.max_concurrency, w.max_per_second' : '';
-  const limitsSet = limits
-    ? 'coalesce(by_id.max_concurrency, by_key.max_concurrency, by_id.max_per_second, by_key.max_per_second) IS NOT NULL OR '
-    : '';
-  // A configuration's first wait makes its row, where its admission counts and locks.
-  const limitRows = limits
-    ? `
-     limit_rows AS (
-       INSERT INTO delivery_limits (config_id) SELECT DISTINCT config_id FROM limit_waits ON CONFLICT DO NOTHING),`
-    : '';
-  const keptLimitedConfig = limits ? 'CASE WHEN c.limited THEN q.limited_config END' : 'q.limited_config';
   const due = `((q.lease_owner IS NULL AND q.due_at <= :now) OR (q.lease_owner IS NOT NULL AND q.due_at <= now()))`;
   // An event with an ordering key runs only when no event of its key comes before it (queued,
   // running, retrying, held or parked): one probe of webhook_event_queue_ordering per row.
@@ -79,11 +63,12 @@ export async function claimOpenedAttempts(
        SELECT e.id AS event_id, coalesce(by_id.id, by_key.id) AS config_id,
          coalesce(by_id.version, by_key.version) AS config_version,
          coalesce(by_id.delivery_paused_at, by_key.delivery_paused_at) IS NOT NULL AS paused,
-         coalesce(${limitsSet}coalesce(by_id.id, by_key.id) IN (SELECT config_id FROM delivery_limits WHERE backoff_until > now()), false) AS limited
+         coalesce(coalesce(by_id.max_concurrency, by_key.max_concurrency, by_id.max_per_second, by_key.max_per_second) IS NOT NULL
+           OR coalesce(by_id.id, by_key.id) IN (SELECT config_id FROM delivery_limits WHERE backoff_until > now()), false) AS limited
        FROM events e
        LEFT JOIN webhook_configs by_id ON by_id.id = e.config_id
        LEFT JOIN LATERAL (
-         SELECT w.id, w.version, w.delivery_paused_at${limitColumns} FROM webhook_configs w
+         SELECT w.id, w.version, w.delivery_paused_at, w.max_concurrency, w.max_per_second FROM webhook_configs w
          WHERE e.config_id IS NULL AND e.source <> 'router' AND w.is_enabled AND lower(w.key) = lower(e.config_key)
          ORDER BY w.id LIMIT 1) by_key ON true),
      -- An event of a paused configuration is held instead (delivery-pause.ts): out of the due order,
@@ -103,12 +88,14 @@ export async function claimOpenedAttempts(
        FROM configured c
        WHERE q.event_id = c.event_id AND NOT c.paused AND c.limited
          AND (q.limited_config IS NULL OR q.lease_owner IS NOT NULL) AND ${due}
-       RETURNING c.config_id),${limitRows}
+       RETURNING c.config_id),
+     limit_rows AS (
+       INSERT INTO delivery_limits (config_id) SELECT DISTINCT config_id FROM limit_waits ON CONFLICT DO NOTHING),
      -- An admitted event keeps its configuration in limited_config while it runs: the admission
      -- counts it as running.
      claimed AS (
        UPDATE webhook_event_queue q SET lease_owner = :owner, due_at = :leaseEnd, attempts = q.attempts + 1,
-         limited_config = ${keptLimitedConfig}
+         limited_config = CASE WHEN c.limited THEN q.limited_config END
        FROM configured c
        WHERE q.event_id = c.event_id AND NOT c.paused
          AND (NOT c.limited OR (q.limited_config IS NOT NULL AND q.lease_owner IS NULL)) AND ${due}
@@ -143,7 +130,7 @@ export async function claimOpenedAttempts(
         interruptedErrors: toJsonbParam(interruptedErrors),
       },
     )
-    .options({ name: limits ? 'claim_opened_attempts' : 'claim_opened_attempts_unlimited' });
+    .options({ name: 'claim_opened_attempts' });
   const { rows } = await noteSent(query, claim.sent);
   return rows.map((row) => ({
     event: toWebhookEvent(row),

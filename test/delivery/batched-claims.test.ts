@@ -69,13 +69,7 @@ describe.each(engines)('batched claims on %s', (engine) => {
     const bothHaveRuns = new Promise<void>((resolve) => (bothClaimed = resolve));
     const workerOn = (db: Knex, workerId: string): Worker => {
       const settle = createSettleBatches(db);
-      const deps = {
-        db,
-        clock: () => new Date(),
-        workerId,
-        leaseMs: 60_000,
-        configs: { find: async () => undefined, limitsInUse: async () => false },
-      };
+      const deps = { db, clock: () => new Date(), workerId, leaseMs: 60_000, configs: { find: async () => undefined } };
       return createWorker({
         ...deps,
         log: silentLog,

@@ -29,7 +29,7 @@ describe.each(engines)('claiming attempts on %s', (engine) => {
       clock: () => now,
       workerId: 'host:1',
       leaseMs: 60_000,
-      configs: { find, limitsInUse: async () => false },
+      configs: { find },
     });
     const asked: [number, number][] = [];
     const [fromCache] = await claimAttempts(

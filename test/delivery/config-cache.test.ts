@@ -4,7 +4,6 @@ import { insertWebhookConfig, setWebhookConfigEnabled, updateWebhookConfig } fro
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { silentLog } from '../helpers/silent-log.js';
 import { echoConfigFields } from '../helpers/store-fixtures.js';
-import { eventually } from '../helpers/webhook-calls.js';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const fields = echoConfigFields('invoices');
@@ -28,30 +27,6 @@ describe.each(engines)('config cache on %s', (engine) => {
       cache.invalidate();
       expect(await cache.find(config.id, 1)).toBeUndefined();
       expect(await cache.find(config.id, 3)).toMatchObject({ isEnabled: false, description: 'off' });
-    } finally {
-      await cache.close();
-    }
-  });
-
-  it('tells whether any configuration has limits, and sees a limit set without a notification within maxStalenessMs', async () => {
-    let clock = 0;
-    const cache = createConfigCache(database.db, silentLog, { maxStalenessMs: 1_000, listenHeartbeatMs: 600_000 }, () => clock);
-    try {
-      expect(await cache.limitsInUse()).toBe(false);
-      // Seen by its notification alone (the clock stands still): the cache listens from now on.
-      const config = await insertWebhookConfig(database.db, echoConfigFields('limits-later'), now);
-      await eventually(() => cache.find(config.id, 1));
-      expect(await cache.limitsInUse()).toBe(false);
-
-      // Another process sets a limit and its notification is lost (triggers off for its statement).
-      const { key: _key, ...unchanged } = echoConfigFields('limits-later');
-      await database.db.transaction(async (tx) => {
-        await tx.raw('SET LOCAL session_replication_role = replica');
-        await updateWebhookConfig(tx, config.id, { ...unchanged, maxConcurrency: 2 }, now);
-      });
-      expect(await cache.limitsInUse()).toBe(false);
-      clock += 1_000;
-      expect(await cache.limitsInUse()).toBe(true);
     } finally {
       await cache.close();
     }

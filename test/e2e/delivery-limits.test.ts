@@ -5,7 +5,6 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/datab
 import { sampleValue } from '../helpers/prometheus-text.js';
 import { defaultExecutors, startTestService, type RunningService } from '../helpers/test-service.js';
 import { callWebhook, command, createConfig, eventually } from '../helpers/webhook-calls.js';
-import { findWebhookConfigById, updateWebhookConfig } from '../../src/store/webhook-configs.js';
 
 interface StoredAttempt {
   attempt: number;
@@ -33,8 +32,6 @@ describe.each(engines)('delivery limits and Retry-After on %s', (engine) => {
   });
   beforeEach(async () => {
     await database.truncate();
-    // Emptied without a notification: the cache must not think the last test's limits still exist.
-    service.configs.invalidate();
     target.arrivals.length = 0;
     Object.assign(target.state, { maxInFlight: 0, busyAnswers: 0, answeredBusy: [] });
   });
@@ -85,8 +82,6 @@ describe.each(engines)('delivery limits and Retry-After on %s', (engine) => {
 
   it('defers a run the target answers 429 with Retry-After: the configuration waits, and the attempt is not counted', async () => {
     await forwarding('core-busy', {});
-    // No configuration has limits: the claim skips them, yet reads the back-off.
-    expect(await service.configs.limitsInUse()).toBe(false);
     target.state.busyAnswers = 1;
     target.state.retryAfterSeconds = 2;
     const first = await post('core-busy', 1);
@@ -108,23 +103,6 @@ describe.each(engines)('delivery limits and Retry-After on %s', (engine) => {
     // Neither event reached the target before the back-off ended.
     const busyAt = target.state.answeredBusy[0]!;
     expect(Math.min(...target.arrivals) - busyAt).toBeGreaterThanOrEqual(1_900);
-  });
-
-  it('holds a limit another process sets in the store once no configuration had limits, within the cache staleness bound', async () => {
-    const { id } = await forwarding('core-later', {});
-    expect(await service.configs.limitsInUse()).toBe(false);
-    await allSucceeded([await post('core-later', 0)], 5_000);
-
-    // Written as another process writes it: the store alone, this service told only by the
-    // notification (or, were it lost, by the cache's staleness bound).
-    const stored = (await findWebhookConfigById(database.db, id))!;
-    await updateWebhookConfig(database.db, id, { ...stored, maxConcurrency: 1 }, new Date());
-    await eventually(async () => ((await service.configs.limitsInUse()) ? true : undefined), 7_000);
-    target.state.maxInFlight = 0;
-    const ids: number[] = [];
-    for (let n = 1; n <= 6; n++) ids.push(await post('core-later', n));
-    await allSucceeded(ids, 20_000);
-    expect(target.state.maxInFlight).toBe(1);
   });
 
   it('shows until when a Retry-After backs a configuration off, over the gateway and gRPC, and nothing once it ends', async () => {

@@ -113,44 +113,6 @@ describe.each(engines)('delivery limits on %s', (engine) => {
     expect(await claimedIds(10)).toEqual([waiting]);
   });
 
-  describe('the claim of a process that knows no configuration with limits (limitsInUse false)', () => {
-    const unlimitedClaim = async (limit: number, owner = 'w1') =>
-      (await claimOpenedAttempts(database.db, { owner, now: at(60), leaseMs: 30_000, limit, limitsInUse: false })).map(
-        (run) => run.event.id,
-      );
-
-    it('still holds a configuration another process backed off (Retry-After) until its time', async () => {
-      const core = await config('core');
-      const other = await config('other');
-      await backOffConfiguration(database.db, core.id, 60_000);
-      const held = [await queue(core, at(1)), await queue(core, at(2))];
-      const free = await queue(other, at(3));
-
-      expect(await unlimitedClaim(10)).toEqual([free]);
-      expect(await findLimitWaits(database.db)).toEqual([core.id]);
-      for (const id of held) expect(await queueRow(id)).toMatchObject({ attempts: 0, lease_owner: null });
-      expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 0, stillWaiting: true });
-      expect(await unlimitedClaim(10)).toEqual([]);
-
-      await database.db('delivery_limits').update({ backoff_until: database.db.raw(`now() - interval '1 second'`) });
-      expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 0, stillWaiting: false });
-      expect(await unlimitedClaim(10)).toEqual(held);
-    });
-
-    it('leaves an event another process admitted counted as running, so a limit set a moment ago holds', async () => {
-      // A process that has seen the limit moves the events to their wait and admits one; one whose
-      // cache has not seen it yet claims that one: it must still count against maxConcurrency.
-      const core = await config('core', { maxConcurrency: 1 });
-      const ids = [await queue(core, at(1)), await queue(core, at(2))];
-      expect(await claimedIds(10, 'seen')).toEqual([]);
-      expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 1 });
-      expect(await unlimitedClaim(10, 'stale')).toEqual([ids[0]]);
-      expect(Number((await queueRow(ids[0]!)).limited_config)).toBe(core.id);
-      expect(await admitLimitedEvents(database.db, core.id, 10)).toMatchObject({ admitted: 0, stillWaiting: true });
-      expect(await unlimitedClaim(10, 'stale')).toEqual([]);
-    });
-  });
-
   it('admits nothing while paused, and resume drains within the limits', async () => {
     const core = await config('core', { maxConcurrency: 1 });
     const ids = [await queue(core, at(1)), await queue(core, at(2))];
