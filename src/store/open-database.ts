@@ -50,11 +50,6 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
           idle_in_transaction_session_timeout: idleTimeout,
           keepAlive: settings.keepAliveMs > 0,
           keepAliveInitialDelayMillis: settings.keepAliveMs,
-          // Only the named statements (claim, settle, group-commit insert) are cached plans. With a
-          // backlog of some 20,000 events and more, PostgreSQL's choice planned the claim again for
-          // every batch (its custom plans looked cheaper), which cost more than running it: the
-          // generic plan took 16-44% less of its CPU (BENCHMARKS.md, The claim without limits).
-          options: '-c plan_cache_mode=force_generic_plan',
         },
         pool: { min: 0, max: config.poolMax },
         ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),
