@@ -6,10 +6,10 @@
  *   npx tsx bench/claim-cpu.ts [--backlog 50000] [--ordered] [--batch 32] [--rounds 1500] [--baseline <checkout>]
  *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); PostgreSQL on this machine.
  *
- * Variants: the claim with PostgreSQL's own choice of plan (plan_cache_mode auto, as before
- * open-database.ts kept the generic plan), the same with the generic plan (as the service connects
- * now) and, with --baseline, the claim of another checkout (plan_cache_mode auto). Variants that run
- * the same plan have differed by up to 18% in one run on a loaded machine: compare several runs.
+ * Variants: the claim with PostgreSQL's own choice of plan (plan_cache_mode auto, as the service
+ * connects), the same with the generic plan (force_generic_plan, see BENCHMARKS.md) and, with
+ * --baseline, the claim of another checkout (plan_cache_mode auto). Variants that run the same plan
+ * have differed by up to 18% in one run on a loaded machine: compare several runs.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
