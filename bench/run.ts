@@ -23,6 +23,12 @@
  *                    [--scenarios async-echo,sync-echo,...] [--drain-events 10000] [--soak 300]
  *                    [--history 1000000] [--history-days 90] [--backlog 100000]
  *                    [--ordered-events 100000] [--ordered-keys 1000] [--limited-events 1000]
+ *                    [--checkouts before=/tmp/old,...] [--rounds 3]
+ *   --checkouts: the drains (`drain`, `ordered-drain`) also run the service of each named checkout of
+ *   the repository (its bench/targets/service.ts and its src/), interleaved with this one's for
+ *   `--rounds` rounds in a rotating order, and the run ends with each one's ratio to the first named
+ *   (events/s and service CPU per event, round by round): on a shared machine only ratios of runs
+ *   made side by side compare.
  *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
 import http from 'node:http';
@@ -33,6 +39,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { runHttpLoad, type LoadResult } from './lib/http-load.js';
 import { sampleCpu } from './lib/cpu-meter.js';
+import { compareCheckouts } from './lib/compare-checkouts.js';
 import { markdownTable, machineLine, saveResults, type Row } from './lib/report.js';
 import { runGrpcLoad } from './lib/rpc-load.js';
 import { limitedForwardConfig, orderedNotification, paymentNotification, scenarioConfigs } from './lib/scenario-configs.js';
@@ -53,6 +60,8 @@ const { values: args } = parseArgs({
     'ordered-events': { type: 'string', default: '100000' },
     'ordered-keys': { type: 'string', default: '1000' },
     'limited-events': { type: 'string', default: '1000' },
+    checkouts: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const list = (text: string) =>
@@ -78,6 +87,25 @@ const engineEnv = (engine: Engine): Record<string, string> => ({
   BENCH_TOKEN_SECRET: tokenSecret,
   ...(engine === 'postgres' && { BENCH_DATABASE_URL: databaseUrl }),
 });
+
+/** A service build to drain with: this checkout (no path) or another one named by --checkouts. */
+interface Variant {
+  readonly label: string;
+  readonly checkout?: string;
+}
+const otherCheckouts: Variant[] = list(args.checkouts).map((item) => {
+  const [label, checkout] = item.split('=');
+  if (!label || !checkout) throw new Error(`--checkouts wants label=path, not ${item}`);
+  return { label, checkout };
+});
+const thisCheckout: Variant = { label: otherCheckouts.length > 0 ? 'this' : '' };
+const rounds = Number(args.rounds);
+/** The variants of round `round` (0-based): every checkout, the first one rotated each round. */
+const variantsOfRound = (round: number): Variant[] => {
+  const all = [...otherCheckouts, thisCheckout];
+  return all.map((_, i) => all[(i + round) % all.length]!);
+};
+const labelled = (scenario: string, variant: Variant) => (variant.label ? `${scenario} @${variant.label}` : scenario);
 
 const rows: Row[] = [];
 const baselines = new Map<string, LoadResult>();
@@ -129,8 +157,13 @@ function record(
   console.log(markdownTable([row]).split('\n')[2]);
 }
 
-async function withTarget<T>(name: string, env: Record<string, string>, use: (target: TargetProcess) => Promise<T>): Promise<T> {
-  const target = await startTarget(name, env);
+async function withTarget<T>(
+  name: string,
+  env: Record<string, string>,
+  use: (target: TargetProcess) => Promise<T>,
+  checkout?: string,
+): Promise<T> {
+  const target = await startTarget(name, env, checkout);
   try {
     return await use(target);
   } finally {
@@ -253,8 +286,11 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
     return;
   }
   if (scenario === 'drain') {
-    await runDrain(engine, 'idle');
-    await runDrain(engine, 'ingest');
+    for (let round = 0; round < rounds; round++)
+      for (const variant of variantsOfRound(round)) {
+        await runDrain(engine, 'idle', variant);
+        await runDrain(engine, 'ingest', variant);
+      }
     return;
   }
   if (scenario === 'drain-history' || scenario === 'held-snapshot') {
@@ -267,7 +303,8 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
     return;
   }
   if (scenario === 'ordered-drain') {
-    await runOrderedDrain(engine);
+    for (let round = 0; round < rounds; round++)
+      for (const variant of variantsOfRound(round)) await runOrderedDrain(engine, variant);
     return;
   }
   if (scenario === 'limited') {
@@ -278,34 +315,39 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
 }
 
 /** Queues `drainEvents` events with the workers stopped, then times the workers to all final. */
-async function runDrain(engine: Engine, during: 'idle' | 'ingest'): Promise<void> {
-  await withTarget('service', { ...engineEnv(engine), BENCH_START_WORKER: 'false' }, async (target) => {
-    await fill(`${target.url}/api/webhook/${scenarioConfigs['drain-echo'].path}`, drainEvents);
-    const asyncMax = rows.find((r) => r.engine === engine && r.scenario === 'async-echo' && r.connections === 64)?.rps;
-    const pace = during === 'ingest' ? Math.max(1, Math.round((asyncMax ?? 1_000) / 2)) : undefined;
-    const background = pace
-      ? autocannon(
-          {
-            url: `${target.url}/api/webhook/${scenarioConfigs['async-echo'].path}`,
-            method: 'POST',
-            body: payload,
-            headers: { 'content-type': 'application/json' },
-            connections: 64,
-            overallRate: pace,
-            duration: 600,
-          },
-          () => {},
-        )
-      : undefined;
-    const drainOnce = () => drainQueued(target, 'drain-echo', pace !== undefined);
-    // The CPU per event is only the drain's own when nothing else runs.
-    const { events, ...result } = pace ? await drainOnce() : await withCpu(target, drainOnce);
-    background?.stop();
-    const note = pace
-      ? `${events} events drained while async ingest ran at ${pace} req/s`
-      : `${events} events drained, ingest idle`;
-    record(engine, `drain (${during})`, null, result, await target.ask({ kind: 'rss' }), note);
-  });
+async function runDrain(engine: Engine, during: 'idle' | 'ingest', variant: Variant = thisCheckout): Promise<void> {
+  await withTarget(
+    'service',
+    { ...engineEnv(engine), BENCH_START_WORKER: 'false' },
+    async (target) => {
+      await fill(`${target.url}/api/webhook/${scenarioConfigs['drain-echo'].path}`, drainEvents);
+      const asyncMax = rows.find((r) => r.engine === engine && r.scenario === 'async-echo' && r.connections === 64)?.rps;
+      const pace = during === 'ingest' ? Math.max(1, Math.round((asyncMax ?? 1_000) / 2)) : undefined;
+      const background = pace
+        ? autocannon(
+            {
+              url: `${target.url}/api/webhook/${scenarioConfigs['async-echo'].path}`,
+              method: 'POST',
+              body: payload,
+              headers: { 'content-type': 'application/json' },
+              connections: 64,
+              overallRate: pace,
+              duration: 600,
+            },
+            () => {},
+          )
+        : undefined;
+      const drainOnce = () => drainQueued(target, 'drain-echo', pace !== undefined);
+      // The CPU per event is only the drain's own when nothing else runs.
+      const { events, ...result } = pace ? await drainOnce() : await withCpu(target, drainOnce);
+      background?.stop();
+      const note = pace
+        ? `${events} events drained while async ingest ran at ${pace} req/s`
+        : `${events} events drained, ingest idle`;
+      record(engine, labelled(`drain (${during})`, variant), null, result, await target.ask({ kind: 'rss' }), note);
+    },
+    variant.checkout,
+  );
 }
 
 /**
@@ -397,16 +439,28 @@ async function runChurn(engine: Engine): Promise<void> {
 }
 
 /** `ordered-drain`: `--ordered-events` over `--ordered-keys` keys queued with the workers stopped, then drained. */
-async function runOrderedDrain(engine: Engine): Promise<void> {
+async function runOrderedDrain(engine: Engine, variant: Variant = thisCheckout): Promise<void> {
   const count = Number(args['ordered-events']);
   const keys = Number(args['ordered-keys']);
-  await withTarget('service', { ...engineEnv(engine), BENCH_START_WORKER: 'false' }, async (target) => {
-    let n = 0;
-    const requests = [{ setupRequest: (request: object) => ({ ...request, body: orderedNotification(n++, keys) }) }];
-    await fill(`${target.url}/api/webhook/${scenarioConfigs['ordered-echo'].path}`, count, requests);
-    const { events, ...result } = await withCpu(target, () => drainQueued(target, 'ordered-echo'));
-    record(engine, 'ordered-drain', null, result, await target.ask({ kind: 'rss' }), `${events} events over ${keys} keys`);
-  });
+  await withTarget(
+    'service',
+    { ...engineEnv(engine), BENCH_START_WORKER: 'false' },
+    async (target) => {
+      let n = 0;
+      const requests = [{ setupRequest: (request: object) => ({ ...request, body: orderedNotification(n++, keys) }) }];
+      await fill(`${target.url}/api/webhook/${scenarioConfigs['ordered-echo'].path}`, count, requests);
+      const { events, ...result } = await withCpu(target, () => drainQueued(target, 'ordered-echo'));
+      record(
+        engine,
+        labelled('ordered-drain', variant),
+        null,
+        result,
+        await target.ask({ kind: 'rss' }),
+        `${events} events over ${keys} keys`,
+      );
+    },
+    variant.checkout,
+  );
 }
 
 /**
@@ -544,6 +598,7 @@ if (args.soak) {
     for (const scenario of scenarios) await runScenario(engine, scenario);
   }
   console.log(`\n${markdownTable(rows)}\n`);
+  if (otherCheckouts.length > 0) console.log(`${compareCheckouts(rows, otherCheckouts[0]!.label)}\n`);
   const settings = { seconds, warmupSeconds, connectionLevels, drainEvents };
   console.log(`results: ${await saveResults(rows, settings)}`);
 }

@@ -16,9 +16,13 @@ export interface TargetProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `bench/targets/<name>.ts` with the given environment and waits until it listens. */
-export async function startTarget(name: string, env: Record<string, string>): Promise<TargetProcess> {
-  const child = fork(new URL(`../targets/${name}.ts`, import.meta.url), {
+/**
+ * Starts `bench/targets/<name>.ts` with the given environment and waits until it listens; `checkout`:
+ * the one of another checkout of the repository (a baseline measured in the same run).
+ */
+export async function startTarget(name: string, env: Record<string, string>, checkout?: string): Promise<TargetProcess> {
+  const script = checkout ? `${checkout}/bench/targets/${name}.ts` : new URL(`../targets/${name}.ts`, import.meta.url);
+  const child = fork(script, {
     // BENCH_CPU_PROF=<folder>: every target writes a .cpuprofile there when it exits (open it in DevTools).
     execArgv: [
       '--no-node-snapshot',
