@@ -6,10 +6,10 @@ import { ProcessAction } from '../../gen/bpm/webhooks/v1/webhook_config_pb.js';
 import { WebHookConfigService } from '../../gen/bpm/webhooks/v1/webhook_config_service_pb.js';
 import { mandateLoanProcess } from '../fixtures/bpmn/definitions.js';
 import { type Chromium, launchChromium } from '../helpers/chromium.js';
+import { signInToConsole } from '../helpers/console-sign-in.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createManagementClient, type ManagementClient } from '../helpers/management-clients.js';
 import { defaultExecutors, type RunningService, startTestService } from '../helpers/test-service.js';
-import { mintToken } from '../helpers/tokens.js';
 import { approvalWithDiagram } from './approval-diagram.js';
 
 /** Playwright waits up to this long for what a test expects to appear. */
@@ -40,11 +40,7 @@ describe('the console sets up every execution type and tries a draft before it g
   beforeEach(async () => {
     page = await browser.context.newPage();
     page.setDefaultTimeout(appearMs);
-    await page.goto(`${service.baseUrl}/console/`);
-    const scope = 'webhooks:read webhooks:write events:read processes:read processes:write';
-    await page.getByLabel('Bearer token', { exact: true }).fill(await mintToken({ sub: 'console-tester', scope }));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signInToConsole(page, service.baseUrl, 'webhooks:read webhooks:write events:read processes:read processes:write');
   });
 
   it('creates a correlating webhook in the form and shows which waiting instance a body would reach', async () => {

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { approvalProcess } from '../fixtures/bpmn/definitions.js';
 import { type Chromium, launchChromium } from '../helpers/chromium.js';
+import { signInToConsole } from '../helpers/console-sign-in.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createManagementClient } from '../helpers/management-clients.js';
 import { type RunningService, startTestService } from '../helpers/test-service.js';
@@ -40,12 +41,7 @@ describe('the web console, in Debian chromium, against the real service', () => 
     page.setDefaultTimeout(appearMs);
   });
 
-  async function signIn(scope: string): Promise<void> {
-    await page.goto(`${service.baseUrl}/console/`);
-    await page.getByLabel('Bearer token', { exact: true }).fill(await mintToken({ sub: 'console-tester', scope }));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  }
+  const signIn = (scope: string) => signInToConsole(page, service.baseUrl, scope);
 
   it('creates a configuration, sends it a test webhook, finds the event, reads its trace, replays it and sees the second attempt', async () => {
     await signIn('webhooks:read webhooks:write events:read events:write');

@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium } from '../helpers/chromium.js';
+import { signInToConsole } from '../helpers/console-sign-in.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { type RunningService, startTestService } from '../helpers/test-service.js';
-import { mintToken } from '../helpers/tokens.js';
 import { callWebhook, createConfig } from '../helpers/webhook-calls.js';
 
 /** Playwright waits up to this long for what a test expects to appear. */
@@ -31,12 +31,7 @@ describe('the console rotates a configuration’s secret and shows the new one o
   beforeEach(async () => {
     page = await browser.context.newPage();
     page.setDefaultTimeout(appearMs);
-    await page.goto(`${service.baseUrl}/console/`);
-    await page
-      .getByLabel('Bearer token', { exact: true })
-      .fill(await mintToken({ sub: 'console-tester', scope: 'webhooks:read webhooks:write' }));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signInToConsole(page, service.baseUrl, 'webhooks:read webhooks:write');
   });
 
   it('rotates with a generated secret, copies it, forgets it on Done, and both secrets verify meanwhile', async () => {

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium } from '../helpers/chromium.js';
+import { signInToConsole } from '../helpers/console-sign-in.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { type RunningService, startTestService } from '../helpers/test-service.js';
-import { mintToken } from '../helpers/tokens.js';
 import { createConfig } from '../helpers/webhook-calls.js';
 
 /** Playwright waits up to this long for what a test expects to appear. */
@@ -32,14 +32,7 @@ describe('the console with catalog sources, signed tests and silent configuratio
     page.setDefaultTimeout(appearMs);
   });
 
-  async function signIn(): Promise<void> {
-    await page.goto(`${service.baseUrl}/console/`);
-    await page
-      .getByLabel('Bearer token', { exact: true })
-      .fill(await mintToken({ sub: 'console-tester', scope: 'webhooks:read webhooks:write events:read' }));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  }
+  const signIn = () => signInToConsole(page, service.baseUrl, 'webhooks:read webhooks:write events:read');
 
   it('picks a catalog source, shows what it needs, and a test webhook signed by the service passes its verification', async () => {
     await signIn();
