@@ -57,7 +57,8 @@ export type WebHookConfig = Message<"bpm.webhooks.v1.WebHookConfig"> & {
   action: string;
 
   /**
-   * 0 ExecuteNativeCommand, 1 ExecuteCommandChain, 2 ExecuteCode, 3 StartProcess.
+   * An ExecutionType number (enums.proto): 0 ExecuteNativeCommand, 1 ExecuteCommandChain, 2 ExecuteCode,
+   * 3 StartProcess.
    *
    * @generated from field: int32 execution_type = 7;
    */
@@ -413,7 +414,8 @@ export const CommandChainStepSchema: GenMessage<CommandChainStep> = /*@__PURE__*
  */
 export type Verification = Message<"bpm.webhooks.v1.Verification"> & {
   /**
-   * "hmac-sha256", "hmac-sha512", "standard-webhooks", "stripe", "basic" or "api-key".
+   * A VerificationScheme (enums.proto) in lower case with dashes: "hmac-sha256", "hmac-sha512",
+   * "standard-webhooks", "stripe", "basic" or "api-key".
    *
    * @generated from field: string scheme = 1;
    */

@@ -56,7 +56,8 @@ export type GetWebhookEventListQuery = Message<"bpm.webhooks.v1.GetWebhookEventL
   source: string;
 
   /**
-   * queued, processing, succeeded, failed, dead, rejected or stored.
+   * An EventStatus (enums.proto) in lower case: queued, processing, succeeded, failed, dead, rejected
+   * or stored.
    *
    * @generated from field: string status = 6;
    */
