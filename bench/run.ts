@@ -24,10 +24,11 @@
  *                    [--history 1000000] [--history-days 90] [--backlog 100000]
  *                    [--ordered-events 100000] [--ordered-keys 1000] [--limited-events 1000]
  *                    [--checkouts before=/tmp/old,...] [--rounds 3]
- *   --checkouts: the drains (`drain`, `ordered-drain`) also run the service of each named checkout of
- *   the repository (its bench/targets/service.ts and its src/), interleaved with this one's for
- *   `--rounds` rounds in a rotating order, and the run ends with each one's ratio to the first named
- *   (events/s and service CPU per event, round by round): on a shared machine only ratios of runs
+ *   --checkouts: the ingest scenarios (`async-echo`, `sync-echo`, ...) and the drains (`drain`,
+ *   `ordered-drain`) also run the service of each named checkout of the repository (its
+ *   bench/targets/service.ts and its src/), interleaved with this one's for `--rounds` rounds in a
+ *   rotating order, and the run ends with each one's ratio to the first named (requests or events/s
+ *   and service CPU per request or event, round by round): on a shared machine only ratios of runs
  *   made side by side compare.
  *   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
@@ -106,6 +107,7 @@ const variantsOfRound = (round: number): Variant[] => {
   return all.map((_, i) => all[(i + round) % all.length]!);
 };
 const labelled = (scenario: string, variant: Variant) => (variant.label ? `${scenario} @${variant.label}` : scenario);
+const unlabelled = (scenario: string) => scenario.replace(/ @\S+$/, '');
 
 const rows: Row[] = [];
 const baselines = new Map<string, LoadResult>();
@@ -255,12 +257,20 @@ async function runScenario(engine: Engine, scenario: string): Promise<void> {
         ? { OTEL_EXPORTER_OTLP_ENDPOINT: await otlpSink(), ...ingest.traceEnv }
         : { OTEL_TRACES_EXPORTER: 'none' }),
     };
-    await withTarget('service', targetEnv, async (target) => {
-      for (const connections of connectionLevels) {
-        const result = await measure(target, post(`${target.url}/api/webhook/${ingest.path}`, ingest.status, connections));
-        record(engine, scenario, connections, result, await target.ask({ kind: 'rss' }));
-      }
-    });
+    for (let round = 0; round < rounds; round++)
+      for (const variant of variantsOfRound(round))
+        await withTarget(
+          'service',
+          targetEnv,
+          async (target) => {
+            for (const connections of connectionLevels) {
+              const url = `${target.url}/api/webhook/${ingest.path}`;
+              const result = await measure(target, post(url, ingest.status, connections));
+              record(engine, labelled(scenario, variant), connections, result, await target.ask({ kind: 'rss' }));
+            }
+          },
+          variant.checkout,
+        );
     return;
   }
   if (scenario === 'gateway-get' || scenario === 'grpc-get') {
@@ -321,7 +331,9 @@ async function runDrain(engine: Engine, during: 'idle' | 'ingest', variant: Vari
     { ...engineEnv(engine), BENCH_START_WORKER: 'false' },
     async (target) => {
       await fill(`${target.url}/api/webhook/${scenarioConfigs['drain-echo'].path}`, drainEvents);
-      const asyncMax = rows.find((r) => r.engine === engine && r.scenario === 'async-echo' && r.connections === 64)?.rps;
+      const asyncMax = rows.find(
+        (r) => r.engine === engine && unlabelled(r.scenario) === 'async-echo' && r.connections === 64,
+      )?.rps;
       const pace = during === 'ingest' ? Math.max(1, Math.round((asyncMax ?? 1_000) / 2)) : undefined;
       const background = pace
         ? autocannon(

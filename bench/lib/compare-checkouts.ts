@@ -9,22 +9,23 @@ const fixed = (values: readonly (number | undefined)[], digits: number) =>
   values.map((value) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits))).join(', ');
 
 /**
- * The drains of every checkout (rows named `<scenario> @<label>`) beside the `base` checkout's of the
- * same round: events/s and service CPU per event round by round, and each round's ratio to the base
- * with their median. The n-th row of a checkout belongs to round n.
+ * The runs of every checkout (rows named `<scenario> @<label>`) beside the `base` checkout's of the
+ * same round and connection level: requests or events/s and service CPU per request or event round by
+ * round, and each round's ratio to the base with their median. The n-th row of a checkout belongs to
+ * round n.
  */
 export function compareCheckouts(rows: readonly Row[], base: string): string {
   const byScenario = new Map<string, Map<string, Row[]>>();
   for (const row of rows) {
     const match = /^(.*) @(\S+)$/.exec(row.scenario);
     if (!match) continue;
-    const scenario = `${row.engine} ${match[1]}`;
+    const scenario = `${row.engine} ${match[1]}${row.connections === null ? '' : ` ${row.connections} conns`}`;
     const byLabel = byScenario.get(scenario) ?? new Map<string, Row[]>();
     byLabel.set(match[2]!, [...(byLabel.get(match[2]!) ?? []), row]);
     byScenario.set(scenario, byLabel);
   }
   const lines = [
-    `| scenario | checkout | events/s by round | CPU µs/event by round | events/s ÷ ${base} | CPU ÷ ${base} |`,
+    `| scenario | checkout | per second by round | CPU µs each by round | per second ÷ ${base} | CPU ÷ ${base} |`,
     '|---|---|---|---|---|---|',
   ];
   for (const [scenario, byLabel] of byScenario) {
