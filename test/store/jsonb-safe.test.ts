@@ -1,13 +1,16 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeStoredText, unescapeStoredText } from '../../src/store/jsonb-safe.js';
+import { escapeStoredText, fromJsonbColumn, toJsonbParam, unescapeStoredText } from '../../src/store/jsonb-safe.js';
 import { finishEventAttempt, listEventAttempts, type AttemptFinish } from '../../src/store/webhook-event-attempts.js';
 import { insertWebhookEvents } from '../../src/store/insert-webhook-events.js';
 import { findWebhookEventById, noteRepeatedDelivery } from '../../src/store/webhook-events.js';
 import { settleAttempts } from '../../src/store/settle-attempts.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/database.js';
 import { hostileJson, hostileString } from '../helpers/hostile-strings.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character under test
+const refusedByPostgres = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const at = new Date('2026-12-02T10:00:00.000Z');
 
@@ -16,14 +19,43 @@ describe('the escape of strings PostgreSQL refuses', () => {
     fc.assert(
       fc.property(hostileString(40), (text) => {
         const escaped = escapeStoredText(text);
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character under test
-        expect(escaped).not.toMatch(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+        expect(escaped).not.toMatch(refusedByPostgres);
         expect(unescapeStoredText(escaped)).toBe(text);
         // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character under test
         if (!/[\u0000\uE000\uD800-\uDFFF]/.test(text)) expect(escaped).toBe(text);
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('a jsonb parameter', () => {
+  it('holds no string or key PostgreSQL refuses, reads back as written, and is plain JSON when nothing needed escaping', () => {
+    fc.assert(
+      // JSON null is SQL NULL (no text).
+      fc.property(
+        hostileJson().filter((value) => value !== null),
+        (value) => {
+          const text = toJsonbParam(value)!;
+          const strings: string[] = [];
+          JSON.parse(text, (key, item) => {
+            strings.push(key);
+            if (typeof item === 'string') strings.push(item);
+            return item;
+          });
+          for (const string of strings) expect(string).not.toMatch(refusedByPostgres);
+          expect(fromJsonbColumn(JSON.parse(text))).toEqual(value);
+          if (!strings.some((string) => string.includes('\uE000'))) expect(text).toBe(JSON.stringify(value));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('is read back as the very value when nothing in it was escaped', () => {
+    const value = { a: ['b', { c: 1 }], d: null };
+    expect(fromJsonbColumn(value)).toBe(value);
+    expect(fromJsonbColumn({ '\uE0000000': 'x' })).toEqual({ '\u0000': 'x' });
   });
 });
 
