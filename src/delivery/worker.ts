@@ -57,6 +57,8 @@ export function createWorker(options: WorkerOptions): Worker {
   let tickAgain = false;
   /** The last claim found fewer due events than it asked for; nothing was announced since. */
   let queueLooksEmpty = false;
+  /** When the last claim went out (performance.now()): an idle worker claims again once pollMs has passed. */
+  let claimedAt = Number.NEGATIVE_INFINITY;
 
   const schedule = (delayMs: number) => {
     if (!started || stopping) return;
@@ -91,6 +93,13 @@ export function createWorker(options: WorkerOptions): Worker {
     if (free < refillAt && inFlight.size > 0) return options.pollMs;
     try {
       const admission = await options.admission?.run(free);
+      // A look at the limits that let nothing through claims nothing: an idle queue is polled every
+      // pollMs, however often the admission looks.
+      const untilPoll = claimedAt + options.pollMs - performance.now();
+      if (admission && admission.admitted === 0 && queueLooksEmpty && untilPoll > 0) {
+        return Math.min(untilPoll, admission.lookAgainInMs);
+      }
+      claimedAt = performance.now();
       for (const { event, start } of await claimBatch(free)) void track(event, start);
       return admission ? Math.min(options.pollMs, admission.lookAgainInMs) : options.pollMs;
     } catch (error) {
