@@ -5,7 +5,6 @@
  *   DATABASE_URL=postgres://... npx tsx bench/explain-claim.ts [history events, default 200000]
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { claimOpenedAttempts } from '../src/store/claim-opened-attempts.js';
 import { type EventToInsert, insertWebhookEvents } from '../src/store/insert-webhook-events.js';
 import { migrateToLatest } from '../src/store/migrate.js';
@@ -13,6 +12,7 @@ import { openDatabase } from '../src/store/open-database.js';
 import { type AttemptSettlement, settleAttempts } from '../src/store/settle-attempts.js';
 import { queuedEvent } from '../test/helpers/store-fixtures.js';
 import { seedEventHistory } from './lib/event-history.js';
+import { explainStatementsOf, planTimes } from './lib/explain-statements.js';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const history = Number(process.argv[2] ?? 200_000);
@@ -49,27 +49,15 @@ try {
   await seedEventHistory(db, { count: history, days: 90, configId: 1, key: 'k', path: 'k', body: '{}' });
   await insertWebhookEvents(db, queued(64, new Date()));
 
-  const statements: { sql: string; bindings: readonly unknown[] }[] = [];
-  const record = (query: { sql: string; bindings: readonly unknown[] }) => statements.push(query);
-  db.on('query', record);
-  await claimAndSettle();
-  db.off('query', record);
-  // The same statements on the next 32 still due, as they were sent ($1, $2 ...).
-  const connection = (await db.client.acquireConnection()) as pg.ClientBase;
-  for (const { sql, bindings } of statements) {
-    const { rows } = await connection.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, [
-      ...bindings,
-    ]);
-    const plan = rows.map((row) => row['QUERY PLAN']);
-    if (process.env.PLAN) console.log(plan.join('\n'));
+  // The same statements on the next 32 still due, as they were sent.
+  for (const { sql, plan } of await explainStatementsOf(db, claimAndSettle)) {
     const scans = plan.filter((line) => /Scan .* on webhook_events_w\d+/.test(line));
     console.log(sql.slice(0, 60).replace(/\s+/g, ' '), '…');
     console.log(
       `  scans of the log's weeks: ${scans.length} planned, ${scans.filter((l) => !l.includes('never executed')).length} run`,
     );
-    console.log(`  ${plan.filter((line) => /Execution Time|Planning Time/.test(line)).join('; ')}`);
+    console.log(`  ${planTimes(plan)}`);
   }
-  await db.client.releaseConnection(connection);
 
   const rounds: { claimMs: number; settleMs: number }[] = [];
   for (let round = 0; round < 30; round += 1) {

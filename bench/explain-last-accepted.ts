@@ -7,13 +7,13 @@
  * Usage: DATABASE_URL=postgres://... npx tsx bench/explain-last-accepted.ts [history events, default 500000]
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { findLastAcceptedByConfig } from '../src/store/last-accepted-by-config.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { insertWebhookConfig } from '../src/store/webhook-configs.js';
 import { echoConfigFields } from '../test/helpers/store-fixtures.js';
 import { seedEventHistory } from './lib/event-history.js';
+import { explainStatementsOf, planTimes } from './lib/explain-statements.js';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const history = Number(process.argv[2] ?? 500_000);
@@ -50,22 +50,10 @@ try {
   );
   await db.raw('ANALYZE');
 
-  const statements: { sql: string; bindings: readonly unknown[] }[] = [];
-  const record = (query: { sql: string; bindings: readonly unknown[] }) => statements.push(query);
-  db.on('query', record);
-  await findLastAcceptedByConfig(db);
-  db.off('query', record);
-  const connection = (await db.client.acquireConnection()) as pg.ClientBase;
-  for (const { sql, bindings } of statements) {
-    const { rows } = await connection.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, [
-      ...bindings,
-    ]);
-    const plan = rows.map((row) => row['QUERY PLAN']);
-    if (process.env.PLAN) console.log(plan.join('\n'));
+  for (const { plan } of await explainStatementsOf(db, () => findLastAcceptedByConfig(db))) {
     console.log(`  ${plan.find((line) => line.includes('Buffers: shared'))?.trim()}`);
-    console.log(`  ${plan.filter((line) => /Execution Time|Planning Time/.test(line)).join('; ')}`);
+    console.log(`  ${planTimes(plan)}`);
   }
-  await db.client.releaseConnection(connection);
 
   const rows = await findLastAcceptedByConfig(db);
   const byId = new Map(rows.map((row) => [row.configId, row.lastAcceptedAt]));
