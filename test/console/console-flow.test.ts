@@ -206,7 +206,7 @@ describe('the web console, in Debian chromium, against the real service', () => 
     await page.keyboard.press('Enter');
     await dialog.waitFor();
     // Escape's close event comes a task later: an Enter pressed before it arrives must still open the
-    // dialog (it did not, about one round in ten, before the console ignored a late close event).
+    // dialog (before the console ignored a late close event, this loop stuck within ten rounds).
     for (let round = 0; round < 20; round++) {
       await page.keyboard.press('Escape');
       await page.keyboard.press('Enter');
